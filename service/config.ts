@@ -1,0 +1,235 @@
+/**
+ * The one configuration of the service, read from the environment (optionally merged over a JSON
+ * file named by TASUKI_CONFIG_FILE) and validated by zod at start. Local mode (the default) needs
+ * nothing; production mode refuses to start until every production variable is present and
+ * consistent, naming each missing or malformed variable and the form it expects.
+ *
+ * Every variable, its default and an example are declared once, in VARIABLES, so the README's
+ * configuration reference is generated from this file (scripts/config-reference.ts).
+ */
+import { readFileSync } from 'node:fs';
+import * as z from 'zod';
+
+export type VariableDoc = {
+  /** What it is, for the README reference. */
+  doc: string;
+  example: string;
+  /** Default in local mode ('' = none). */
+  localDefault?: string;
+  /** Default in production mode; undefined = required in production. */
+  productionDefault?: string;
+  /** Only meaningful in one mode. */
+  only?: 'local' | 'production';
+  secret?: boolean;
+};
+
+export const VARIABLES = {
+  TASUKI_MODE: { doc: 'local (emulator, SQLite, Workspace sandbox) or production (Cloud Tasks, Firestore, Google APIs).', example: 'production', localDefault: 'local', productionDefault: 'production' },
+  PORT: { doc: 'Port the service listens on (Cloud Run sets it).', example: '8080', localDefault: '8080', productionDefault: '8080' },
+  TASUKI_DATA_DIR: { doc: 'Folder for local state: SQLite files, local issuer keys.', example: '.tasuki', localDefault: '.tasuki', only: 'local' },
+  TASUKI_SERVICE_URL: { doc: 'Public base URL of the service: Cloud Tasks targets <url>/tasks/run and the OIDC audience is this URL.', example: 'https://tasuki-abc123-an.a.run.app', localDefault: 'http://127.0.0.1:8080' },
+  TASUKI_SCRIPT_CLIENT_ID: { doc: "OAuth client ID of the Apps Script project: the audience of the add-on's ID tokens.", example: '1234567890-abc.apps.googleusercontent.com', localDefault: 'tasuki-local-addon.apps.googleusercontent.com' },
+  TASUKI_ALLOWED_DOMAINS: { doc: 'Comma-separated Workspace domains whose users may enqueue jobs.', example: 'example.co.jp', localDefault: 'example.co.jp', productionDefault: '' },
+  TASUKI_ALLOWED_EMAILS: { doc: 'Comma-separated extra e-mail addresses allowed to enqueue jobs.', example: 'partner@example.com', localDefault: '', productionDefault: '' },
+  TASUKI_INVOKER_SA: { doc: 'Service account e-mail Cloud Tasks signs OIDC tokens as; /tasks/run accepts only it.', example: 'tasuki-invoker@my-project.iam.gserviceaccount.com', localDefault: 'tasuki-invoker@tasuki-local.iam.gserviceaccount.com' },
+  GOOGLE_CLOUD_PROJECT: { doc: 'Google Cloud project id.', example: 'my-project', localDefault: 'tasuki-local' },
+  TASUKI_TASKS_LOCATION: { doc: 'Cloud Tasks location.', example: 'asia-northeast1', localDefault: 'asia-northeast1' },
+  TASUKI_TASKS_QUEUE: { doc: 'Cloud Tasks queue id.', example: 'tasuki-jobs', localDefault: 'tasuki-jobs', productionDefault: 'tasuki-jobs' },
+  TASUKI_TASKS_EMULATOR: { doc: 'host:port of the local Cloud Tasks emulator (gRPC).', example: '127.0.0.1:8123', localDefault: '127.0.0.1:8123', only: 'local' },
+  TASUKI_QUEUE_MAX_ATTEMPTS: { doc: "The queue's retryConfig.maxAttempts, so the worker knows the final attempt.", example: '8', localDefault: '5', productionDefault: '8' },
+  TASUKI_DISPATCH_DEADLINE_SECONDS: { doc: 'Task dispatch deadline (15–1800 s); Cloud Run request timeout must be at least this.', example: '600', localDefault: '600', productionDefault: '600' },
+  TASUKI_STORE: { doc: 'Job store: sqlite (local) or firestore (production).', example: 'firestore', localDefault: 'sqlite', productionDefault: 'firestore' },
+  TASUKI_FIRESTORE_DATABASE: { doc: 'Firestore database id.', example: '(default)', localDefault: '(default)', productionDefault: '(default)' },
+  TASUKI_GOOGLE_ROOT_URL: { doc: 'Base URL of the local Workspace sandbox that stands in for Google APIs.', example: 'http://127.0.0.1:8090', localDefault: 'http://127.0.0.1:8090', only: 'local' },
+  TASUKI_TIMEZONE: { doc: 'Office time zone for dates and due dates.', example: 'Asia/Tokyo', localDefault: 'Asia/Tokyo', productionDefault: 'Asia/Tokyo' },
+  TASUKI_CHAT_SPACE: { doc: 'Team Chat space for announcements (spaces/…); the app must be a member.', example: 'spaces/AAAAxxxx', localDefault: 'spaces/AAAAtasukiTeam' },
+  TASUKI_PROJECTS_FOLDER_ID: { doc: 'Drive folder that receives new project folders.', example: '1AbC…', localDefault: 'folder-projects' },
+  TASUKI_TEMPLATE_FOLDER_ID: { doc: 'Drive folder copied for each new project.', example: '1DeF…', localDefault: 'folder-template' },
+  TASUKI_LEDGER_SPREADSHEET_ID: { doc: 'Spreadsheet holding the Ledger, Intake and Summary sheets.', example: '1GhI…', localDefault: 'sheet-ledger' },
+  TASUKI_SCHEDULE_SPREADSHEET_ID: { doc: 'Spreadsheet holding the Schedule sheet.', example: '1JkL…', localDefault: 'sheet-schedule' },
+  TASUKI_CALENDAR_ID: { doc: 'Calendar that schedule.sync writes.', example: 'c_abc@group.calendar.google.com', localDefault: 'office@example.co.jp' },
+  TASUKI_ESTIMATE_TEMPLATE_DOC_ID: { doc: 'Docs template for estimates.', example: '1MnO…', localDefault: 'doc-estimate-template' },
+  TASUKI_INVOICE_TEMPLATE_DOC_ID: { doc: 'Docs template for invoices.', example: '1PqR…', localDefault: 'doc-invoice-template' },
+  TASUKI_TAX_RATE_PERCENT: { doc: 'Consumption tax rate in percent.', example: '10', localDefault: '10', productionDefault: '10' },
+  TASUKI_TAX_ROUNDING: { doc: 'Rounding of consumption tax: floor, round or ceil.', example: 'floor', localDefault: 'floor', productionDefault: 'floor' },
+  TASUKI_GMAIL_DELEGATION: { doc: "true to read requesters' Gmail (attachments) through domain-wide delegation.", example: 'false', localDefault: 'true', productionDefault: 'false' },
+  TASUKI_PORTALS: { doc: 'JSON array of client portals for portal.scrape (id, url, hosts, login, selectors); credentials come from TASUKI_PORTAL_<ID>_USER/_PASSWORD.', example: '[{"id":"acme","url":"https://portal.acme.example/orders", …}]', localDefault: '[]', productionDefault: '[]' },
+  TASUKI_SHUTDOWN_GRACE_MS: { doc: 'On SIGTERM, how long in-flight jobs may run before the process exits.', example: '8000', localDefault: '8000', productionDefault: '8000' },
+  LOG_LEVEL: { doc: 'pino log level.', example: 'info', localDefault: 'info', productionDefault: 'info' },
+} satisfies Record<string, VariableDoc>;
+
+export type VariableName = keyof typeof VARIABLES;
+
+const csv = z
+  .string()
+  .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean));
+const url = z.string().url().transform((s) => s.replace(/\/+$/, ''));
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const bool = z.enum(['true', 'false']).transform((s) => s === 'true');
+
+const PortalConfig = z
+  .object({
+    id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/),
+    name: z.string().optional(),
+    url: z.string().url(),
+    /** Hosts the scraper may contact (SSRF guard); defaults to the url's host. */
+    allowedHosts: z.array(z.string()).optional(),
+    login: z
+      .object({
+        url: z.string().url(),
+        userField: z.string(),
+        passwordField: z.string(),
+        /** Extra fields (e.g. CSRF defaults) posted with the form. */
+        extraFields: z.record(z.string(), z.string()).optional(),
+      })
+      .optional(),
+    selectors: z.object({
+      order: z.string(),
+      fields: z.record(z.string(), z.string()),
+      nextPage: z.string().optional(),
+    }),
+    /** Field whose value identifies an order (dedupe key). */
+    dedupeField: z.string(),
+    maxPages: z.number().int().min(1).max(100).default(10),
+  })
+  .strict();
+export type PortalConfig = z.infer<typeof PortalConfig>;
+
+const Shape = z.object({
+  mode: z.enum(['local', 'production']),
+  port: int(1, 65535),
+  dataDir: z.string().min(1),
+  serviceUrl: url,
+  scriptClientId: z.string().min(1),
+  allowedDomains: csv,
+  allowedEmails: csv,
+  invokerServiceAccount: z.string().email(),
+  project: z.string().regex(/^[a-z][a-z0-9-]{4,29}$/, 'must be a Google Cloud project id like my-project'),
+  tasksLocation: z.string().regex(/^[a-z]+-[a-z]+\d$/, 'must be a region like asia-northeast1'),
+  tasksQueue: z.string().regex(/^[A-Za-z0-9-]{1,100}$/),
+  tasksEmulator: z.string().regex(/^[^:]+:\d+$/, 'must be host:port').optional(),
+  queueMaxAttempts: int(-1, 1000),
+  dispatchDeadlineSeconds: int(15, 1800),
+  store: z.enum(['sqlite', 'firestore']),
+  firestoreDatabase: z.string().min(1),
+  googleRootUrl: url.optional(),
+  timezone: z.string().min(1),
+  chatSpace: z.string().regex(/^spaces\/[A-Za-z0-9_-]+$/, 'must look like spaces/AAAA…'),
+  projectsFolderId: z.string().min(1),
+  templateFolderId: z.string().min(1),
+  ledgerSpreadsheetId: z.string().min(1),
+  scheduleSpreadsheetId: z.string().min(1),
+  calendarId: z.string().min(1),
+  estimateTemplateDocId: z.string().min(1),
+  invoiceTemplateDocId: z.string().min(1),
+  taxRatePercent: int(0, 100),
+  taxRounding: z.enum(['floor', 'round', 'ceil']),
+  gmailDelegation: bool,
+  portals: z.string().transform((s, ctx) => {
+    try {
+      return z.array(PortalConfig).parse(JSON.parse(s));
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: `must be a JSON array of portals: ${err instanceof Error ? err.message : String(err)}` });
+      return z.NEVER;
+    }
+  }),
+  shutdownGraceMs: int(0, 3_600_000),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+});
+export type Config = z.infer<typeof Shape>;
+
+const FIELD_OF: Record<VariableName, keyof Config> = {
+  TASUKI_MODE: 'mode', PORT: 'port', TASUKI_DATA_DIR: 'dataDir', TASUKI_SERVICE_URL: 'serviceUrl',
+  TASUKI_SCRIPT_CLIENT_ID: 'scriptClientId', TASUKI_ALLOWED_DOMAINS: 'allowedDomains',
+  TASUKI_ALLOWED_EMAILS: 'allowedEmails', TASUKI_INVOKER_SA: 'invokerServiceAccount',
+  GOOGLE_CLOUD_PROJECT: 'project', TASUKI_TASKS_LOCATION: 'tasksLocation', TASUKI_TASKS_QUEUE: 'tasksQueue',
+  TASUKI_TASKS_EMULATOR: 'tasksEmulator', TASUKI_QUEUE_MAX_ATTEMPTS: 'queueMaxAttempts',
+  TASUKI_DISPATCH_DEADLINE_SECONDS: 'dispatchDeadlineSeconds', TASUKI_STORE: 'store',
+  TASUKI_FIRESTORE_DATABASE: 'firestoreDatabase', TASUKI_GOOGLE_ROOT_URL: 'googleRootUrl',
+  TASUKI_TIMEZONE: 'timezone', TASUKI_CHAT_SPACE: 'chatSpace', TASUKI_PROJECTS_FOLDER_ID: 'projectsFolderId',
+  TASUKI_TEMPLATE_FOLDER_ID: 'templateFolderId', TASUKI_LEDGER_SPREADSHEET_ID: 'ledgerSpreadsheetId',
+  TASUKI_SCHEDULE_SPREADSHEET_ID: 'scheduleSpreadsheetId', TASUKI_CALENDAR_ID: 'calendarId',
+  TASUKI_ESTIMATE_TEMPLATE_DOC_ID: 'estimateTemplateDocId', TASUKI_INVOICE_TEMPLATE_DOC_ID: 'invoiceTemplateDocId',
+  TASUKI_TAX_RATE_PERCENT: 'taxRatePercent', TASUKI_TAX_ROUNDING: 'taxRounding',
+  TASUKI_GMAIL_DELEGATION: 'gmailDelegation', TASUKI_PORTALS: 'portals',
+  TASUKI_SHUTDOWN_GRACE_MS: 'shutdownGraceMs', LOG_LEVEL: 'logLevel',
+};
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`tasuki: invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+/** Reads and validates the configuration; throws ConfigError naming every bad variable. */
+export function loadConfig(env: Env = process.env): Config {
+  const fileVars = env.TASUKI_CONFIG_FILE ? readConfigFile(env.TASUKI_CONFIG_FILE) : {};
+  const merged: Env = { ...fileVars, ...env };
+  const modeRaw = merged.TASUKI_MODE ?? 'local';
+  if (modeRaw !== 'local' && modeRaw !== 'production') {
+    throw new ConfigError([`TASUKI_MODE is "${modeRaw}"; expected local or production`]);
+  }
+  const mode = modeRaw;
+  const problems: string[] = [];
+  const raw: Record<string, unknown> = {};
+  for (const [name, spec] of Object.entries(VARIABLES) as [VariableName, VariableDoc][]) {
+    const field = FIELD_OF[name];
+    if (spec.only && spec.only !== mode) {
+      // Production can never be pointed at local stand-ins (emulator, sandbox, local issuer).
+      if (merged[name] !== undefined && mode === 'production') {
+        problems.push(`${name} is set, but it is only allowed in local mode; remove it in production`);
+      }
+      continue;
+    }
+    const fallback = mode === 'local' ? spec.localDefault : spec.productionDefault;
+    const value = merged[name] ?? fallback;
+    if (value === undefined) {
+      problems.push(`${name} is missing; it is required in production (${spec.doc} Example: ${spec.example})`);
+      continue;
+    }
+    raw[field] = value;
+  }
+  const parsed = Shape.partial().safeParse(raw);
+  if (!parsed.success) {
+    const nameOf = Object.fromEntries(Object.entries(FIELD_OF).map(([n, f]) => [f, n]));
+    for (const issue of parsed.error.issues) {
+      const field = String(issue.path[0]);
+      const name = nameOf[field] ?? field;
+      const spec = VARIABLES[name as VariableName];
+      problems.push(`${name} is invalid: ${issue.message}${spec ? ` (example: ${spec.example})` : ''}`);
+    }
+  }
+  if (problems.length) throw new ConfigError(problems);
+  const config = parsed.data as Config;
+  if (mode === 'production') {
+    if (config.store !== 'firestore') problems.push('TASUKI_STORE must be firestore in production (SQLite does not survive Cloud Run instances)');
+    if (!config.serviceUrl.startsWith('https://')) problems.push('TASUKI_SERVICE_URL must be an https:// URL in production');
+    if (config.allowedDomains.length === 0 && config.allowedEmails.length === 0) {
+      problems.push('TASUKI_ALLOWED_DOMAINS or TASUKI_ALLOWED_EMAILS must name who may use tasuki in production');
+    }
+    if (config.scriptClientId.startsWith('tasuki-local')) problems.push('TASUKI_SCRIPT_CLIENT_ID is the local placeholder; set the Apps Script OAuth client ID');
+  }
+  if (problems.length) throw new ConfigError(problems);
+  return config;
+}
+
+function readConfigFile(path: string): Env {
+  let data: unknown;
+  try {
+    data = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    throw new ConfigError([`TASUKI_CONFIG_FILE ${path} could not be read as JSON: ${err instanceof Error ? err.message : String(err)}`]);
+  }
+  if (!data || typeof data !== 'object' || Array.isArray(data)) {
+    throw new ConfigError([`TASUKI_CONFIG_FILE ${path} must hold a JSON object of VARIABLE: "value"`]);
+  }
+  return Object.fromEntries(Object.entries(data).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]));
+}
+
+/** Full Cloud Tasks queue name for this configuration. */
+export function queuePath(config: Config): string {
+  return `projects/${config.project}/locations/${config.tasksLocation}/queues/${config.tasksQueue}`;
+}

@@ -1,0 +1,24 @@
+/**
+ * Queue port: one Cloud Task per job attempt generation. The only implementation talks to Cloud
+ * Tasks through the official CloudTasksClient: to Google in production, to the emulator in
+ * local/tasks-emulator locally (same client, different endpoint).
+ *
+ * Task names are derived from (job id, generation) and hashed, so enqueueing the same generation
+ * twice answers ALREADY_EXISTS (reported as created: false) instead of running the job twice.
+ */
+export type EnqueueTask = {
+  jobId: string;
+  generation: number;
+  /** Not before this time (Cloud Tasks scheduleTime). */
+  notBefore?: Date;
+};
+
+export interface JobQueue {
+  /** Creates the task for this job generation. Idempotent per (jobId, generation). */
+  enqueue(task: EnqueueTask): Promise<{ taskName: string; created: boolean }>;
+  /** Deletes a task that has not run yet; a task already gone is not an error. */
+  cancel(taskName: string): Promise<void>;
+  /** Local mode: creates the queue in the emulator if absent. Production: checks it exists. */
+  ensureQueue(): Promise<void>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,63 @@
+/**
+ * What a job kind implements, and the context the worker gives it. One file per kind under
+ * service/jobs/ exports a JobHandler; service/jobs/registry.ts lists them.
+ *
+ * Durable steps: `ctx.step(name, fn)` runs fn once per job; its output is saved in the job record
+ * before the step counts as done, and a redelivered job gets the saved output back instead of
+ * running fn again. Google-side writes inside a step must still be idempotent on their own
+ * (tagged Drive files, deterministic Calendar ids, client-<job> Chat messages, rows keyed by job),
+ * because the process can die between the Google call and the step record.
+ */
+import type * as z from 'zod';
+import type { JobRecord } from '../../shared/job.js';
+import type { JobKind } from '../../shared/jobKinds.js';
+import type { Locale, Localized } from '../../shared/locale.js';
+import type { Config } from '../config.js';
+import type { GoogleClients } from '../google/clients.js';
+import type { Logger } from '../logger.js';
+import type { Store } from '../store/store.js';
+
+export interface JobContext<I> {
+  readonly job: JobRecord;
+  /** The input, parsed by the kind's schema (defaults applied). */
+  readonly input: I;
+  readonly locale: Locale;
+  /** Runs fn once per job; a redelivery returns the memoized output. Output must be JSON. */
+  step<T>(name: string, fn: () => Promise<T>): Promise<T>;
+  /** Records progress and updates the job's Chat message (throttled to the per-space limit). */
+  progress(done: number, total: number, label: string): Promise<void>;
+  /** Aborted on cancel and when the dispatch deadline is near; checked between steps too. */
+  readonly signal: AbortSignal;
+  /** Google API clients (sandbox locally), constructed on first use. */
+  readonly google: GoogleClients;
+  readonly store: Store;
+  readonly config: Config;
+  readonly log: Logger;
+}
+
+export interface JobHandler<K extends JobKind = JobKind> {
+  readonly kind: K;
+  readonly input: z.ZodType;
+  run(ctx: JobContext<any>): Promise<unknown>;
+}
+
+/**
+ * A failure the handler understands. Permanent ones (retryable: false) end the job at once;
+ * retryable ones go back to Cloud Tasks for backoff until the final attempt. `userMessage` is
+ * what the person sees, in their language, saying what to fix.
+ */
+export class JobFailure extends Error {
+  readonly code: string;
+  readonly retryable: boolean;
+  readonly userMessage: Localized;
+  /** Seconds the queue should wait before the next try (429/503 Retry-After). */
+  readonly retryAfterSeconds?: number;
+  constructor(opts: { code: string; retryable: boolean; userMessage: Localized; message?: string; retryAfterSeconds?: number; cause?: unknown }) {
+    super(opts.message ?? opts.userMessage.en, { cause: opts.cause });
+    this.name = 'JobFailure';
+    this.code = opts.code;
+    this.retryable = opts.retryable;
+    this.userMessage = opts.userMessage;
+    this.retryAfterSeconds = opts.retryAfterSeconds;
+  }
+}

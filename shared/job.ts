@@ -1,0 +1,110 @@
+/**
+ * The job record: the one durable description of a unit of work, shared by the add-on (which
+ * shows it) and the service (which stores and runs it). Stored as-is in SQLite and Firestore.
+ *
+ * Lifecycle: queued → running → succeeded | failed | canceled; failed/canceled → queued on retry
+ * (a new task generation). `version` increments on every write: stores update by compare-and-set
+ * on it, never by multi-document transactions.
+ */
+import * as z from 'zod';
+import { Locale } from './locale.js';
+
+export const JobStatus = z.enum(['queued', 'running', 'succeeded', 'failed', 'canceled']);
+export type JobStatus = z.infer<typeof JobStatus>;
+
+export const TERMINAL_STATUSES: readonly JobStatus[] = ['succeeded', 'failed', 'canceled'];
+
+/** A failure as the user and the operator see it. `retryable` says whether Retry can help. */
+export const JobError = z.object({
+  code: z.string().min(1),
+  message: z.string(),
+  retryable: z.boolean(),
+});
+export type JobError = z.infer<typeof JobError>;
+
+/** Where the worker answers: a Chat space (one message, upserted) and/or a sheet row's status cell. */
+export const ReplyTarget = z
+  .object({
+    chat: z
+      .object({
+        space: z.string().regex(/^spaces\/[A-Za-z0-9_-]+$/, 'must look like spaces/AAAA…'),
+        /** Thread to reply in (`spaces/S/threads/T`); a new thread when absent. */
+        thread: z.string().regex(/^spaces\/[A-Za-z0-9_-]+\/threads\/[A-Za-z0-9_-]+$/).optional(),
+      })
+      .strict()
+      .optional(),
+    sheet: z
+      .object({
+        spreadsheetId: z.string().min(1),
+        sheetName: z.string().min(1),
+        /** 1-based row number whose status cell the worker writes. */
+        row: z.number().int().min(1),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
+export type ReplyTarget = z.infer<typeof ReplyTarget>;
+
+export const JobProgress = z.object({
+  done: z.number().int().min(0),
+  total: z.number().int().min(0),
+  label: z.string(),
+  updatedAt: z.string(),
+});
+export type JobProgress = z.infer<typeof JobProgress>;
+
+/** A finished step's memoized output; a redelivered job skips steps found here. */
+export const StepRecord = z.object({
+  output: z.unknown(),
+  finishedAt: z.string(),
+});
+export type StepRecord = z.infer<typeof StepRecord>;
+
+export const JobLease = z.object({
+  /** Delivery that holds the lease (task name + execution count). */
+  holder: z.string(),
+  /** ISO time after which another delivery may take the job over. */
+  until: z.string(),
+});
+
+export const JobRecord = z.object({
+  id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,40}$/),
+  kind: z.string(),
+  input: z.unknown(),
+  status: JobStatus,
+  /** Verified e-mail of the person who asked (from the ID token, never from the body). */
+  requestedBy: z.string(),
+  locale: Locale,
+  reply: ReplyTarget.optional(),
+  idempotencyKey: z.string().optional(),
+  /** Task generation: 1 on enqueue, +1 on each retry; part of the task name. */
+  generation: z.number().int().min(1),
+  /** Full Cloud Tasks name of the current generation's task. */
+  taskName: z.string().optional(),
+  /** Deliveries that started running the handler, over all generations. */
+  attempts: z.number().int().min(0),
+  steps: z.record(z.string(), StepRecord),
+  progress: JobProgress.optional(),
+  result: z.unknown().optional(),
+  error: JobError.optional(),
+  lease: JobLease.optional(),
+  cancelRequested: z.boolean(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  startedAt: z.string().optional(),
+  finishedAt: z.string().optional(),
+  version: z.number().int().min(0),
+});
+export type JobRecord = z.infer<typeof JobRecord>;
+
+/** What the HTTP API returns: the record without internals (lease, version, raw step outputs). */
+export const JobView = JobRecord.omit({ lease: true, version: true, steps: true }).extend({
+  steps: z.array(z.string()),
+});
+export type JobView = z.infer<typeof JobView>;
+
+export function toJobView(job: JobRecord): JobView {
+  const { lease: _lease, version: _version, steps, ...rest } = job;
+  return { ...rest, steps: Object.keys(steps) };
+}
