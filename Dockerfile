@@ -1,0 +1,52 @@
+# tasuki service image for Cloud Run.
+#
+# Two stages, neither needs a compiler:
+# - build: all dependencies, compiles service/ and shared/ (and whatever they import) to build/.
+# - runtime: production dependencies only, the compiled JavaScript, a non-root user.
+#
+# Both `npm ci` runs use --ignore-scripts. Of the production dependencies only two have install
+# scripts: protobufjs (a version-scheme warning, nothing built) and better-sqlite3 (downloads or
+# compiles a native addon). better-sqlite3 backs the local SQLite store only; production uses
+# Firestore (config.ts refuses TASUKI_STORE=sqlite in production) and better-sqlite3 loads its
+# addon lazily, when a database is opened, so the uncompiled package is never loaded here. This
+# keeps python/make/g++ out of every stage and the build offline-friendly and fast.
+#
+# BASE_IMAGE: any Debian-based image with Node >= 20 and npm at the usual paths. Cloud Build pulls
+# the default; CI (.ci/container.sh) passes a locally bootstrapped Debian + Node base because no
+# container registry is reachable there.
+ARG BASE_IMAGE=node:24-bookworm-slim
+
+FROM ${BASE_IMAGE} AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --ignore-scripts --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json ./
+COPY shared ./shared
+COPY service ./service
+# local/ is only compiled if service code imports it (e.g. the local-mode adapters chosen at
+# start); tsc follows those imports even though tsconfig.build.json does not include local/.
+COPY local ./local
+# Non-TypeScript files next to the sources (templates, JSON, assets) are copied beside the
+# compiled modules so `new URL('./x', import.meta.url)` finds them in build/ too.
+RUN npx tsc -p tsconfig.build.json \
+ && find shared service local -type f ! -name '*.ts' -exec cp --parents {} build/ \; \
+ && test -f build/service/server.js
+
+FROM ${BASE_IMAGE} AS runtime
+ENV NODE_ENV=production \
+    TASUKI_MODE=production \
+    PORT=8080
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund \
+ && npm cache clean --force
+COPY --from=build /app/build ./build
+# A numeric uid needs no /etc/passwd entry, so it works on any base; the app files stay owned by
+# root and read-only to the service.
+USER 10001:10001
+EXPOSE 8080
+# Cloud Run ignores HEALTHCHECK (it probes the port); other runtimes use it.
+# (--start-period is left out: dockerfilelint 1.8 misparses hyphenated options.)
+HEALTHCHECK --interval=30s --timeout=5s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||8080)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+CMD ["node", "build/service/server.js"]
