@@ -1,0 +1,190 @@
+/**
+ * The add-on's slots in the console: a card stack (the Gmail sidebar, a Chat dialog) and the
+ * handling of what the add-on returns, through the add-on backend mounted at
+ * `/console/api/addon` (POST JSON → `{ response }` or `{ error: { message } }`).
+ *
+ * Understood responses (a `renderActions` wrapper is unwrapped first):
+ * - a card (`{header, sections…}`), a `{card}` wrapper, or an array of cards → shown as the stack's root;
+ * - `{action: {navigations[], notification, link|openLink}}` → pushCard / updateCard / popCard /
+ *   popToRoot / endNavigation (closes the dialog), toast, new tab;
+ * - Chat `{hostAppDataAction: {chatDataAction: {createMessageAction|updateMessageAction: {message}}}}`
+ *   → handed to the Chat view to show;
+ * - Sheets `{toast?, dialogHtml?, result?}` → toast and a sandboxed HTML dialog.
+ */
+import { api } from './api.js';
+import { renderCard, type CardActionEvent } from './cardRenderer.js';
+import { ICONS, fill, h, icon } from './dom.js';
+import { t } from './i18n.js';
+import { currentUser } from './session.js';
+import { errorBox, errorText, openModal, toast } from './ui.js';
+
+export type AddonHost = 'GMAIL' | 'CHAT' | 'SHEETS';
+export type ChatContext = { space: string; dialog?: boolean; dialogEventType?: string };
+
+export type ResponseHooks = {
+  /** The stack showing cards for this host (Gmail sidebar); without one, pushed cards open as a dialog. */
+  stack?: CardStack;
+  chat?: ChatContext;
+  onChatMessage?: (message: any, mode: 'create' | 'update') => void;
+  /** Called when the add-on ends the dialog navigation. */
+  onCloseDialog?: () => void;
+};
+
+/** Posts a card action to the add-on backend and applies its response. */
+export async function runAddonAction(host: AddonHost, event: CardActionEvent, hooks: ResponseHooks): Promise<void> {
+  try {
+    const body: Record<string, unknown> = {
+      user: currentUser().email,
+      host,
+      functionName: event.functionName,
+      parameters: event.parameters,
+      formInputs: event.formInputs,
+    };
+    if (hooks.chat) body.chat = hooks.chat;
+    const { response } = await api.post<{ response: unknown }>('/addon/action', body);
+    applyAddonResponse(host, response, hooks);
+  } catch (err) {
+    toast(`${t('addon.failed')}: ${errorText(err)}`, 'error');
+  }
+}
+
+export function applyAddonResponse(host: AddonHost, raw: any, hooks: ResponseHooks): void {
+  let response = raw;
+  if (response && typeof response === 'object' && 'renderActions' in response) response = response.renderActions;
+  if (response === null || response === undefined) return;
+  if (Array.isArray(response) || isCard(response) || (response.card && !response.action)) {
+    const cards = Array.isArray(response) ? response : [response.card ?? response];
+    if (hooks.stack) hooks.stack.setRoot(cards[0]);
+    else openCardDialog(host, cards[0], hooks);
+    return;
+  }
+  const chatAction = response.hostAppDataAction?.chatDataAction;
+  if (chatAction) {
+    if (chatAction.createMessageAction?.message) hooks.onChatMessage?.(chatAction.createMessageAction.message, 'create');
+    if (chatAction.updateMessageAction?.message) hooks.onChatMessage?.(chatAction.updateMessageAction.message, 'update');
+  }
+  const action = response.action;
+  if (action) {
+    for (const nav of Array.isArray(action.navigations) ? action.navigations : []) {
+      if (nav.pushCard) {
+        if (hooks.stack) hooks.stack.push(nav.pushCard);
+        else openCardDialog(host, nav.pushCard, hooks);
+      } else if (nav.updateCard) {
+        if (hooks.stack) hooks.stack.update(nav.updateCard);
+        else openCardDialog(host, nav.updateCard, hooks);
+      } else if (nav.popCard) hooks.stack?.pop();
+      else if (nav.popToRoot) hooks.stack?.popToRoot();
+      else if (nav.endNavigation) hooks.onCloseDialog?.();
+    }
+    const text = action.notification?.text;
+    if (text) toast(String(text));
+    const url = action.link?.url ?? action.openLink?.url;
+    if (url) window.open(String(url), '_blank', 'noopener');
+  }
+  if (host === 'SHEETS' || 'toast' in response || 'dialogHtml' in response) {
+    if (response.toast) toast(String(response.toast));
+    if (response.dialogHtml) openHtmlDialog(String(response.dialogHtml));
+  }
+}
+
+function isCard(v: any): boolean {
+  return v && typeof v === 'object' && ('sections' in v || 'header' in v) && !('action' in v);
+}
+
+/** A card shown in a modal (Chat dialogs, or pushed cards without a sidebar). */
+function openCardDialog(host: AddonHost, card: any, hooks: ResponseHooks): void {
+  const title = card?.header?.title ? String(card.header.title).replace(/<[^>]+>/g, '') : t('addon.dialog');
+  let modal: ReturnType<typeof openModal> | undefined;
+  const stack = new CardStack(host, {
+    chat: hooks.chat ? { ...hooks.chat, dialog: true, dialogEventType: 'SUBMIT_DIALOG' } : undefined,
+    onChatMessage: hooks.onChatMessage,
+    onCloseDialog: () => modal?.close(),
+  });
+  modal = openModal({ title });
+  modal.body.appendChild(stack.element);
+  stack.setRoot(card);
+}
+
+function openHtmlDialog(html: string): void {
+  const modal = openModal({ title: 'tasuki' });
+  // sandbox="" — the add-on's HTML is shown, never run with the console's origin.
+  const frame = h('iframe', { sandbox: '', title: 'tasuki', srcdoc: html });
+  modal.body.appendChild(frame);
+}
+
+/** A navigable stack of cards (root, pushed cards, back button), as in the Gmail sidebar. */
+export class CardStack {
+  readonly element: HTMLElement;
+  private readonly cards: any[] = [];
+  private readonly nav: HTMLElement;
+  private readonly body: HTMLElement;
+
+  constructor(
+    private readonly host: AddonHost,
+    private readonly opts: { chat?: ChatContext; onChatMessage?: ResponseHooks['onChatMessage']; onCloseDialog?: () => void } = {},
+  ) {
+    this.nav = h('div', { class: 'card-stack-nav' });
+    this.body = h('div', { class: 'card-stack-body', 'aria-live': 'polite' });
+    this.element = h('div', { class: 'card-stack' }, this.nav, this.body);
+  }
+
+  setRoot(card: any): void {
+    this.cards.length = 0;
+    this.cards.push(card);
+    this.render();
+  }
+
+  push(card: any): void {
+    this.cards.push(card);
+    this.render();
+  }
+
+  update(card: any): void {
+    if (this.cards.length) this.cards[this.cards.length - 1] = card;
+    else this.cards.push(card);
+    this.render();
+  }
+
+  pop(): void {
+    if (this.cards.length > 1) this.cards.pop();
+    this.render();
+  }
+
+  popToRoot(): void {
+    this.cards.splice(1);
+    this.render();
+  }
+
+  showError(err: unknown): void {
+    fill(this.body, errorBox(err));
+  }
+
+  private render(): void {
+    const top = this.cards[this.cards.length - 1];
+    fill(
+      this.nav,
+      this.cards.length > 1
+        ? h('button', { class: 'btn ghost sm', type: 'button', onclick: () => this.pop() }, icon(ICONS.back), t('common.back'))
+        : null,
+    );
+    this.nav.hidden = this.cards.length <= 1;
+    if (!top) {
+      fill(this.body);
+      return;
+    }
+    const hooks: ResponseHooks = {
+      stack: this.opts.chat?.dialog ? undefined : this,
+      chat: this.opts.chat,
+      onChatMessage: this.opts.onChatMessage,
+      onCloseDialog: this.opts.onCloseDialog,
+    };
+    if (this.opts.chat?.dialog) hooks.stack = this;
+    fill(
+      this.body,
+      renderCard(top, {
+        onAction: (event) => runAddonAction(this.host, event, hooks),
+        onPushCard: (card) => this.push(card),
+      }),
+    );
+  }
+}

@@ -1,0 +1,193 @@
+/**
+ * The console's words in Japanese and English. The language comes from the browser
+ * (navigator.languages) until the person picks one with the toggle; the choice is remembered in
+ * localStorage. `t(key, vars)` fills {name} placeholders.
+ */
+
+export type Lang = 'ja' | 'en';
+
+const WORDS = {
+  'app.tagline': { ja: 'ローカル コンソール', en: 'Local console' },
+  'nav.jobs': { ja: 'ジョブ', en: 'Jobs' },
+  'nav.chat': { ja: 'Chat', en: 'Chat' },
+  'nav.drive': { ja: 'ドライブ', en: 'Drive' },
+  'nav.sheets': { ja: 'スプレッドシート', en: 'Sheets' },
+  'nav.gmail': { ja: 'Gmail', en: 'Gmail' },
+  'nav.calendar': { ja: 'カレンダー', en: 'Calendar' },
+  'nav.faults': { ja: '障害の注入', en: 'Faults' },
+  'nav.foot': { ja: 'ローカル環境 · データはこのPCの中だけ', en: 'Local stack · data stays on this machine' },
+  'sub.jobs': { ja: 'Cloud Tasks エミュレータ経由で動くジョブ。クリックで詳細。', en: 'Work running through the Cloud Tasks emulator. Click a row for details.' },
+  'sub.chat': { ja: 'チームのスペース。ジョブの返信はここに届きます。', en: "The team's space. Jobs reply here." },
+  'sub.drive': { ja: 'サンドボックスのドライブ：案件フォルダとテンプレート', en: 'Sandbox Drive: project folders and templates' },
+  'sub.sheets': { ja: '台帳・スケジュール。行を選んで 拡張機能 ▸ tasuki', en: 'Ledger and schedule. Select rows, then Extensions ▸ tasuki' },
+  'sub.gmail': { ja: '受信トレイ。メールを開くとアドオンのカードが右に出ます。', en: 'Inbox. Open a message to see the add-on card on the right.' },
+  'sub.calendar': { ja: 'schedule.sync が書くカレンダー', en: 'The calendar schedule.sync writes' },
+  'sub.faults': { ja: 'API ごとの遅延とエラー率。テストとベンチマーク用。', en: 'Latency and error rates per API, for tests and benchmarks.' },
+  'live.on': { ja: 'ライブ', en: 'Live' },
+  'live.off': { ja: '再接続中…', en: 'Reconnecting…' },
+  'user.label': { ja: '操作するユーザー', en: 'Acting as' },
+  'lang.label': { ja: '言語', en: 'Language' },
+  'common.close': { ja: '閉じる', en: 'Close' },
+  'common.loading': { ja: '読み込み中…', en: 'Loading…' },
+  'common.retry': { ja: '再試行', en: 'Retry' },
+  'common.cancel': { ja: 'キャンセル', en: 'Cancel' },
+  'common.back': { ja: '戻る', en: 'Back' },
+  'common.error': { ja: 'エラー', en: 'Error' },
+  'common.reload': { ja: '再読み込み', en: 'Reload' },
+  'jobs.run': { ja: 'ジョブを実行', en: 'Run a job' },
+  'jobs.col.kind': { ja: '種類', en: 'Kind' },
+  'jobs.col.status': { ja: '状態', en: 'Status' },
+  'jobs.col.attempts': { ja: '試行', en: 'Attempts' },
+  'jobs.col.progress': { ja: '進捗', en: 'Progress' },
+  'jobs.col.by': { ja: '依頼者', en: 'Requested by' },
+  'jobs.col.age': { ja: '経過', en: 'Age' },
+  'jobs.empty.title': { ja: 'まだジョブはありません', en: 'No jobs yet' },
+  'jobs.empty.body': { ja: '「ジョブを実行」から system.echo を試すか、Gmail でメールを開いて案件を作成してください。', en: 'Try system.echo from “Run a job”, or open an e-mail in Gmail and create a project.' },
+  'jobs.filter.all': { ja: 'すべて', en: 'All' },
+  'jobs.filter.active': { ja: '実行中', en: 'Active' },
+  'jobs.filter.failed': { ja: '失敗', en: 'Failed' },
+  'jobs.filter.none': { ja: 'この条件のジョブはありません。', en: 'No jobs match this filter.' },
+  'status.queued': { ja: '待機中', en: 'Queued' },
+  'status.running': { ja: '実行中', en: 'Running' },
+  'status.succeeded': { ja: '完了', en: 'Succeeded' },
+  'status.failed': { ja: '失敗', en: 'Failed' },
+  'status.canceled': { ja: '取消', en: 'Canceled' },
+  'detail.overview': { ja: '概要', en: 'Overview' },
+  'detail.input': { ja: '入力', en: 'Input' },
+  'detail.steps': { ja: '完了したステップ', en: 'Finished steps' },
+  'detail.noSteps': { ja: 'まだステップはありません。', en: 'No steps finished yet.' },
+  'detail.result': { ja: '結果', en: 'Result' },
+  'detail.links': { ja: 'リンク', en: 'Links' },
+  'detail.error': { ja: 'エラー', en: 'Error' },
+  'detail.retryable': { ja: '再試行で解決する可能性あり', en: 'Retry may help' },
+  'detail.permanent': { ja: '再試行では解決しません', en: 'Retry will not help' },
+  'detail.created': { ja: '作成', en: 'Created' },
+  'detail.started': { ja: '開始', en: 'Started' },
+  'detail.finished': { ja: '終了', en: 'Finished' },
+  'detail.reply': { ja: '返信先', en: 'Replies to' },
+  'detail.generation': { ja: '世代', en: 'Generation' },
+  'detail.requestedBy': { ja: '依頼者', en: 'Requested by' },
+  'detail.id': { ja: 'ジョブID', en: 'Job id' },
+  'detail.cancelRequested': { ja: '取消を要求済み', en: 'Cancel requested' },
+  'run.title': { ja: 'ジョブを実行', en: 'Run a job' },
+  'run.kind': { ja: 'ジョブの種類', en: 'Job kind' },
+  'run.input': { ja: '入力 (JSON)', en: 'Input (JSON)' },
+  'run.inputHint': { ja: 'サンドボックスのデータに合わせた例が入っています。自由に編集できます。', en: 'Prefilled with an example that fits the sandbox data. Edit freely.' },
+  'run.replyChat': { ja: 'Chat のスペースに返信する', en: 'Reply in the Chat space' },
+  'run.idem': { ja: '冪等キー（任意）', en: 'Idempotency key (optional)' },
+  'run.idemHint': { ja: '同じキーなら同じジョブが返り、タスクは二重に作られません。', en: 'The same key returns the same job and creates no second task.' },
+  'run.submit': { ja: '実行', en: 'Run' },
+  'run.badJson': { ja: '入力が JSON として読めません: {message}', en: 'The input is not valid JSON: {message}' },
+  'run.asUser': { ja: '{user} として実行します', en: 'Runs as {user}' },
+  'run.reset': { ja: '例に戻す', en: 'Reset to example' },
+  'kind.system.echo': { ja: 'エコー（動作確認）', en: 'Echo (smoke test)' },
+  'kind.project.create': { ja: '案件を作成', en: 'Create project' },
+  'kind.schedule.sync': { ja: 'スケジュール同期', en: 'Sync schedule' },
+  'kind.billing.document': { ja: '見積・請求書', en: 'Estimate / invoice' },
+  'kind.portal.scrape': { ja: 'ポータル取り込み', en: 'Scrape portal' },
+  'kind.ledger.summarize': { ja: '台帳の集計', en: 'Summarize ledger' },
+  'kind.ledger.search': { ja: '台帳の検索', en: 'Search ledger' },
+  'chat.empty.title': { ja: 'メッセージはまだありません', en: 'No messages yet' },
+  'chat.empty.body': { ja: 'ジョブを Chat 返信付きで実行するか、下の欄に /help と入力してください。', en: 'Run a job with a Chat reply, or type /help below.' },
+  'chat.composer': { ja: 'メッセージまたは /コマンド', en: 'Message or /command' },
+  'chat.send': { ja: '送信', en: 'Send' },
+  'chat.hint': { ja: 'tasuki アプリに話しかけます。/ で始まるとスラッシュコマンドです。', en: 'Talks to the tasuki app. Text starting with / is a slash command.' },
+  'chat.consoleOnly': { ja: 'このコンソールのみ', en: 'console only' },
+  'chat.app': { ja: 'アプリ', en: 'App' },
+  'chat.spaces': { ja: 'スペース', en: 'Spaces' },
+  'chat.noSpaces': { ja: 'スペースがありません。', en: 'No spaces.' },
+  'chat.edited': { ja: '更新 {time}', en: 'updated {time}' },
+  'addon.missing.title': { ja: 'アドオンが読み込まれていません', en: 'Add-on not loaded' },
+  'addon.missing.body': { ja: 'アドオンのバンドルが組み込まれると、ここで {what} を試せます。', en: 'Once the add-on bundle is wired in, you can try {what} here.' },
+  'addon.what.gmail': { ja: 'Gmail のサイドバーカード', en: 'the Gmail sidebar card' },
+  'addon.what.chat': { ja: 'スラッシュコマンドとダイアログ', en: 'slash commands and dialogs' },
+  'addon.what.sheets': { ja: '拡張機能メニュー', en: 'the Extensions menu' },
+  'addon.sidebar': { ja: 'tasuki アドオン', en: 'tasuki add-on' },
+  'addon.openMail': { ja: 'メールを開くと、アドオンのカードがここに表示されます。', en: 'Open an e-mail to see the add-on card here.' },
+  'addon.failed': { ja: 'アドオンがエラーを返しました', en: 'The add-on returned an error' },
+  'addon.dialog': { ja: 'ダイアログ', en: 'Dialog' },
+  'drive.empty': { ja: 'このフォルダは空です。', en: 'This folder is empty.' },
+  'drive.col.name': { ja: '名前', en: 'Name' },
+  'drive.col.modified': { ja: '更新', en: 'Modified' },
+  'drive.col.props': { ja: 'appProperties', en: 'appProperties' },
+  'drive.openText': { ja: '本文を開く', en: 'Open text' },
+  'drive.pdf': { ja: 'PDF をダウンロード', en: 'Download PDF' },
+  'drive.download': { ja: 'ダウンロード', en: 'Download' },
+  'drive.root': { ja: 'マイドライブ', en: 'My Drive' },
+  'drive.noFiles': { ja: 'ドライブにファイルがありません。サンドボックスの初期データを確認してください（npm run reset）。', en: 'No files in Drive. Check the sandbox seed (npm run reset).' },
+  'sheets.extensions': { ja: '拡張機能', en: 'Extensions' },
+  'sheets.selected': { ja: '{n} 行を選択中', en: '{n} rows selected' },
+  'sheets.selectHint': { ja: '行番号をクリックして選択（Shift/Ctrl で複数）', en: 'Click row numbers to select (Shift/Ctrl for several)' },
+  'sheets.empty': { ja: 'このシートは空です。', en: 'This sheet is empty.' },
+  'sheets.none': { ja: 'スプレッドシートがありません。', en: 'No spreadsheets.' },
+  'sheets.menuEmpty': { ja: 'メニュー項目がありません', en: 'No menu items' },
+  'gmail.inbox': { ja: '受信トレイ', en: 'Inbox' },
+  'gmail.empty': { ja: '受信トレイは空です。', en: 'The inbox is empty.' },
+  'gmail.pick': { ja: 'メールを選んでください', en: 'Pick a message' },
+  'gmail.pickBody': { ja: '左の一覧からメールを開くと、本文と添付ファイル、アドオンのカードが表示されます。', en: 'Open a message from the list to see its body, attachments and the add-on card.' },
+  'gmail.to': { ja: '宛先', en: 'To' },
+  'gmail.mailbox': { ja: 'メールボックス', en: 'Mailbox' },
+  'calendar.empty.title': { ja: '予定はありません', en: 'No events' },
+  'calendar.empty.body': { ja: 'スケジュールシートから schedule.sync を実行すると、ここに予定が入ります。', en: 'Run schedule.sync from the schedule sheet and events appear here.' },
+  'calendar.allDay': { ja: '終日', en: 'All day' },
+  'faults.latency': { ja: '遅延', en: 'Latency' },
+  'faults.clearAll': { ja: 'すべて解除', en: 'Clear all' },
+  'faults.saved': { ja: '{api} の設定を反映しました', en: 'Applied to {api}' },
+  'faults.unavailable': { ja: 'サンドボックスが障害設定の API を提供していません。', en: 'The sandbox does not offer the fault API.' },
+  'faults.chatLimit': { ja: 'Chat 書き込み制限（スペースごと）', en: 'Chat write limit (per space)' },
+  'faults.interval': { ja: '補充間隔', en: 'Refill every' },
+  'faults.burst': { ja: 'バースト', en: 'Burst' },
+  'error.network': { ja: 'サーバーに接続できません。npm start が動いているか確認してください。', en: 'Cannot reach the server. Is npm start still running?' },
+} satisfies Record<string, { ja: string; en: string }>;
+
+export type WordKey = keyof typeof WORDS;
+
+const STORAGE_KEY = 'tasuki.console.lang';
+let current: Lang = initialLang();
+const listeners = new Set<() => void>();
+
+function initialLang(): Lang {
+  try {
+    const saved = localStorage.getItem(STORAGE_KEY);
+    if (saved === 'ja' || saved === 'en') return saved;
+  } catch {
+    // storage may be unavailable (private mode); fall through to the browser's language
+  }
+  const tags = navigator.languages?.length ? navigator.languages : [navigator.language];
+  for (const tag of tags) {
+    if (/^ja\b/i.test(tag)) return 'ja';
+    if (/^en\b/i.test(tag)) return 'en';
+  }
+  return 'en';
+}
+
+export function lang(): Lang {
+  return current;
+}
+
+export function setLang(next: Lang): void {
+  if (next === current) return;
+  current = next;
+  try {
+    localStorage.setItem(STORAGE_KEY, next);
+  } catch {
+    // not remembered; still switches for this page
+  }
+  document.documentElement.lang = next;
+  for (const fn of listeners) fn();
+}
+
+export function onLangChange(fn: () => void): void {
+  listeners.add(fn);
+}
+
+export function t(key: WordKey, vars: Record<string, string | number> = {}): string {
+  const text = WORDS[key][current];
+  return text.replace(/\{(\w+)\}/g, (_, name: string) => (name in vars ? String(vars[name]) : `{${name}}`));
+}
+
+/** Localized label for a job kind, falling back to the kind id. */
+export function kindLabel(kind: string): string {
+  const key = `kind.${kind}` as WordKey;
+  return key in WORDS ? t(key) : kind;
+}
