@@ -352,6 +352,23 @@ describe('tasks emulator over gRPC', () => {
 });
 
 describe('tasks emulator: deadlines, timeScale and restarts', () => {
+  test('a deleted queue name is held when deletedQueueHoldMs is set (FAILED_PRECONDITION), task names with dedupeWindowMs 0 are free', async () => {
+    const h = await startEmulator({ deletedQueueHoldMs: 60_000, dedupeWindowMs: 0 });
+    try {
+      const q = `${PARENT}/queues/held`;
+      await h.client.createQueue({ parent: PARENT, queue: { name: q } });
+      await h.client.pauseQueue({ name: q });
+      await h.client.createTask({ parent: q, task: { name: `${q}/tasks/t`, httpRequest: { url: 'http://127.0.0.1:9/' } } });
+      await h.client.deleteTask({ name: `${q}/tasks/t` });
+      await h.client.createTask({ parent: q, task: { name: `${q}/tasks/t`, httpRequest: { url: 'http://127.0.0.1:9/' } } });
+      await h.client.deleteQueue({ name: q });
+      await rejectsWith(h.client.createQueue({ parent: PARENT, queue: { name: q } }), status.FAILED_PRECONDITION, /deleted recently/);
+      await rejectsWith(h.client.updateQueue({ queue: { name: q } }), status.FAILED_PRECONDITION);
+    } finally {
+      await h.dispose();
+    }
+  });
+
   test('dispatchDeadline aborts a slow attempt, counts it as failed and retries', async () => {
     // timeScale 0.01: the minimum 15 s deadline becomes 150 ms.
     const h = await startEmulator({ timeScale: 0.01 });

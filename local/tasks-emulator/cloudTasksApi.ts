@@ -96,15 +96,19 @@ export class CloudTasksApi {
     const q = checkQueueName('queue.name', req.queue.name);
     if (q.parent !== parent) throw invalidArgument(`queue.name ${q.name} is not under parent ${parent}`);
     if (this.o.store.getQueue(q.name)) throw alreadyExists(`Queue ${q.name} already exists`);
-    const heldUntil = this.o.store.queueNameHeldUntil(q.name, Date.now());
-    if (heldUntil !== undefined) {
-      throw failedPrecondition(`Queue ${q.name} was deleted recently; its name can be reused after ${new Date(heldUntil).toISOString()}`);
-    }
+    this.checkNotHeld(q.name);
     const settings = settingsFromMessage(req.queue);
     validateSettings(settings);
     const record: QueueRecord = { name: q.name, state: 'RUNNING', settings, purgeTimeMs: null };
     this.o.store.putQueue(record);
     return queueToMessage(record);
+  }
+
+  private checkNotHeld(name: string): void {
+    const heldUntil = this.o.store.queueNameHeldUntil(name, Date.now());
+    if (heldUntil !== undefined) {
+      throw failedPrecondition(`Queue ${name} was deleted recently; its name can be reused after ${new Date(heldUntil).toISOString()}`);
+    }
   }
 
   /** Creates the queue if it does not exist, as Google's UpdateQueue does. */
@@ -117,6 +121,7 @@ export class CloudTasksApi {
     if (existing) {
       record = { ...existing, settings: applyUpdate(existing.settings, req.queue, paths) };
     } else {
+      this.checkNotHeld(q.name);
       const settings = applyUpdate(settingsFromMessage({}), req.queue, paths);
       record = { name: q.name, state: 'RUNNING', settings, purgeTimeMs: null };
     }
