@@ -1,0 +1,40 @@
+/**
+ * Express guards for the two kinds of callers:
+ * - `requireUser`: /v1/jobs*, a Google ID token from the add-on (ScriptApp.getIdentityToken()):
+ *   audience = the script's OAuth client id, verified e-mail in an allowed domain or list.
+ *   Puts the caller's e-mail on `res.locals.user`.
+ * - `requireInvoker`: /tasks/run, Cloud Tasks' OIDC token: audience = the service URL, e-mail =
+ *   the invoker service account.
+ */
+import type { RequestHandler } from 'express';
+import type { Config } from '../config.js';
+import { AuthFailure, verifiedEmail, verifyBearer, type TokenTrust } from './tokenVerifier.js';
+
+export type CallerLocals = { user: string };
+
+export function requireUser(config: Config, trust: TokenTrust): RequestHandler {
+  const domains = new Set(config.allowedDomains.map((d) => d.toLowerCase()));
+  const emails = new Set(config.allowedEmails.map((e) => e.toLowerCase()));
+  return async (req, res, next) => {
+    const claims = await verifyBearer(req.get('authorization'), trust, config.scriptClientId);
+    const email = verifiedEmail(claims);
+    const domain = email.slice(email.lastIndexOf('@') + 1);
+    if (!emails.has(email) && !domains.has(domain)) {
+      throw new AuthFailure(403, 'email_not_allowed', `${email} is not allowed to use tasuki (domain or address not in the allowed list)`);
+    }
+    res.locals.user = email;
+    next();
+  };
+}
+
+export function requireInvoker(config: Config, trust: TokenTrust): RequestHandler {
+  const invoker = config.invokerServiceAccount.toLowerCase();
+  return async (req, _res, next) => {
+    const claims = await verifyBearer(req.get('authorization'), trust, config.serviceUrl);
+    const email = verifiedEmail(claims);
+    if (email !== invoker) {
+      throw new AuthFailure(403, 'wrong_service_account', `tasks must be signed by ${invoker}, not ${email}`);
+    }
+    next();
+  };
+}

@@ -1,0 +1,95 @@
+/**
+ * The one token verification code path of the service (jose `jwtVerify` against a JWKS). Both
+ * the add-on's Google ID tokens (/v1/jobs*) and Cloud Tasks' OIDC tokens (/tasks/run) go through
+ * `verifyBearer`; only the expected audience and the checks on the verified claims differ.
+ *
+ * Failures are `AuthFailure`s carrying the HTTP status (401: no usable token; 403: a valid token
+ * of someone who may not call this endpoint) and a specific `code` so callers can tell an expired
+ * token from a forged one.
+ */
+import { errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+
+export type AuthErrorCode =
+  | 'missing_token'
+  | 'malformed_token'
+  | 'token_expired'
+  | 'invalid_signature'
+  | 'wrong_audience'
+  | 'wrong_issuer'
+  | 'invalid_token'
+  | 'email_not_verified'
+  | 'email_not_allowed'
+  | 'wrong_service_account';
+
+export class AuthFailure extends Error {
+  constructor(
+    readonly status: 401 | 403,
+    readonly code: AuthErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'AuthFailure';
+  }
+}
+
+/** Whom a verifier trusts: issuers and where their signing keys come from. */
+export type TokenTrust = {
+  issuers: string[];
+  keys: JWTVerifyGetKey;
+};
+
+export type VerifiedClaims = JWTPayload & { email?: unknown; email_verified?: unknown };
+
+const BEARER = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$/;
+
+/** Google signs ID and OIDC tokens with RS256; refusing anything else closes alg-confusion doors. */
+const ALGORITHMS = ['RS256'];
+
+/** A little leeway for clock skew between the issuer and this instance. */
+const CLOCK_TOLERANCE_SECONDS = 30;
+
+export async function verifyBearer(authorization: string | undefined, trust: TokenTrust, audience: string): Promise<VerifiedClaims> {
+  if (!authorization) throw new AuthFailure(401, 'missing_token', 'Authorization header with a Bearer token is required');
+  const match = BEARER.exec(authorization.trim());
+  if (!match) throw new AuthFailure(401, 'malformed_token', 'Authorization header must be "Bearer <JWT>"');
+  try {
+    const { payload } = await jwtVerify(match[1]!, trust.keys, {
+      issuer: trust.issuers,
+      audience,
+      algorithms: ALGORITHMS,
+      clockTolerance: CLOCK_TOLERANCE_SECONDS,
+      requiredClaims: ['exp', 'iat'],
+    });
+    return payload as VerifiedClaims;
+  } catch (err) {
+    throw toAuthFailure(err);
+  }
+}
+
+function toAuthFailure(err: unknown): AuthFailure {
+  if (err instanceof errors.JWTExpired) return new AuthFailure(401, 'token_expired', 'the token has expired; get a fresh one');
+  if (err instanceof errors.JWTClaimValidationFailed) {
+    if (err.claim === 'aud') return new AuthFailure(401, 'wrong_audience', 'the token was issued for another audience');
+    if (err.claim === 'iss') return new AuthFailure(401, 'wrong_issuer', 'the token was not issued by a trusted issuer');
+    return new AuthFailure(401, 'invalid_token', `the token's "${err.claim}" claim is not acceptable: ${err.reason}`);
+  }
+  if (err instanceof errors.JWSSignatureVerificationFailed || err instanceof errors.JWKSNoMatchingKey) {
+    return new AuthFailure(401, 'invalid_signature', 'the token signature does not verify against the trusted keys');
+  }
+  if (err instanceof errors.JWSInvalid || err instanceof errors.JWTInvalid || err instanceof errors.JOSEAlgNotAllowed) {
+    return new AuthFailure(401, 'malformed_token', 'the token is not a well-formed RS256 JWT');
+  }
+  // Key fetch failures and the like: still the caller's request cannot be authenticated now.
+  return new AuthFailure(401, 'invalid_token', `the token could not be verified: ${err instanceof Error ? err.message : String(err)}`);
+}
+
+/** The verified, lowercased e-mail, or a 403 when the issuer has not verified it. */
+export function verifiedEmail(claims: VerifiedClaims): string {
+  if (typeof claims.email !== 'string' || claims.email === '') {
+    throw new AuthFailure(403, 'email_not_verified', 'the token carries no e-mail address');
+  }
+  if (claims.email_verified !== true && claims.email_verified !== 'true') {
+    throw new AuthFailure(403, 'email_not_verified', `the e-mail ${claims.email} is not verified by the issuer`);
+  }
+  return claims.email.toLowerCase();
+}

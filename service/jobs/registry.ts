@@ -1,0 +1,40 @@
+/**
+ * Job kind → handler. Handlers are loaded on first use (dynamic import), so a cold instance
+ * does not pay for cheerio, pdf-lib or the Google clients before it is ready to serve.
+ *
+ * Adding a kind: write service/jobs/<kind>.ts exporting a JobHandler, then add one line to
+ * HANDLER_LOADERS below. A kind without an entry is refused at enqueue time (400).
+ */
+import type { JobKind } from '../../shared/jobKinds.js';
+import type { JobHandler } from '../worker/jobHandler.js';
+
+export type HandlerLoader = () => Promise<JobHandler>;
+
+export const HANDLER_LOADERS: Partial<Record<JobKind, HandlerLoader>> = {
+  'system.echo': async () => (await import('./systemEcho.js')).systemEcho,
+};
+
+export interface HandlerRegistry {
+  has(kind: JobKind): boolean;
+  /** The handler for `kind`, or null when this service does not run that kind. */
+  load(kind: JobKind): Promise<JobHandler | null>;
+}
+
+export function handlerRegistry(loaders: Partial<Record<JobKind, HandlerLoader>> = HANDLER_LOADERS): HandlerRegistry {
+  const loaded = new Map<JobKind, Promise<JobHandler>>();
+  return {
+    has: (kind) => loaders[kind] !== undefined,
+    load(kind) {
+      const loader = loaders[kind];
+      if (!loader) return Promise.resolve(null);
+      let handler = loaded.get(kind);
+      if (!handler) {
+        handler = loader();
+        // A failed import (e.g. a syntax error) should be retried on the next delivery, not cached.
+        handler.catch(() => loaded.delete(kind));
+        loaded.set(kind, handler);
+      }
+      return handler;
+    },
+  };
+}

@@ -1,0 +1,74 @@
+/**
+ * How every route answers a failure: `{ error: { code, message, issues? } }` (shared/api.ts
+ * ApiError), never a stack trace. Routes throw `HttpError`; auth throws `AuthFailure`; body
+ * parser errors (bad JSON, too large) are mapped here; anything else is a 500 with a generic
+ * message, logged with its stack on the server side only.
+ */
+import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
+import type * as z from 'zod';
+import { describeIssues, type ApiError } from '../../shared/api.js';
+import { AuthFailure } from '../auth/tokenVerifier.js';
+import type { Logger } from '../logger.js';
+
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly issues?: ApiError['error']['issues'],
+    readonly headers?: Record<string, string>,
+  ) {
+    super(message);
+    this.name = 'HttpError';
+  }
+
+  static invalid(error: z.ZodError, what = 'request'): HttpError {
+    const issues = describeIssues(error);
+    const summary = issues.map((i) => `${i.path}: ${i.message}`).join('; ');
+    return new HttpError(400, 'invalid_request', `invalid ${what}: ${summary}`, issues);
+  }
+}
+
+export function sendError(res: Response, status: number, body: ApiError['error'], headers?: Record<string, string>): void {
+  if (headers) res.set(headers);
+  res.status(status).json({ error: body } satisfies ApiError);
+}
+
+export const notFoundRoute: RequestHandler = (req, res) => {
+  sendError(res, 404, { code: 'not_found', message: `no route for ${req.method} ${req.path}` });
+};
+
+type BodyParserError = Error & { type?: string; status?: number; limit?: number };
+
+export function errorHandler(log: Logger): ErrorRequestHandler {
+  return (err: unknown, req, res, _next) => {
+    if (res.headersSent) {
+      res.end();
+      return;
+    }
+    if (err instanceof HttpError) {
+      sendError(res, err.status, { code: err.code, message: err.message, ...(err.issues ? { issues: err.issues } : {}) }, err.headers);
+      return;
+    }
+    if (err instanceof AuthFailure) {
+      res.set('WWW-Authenticate', `Bearer error="invalid_token", error_description="${err.code}"`);
+      sendError(res, err.status, { code: err.code, message: err.message });
+      return;
+    }
+    const parserError = err as BodyParserError;
+    if (parserError?.type === 'entity.parse.failed') {
+      sendError(res, 400, { code: 'invalid_json', message: 'the body is not valid JSON' });
+      return;
+    }
+    if (parserError?.type === 'entity.too.large') {
+      sendError(res, 413, { code: 'body_too_large', message: `the body is larger than the ${parserError.limit ?? ''} byte limit`.replace('  ', ' ') });
+      return;
+    }
+    if (typeof parserError?.status === 'number' && parserError.status >= 400 && parserError.status < 500) {
+      sendError(res, parserError.status, { code: 'bad_request', message: parserError.message });
+      return;
+    }
+    log.error({ err, method: req.method, path: req.path }, 'unhandled error');
+    sendError(res, 500, { code: 'internal', message: 'internal error; it has been logged' });
+  };
+}

@@ -1,0 +1,183 @@
+/**
+ * The user-facing job API (`/v1/jobs*`, Google ID token required; see shared/api.ts):
+ * - POST /            enqueue: validate, record (create-if-absent), create the generation's task, 202.
+ * - GET /             the caller's jobs, newest first (`mine=1`, `status`, `limit`, `before`).
+ * - GET /:id          one job; only its requester sees it (others get 404, not 403: ids don't leak).
+ * - POST /:id/retry   failed/canceled → queued as the next generation with a new task.
+ * - POST /:id/cancel  queued → canceled (task deleted); running → cancel requested (the worker
+ *                     stops at its next step or progress); finished → 409.
+ *
+ * The enqueue path does only what it must (one create, one task, one small write), so it answers
+ * in milliseconds: everything slow happens in the worker.
+ */
+import { Router, type Request, type Response } from 'express';
+import * as z from 'zod';
+import { EnqueueRequest } from '../../shared/api.js';
+import { JobStatus, TERMINAL_STATUSES, toJobView, type JobRecord } from '../../shared/job.js';
+import { JOB_KINDS } from '../../shared/jobKinds.js';
+import { localeFrom } from '../../shared/locale.js';
+import { requireUser } from '../auth/middleware.js';
+import type { AppDeps } from '../app.js';
+import { mutateJob } from '../worker/jobMutation.js';
+import { reportOnce } from '../worker/reportOnce.js';
+import { HttpError } from './httpErrors.js';
+import { idempotentJobId, randomJobId } from './jobIds.js';
+import { requestLogger } from './requestLog.js';
+
+const ListQuery = z
+  .object({
+    mine: z.enum(['1', 'true'], 'must be 1 (only your own jobs are listed)').optional(),
+    status: JobStatus.optional(),
+    limit: z.coerce.number().int().min(1).max(100).default(20),
+    before: z.iso.datetime({ offset: true, message: 'must be an ISO time such as 2026-11-27T05:00:00.000Z' }).optional(),
+  })
+  .strict();
+
+const JOB_ID = /^[a-z0-9][a-z0-9-]{0,40}$/;
+
+export function jobsRouter(deps: AppDeps): Router {
+  const { store, queue, config, handlers } = deps;
+  const now = deps.now ?? (() => new Date());
+  const router = Router();
+  router.use(requireUser(config, deps.trust));
+
+  /** Creates the task of the job's current generation and records its name. */
+  async function dispatch(job: JobRecord, res: Response): Promise<JobRecord> {
+    let taskName: string;
+    try {
+      ({ taskName } = await queue.enqueue({ jobId: job.id, generation: job.generation }));
+    } catch (err) {
+      requestLogger(res.locals, deps.log).error({ err, jobId: job.id }, 'could not create the task');
+      throw new HttpError(503, 'queue_unavailable', `job ${job.id} is recorded but could not be queued; send the same request again to queue it`, undefined, { 'Retry-After': '5' });
+    }
+    const { job: updated } = await mutateJob(store, job, (fresh) => (fresh.generation === job.generation && fresh.taskName !== taskName ? { ...fresh, taskName } : null), now);
+    return updated ?? job;
+  }
+
+  async function ownedJob(req: Request, res: Response): Promise<JobRecord> {
+    const id = String(req.params.id);
+    const job = JOB_ID.test(id) ? await store.getJob(id) : null;
+    if (!job || job.requestedBy !== res.locals.user) throw new HttpError(404, 'not_found', `no job ${id}`);
+    return job;
+  }
+
+  router.post('/', async (req, res) => {
+    if (req.body === undefined || req.body === null || typeof req.body !== 'object' || Array.isArray(req.body)) {
+      throw new HttpError(400, 'invalid_request', 'the body must be a JSON object sent with Content-Type: application/json', [{ path: '(body)', message: 'expected a JSON object' }]);
+    }
+    const parsed = EnqueueRequest.safeParse(req.body);
+    if (!parsed.success) throw HttpError.invalid(parsed.error);
+    const body = parsed.data;
+    if (!handlers.has(body.kind)) {
+      throw new HttpError(400, 'invalid_request', `kind ${body.kind} is not available on this service yet`, [{ path: 'kind', message: 'no handler for this kind' }]);
+    }
+    // Parse again with the kind's schema to store the input with its defaults applied.
+    const input: unknown = JOB_KINDS[body.kind].input.parse(body.input);
+    const user = String(res.locals.user);
+    const at = now().toISOString();
+    const record: JobRecord = {
+      id: body.idempotencyKey ? idempotentJobId(user, body.idempotencyKey) : randomJobId(),
+      kind: body.kind,
+      input,
+      status: 'queued',
+      requestedBy: user,
+      locale: body.locale ?? localeFrom(req.get('accept-language')),
+      ...(body.reply ? { reply: body.reply } : {}),
+      ...(body.idempotencyKey ? { idempotencyKey: body.idempotencyKey } : {}),
+      generation: 1,
+      attempts: 0,
+      steps: {},
+      cancelRequested: false,
+      createdAt: at,
+      updatedAt: at,
+      version: 0,
+    };
+    const { created, job } = await store.createJob(record);
+    if (!created && (job.kind !== record.kind || JSON.stringify(job.input) !== JSON.stringify(record.input))) {
+      throw new HttpError(409, 'idempotency_key_reused', `idempotencyKey ${body.idempotencyKey} was already used for a different request (job ${job.id})`);
+    }
+    // A job recorded by an earlier request whose task creation failed gets its task now.
+    const current = job.status === 'queued' && !job.taskName ? await dispatch(job, res) : job;
+    res.status(202).json({ job: toJobView(current), created });
+  });
+
+  router.get('/', async (req, res) => {
+    const query = ListQuery.safeParse(req.query);
+    if (!query.success) throw HttpError.invalid(query.error, 'query');
+    const { status, limit, before } = query.data;
+    const jobs = await store.listJobs({ requestedBy: String(res.locals.user), limit, ...(status ? { status } : {}), ...(before ? { before: new Date(before).toISOString() } : {}) });
+    res.json({ jobs: jobs.map(toJobView) });
+  });
+
+  router.get('/:id', async (req, res) => {
+    res.json({ job: toJobView(await ownedJob(req, res)) });
+  });
+
+  router.post('/:id/retry', async (req, res) => {
+    const job = await ownedJob(req, res);
+    let refusal: string | undefined;
+    const { job: next } = await mutateJob(
+      store,
+      job,
+      (fresh) => {
+        if (fresh.status === 'failed' || fresh.status === 'canceled') {
+          refusal = undefined;
+          return {
+            ...fresh,
+            status: 'queued',
+            generation: fresh.generation + 1,
+            taskName: undefined,
+            error: undefined,
+            result: undefined,
+            progress: undefined,
+            lease: undefined,
+            cancelRequested: false,
+            finishedAt: undefined,
+          };
+        }
+        refusal =
+          fresh.status === 'queued' && !fresh.taskName
+            ? undefined // recorded but never queued: queue the current generation
+            : fresh.status === 'succeeded'
+              ? `job ${fresh.id} already succeeded; there is nothing to retry`
+              : `job ${fresh.id} is ${fresh.status}; only failed or canceled jobs can be retried`;
+        return null;
+      },
+      now,
+    );
+    if (!next) throw new HttpError(404, 'not_found', `no job ${job.id}`);
+    if (refusal) throw new HttpError(409, 'conflict', refusal);
+    const queued = await dispatch(next, res);
+    res.status(202).json({ job: toJobView(queued) });
+  });
+
+  router.post('/:id/cancel', async (req, res) => {
+    const job = await ownedJob(req, res);
+    const at = now().toISOString();
+    let accepted = false;
+    const { job: next } = await mutateJob(
+      store,
+      job,
+      (fresh) => {
+        accepted = fresh.status === 'queued' || fresh.status === 'running';
+        if (fresh.status === 'queued') return { ...fresh, status: 'canceled', cancelRequested: true, lease: undefined, finishedAt: at };
+        if (fresh.status === 'running' && !fresh.cancelRequested) return { ...fresh, cancelRequested: true };
+        return null;
+      },
+      now,
+    );
+    if (!next) throw new HttpError(404, 'not_found', `no job ${job.id}`);
+    if (!accepted) throw new HttpError(409, 'conflict', `job ${next.id} already ${next.status}; there is nothing to cancel`);
+    const log = requestLogger(res.locals, deps.log);
+    if (next.status === 'canceled') {
+      if (next.taskName) {
+        await queue.cancel(next.taskName).catch((err: unknown) => log.warn({ err, jobId: next.id }, 'could not delete the task; the worker will see the job canceled'));
+      }
+      // The worker never runs a canceled-while-queued job, so the report is made here, off the request path.
+      void reportOnce({ store, reply: deps.reply, log, now }, next).catch((err: unknown) => log.error({ err, jobId: next.id }, 'could not report the cancellation'));
+    }
+    res.json({ job: toJobView(next) });
+  });
+
+  return router;
+}

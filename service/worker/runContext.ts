@@ -1,0 +1,170 @@
+/**
+ * The JobContext a handler runs with during one delivery (see jobHandler.ts for the contract).
+ *
+ * Every write goes through `mutate`, which checks on the fresh record that this delivery still
+ * holds the lease (else LeaseLost: another delivery took the job over, this one must stop) and
+ * notices a cancel request (then `signal` aborts). Cancel is also polled every `cancelPollMs`, so
+ * a handler sleeping or waiting on an API call with `signal` stops without waiting for its next
+ * step. The signal also aborts shortly before the dispatch deadline, so the worker can answer
+ * Cloud Tasks itself (and the next delivery resumes) instead of being cut off.
+ */
+import type { JobRecord } from '../../shared/job.js';
+import type { Locale } from '../../shared/locale.js';
+import type { Config } from '../config.js';
+import type { GoogleClients } from '../google/clients.js';
+import type { Logger } from '../logger.js';
+import type { ReplyPort } from '../reply/replyPort.js';
+import type { Store } from '../store/store.js';
+import type { JobContext } from './jobHandler.js';
+import { mutateJob } from './jobMutation.js';
+
+export type AbortReason = 'canceled' | 'deadline' | 'shutdown';
+
+/** Thrown into the handler (as `signal.reason`) when the run must stop. */
+export class JobAborted extends Error {
+  constructor(readonly reason: AbortReason) {
+    super(`job run aborted: ${reason}`);
+    this.name = 'JobAborted';
+  }
+}
+
+/** This delivery no longer holds the job (its lease expired and another delivery took over). */
+export class LeaseLost extends Error {
+  constructor(jobId: string) {
+    super(`job ${jobId}: lease lost to another delivery`);
+    this.name = 'LeaseLost';
+  }
+}
+
+/** Step names starting with this are the worker's own bookkeeping (e.g. `$reported`). */
+export const RESERVED_STEP_PREFIX = '$';
+
+export type RunContextOptions<I> = {
+  job: JobRecord;
+  input: I;
+  holder: string;
+  store: Store;
+  reply: ReplyPort;
+  google: GoogleClients;
+  config: Config;
+  log: Logger;
+  now: () => Date;
+  /** Abort the run at this time (a margin before the dispatch deadline). */
+  deadlineAt: number;
+  cancelPollMs: number;
+};
+
+export class RunContext<I> implements JobContext<I> {
+  readonly input: I;
+  readonly google: GoogleClients;
+  readonly store: Store;
+  readonly config: Config;
+  readonly log: Logger;
+  private current: JobRecord;
+  private readonly controller = new AbortController();
+  private readonly timers: NodeJS.Timeout[] = [];
+
+  constructor(private readonly opts: RunContextOptions<I>) {
+    this.current = opts.job;
+    this.input = opts.input;
+    this.google = opts.google;
+    this.store = opts.store;
+    this.config = opts.config;
+    this.log = opts.log;
+  }
+
+  get job(): JobRecord {
+    return this.current;
+  }
+
+  get locale(): Locale {
+    return this.current.locale;
+  }
+
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  get abortReason(): AbortReason | undefined {
+    const reason: unknown = this.controller.signal.reason;
+    return this.controller.signal.aborted && reason instanceof JobAborted ? reason.reason : undefined;
+  }
+
+  abort(reason: AbortReason): void {
+    if (!this.controller.signal.aborted) this.controller.abort(new JobAborted(reason));
+  }
+
+  /** Starts the deadline and cancel-poll timers; `dispose` stops them. */
+  start(): void {
+    const untilDeadline = Math.max(0, this.opts.deadlineAt - this.opts.now().getTime());
+    this.timers.push(setTimeout(() => this.abort('deadline'), untilDeadline));
+    const poll = setInterval(() => {
+      this.opts.store.getJob(this.current.id).then(
+        (fresh) => {
+          if (fresh?.cancelRequested) this.abort('canceled');
+        },
+        (err: unknown) => this.log.warn({ err }, 'cancel poll failed'),
+      );
+    }, this.opts.cancelPollMs);
+    this.timers.push(poll);
+    for (const t of this.timers) t.unref();
+  }
+
+  dispose(): void {
+    for (const t of this.timers) clearTimeout(t);
+  }
+
+  async step<T>(name: string, fn: () => Promise<T>): Promise<T> {
+    if (!name || name.startsWith(RESERVED_STEP_PREFIX)) throw new Error(`step name "${name}" is reserved or empty`);
+    this.signal.throwIfAborted();
+    const saved = this.current.steps[name];
+    if (saved) return saved.output as T;
+    const output = await fn();
+    // Stored as JSON; hand back the stored form so a first run and a redelivery see the same value.
+    const stored: unknown = output === undefined ? null : JSON.parse(JSON.stringify(output));
+    const finishedAt = this.opts.now().toISOString();
+    await this.mutate((job) => (job.steps[name] ? null : { ...job, steps: { ...job.steps, [name]: { output: stored, finishedAt } } }));
+    this.signal.throwIfAborted();
+    return (this.current.steps[name]?.output ?? stored) as T;
+  }
+
+  async progress(done: number, total: number, label: string): Promise<void> {
+    this.signal.throwIfAborted();
+    const progress = { done: Math.max(0, Math.trunc(done)), total: Math.max(0, Math.trunc(total)), label, updatedAt: this.opts.now().toISOString() };
+    const job = await this.mutate((j) => ({ ...j, progress }));
+    if (job.reply) {
+      try {
+        await this.opts.reply.progress(job);
+      } catch (err) {
+        // Progress is best-effort: the next progress or the finish carries the full state again.
+        this.log.warn({ err, jobId: job.id }, 'progress reply failed');
+      }
+    }
+    this.signal.throwIfAborted();
+  }
+
+  /** Writes a change while this delivery holds the lease; see the file comment. */
+  async mutate(change: (job: JobRecord) => JobRecord | null): Promise<JobRecord> {
+    let lost = false;
+    let cancelSeen = false;
+    const { holder } = this.opts;
+    const generation = this.current.generation;
+    const result = await mutateJob(
+      this.store,
+      this.current,
+      (fresh) => {
+        if (fresh.lease?.holder !== holder || fresh.status !== 'running' || fresh.generation !== generation) {
+          lost = true;
+          return null;
+        }
+        cancelSeen = fresh.cancelRequested;
+        return change(fresh);
+      },
+      this.opts.now,
+    );
+    if (!result.job || lost) throw new LeaseLost(this.current.id);
+    this.current = result.job;
+    if (cancelSeen) this.abort('canceled');
+    return result.job;
+  }
+}

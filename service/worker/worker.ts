@@ -1,0 +1,267 @@
+/**
+ * The worker behind POST /tasks/run: one Cloud Tasks delivery in, one HTTP answer out.
+ *
+ * Answers (Cloud Tasks retries anything but 2xx):
+ * - 200: the job finished (succeeded, failed permanently or on the final attempt, canceled) and
+ *   was reported; or there is nothing to do (unknown job, stale generation, already finished).
+ * - 409 + Retry-After: another delivery holds a live lease on the job, or this one lost it.
+ * - 503, or 429 + Retry-After: a retryable failure before the final attempt; the job goes back to
+ *   `queued` with the error recorded and resumes after its last finished step on redelivery.
+ *   Also 503 when the outcome is recorded but could not be reported yet (the redelivery reports).
+ *
+ * Lease: holder = task name + execution count, valid for the dispatch deadline. A live lease of
+ * another holder blocks; an expired one (its holder crashed or was cut off) is taken over.
+ */
+import { TERMINAL_STATUSES, type JobError, type JobRecord } from '../../shared/job.js';
+import type { TaskPayload } from '../../shared/api.js';
+import { JOB_KINDS } from '../../shared/jobKinds.js';
+import type { Config } from '../config.js';
+import type { GoogleClients } from '../google/clients.js';
+import type { HandlerRegistry } from '../jobs/registry.js';
+import type { Logger } from '../logger.js';
+import type { ReplyPort } from '../reply/replyPort.js';
+import type { Store } from '../store/store.js';
+import { classifyFailure, type ClassifiedFailure } from './classifyFailure.js';
+import { isFinalAttempt, type Delivery } from './delivery.js';
+import { mutateJob } from './jobMutation.js';
+import { hasReplyTarget, reportOnce } from './reportOnce.js';
+import { LeaseLost, RunContext, type AbortReason } from './runContext.js';
+
+export type WorkerDeps = {
+  config: Config;
+  log: Logger;
+  store: Store;
+  reply: ReplyPort;
+  handlers: HandlerRegistry;
+  google: () => Promise<GoogleClients>;
+  now?: () => Date;
+  /** How often a running job re-reads its record for a cancel request (default 1000 ms). */
+  cancelPollMs?: number;
+};
+
+export type TaskOutcome = { status: number; body: Record<string, unknown>; headers?: Record<string, string> };
+
+type RunResult =
+  | { kind: 'succeeded'; result: unknown }
+  | { kind: 'canceled' }
+  | { kind: 'failed'; failure: ClassifiedFailure };
+
+const ABORT_FAILURES: Record<Exclude<AbortReason, 'canceled'>, JobError> = {
+  deadline: { code: 'deadline_exceeded', message: 'the run reached the dispatch deadline; it resumes on the next delivery', retryable: true },
+  shutdown: { code: 'instance_shutting_down', message: 'the service instance shut down; the job resumes on the next delivery', retryable: true },
+};
+
+export class Worker {
+  private readonly running = new Map<string, RunContext<unknown>>();
+  private inFlight = 0;
+  private idle: Array<() => void> = [];
+  private readonly now: () => Date;
+
+  constructor(private readonly deps: WorkerDeps) {
+    this.now = deps.now ?? (() => new Date());
+  }
+
+  /** Deliveries currently being handled. */
+  get inFlightCount(): number {
+    return this.inFlight;
+  }
+
+  async handle(payload: TaskPayload, delivery: Delivery, log: Logger = this.deps.log): Promise<TaskOutcome> {
+    this.inFlight++;
+    try {
+      return await this.deliver(payload, delivery, log.child({ jobId: payload.jobId, task: delivery.taskName, retryCount: delivery.retryCount }));
+    } finally {
+      this.inFlight--;
+      if (this.inFlight === 0) for (const resolve of this.idle.splice(0)) resolve();
+    }
+  }
+
+  /** Resolves true once no delivery is in flight, or false after `timeoutMs`. */
+  drain(timeoutMs: number): Promise<boolean> {
+    if (this.inFlight === 0) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => resolve(false), timeoutMs);
+      this.idle.push(() => {
+        clearTimeout(timer);
+        resolve(true);
+      });
+    });
+  }
+
+  /** Stops every running handler (e.g. at the end of the shutdown grace); each answers retryably. */
+  abortAll(reason: AbortReason): void {
+    for (const ctx of this.running.values()) ctx.abort(reason);
+  }
+
+  private async deliver(payload: TaskPayload, delivery: Delivery, log: Logger): Promise<TaskOutcome> {
+    const { store, config } = this.deps;
+    const job = await store.getJob(payload.jobId);
+    if (!job) {
+      log.warn('task for an unknown job; dropping it');
+      return ok({ ignored: 'job_not_found' });
+    }
+    if (payload.generation !== job.generation) {
+      log.info({ generation: payload.generation, current: job.generation }, 'stale task generation; dropping it');
+      return ok({ ignored: 'stale_generation', jobId: job.id });
+    }
+    if (TERMINAL_STATUSES.includes(job.status)) return this.settle(job, delivery, log);
+    if (this.running.has(job.id)) return busy(job.id, config.dispatchDeadlineSeconds, 'this job is already running in this instance');
+
+    const startedAt = this.now().getTime();
+    let blockedUntil: number | undefined;
+    const taken = await mutateJob(
+      store,
+      job,
+      (fresh) => {
+        if (fresh.generation !== payload.generation || TERMINAL_STATUSES.includes(fresh.status)) return null;
+        if (fresh.lease && fresh.lease.holder !== delivery.holder && Date.parse(fresh.lease.until) > startedAt) {
+          blockedUntil = Date.parse(fresh.lease.until);
+          return null;
+        }
+        if (fresh.cancelRequested) {
+          return { ...fresh, status: 'canceled', lease: undefined, finishedAt: new Date(startedAt).toISOString() };
+        }
+        return {
+          ...fresh,
+          status: 'running',
+          attempts: fresh.attempts + 1,
+          startedAt: fresh.startedAt ?? new Date(startedAt).toISOString(),
+          lease: { holder: delivery.holder, until: new Date(startedAt + config.dispatchDeadlineSeconds * 1000).toISOString() },
+        };
+      },
+      this.now,
+    );
+    if (!taken.job) return ok({ ignored: 'job_not_found' });
+    if (!taken.changed) {
+      if (blockedUntil !== undefined) {
+        return busy(job.id, Math.ceil((blockedUntil - startedAt) / 1000), 'another delivery holds the lease on this job');
+      }
+      return taken.job.generation === payload.generation ? this.settle(taken.job, delivery, log) : ok({ ignored: 'stale_generation', jobId: job.id });
+    }
+    if (taken.job.status === 'canceled') return this.settle(taken.job, delivery, log);
+    return this.run(taken.job, delivery, startedAt, log);
+  }
+
+  private async run(job: JobRecord, delivery: Delivery, startedAt: number, log: Logger): Promise<TaskOutcome> {
+    const { config } = this.deps;
+    const deadlineMs = config.dispatchDeadlineSeconds * 1000;
+    const margin = Math.min(10_000, deadlineMs * 0.1);
+    let ctx: RunContext<unknown> | undefined;
+    let outcome: RunResult;
+    log.info({ kind: job.kind, attempt: job.attempts }, 'job run started');
+    try {
+      const handler = await this.deps.handlers.load(job.kind as keyof typeof JOB_KINDS);
+      if (!handler) {
+        outcome = permanent('kind_not_available', `this service does not run jobs of kind ${job.kind}`);
+      } else {
+        const input = handler.input.safeParse(job.input);
+        if (!input.success) {
+          outcome = permanent('invalid_input', `the stored input no longer matches ${job.kind}: ${input.error.message}`);
+        } else {
+          ctx = new RunContext({
+            job, input: input.data, holder: delivery.holder, store: this.deps.store, reply: this.deps.reply,
+            google: await this.deps.google(), config, log, now: this.now,
+            deadlineAt: startedAt + deadlineMs - margin, cancelPollMs: this.deps.cancelPollMs ?? 1000,
+          });
+          this.running.set(job.id, ctx);
+          ctx.start();
+          const raw = await handler.run(ctx);
+          const schema = JOB_KINDS[job.kind as keyof typeof JOB_KINDS]?.result;
+          const result = schema ? schema.safeParse(raw) : { success: true as const, data: raw };
+          outcome = result.success
+            ? { kind: 'succeeded', result: result.data }
+            : permanent('invalid_result', `the ${job.kind} handler returned a result that does not match its schema: ${result.error.message}`);
+        }
+      }
+    } catch (err) {
+      if (err instanceof LeaseLost) {
+        log.warn('lease lost during the run; leaving the job to the delivery that holds it');
+        return busy(job.id, 1, err.message);
+      }
+      const reason = ctx?.abortReason;
+      if (reason === 'canceled') outcome = { kind: 'canceled' };
+      else if (reason) outcome = { kind: 'failed', failure: { error: ABORT_FAILURES[reason] } };
+      else {
+        outcome = { kind: 'failed', failure: classifyFailure(err, job.locale) };
+        log.warn({ err, code: outcome.failure.error.code, retryable: outcome.failure.error.retryable }, 'job run failed');
+      }
+    } finally {
+      ctx?.dispose();
+      this.running.delete(job.id);
+    }
+    return this.conclude(ctx?.job ?? job, delivery, outcome, log);
+  }
+
+  /** Records the run's outcome (if this delivery still holds the lease) and answers Cloud Tasks. */
+  private async conclude(job: JobRecord, delivery: Delivery, outcome: RunResult, log: Logger): Promise<TaskOutcome> {
+    const final = isFinalAttempt(delivery, this.deps.config.queueMaxAttempts);
+    const at = this.now().toISOString();
+    const retryLater = outcome.kind === 'failed' && outcome.failure.error.retryable && !final;
+    let lost = false;
+    const written = await mutateJob(
+      this.deps.store,
+      job,
+      (fresh) => {
+        if (fresh.lease?.holder !== delivery.holder || fresh.generation !== job.generation || fresh.status !== 'running') {
+          lost = true;
+          return null;
+        }
+        const released = { ...fresh, lease: undefined };
+        switch (outcome.kind) {
+          case 'succeeded':
+            return { ...released, status: 'succeeded', result: outcome.result, error: undefined, finishedAt: at };
+          case 'canceled':
+            return { ...released, status: 'canceled', finishedAt: at };
+          case 'failed':
+            return retryLater
+              ? { ...released, status: 'queued', error: outcome.failure.error }
+              : { ...released, status: 'failed', error: outcome.failure.error, finishedAt: at };
+        }
+      },
+      this.now,
+    );
+    if (!written.job || lost) {
+      log.warn('lease lost before the outcome was recorded');
+      return busy(job.id, 1, 'lease lost before the outcome was recorded');
+    }
+    const recorded = written.job;
+    log.info({ status: recorded.status, code: recorded.error?.code, finalAttempt: final }, 'job run concluded');
+    if (retryLater && outcome.kind === 'failed') {
+      if (hasReplyTarget(recorded)) {
+        this.deps.reply.progress(recorded).catch((err: unknown) => log.warn({ err }, 'progress reply failed'));
+      }
+      const after = outcome.failure.retryAfterSeconds;
+      const body = { jobId: recorded.id, status: recorded.status, error: recorded.error };
+      return after !== undefined ? { status: 429, body, headers: { 'Retry-After': String(after) } } : { status: 503, body };
+    }
+    return this.settle(recorded, delivery, log);
+  }
+
+  /** A terminal job: make sure it was reported, then answer 200 (or 503 to try reporting again). */
+  private async settle(job: JobRecord, delivery: Delivery, log: Logger): Promise<TaskOutcome> {
+    try {
+      await reportOnce({ store: this.deps.store, reply: this.deps.reply, log, now: this.now }, job);
+    } catch (err) {
+      const final = isFinalAttempt(delivery, this.deps.config.queueMaxAttempts);
+      log.error({ err, finalAttempt: final }, 'could not report the job outcome');
+      if (!final) return { status: 503, body: { jobId: job.id, status: job.status, error: { code: 'reply_failed', message: 'outcome recorded; reporting it failed and will be retried' } } };
+    }
+    return ok({ jobId: job.id, status: job.status });
+  }
+}
+
+function ok(body: Record<string, unknown>): TaskOutcome {
+  return { status: 200, body };
+}
+
+function busy(jobId: string, retryAfterSeconds: number, message: string): TaskOutcome {
+  return {
+    status: 409,
+    body: { jobId, error: { code: 'job_busy', message } },
+    headers: { 'Retry-After': String(Math.max(1, retryAfterSeconds)) },
+  };
+}
+
+function permanent(code: string, message: string): RunResult {
+  return { kind: 'failed', failure: { error: { code, message, retryable: false } } };
+}
