@@ -60,6 +60,21 @@ export const VARIABLES = {
 
 export type VariableName = keyof typeof VARIABLES;
 
+/**
+ * Variables named after configured things rather than fixed names (documented in the README's
+ * reference next to VARIABLES). Portal credentials are secrets: mount them from Secret Manager.
+ */
+export const PATTERN_VARIABLES = {
+  'TASUKI_PORTAL_<ID>_USER': { doc: 'Login user for the TASUKI_PORTALS entry <ID> (upper-cased, - as _); required in production for each portal with a login.', example: 'TASUKI_PORTAL_ACME_USER=orders@example.co.jp (from Secret Manager)', localDefault: '', secret: true },
+  'TASUKI_PORTAL_<ID>_PASSWORD': { doc: 'Password for that portal login; required in production for each portal with a login.', example: 'TASUKI_PORTAL_ACME_PASSWORD (from Secret Manager)', localDefault: '', secret: true },
+} satisfies Record<string, VariableDoc>;
+
+/** TASUKI_PORTAL_<ID>_USER / _PASSWORD for a portal id: upper-cased, '-' as '_'. */
+export function portalCredentialVariables(portalId: string): { user: string; password: string } {
+  const id = portalId.toUpperCase().replace(/-/g, '_');
+  return { user: `TASUKI_PORTAL_${id}_USER`, password: `TASUKI_PORTAL_${id}_PASSWORD` };
+}
+
 const csv = z
   .string()
   .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean));
@@ -211,6 +226,12 @@ export function loadConfig(env: Env = process.env): Config {
       problems.push('TASUKI_ALLOWED_DOMAINS or TASUKI_ALLOWED_EMAILS must name who may use tasuki in production');
     }
     if (config.scriptClientId.startsWith('tasuki-local')) problems.push('TASUKI_SCRIPT_CLIENT_ID is the local placeholder; set the Apps Script OAuth client ID');
+    for (const portal of config.portals) {
+      if (!portal.login) continue;
+      for (const name of Object.values(portalCredentialVariables(portal.id))) {
+        if (!merged[name]) problems.push(`${name} is missing; portal "${portal.id}" has a login, so its credentials must be set (mount them from Secret Manager)`);
+      }
+    }
   }
   if (problems.length) throw new ConfigError(problems);
   return config;

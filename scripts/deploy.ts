@@ -1,0 +1,166 @@
+/**
+ * `npm run deploy [-- --config <file>] [--dry-run] [--force]`: puts tasuki on Google Cloud with
+ * gcloud, following the plan in scripts/deploy/plan.ts (APIs, service accounts, IAM, Firestore,
+ * the Cloud Tasks queue, the Cloud Run service, the invoker binding), then prints what the add-on
+ * needs (service URL for urlFetchWhitelist and the TASUKI_SERVICE_URL Script Property, token
+ * audiences).
+ *
+ * --dry-run prints every command in order and runs none (not even the read-only checks), so it
+ * works without gcloud or credentials. A real run checks each resource first and runs only what
+ * is missing or different; a second run over an unchanged project changes nothing. --force
+ * redeploys the Cloud Run service even when its source and settings are unchanged.
+ *
+ * The configuration (default deploy.config.json, see deploy.config.example.json) holds names and
+ * ids only; secrets are referenced by Secret Manager name, and no secret value is ever printed.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DeployConfigError, readDeployConfig, serviceAccountEmail, type DeployConfig } from './deploy/deployConfig.js';
+import { buildPlan, type Command, type Plan, type PlanContext, type ProbeResult } from './deploy/plan.js';
+import { sourceDigest } from './deploy/sourceDigest.js';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+type Options = { config: string; dryRun: boolean; force: boolean; gcloud: string };
+
+const USAGE = `usage: npm run deploy -- [--config deploy.config.json] [--dry-run] [--force]
+  --config <file>  deployment configuration (default deploy.config.json; see deploy.config.example.json)
+  --dry-run        print every command in order, run nothing
+  --force          redeploy the Cloud Run service even if its source and settings are unchanged
+  --gcloud <path>  gcloud executable (default: gcloud on PATH)`;
+
+function parseArgs(argv: string[]): Options {
+  const opts: Options = { config: 'deploy.config.json', dryRun: false, force: false, gcloud: 'gcloud' };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const value = () => {
+      const v = argv[++i];
+      if (!v || v.startsWith('--')) throw new UsageError(`${arg} needs a value`);
+      return v;
+    };
+    if (arg === '--dry-run') opts.dryRun = true;
+    else if (arg === '--force') opts.force = true;
+    else if (arg === '--config') opts.config = value();
+    else if (arg.startsWith('--config=')) opts.config = arg.slice('--config='.length);
+    else if (arg === '--gcloud') opts.gcloud = value();
+    else if (arg === '--help' || arg === '-h') {
+      console.log(USAGE);
+      process.exit(0);
+    } else throw new UsageError(`unknown argument ${arg}`);
+  }
+  return opts;
+}
+
+class UsageError extends Error {}
+
+/** POSIX-shell quoting, so a printed command can be pasted as is. */
+export function shellQuote(arg: string): string {
+  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
+}
+
+const show = (cmd: Command) => cmd.map(shellQuote).join(' ');
+
+function dryRun(config: DeployConfig, plan: Plan): void {
+  const ctx: PlanContext = {};
+  console.log(`# tasuki deployment plan for project ${config.project}, region ${config.region}, service ${config.service}`);
+  console.log('# Dry run: nothing below has been run. Lines starting with "check:" are read-only; a real run');
+  console.log('# runs each command only if its check shows the resource missing or different.');
+  plan.steps.forEach((step, i) => {
+    console.log(`\n# ${i + 1}. [${step.phase}] ${step.title}`);
+    if (step.probe) console.log(`# check: ${show(step.probe)}`);
+    for (const [path, text] of Object.entries(step.files?.(ctx) ?? {})) {
+      console.log(`# writes ${path}:`);
+      for (const line of text.trimEnd().split('\n')) console.log(`#   ${line}`);
+    }
+    const cmds = step.apply(undefined, ctx);
+    if (cmds.length === 0) console.log('# (nothing to change; reads values for later steps)');
+    for (const cmd of cmds) console.log(show(cmd));
+  });
+  printAddonValues(config, plan, ctx);
+}
+
+function run(opts: Options, config: DeployConfig, plan: Plan): void {
+  const gcloud = (args: readonly string[], capture: boolean): ProbeResult => {
+    const res = spawnSync(opts.gcloud, args, { cwd: ROOT, encoding: 'utf8', stdio: capture ? ['ignore', 'pipe', 'pipe'] : 'inherit' });
+    if (res.error) {
+      throw new Error(`could not run ${opts.gcloud}: ${res.error.message}. Install the Google Cloud CLI (https://cloud.google.com/sdk/docs/install) or pass --gcloud <path>.`);
+    }
+    return { ok: res.status === 0, stdout: res.stdout ?? '', stderr: res.stderr ?? '' };
+  };
+  const account = gcloud(['auth', 'list', '--filter=status:ACTIVE', '--format=value(account)'], true);
+  if (!account.ok || !account.stdout.trim()) throw new Error('gcloud has no active account; run `gcloud auth login` first.');
+  console.log(`Deploying tasuki to project ${config.project} as ${account.stdout.trim()}`);
+
+  const ctx: PlanContext = {};
+  let changes = 0;
+  plan.steps.forEach((step, i) => {
+    const prefix = `[${i + 1}/${plan.steps.length}] ${step.title}`;
+    let state: ProbeResult | undefined;
+    if (step.probe) {
+      state = gcloud(step.probe.slice(1), true);
+      step.learn?.(state, ctx);
+    }
+    const cmds = step.apply(state ?? { ok: true, stdout: '', stderr: '' }, ctx);
+    if (cmds.length === 0) {
+      console.log(`${prefix}: up to date`);
+      return;
+    }
+    console.log(`${prefix}:`);
+    for (const [path, text] of Object.entries(step.files?.(ctx) ?? {})) writeFileSync(path, text, { mode: 0o600 });
+    for (const cmd of cmds) {
+      console.log(`  $ ${show(cmd)}`);
+      const res = gcloud(cmd.slice(1), false);
+      if (!res.ok) throw new Error(`step "${step.title}" failed at: ${show(cmd)}`);
+      changes++;
+    }
+  });
+  console.log(changes ? `\nDone: ${changes} command(s) changed the project.` : '\nDone: everything was already up to date; nothing changed.');
+  printAddonValues(config, plan, ctx);
+}
+
+function printAddonValues(config: DeployConfig, plan: Plan, ctx: PlanContext): void {
+  const url = ctx.deployedUrl && !config.serviceUrl ? ctx.deployedUrl : plan.serviceUrl(ctx);
+  const env = plan.env(ctx);
+  console.log(`
+# Values for the add-on (README: "Push the add-on")
+#   Service URL:                    ${url}
+#   appsscript.json urlFetchWhitelist: ${url}/   (npm run build writes it from TASUKI_SERVICE_URL)
+#   Build and push:                 TASUKI_SERVICE_URL=${url} npm run push
+#   Script Property (optional):     TASUKI_SERVICE_URL = ${url}   (overrides the built-in URL without a rebuild)
+#   Add-on ID token audience:       ${env.TASUKI_SCRIPT_CLIENT_ID}
+#       ScriptApp.getIdentityToken() is issued for the OAuth client of the Cloud project linked to the
+#       Apps Script project; it must equal TASUKI_SCRIPT_CLIENT_ID or every enqueue answers 401.
+#   Cloud Tasks OIDC:               audience ${env.TASUKI_SERVICE_URL}, signed as ${serviceAccountEmail(config, 'invoker')}
+#   Allowed users:                  ${[env.TASUKI_ALLOWED_DOMAINS, env.TASUKI_ALLOWED_EMAILS].filter(Boolean).join(', ')}
+#   Chat app: add it to ${env.TASUKI_CHAT_SPACE} and share the Drive folders, sheets, calendar and
+#       templates with ${serviceAccountEmail(config, 'runtime')}.`);
+}
+
+function main(): number {
+  let opts: Options;
+  try {
+    opts = parseArgs(process.argv.slice(2));
+  } catch (err) {
+    console.error(`deploy: ${(err as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  const workDir = mkdtempSync(join(tmpdir(), 'tasuki-deploy-'));
+  try {
+    const config = readDeployConfig(resolve(process.cwd(), opts.config));
+    const plan = buildPlan(config, { envFile: join(workDir, 'env.yaml'), sourceDigest: sourceDigest(ROOT), force: opts.force });
+    if (opts.dryRun) dryRun(config, plan);
+    else run(opts, config, plan);
+    return 0;
+  } catch (err) {
+    if (err instanceof DeployConfigError) console.error(`deploy: ${err.message}`);
+    else console.error(`deploy: ${err instanceof Error ? err.message : String(err)}`);
+    return 1;
+  } finally {
+    rmSync(workDir, { recursive: true, force: true });
+  }
+}
+
+process.exitCode = main();

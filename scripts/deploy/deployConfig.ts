@@ -1,0 +1,215 @@
+/**
+ * deploy.config.json: what `npm run deploy` needs to know about one Google Cloud deployment of
+ * tasuki, validated by zod with errors that name the field. deploy.config.example.json is the
+ * documented sample.
+ *
+ * It holds names and ids only, never secret values: a portal credential is given as the *name* of
+ * a Secret Manager secret, which Cloud Run mounts as an environment variable. A secret-looking
+ * variable put under `env` is refused (without echoing its value).
+ *
+ * `serviceEnv` turns the file into the service's production environment (service/config.ts
+ * variables); `checkServiceEnv` runs the service's own validation over it, so a deployment that
+ * would refuse to start is rejected before any command runs.
+ */
+import { readFileSync } from 'node:fs';
+import * as z from 'zod';
+import { ConfigError, loadConfig, VARIABLES, type VariableDoc, type VariableName } from '../../service/config.js';
+
+const region = z.string().regex(/^[a-z]+-[a-z]+\d$/, 'must be a region like asia-northeast1');
+const accountId = z.string().regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, 'must be a service account id (6–30 lowercase letters, digits, hyphens)');
+/** Secret Manager secret name, optionally with :version (default latest). */
+const secretRef = z.string().regex(/^[A-Za-z0-9_-]{1,255}(:(latest|\d+))?$/, 'must be a Secret Manager secret name, optionally name:version');
+const scalar = z.union([z.string(), z.number(), z.boolean()]).transform(String);
+
+export const DeployConfig = z
+  .object({
+    $comment: z.unknown().optional(),
+    project: z.string().regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, 'must be a Google Cloud project id like my-project'),
+    region,
+    service: z.string().regex(/^[a-z][a-z0-9-]{0,48}[a-z0-9]$/, 'must be a Cloud Run service name (lowercase letters, digits, hyphens)').default('tasuki'),
+    serviceAccounts: z
+      .object({ runtime: accountId.default('tasuki-runtime'), invoker: accountId.default('tasuki-invoker') })
+      .strict()
+      .default({ runtime: 'tasuki-runtime', invoker: 'tasuki-invoker' }),
+    firestore: z
+      .object({ database: z.string().min(1).default('(default)'), location: z.string().min(1).optional() })
+      .strict()
+      .default({ database: '(default)' }),
+    /** Queue id; retry and rate settings come from service/queue (tasuki's own), optionally overridden. */
+    queue: z
+      .object({
+        id: z.string().regex(/^[A-Za-z0-9-]{1,100}$/).default('tasuki-jobs'),
+        maxAttempts: z.number().int().min(-1).max(1000).optional(),
+        maxDispatchesPerSecond: z.number().positive().max(500).optional(),
+        maxConcurrentDispatches: z.number().int().min(1).max(5000).optional(),
+      })
+      .strict()
+      .default({ id: 'tasuki-jobs' }),
+    dispatchDeadlineSeconds: z.number().int().min(15).max(1800).default(600),
+    run: z
+      .object({
+        concurrency: z.number().int().min(1).max(1000).default(10),
+        minInstances: z.number().int().min(0).max(100).default(0),
+        maxInstances: z.number().int().min(1).max(1000).default(3),
+        memory: z.string().regex(/^\d+(Mi|Gi)$/, 'must look like 512Mi or 1Gi').default('1Gi'),
+        cpu: z.string().regex(/^\d+(\.\d+)?$/, 'must be a number of CPUs like 1').default('1'),
+      })
+      .strict()
+      .default({ concurrency: 10, minInstances: 0, maxInstances: 3, memory: '1Gi', cpu: '1' }),
+    /** Who may enqueue jobs: Workspace domains and extra addresses. */
+    access: z
+      .object({ domains: z.array(z.string().min(1)).default([]), emails: z.array(z.string().email()).default([]) })
+      .strict(),
+    /** OAuth client ID of the Apps Script project (audience of the add-on's ID tokens). */
+    scriptClientId: z.string().regex(/\.apps\.googleusercontent\.com$/, 'must be an OAuth client ID ending in .apps.googleusercontent.com'),
+    /** Fixed public URL (e.g. a custom domain); default: the Cloud Run URL. */
+    serviceUrl: z.string().url().optional(),
+    workspace: z
+      .object({
+        chatSpace: z.string(),
+        projectsFolderId: z.string().min(1),
+        templateFolderId: z.string().min(1),
+        ledgerSpreadsheetId: z.string().min(1),
+        scheduleSpreadsheetId: z.string().min(1),
+        calendarId: z.string().min(1),
+        estimateTemplateDocId: z.string().min(1),
+        invoiceTemplateDocId: z.string().min(1),
+      })
+      .strict(),
+    /** Any other service variables (service/config.ts), e.g. TASUKI_TIMEZONE, TASUKI_PORTALS. */
+    env: z.record(z.string(), z.union([scalar, z.array(z.unknown()), z.record(z.string(), z.unknown())])).default({}),
+    /** Environment variable → Secret Manager secret name (portal credentials). */
+    secrets: z.record(z.string().regex(/^[A-Z][A-Z0-9_]*$/, 'must be an environment variable name'), secretRef).default({}),
+  })
+  .strict();
+export type DeployConfig = z.infer<typeof DeployConfig>;
+
+export class DeployConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`deploy configuration is invalid:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'DeployConfigError';
+  }
+}
+
+/** Variables the deploy script derives from the structured fields; `env` may not set them. */
+const DERIVED: readonly VariableName[] = [
+  'TASUKI_MODE', 'GOOGLE_CLOUD_PROJECT', 'TASUKI_TASKS_LOCATION', 'TASUKI_TASKS_QUEUE', 'TASUKI_QUEUE_MAX_ATTEMPTS',
+  'TASUKI_DISPATCH_DEADLINE_SECONDS', 'TASUKI_INVOKER_SA', 'TASUKI_SCRIPT_CLIENT_ID', 'TASUKI_ALLOWED_DOMAINS',
+  'TASUKI_ALLOWED_EMAILS', 'TASUKI_FIRESTORE_DATABASE', 'TASUKI_STORE', 'TASUKI_SERVICE_URL', 'PORT',
+  'TASUKI_CHAT_SPACE', 'TASUKI_PROJECTS_FOLDER_ID', 'TASUKI_TEMPLATE_FOLDER_ID', 'TASUKI_LEDGER_SPREADSHEET_ID',
+  'TASUKI_SCHEDULE_SPREADSHEET_ID', 'TASUKI_CALENDAR_ID', 'TASUKI_ESTIMATE_TEMPLATE_DOC_ID', 'TASUKI_INVOICE_TEMPLATE_DOC_ID',
+];
+const SECRET_LOOKING = /(PASSWORD|SECRET|TOKEN|PRIVATE_KEY|CREDENTIALS?)$|^TASUKI_PORTAL_.+_USER$/;
+
+export function parseDeployConfig(data: unknown, source = 'deploy config'): DeployConfig {
+  const parsed = DeployConfig.safeParse(data);
+  if (!parsed.success) {
+    throw new DeployConfigError(
+      parsed.error.issues.map((i) => `${source}: ${i.path.join('.') || '(top level)'}: ${i.message}`),
+    );
+  }
+  const config = parsed.data;
+  const problems: string[] = [];
+  for (const name of Object.keys(config.env)) {
+    if (!(name in VARIABLES)) problems.push(`env.${name}: not a tasuki variable (see the configuration reference in README.md)`);
+    else if ((DERIVED as readonly string[]).includes(name)) problems.push(`env.${name}: set by the deploy script from the structured fields; remove it from env`);
+    else if ((VARIABLES[name as VariableName] as VariableDoc).only === 'local') problems.push(`env.${name}: only allowed in local mode`);
+    if (SECRET_LOOKING.test(name) || (name in VARIABLES && (VARIABLES[name as VariableName] as VariableDoc).secret)) {
+      problems.push(`env.${name}: looks like a secret; store it in Secret Manager and name the secret under "secrets" instead`);
+    }
+  }
+  for (const name of Object.keys(config.secrets)) {
+    if (name in config.env) problems.push(`secrets.${name}: also set under env; set it in one place`);
+    if ((DERIVED as readonly string[]).includes(name)) problems.push(`secrets.${name}: derived by the deploy script; it cannot be a secret`);
+  }
+  if (config.access.domains.length === 0 && config.access.emails.length === 0) {
+    problems.push('access: name at least one Workspace domain (access.domains) or e-mail address (access.emails)');
+  }
+  if (config.run.minInstances > config.run.maxInstances) problems.push('run.minInstances is larger than run.maxInstances');
+  if (problems.length) throw new DeployConfigError(problems.map((p) => `${source}: ${p}`));
+  return config;
+}
+
+export function readDeployConfig(path: string): DeployConfig {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new DeployConfigError([
+      `${path} could not be read (${(err as NodeJS.ErrnoException).code ?? String(err)}); copy deploy.config.example.json to deploy.config.json and fill it in, or pass --config <file>`,
+    ]);
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (err) {
+    throw new DeployConfigError([`${path} is not valid JSON: ${err instanceof Error ? err.message : String(err)}`]);
+  }
+  return parseDeployConfig(data, path);
+}
+
+export function serviceAccountEmail(config: DeployConfig, which: 'runtime' | 'invoker'): string {
+  return `${config.serviceAccounts[which]}@${config.project}.iam.gserviceaccount.com`;
+}
+
+/** The secret reference Cloud Run takes: name:version. */
+export function secretVersionRef(ref: string): string {
+  return ref.includes(':') ? ref : `${ref}:latest`;
+}
+
+export function secretName(ref: string): string {
+  return ref.split(':')[0]!;
+}
+
+/**
+ * The service's production environment (plain variables only; secrets are mounted separately).
+ * `serviceUrl` is the URL the service will have (known before the first deploy, see plan.ts).
+ */
+export function serviceEnv(config: DeployConfig, opts: { serviceUrl: string; maxAttempts: number }): Record<string, string> {
+  const w = config.workspace;
+  const extra = Object.fromEntries(
+    Object.entries(config.env).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]),
+  );
+  return {
+    TASUKI_MODE: 'production',
+    GOOGLE_CLOUD_PROJECT: config.project,
+    TASUKI_SERVICE_URL: opts.serviceUrl,
+    TASUKI_SCRIPT_CLIENT_ID: config.scriptClientId,
+    TASUKI_ALLOWED_DOMAINS: config.access.domains.join(','),
+    TASUKI_ALLOWED_EMAILS: config.access.emails.join(','),
+    TASUKI_INVOKER_SA: serviceAccountEmail(config, 'invoker'),
+    TASUKI_TASKS_LOCATION: config.region,
+    TASUKI_TASKS_QUEUE: config.queue.id,
+    TASUKI_QUEUE_MAX_ATTEMPTS: String(opts.maxAttempts),
+    TASUKI_DISPATCH_DEADLINE_SECONDS: String(config.dispatchDeadlineSeconds),
+    TASUKI_STORE: 'firestore',
+    TASUKI_FIRESTORE_DATABASE: config.firestore.database,
+    TASUKI_CHAT_SPACE: w.chatSpace,
+    TASUKI_PROJECTS_FOLDER_ID: w.projectsFolderId,
+    TASUKI_TEMPLATE_FOLDER_ID: w.templateFolderId,
+    TASUKI_LEDGER_SPREADSHEET_ID: w.ledgerSpreadsheetId,
+    TASUKI_SCHEDULE_SPREADSHEET_ID: w.scheduleSpreadsheetId,
+    TASUKI_CALENDAR_ID: w.calendarId,
+    TASUKI_ESTIMATE_TEMPLATE_DOC_ID: w.estimateTemplateDocId,
+    TASUKI_INVOICE_TEMPLATE_DOC_ID: w.invoiceTemplateDocId,
+    ...extra,
+  };
+}
+
+/**
+ * Runs the service's own production validation over the environment the deployment will have
+ * (secrets stand in as placeholders), so a configuration the service would refuse at start is
+ * refused here, before anything is created.
+ */
+export function checkServiceEnv(config: DeployConfig, env: Record<string, string>): void {
+  const withSecrets: Record<string, string> = { ...env };
+  for (const name of Object.keys(config.secrets)) withSecrets[name] = 'from-secret-manager';
+  try {
+    loadConfig(withSecrets);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      throw new DeployConfigError(err.problems.map((p) => `the service would refuse this configuration: ${p}`));
+    }
+    throw err;
+  }
+}

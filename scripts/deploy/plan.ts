@@ -1,0 +1,381 @@
+/**
+ * The deployment plan: every gcloud command `npm run deploy` may run, in order, as data.
+ *
+ * Order (each phase needs the one before): APIs → service accounts → IAM on the project, the
+ * invoker account and the secrets → Firestore database → Cloud Tasks queue → Cloud Run service →
+ * service URL check → run.invoker for the invoker account on the (now existing) service.
+ *
+ * Idempotency: a step has a read-only `probe` (describe / list / get-iam-policy) and an `apply`
+ * that, given the probe's result, returns only the commands still needed, so a second run over
+ * an unchanged project runs probes only. The Cloud Run deploy is skipped when the service carries
+ * the label tasuki-deploy=<digest of the source, environment and flags>; a dry run has no probe
+ * results and shows every command.
+ *
+ * No secret value is ever part of a command: secrets are referenced by Secret Manager name.
+ */
+import { createHash } from 'node:crypto';
+import { TASUKI_QUEUE_SETTINGS } from '../../service/queue/cloudTasksQueue.js';
+import { VARIABLES } from '../../service/config.js';
+import {
+  checkServiceEnv, secretName, secretVersionRef, serviceAccountEmail, serviceEnv, type DeployConfig,
+} from './deployConfig.js';
+
+export type Command = readonly string[];
+export type ProbeResult = { ok: boolean; stdout: string; stderr: string };
+export type Phase = 'project' | 'apis' | 'accounts' | 'iam' | 'firestore' | 'queue' | 'deploy' | 'service-url' | 'invoker';
+
+/** Values learned while running (dry run: placeholders). */
+export type PlanContext = {
+  projectNumber?: string;
+  /** URL the Cloud Run service reports (status.url) after deploy. */
+  deployedUrl?: string;
+};
+
+export type Step = {
+  phase: Phase;
+  title: string;
+  /** Read-only command showing the current state; its failure means "absent". */
+  probe?: Command;
+  /** Commands still needed; `state` is undefined in a dry run (everything is planned). */
+  apply(state: ProbeResult | undefined, ctx: PlanContext): Command[];
+  /** Reads values for later steps from the probe's output. */
+  learn?(state: ProbeResult, ctx: PlanContext): void;
+  /** Files a command refers to, written before the step runs (and shown by a dry run). */
+  files?(ctx: PlanContext): Record<string, string>;
+};
+
+export const REQUIRED_APIS = [
+  'run.googleapis.com', 'cloudtasks.googleapis.com', 'firestore.googleapis.com', 'chat.googleapis.com',
+  'drive.googleapis.com', 'sheets.googleapis.com', 'docs.googleapis.com', 'gmail.googleapis.com',
+  'calendar-json.googleapis.com', 'secretmanager.googleapis.com', 'iamcredentials.googleapis.com',
+  'cloudbuild.googleapis.com', 'artifactregistry.googleapis.com',
+] as const;
+
+/**
+ * Project roles of the runtime account: the job store, creating/reading/deleting tasks (enqueue,
+ * the start-up queue check, cancel) and writing logs.
+ */
+export const RUNTIME_PROJECT_ROLES = [
+  'roles/datastore.user', 'roles/cloudtasks.enqueuer', 'roles/cloudtasks.viewer', 'roles/cloudtasks.taskDeleter',
+  'roles/logging.logWriter',
+] as const;
+
+export type PlanOptions = {
+  /** Absolute path of the env-vars file the deploy command reads. */
+  envFile: string;
+  /** Digest of the source tree the image is built from (see sourceDigest.ts). */
+  sourceDigest: string;
+  /** Redeploy even when the service already carries this digest. */
+  force?: boolean;
+};
+
+export type Plan = {
+  steps: Step[];
+  /** The service's environment (plain variables), TASUKI_SERVICE_URL included. */
+  env(ctx: PlanContext): Record<string, string>;
+  serviceUrl(ctx: PlanContext): string;
+  maxAttempts: number;
+  timeoutSeconds: number;
+};
+
+const PLACEHOLDER_PROJECT_NUMBER = '<PROJECT_NUMBER>';
+
+export function buildPlan(config: DeployConfig, opts: PlanOptions): Plan {
+  const p = ['--project', config.project] as const;
+  const region = ['--region', config.region] as const;
+  const runtime = serviceAccountEmail(config, 'runtime');
+  const invoker = serviceAccountEmail(config, 'invoker');
+  const maxAttempts = config.queue.maxAttempts ?? Number(VARIABLES.TASUKI_QUEUE_MAX_ATTEMPTS.productionDefault);
+  // Cloud Tasks stops waiting at the dispatch deadline; Cloud Run must not cut the request first.
+  const timeoutSeconds = Math.min(3600, config.dispatchDeadlineSeconds + 60);
+
+  // Cloud Run's deterministic URL, known before the first deploy, so the first revision already
+  // has a complete configuration (the service refuses to start without TASUKI_SERVICE_URL).
+  const serviceUrl = (ctx: PlanContext): string =>
+    config.serviceUrl?.replace(/\/+$/, '') ??
+    `https://${config.service}-${ctx.projectNumber ?? PLACEHOLDER_PROJECT_NUMBER}.${config.region}.run.app`;
+  const env = (ctx: PlanContext) => serviceEnv(config, { serviceUrl: serviceUrl(ctx), maxAttempts });
+  // Validate with the service's own rules now, before anything runs (a stand-in URL if unknown).
+  checkServiceEnv(config, serviceEnv(config, { serviceUrl: serviceUrl({ projectNumber: '123456789012' }), maxAttempts }));
+
+  const steps: Step[] = [];
+
+  steps.push({
+    phase: 'project',
+    title: `Read project ${config.project} (its number gives the service URL)`,
+    probe: ['gcloud', 'projects', 'describe', config.project, '--format=value(projectNumber)'],
+    apply: () => [],
+    learn: (s, ctx) => {
+      if (s.ok && s.stdout.trim()) ctx.projectNumber = s.stdout.trim();
+    },
+  });
+
+  steps.push({
+    phase: 'apis',
+    title: 'Enable the Google APIs tasuki uses',
+    probe: ['gcloud', 'services', 'list', '--enabled', ...p, '--format=value(config.name)'],
+    apply: (s) => {
+      const enabled = new Set(s?.ok ? s.stdout.split(/\s+/).filter(Boolean) : []);
+      const missing = REQUIRED_APIS.filter((api) => !enabled.has(api));
+      return missing.length ? [['gcloud', 'services', 'enable', ...missing, ...p]] : [];
+    },
+  });
+
+  for (const [which, email, display] of [
+    ['runtime', runtime, 'tasuki service (Cloud Run runtime)'],
+    ['invoker', invoker, 'tasuki task invoker (Cloud Tasks OIDC)'],
+  ] as const) {
+    steps.push({
+      phase: 'accounts',
+      title: `Service account ${email}`,
+      probe: ['gcloud', 'iam', 'service-accounts', 'describe', email, ...p, '--format=value(email)'],
+      apply: (s) =>
+        s?.ok ? [] : [['gcloud', 'iam', 'service-accounts', 'create', config.serviceAccounts[which], `--display-name=${display}`, ...p]],
+    });
+  }
+
+  steps.push({
+    phase: 'iam',
+    title: `Project roles for ${runtime}`,
+    probe: ['gcloud', 'projects', 'get-iam-policy', config.project, '--format=json'],
+    apply: (s) =>
+      missingRoles(s, `serviceAccount:${runtime}`, RUNTIME_PROJECT_ROLES).map((role) => [
+        'gcloud', 'projects', 'add-iam-policy-binding', config.project, `--member=serviceAccount:${runtime}`, `--role=${role}`, '--condition=None', '--quiet',
+      ]),
+  });
+
+  // Creating a task with an OIDC token for the invoker account is acting as that account.
+  steps.push({
+    phase: 'iam',
+    title: `${runtime} may act as ${invoker} (OIDC tokens on tasks)`,
+    probe: ['gcloud', 'iam', 'service-accounts', 'get-iam-policy', invoker, ...p, '--format=json'],
+    apply: (s) =>
+      missingRoles(s, `serviceAccount:${runtime}`, ['roles/iam.serviceAccountUser']).map((role) => [
+        'gcloud', 'iam', 'service-accounts', 'add-iam-policy-binding', invoker, `--member=serviceAccount:${runtime}`, `--role=${role}`, ...p, '--quiet',
+      ]),
+  });
+
+  const gmailDelegation = env({}).TASUKI_GMAIL_DELEGATION === 'true';
+  if (gmailDelegation) {
+    // Domain-wide delegation without a key: the runtime account signs the delegation JWT with
+    // the IAM Credentials API (signJwt) on itself.
+    steps.push({
+      phase: 'iam',
+      title: `${runtime} may sign JWTs as itself (Gmail domain-wide delegation)`,
+      probe: ['gcloud', 'iam', 'service-accounts', 'get-iam-policy', runtime, ...p, '--format=json'],
+      apply: (s) =>
+        missingRoles(s, `serviceAccount:${runtime}`, ['roles/iam.serviceAccountTokenCreator']).map((role) => [
+          'gcloud', 'iam', 'service-accounts', 'add-iam-policy-binding', runtime, `--member=serviceAccount:${runtime}`, `--role=${role}`, ...p, '--quiet',
+        ]),
+    });
+  }
+
+  for (const ref of uniqueSecretNames(config)) {
+    steps.push({
+      phase: 'iam',
+      title: `Secret ${ref} readable by ${runtime}`,
+      probe: ['gcloud', 'secrets', 'get-iam-policy', ref, ...p, '--format=json'],
+      apply: (s) => {
+        if (s && !s.ok) {
+          throw new Error(
+            `Secret Manager secret "${ref}" is missing or unreadable (${firstLine(s.stderr)}). Create it yourself, e.g. ` +
+              `printf '%s' "$VALUE" | gcloud secrets create ${ref} --data-file=- --project ${config.project}; the deploy script never handles secret values.`,
+          );
+        }
+        return missingRoles(s, `serviceAccount:${runtime}`, ['roles/secretmanager.secretAccessor']).map((role) => [
+          'gcloud', 'secrets', 'add-iam-policy-binding', ref, `--member=serviceAccount:${runtime}`, `--role=${role}`, ...p, '--quiet',
+        ]);
+      },
+    });
+  }
+
+  steps.push({
+    phase: 'firestore',
+    title: `Firestore database ${config.firestore.database} (native mode)`,
+    probe: ['gcloud', 'firestore', 'databases', 'describe', `--database=${config.firestore.database}`, ...p, '--format=json'],
+    apply: (s) =>
+      s?.ok
+        ? []
+        : [[
+            'gcloud', 'firestore', 'databases', 'create', `--database=${config.firestore.database}`,
+            `--location=${config.firestore.location ?? config.region}`, '--type=firestore-native', ...p,
+          ]],
+  });
+
+  const queueFlags = queueSettingFlags(config, maxAttempts);
+  steps.push({
+    phase: 'queue',
+    title: `Cloud Tasks queue ${config.queue.id} in ${config.region} with tasuki's retry and rate settings`,
+    probe: ['gcloud', 'tasks', 'queues', 'describe', config.queue.id, `--location=${config.region}`, ...p, '--format=json'],
+    apply: (s) => {
+      const base = [config.queue.id, `--location=${config.region}`, ...queueFlags, ...p];
+      if (!s?.ok) return [['gcloud', 'tasks', 'queues', 'create', ...base]];
+      return queueMatches(s.stdout, config, maxAttempts) ? [] : [['gcloud', 'tasks', 'queues', 'update', ...base]];
+    },
+  });
+
+  const secretsFlag = Object.keys(config.secrets).length
+    ? `--set-secrets=${Object.entries(config.secrets).map(([name, ref]) => `${name}=${secretVersionRef(ref)}`).join(',')}`
+    : '--clear-secrets';
+  const deployFlags = [
+    `--region=${config.region}`, ...p, '--source=.', `--service-account=${runtime}`, '--allow-unauthenticated',
+    `--timeout=${timeoutSeconds}`, `--concurrency=${config.run.concurrency}`, `--min-instances=${config.run.minInstances}`,
+    `--max-instances=${config.run.maxInstances}`, `--memory=${config.run.memory}`, `--cpu=${config.run.cpu}`,
+    `--env-vars-file=${opts.envFile}`, secretsFlag,
+  ];
+  steps.push({
+    phase: 'deploy',
+    title: `Cloud Run service ${config.service} (build from source, deploy)`,
+    probe: ['gcloud', 'run', 'services', 'describe', config.service, `--region=${config.region}`, ...p, '--format=json'],
+    files: (ctx) => ({ [opts.envFile]: envFileText(env(ctx)) }),
+    apply: (s, ctx) => {
+      const digest = deployDigest(opts.sourceDigest, env(ctx), deployFlags);
+      if (s?.ok && !opts.force && labelOf(s.stdout, 'tasuki-deploy') === digest) return [];
+      return [['gcloud', 'run', 'deploy', config.service, ...deployFlags, `--update-labels=tasuki-deploy=${digest}`, '--quiet']];
+    },
+  });
+
+  // Read back the URL; if the deployed TASUKI_SERVICE_URL is not one of the service's URLs (e.g.
+  // the deterministic URL is unavailable in this project), point it at status.url.
+  steps.push({
+    phase: 'service-url',
+    title: 'TASUKI_SERVICE_URL matches the deployed service URL',
+    probe: ['gcloud', 'run', 'services', 'describe', config.service, `--region=${config.region}`, ...p, '--format=json'],
+    learn: (s, ctx) => {
+      const url = serviceUrlsOf(s.stdout)[0];
+      if (url) ctx.deployedUrl = url;
+    },
+    apply: (s, ctx) => {
+      if (config.serviceUrl) return [];
+      const update = (url: string): Command => [
+        'gcloud', 'run', 'services', 'update', config.service, `--region=${config.region}`, ...p, `--update-env-vars=TASUKI_SERVICE_URL=${url}`, '--quiet',
+      ];
+      if (!s) return [update('<status.url, only if it differs>')];
+      const urls = serviceUrlsOf(s.stdout);
+      const current = envOf(s.stdout).TASUKI_SERVICE_URL;
+      if (!urls[0] || (current && urls.includes(current))) return [];
+      return [update(urls[0])];
+    },
+  });
+
+  steps.push({
+    phase: 'invoker',
+    title: `${invoker} may invoke the service (Cloud Tasks' OIDC caller)`,
+    probe: ['gcloud', 'run', 'services', 'get-iam-policy', config.service, `--region=${config.region}`, ...p, '--format=json'],
+    apply: (s) =>
+      missingRoles(s, `serviceAccount:${invoker}`, ['roles/run.invoker']).map((role) => [
+        'gcloud', 'run', 'services', 'add-iam-policy-binding', config.service, `--region=${config.region}`,
+        `--member=serviceAccount:${invoker}`, `--role=${role}`, ...p, '--quiet',
+      ]),
+  });
+
+  return { steps, env, serviceUrl, maxAttempts, timeoutSeconds };
+}
+
+function queueSettingFlags(config: DeployConfig, maxAttempts: number): string[] {
+  const s = TASUKI_QUEUE_SETTINGS;
+  return [
+    `--max-attempts=${maxAttempts}`,
+    `--min-backoff=${s.minBackoffSeconds}s`,
+    `--max-backoff=${s.maxBackoffSeconds}s`,
+    `--max-doublings=${s.maxDoublings}`,
+    `--max-retry-duration=${s.maxRetryDurationSeconds}s`,
+    `--max-dispatches-per-second=${config.queue.maxDispatchesPerSecond ?? s.maxDispatchesPerSecond}`,
+    `--max-concurrent-dispatches=${config.queue.maxConcurrentDispatches ?? s.maxConcurrentDispatches}`,
+  ];
+}
+
+/** Whether a described queue (gcloud --format=json) already has tasuki's settings. */
+export function queueMatches(describeJson: string, config: DeployConfig, maxAttempts: number): boolean {
+  const s = TASUKI_QUEUE_SETTINGS;
+  let q: { retryConfig?: Record<string, unknown>; rateLimits?: Record<string, unknown> };
+  try {
+    q = JSON.parse(describeJson);
+  } catch {
+    return false;
+  }
+  const r = q.retryConfig ?? {};
+  const rate = q.rateLimits ?? {};
+  const seconds = (v: unknown) => (typeof v === 'string' ? Number.parseFloat(v) : Number.NaN);
+  return (
+    Number(r.maxAttempts) === maxAttempts &&
+    seconds(r.minBackoff) === s.minBackoffSeconds &&
+    seconds(r.maxBackoff) === s.maxBackoffSeconds &&
+    Number(r.maxDoublings ?? 0) === s.maxDoublings &&
+    (seconds(r.maxRetryDuration) || 0) === s.maxRetryDurationSeconds &&
+    Number(rate.maxDispatchesPerSecond) === (config.queue.maxDispatchesPerSecond ?? s.maxDispatchesPerSecond) &&
+    Number(rate.maxConcurrentDispatches) === (config.queue.maxConcurrentDispatches ?? s.maxConcurrentDispatches)
+  );
+}
+
+/** Roles from `wanted` that `member` does not hold (unconditionally) in an IAM policy JSON. */
+export function missingRoles(state: ProbeResult | undefined, member: string, wanted: readonly string[]): string[] {
+  if (!state?.ok) return [...wanted];
+  let policy: { bindings?: { role?: string; members?: string[]; condition?: unknown }[] };
+  try {
+    policy = JSON.parse(state.stdout || '{}');
+  } catch {
+    return [...wanted];
+  }
+  const held = new Set(
+    (policy.bindings ?? []).filter((b) => !b.condition && b.members?.includes(member)).map((b) => b.role),
+  );
+  return wanted.filter((role) => !held.has(role));
+}
+
+function uniqueSecretNames(config: DeployConfig): string[] {
+  return [...new Set(Object.values(config.secrets).map(secretName))];
+}
+
+/** YAML for gcloud --env-vars-file: every value a double-quoted (JSON-escaped) string. */
+export function envFileText(env: Record<string, string>): string {
+  return Object.entries(env).map(([k, v]) => `${k}: ${JSON.stringify(v)}`).join('\n') + '\n';
+}
+
+export function deployDigest(sourceDigest: string, env: Record<string, string>, flags: readonly string[]): string {
+  const flagsWithoutFile = flags.filter((f) => !f.startsWith('--env-vars-file='));
+  return createHash('sha256').update(JSON.stringify({ sourceDigest, env, flags: flagsWithoutFile })).digest('hex').slice(0, 40);
+}
+
+type ServiceJson = {
+  metadata?: { labels?: Record<string, string>; annotations?: Record<string, string> };
+  status?: { url?: string; address?: { url?: string } };
+  spec?: { template?: { spec?: { containers?: { env?: { name: string; value?: string }[] }[] } } };
+};
+
+function parseService(json: string): ServiceJson {
+  try {
+    return JSON.parse(json) as ServiceJson;
+  } catch {
+    return {};
+  }
+}
+
+function labelOf(json: string, label: string): string | undefined {
+  return parseService(json).metadata?.labels?.[label];
+}
+
+/** status.url first, then every other URL the service answers on (run.googleapis.com/urls). */
+export function serviceUrlsOf(json: string): string[] {
+  const svc = parseService(json);
+  const urls: string[] = [];
+  if (svc.status?.url) urls.push(svc.status.url);
+  const annotated = svc.metadata?.annotations?.['run.googleapis.com/urls'];
+  if (annotated) {
+    try {
+      for (const u of JSON.parse(annotated) as unknown[]) if (typeof u === 'string' && !urls.includes(u)) urls.push(u);
+    } catch {
+      // not a JSON list: ignore
+    }
+  }
+  return urls;
+}
+
+function envOf(json: string): Record<string, string> {
+  const container = parseService(json).spec?.template?.spec?.containers?.[0];
+  return Object.fromEntries((container?.env ?? []).filter((e) => e.value !== undefined).map((e) => [e.name, e.value!]));
+}
+
+function firstLine(text: string): string {
+  return text.trim().split('\n')[0] ?? '';
+}
