@@ -27,7 +27,7 @@ export function exampleInputs(opts: { seededProjectNumber?: string; portal?: str
       replyToChat: true,
     },
     'schedule.sync': { example: {}, replyToChat: true },
-    'billing.document': { example: { type: 'estimate', projectNumber: opts.seededProjectNumber ?? 'P-2026-001' }, replyToChat: true },
+    'billing.document': { example: { type: 'estimate', projectNumber: opts.seededProjectNumber ?? 'P-2026-012' }, replyToChat: true },
     'portal.scrape': { example: { portal: opts.portal ?? 'acme' }, replyToChat: true },
     'ledger.summarize': { example: {}, replyToChat: true },
     'ledger.search': { example: { words: '看板' }, replyToChat: true },
