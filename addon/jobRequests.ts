@@ -1,0 +1,56 @@
+/**
+ * From what the user typed (card form inputs, slash-command arguments) to job inputs of the
+ * shared kinds. Form text is checked here with messages that name the field in the user's
+ * language; the full schema check happens once more in serviceClient.enqueueJob.
+ */
+import type { ProjectCreateInput } from '../shared/kinds/projectCreate.js';
+import { UserFacingError } from './errors.js';
+import type { AddonEvent } from './event.js';
+import { formValue } from './event.js';
+import { fromIsoDate } from './parse/calendarDay.js';
+
+export const FORM = {
+  client: 'client',
+  clientEmail: 'clientEmail',
+  title: 'title',
+  due: 'due',
+  amount: 'amount',
+  projectNumber: 'projectNumber',
+} as const;
+
+/** `2026-12-20` or `2026/12/20` → ISO; '' → undefined; anything else → a clear error. */
+export function dueFromText(text: string): string | undefined {
+  const trimmed = text.trim().replace(/\//g, '-');
+  if (!trimmed) return undefined;
+  const m = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(trimmed);
+  const iso = m ? `${m[1]}-${m[2]!.padStart(2, '0')}-${m[3]!.padStart(2, '0')}` : '';
+  if (!fromIsoDate(iso)) throw new UserFacingError('errDueFormat');
+  return iso;
+}
+
+/** `300000`, `300,000`, `¥300,000`, `300,000円` → 300000; '' → undefined. */
+export function amountFromText(text: string): number | undefined {
+  const trimmed = text.trim().replace(/[¥￥,\s円]/g, '');
+  if (!trimmed) return undefined;
+  if (!/^\d{1,11}$/.test(trimmed)) throw new UserFacingError('errAmountFormat');
+  return Number(trimmed);
+}
+
+export function projectInputFromForm(
+  e: AddonEvent,
+  source: ProjectCreateInput['source'],
+  request?: ProjectCreateInput['request'],
+): ProjectCreateInput {
+  const name = formValue(e, FORM.client);
+  const title = formValue(e, FORM.title);
+  if (!name || !title) throw new UserFacingError('errNeedClientTitle');
+  const email = formValue(e, FORM.clientEmail);
+  const input: ProjectCreateInput = { source, client: { name }, title };
+  if (email) input.client.email = email;
+  const due = dueFromText(formValue(e, FORM.due));
+  if (due) input.due = due;
+  const amount = amountFromText(formValue(e, FORM.amount));
+  if (amount !== undefined) input.amount = amount;
+  if (request) input.request = request;
+  return input;
+}

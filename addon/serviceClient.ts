@@ -1,0 +1,121 @@
+/**
+ * The add-on's only way to the service: `/v1/jobs*` over UrlFetchApp with the user's Google ID
+ * token (ScriptApp.getIdentityToken(), audience = this script's OAuth client id).
+ *
+ * - The service URL is the Script Property TASUKI_SERVICE_URL, else the one baked in at build.
+ * - Requests are validated with the shared EnqueueRequest schema before they leave Apps Script,
+ *   so a bad field is reported at once, in the user's language, naming the field.
+ * - `muteHttpExceptions` is on: every status is mapped here (400 → the fields to fix, 401, 403,
+ *   404, 409, 429/5xx → try again later; a thrown fetch → the service is unreachable). Nothing
+ *   else ever reaches the user.
+ */
+import { EnqueueRequest, type EnqueueResponse } from '../shared/api.js';
+import type { JobView } from '../shared/job.js';
+import { DEFAULT_SERVICE_URL } from './buildInfo.js';
+import { UserFacingError } from './errors.js';
+
+export const SERVICE_URL_PROPERTY = 'TASUKI_SERVICE_URL';
+
+export function serviceUrl(): string {
+  let configured: string | null = null;
+  try {
+    configured = PropertiesService.getScriptProperties().getProperty(SERVICE_URL_PROPERTY);
+  } catch {
+    // AuthMode.NONE or no properties service: the build default applies.
+  }
+  return (configured || DEFAULT_SERVICE_URL).replace(/\/+$/, '');
+}
+
+type Method = 'get' | 'post';
+type ErrorBody = { error?: { code?: string; message?: string; issues?: Array<{ path?: string; message?: string }> } };
+
+function call<T>(method: Method, path: string, body: unknown, context: { jobId?: string } = {}): T {
+  const url = `${serviceUrl()}${path}`;
+  const options: GoogleAppsScript.URL_Fetch.URLFetchRequestOptions = {
+    method,
+    muteHttpExceptions: true,
+    followRedirects: false,
+    headers: { Authorization: `Bearer ${ScriptApp.getIdentityToken()}`, Accept: 'application/json' },
+  };
+  if (body !== undefined) {
+    options.contentType = 'application/json';
+    options.payload = JSON.stringify(body);
+  }
+  let response: GoogleAppsScript.URL_Fetch.HTTPResponse;
+  try {
+    response = UrlFetchApp.fetch(url, options);
+  } catch (err) {
+    console.warn(`tasuki: fetch ${url} failed: ${err instanceof Error ? err.message : String(err)}`);
+    throw new UserFacingError('errNetwork', { url: serviceUrl() });
+  }
+  const status = response.getResponseCode();
+  const text = response.getContentText();
+  let parsed: unknown;
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {
+    parsed = undefined;
+  }
+  if (status >= 200 && status < 300) {
+    if (parsed === undefined) throw new UserFacingError('errBadResponse', { status }, status);
+    return parsed as T;
+  }
+  const error = (parsed as ErrorBody | undefined)?.error;
+  const message = error?.message ?? `HTTP ${status}`;
+  switch (status) {
+    case 400: {
+      const issues = (error?.issues ?? []).map((i) => `${i.path ?? ''}: ${i.message ?? ''}`);
+      throw new UserFacingError('errInvalid', { details: issues.length ? issues.join('; ') : message }, status);
+    }
+    case 401:
+      throw new UserFacingError('errUnauthenticated', {}, status);
+    case 403:
+      throw new UserFacingError('errForbidden', {}, status);
+    case 404:
+      if (context.jobId) throw new UserFacingError('errNotFound', { id: context.jobId }, status);
+      throw new UserFacingError('errNotFoundGeneric', { message }, status);
+    case 409:
+      throw new UserFacingError('errConflict', { message }, status);
+    default:
+      if (status === 429 || status >= 500) throw new UserFacingError('errUnavailable', { status }, status);
+      throw new UserFacingError('errBadResponse', { status }, status);
+  }
+}
+
+/** Validates locally, then POST /v1/jobs. */
+export function enqueueJob(request: EnqueueRequest): EnqueueResponse {
+  const checked = EnqueueRequest.safeParse(request);
+  if (!checked.success) {
+    const details = checked.error.issues.map((i) => `${i.path.map(String).join('.') || '(request)'}: ${i.message}`).join('; ');
+    throw new UserFacingError('errInvalid', { details });
+  }
+  return call<EnqueueResponse>('post', '/v1/jobs', request);
+}
+
+export function getJob(jobId: string): JobView {
+  return call<{ job: JobView }>('get', `/v1/jobs/${encodeURIComponent(jobId)}`, undefined, { jobId }).job;
+}
+
+export function listMyJobs(): JobView[] {
+  return call<{ jobs: JobView[] }>('get', '/v1/jobs?mine=1', undefined).jobs;
+}
+
+export function retryJob(jobId: string): JobView {
+  return call<{ job: JobView }>('post', `/v1/jobs/${encodeURIComponent(jobId)}/retry`, {}, { jobId }).job;
+}
+
+export function cancelJob(jobId: string): JobView {
+  return call<{ job: JobView }>('post', `/v1/jobs/${encodeURIComponent(jobId)}/cancel`, {}, { jobId }).job;
+}
+
+/** An idempotency key from free-form parts: only the characters the API accepts, ≤128. */
+export function idempotencyKey(...parts: string[]): string {
+  const key = parts.join(':').replace(/[^A-Za-z0-9._:-]/g, '-');
+  if (key.length <= 128) return key;
+  // Keep it unique when long: a short digest of the whole replaces the tail.
+  const digest = Utilities.computeDigest(Utilities.DigestAlgorithm.SHA_256, key)
+    .slice(0, 12)
+    .map((b) => ((b + 256) % 256).toString(16).padStart(2, '0'))
+    .join('');
+  return `${key.slice(0, 128 - 25)}-${digest}`;
+}
