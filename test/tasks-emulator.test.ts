@@ -281,7 +281,8 @@ describe('tasks emulator over gRPC', () => {
     assert.equal(waiting.lastAttempt?.responseStatus?.code, status.NOT_FOUND, 'HTTP 404 is recorded as NOT_FOUND');
     assert.ok(waiting.lastAttempt?.responseTime);
     assert.ok(waiting.firstAttempt?.dispatchTime);
-    assert.ok(Number(waiting.scheduleTime?.seconds) >= Math.floor(Date.now() / 1000) + 25, 'next attempt after the 30 s backoff');
+    const ms = (ts: { seconds?: unknown; nanos?: number | null } | null | undefined) => Number(ts?.seconds) * 1000 + (ts?.nanos ?? 0) / 1e6;
+    assert.ok(Math.abs(ms(waiting.scheduleTime) - ms(waiting.lastAttempt?.responseTime) - 30_000) < 1, 'next attempt 30 s (min backoff) after the response');
     await h.client.runTask({ name: task.name });
     await t.waitFor(2);
     assert.equal(t.requests[1]!.headers['x-cloudtasks-taskexecutioncount'], '1');
@@ -300,23 +301,30 @@ describe('tasks emulator over gRPC', () => {
     assert.equal(reqs[1]!.headers['x-cloudtasks-taskpreviousresponse'], '503');
   });
 
-  test('rate limits: concurrent attempts never exceed maxConcurrentDispatches; dispatch rate follows the bucket', async () => {
-    const t = await target(() => ({ status: 200, delayMs: 40 }));
+  test('rate limits: attempts in flight never exceed maxConcurrentDispatches; dispatch rate follows the bucket', async () => {
+    let release!: () => void;
+    const released = new Promise<void>((r) => (release = r));
+    const t = await target(() => ({ status: 200, holdUntil: released }));
     const q = await queue({ rateLimits: { maxConcurrentDispatches: 2, maxDispatchesPerSecond: 500 } });
     await h.client.pauseQueue({ name: q });
     for (let i = 0; i < 8; i++) await h.client.createTask({ parent: q, task: { httpRequest: { url: t.url } } });
     await h.client.resumeQueue({ name: q });
+    await t.waitFor(2);
+    await new Promise((r) => setTimeout(r, 200)); // observation window: a third must not arrive while two are held
+    assert.equal(t.requests.length, 2);
+    release();
     await t.waitFor(8);
-    assert.equal(t.maxConcurrent, 2);
+    assert.ok(t.maxConcurrent <= 2, `saw ${t.maxConcurrent} attempts in flight`);
 
     const t2 = await target();
     const q2 = await queue({ rateLimits: { maxDispatchesPerSecond: 10 } }); // burst 10
     await h.client.pauseQueue({ name: q2 });
     for (let i = 0; i < 13; i++) await h.client.createTask({ parent: q2, task: { httpRequest: { url: t2.url } } });
+    const resumedAt = Date.now();
     await h.client.resumeQueue({ name: q2 });
     const reqs = await t2.waitFor(13);
-    const span = reqs[12]!.at - reqs[0]!.at;
-    assert.ok(span >= 250, `13 dispatches at 10/s with burst 10 took only ${span} ms (need ≥ 300)`);
+    // At most 10 tokens at resume, then one per 100 ms: the 13th dispatch is ≥ 300 ms later.
+    assert.ok(reqs[12]!.at - resumedAt >= 299, `13 dispatches at 10/s with burst 10 done ${reqs[12]!.at - resumedAt} ms after resume`);
   });
 
   test('paused queue dispatches nothing until resumed; RunTask forces a dispatch', async () => {

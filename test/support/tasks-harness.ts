@@ -76,7 +76,13 @@ export type RecordedRequest = {
   at: number;
 };
 
-export type Reply = { status: number; headers?: Record<string, string>; delayMs?: number };
+export type Reply = {
+  status: number;
+  headers?: Record<string, string>;
+  delayMs?: number;
+  /** Answer only once this settles (the test decides when). */
+  holdUntil?: Promise<unknown>;
+};
 
 export type Target = {
   url: string;
@@ -116,7 +122,9 @@ export async function startTarget(reply: (index: number, req: RecordedRequest) =
         if (res.destroyed) return;
         res.writeHead(r.status, r.headers).end();
       };
-      if (r.delayMs) {
+      if (r.holdUntil) {
+        void r.holdUntil.then(answer, answer);
+      } else if (r.delayMs) {
         const t = setTimeout(() => {
           pendingTimers.delete(t);
           answer();
