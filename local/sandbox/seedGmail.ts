@@ -1,0 +1,2 @@
+import type { SandboxState } from './sandboxState.js';
+export function seedGmail(_state: SandboxState): void {}
