@@ -12,6 +12,9 @@ export type HandlerLoader = () => Promise<JobHandler>;
 
 export const HANDLER_LOADERS: Partial<Record<JobKind, HandlerLoader>> = {
   'system.echo': async () => (await import('./systemEcho.js')).systemEcho,
+  'project.create': async () => (await import('./projectCreate.js')).projectCreate,
+  'schedule.sync': async () => (await import('./scheduleSync.js')).scheduleSync,
+  'billing.document': async () => (await import('./billingDocument.js')).billingDocument,
 };
 
 export interface HandlerRegistry {

@@ -1,0 +1,278 @@
+/**
+ * `project.create`: a request (Gmail, Chat /new, Sheets, a portal intake, the console) becomes a
+ * project.
+ *
+ * Input: ProjectCreateInput (shared/kinds/projectCreate.ts): client, title, optional due and
+ * amount, the originating request (e-mail text, sender, attachments), optional intakeId.
+ *
+ * Reads: the template folder (TASUKI_TEMPLATE_FOLDER_ID); the requester's Gmail message for
+ * attachments when TASUKI_GMAIL_DELEGATION is on; the Intake sheet when intakeId is given.
+ * Writes: a project folder under TASUKI_PROJECTS_FOLDER_ID (copy of the template tree with
+ * {{number}} {{client}} {{title}} {{due}} replaced in names and Docs), a request brief Doc and
+ * the attachments in it; a Ledger row; a Schedule row; the Intake row's status; a `requests`
+ * record in the store (the summary database that ledger.search reads); an announcement in the
+ * team Chat space (unless the job's own reply already goes there).
+ *
+ * Steps and why each is safe to run again:
+ * 1. number     claimSequence('project-YYYY', job id) above the ledger's highest number
+ *               (workspace/ledgerNumbers.ts): the same job always gets the same number, numbers
+ *               are dense and never shared (the store guarantees it).
+ * 2. folder     project folder tagged {tasukiJob, tasukiKey:'root'}; looked up before creating.
+ * 3. template   template items tagged `tpl:<source id>`; one query finds what exists.
+ * 4. brief      brief Doc tagged 'brief'; its text is written only if the project number is not
+ *               in it yet.
+ * 5. attachments each tagged `att:<index>`; skipped without Gmail access.
+ * 6. ledger     Ledger row keyed by job id (find before append).
+ * 7. schedule   Schedule row keyed by job id (row key `project-<number>`).
+ * 8. intake     Intake row status/number overwritten (same values each time); store doc CAS.
+ * 9. record     `requests/<number>` put-if-absent.
+ * 10. announce  messages.patch(allowMissing) on a client id derived from the job id.
+ */
+import { ADDON_FUNCTIONS } from '../../shared/addonFunctions.js';
+import { ProjectCreateInput, type ProjectCreateResult } from '../../shared/kinds/projectCreate.js';
+import type { Link } from '../../shared/kinds/common.js';
+import { INTAKE, LEDGER, SCHEDULE } from '../../shared/sheetLayouts.js';
+import { formatJapaneseDate, isoDateIn } from '../billing/japaneseDates.js';
+import { formatYen } from '../billing/tax.js';
+import { JobFailure, type JobContext, type JobHandler } from '../worker/jobHandler.js';
+import { clientMessageId, linksCard, upsertChatMessage } from '../workspace/chatMessages.js';
+import { writeTextOnce } from '../workspace/docsContent.js';
+import { ensureDoc, ensureFolder, ensureUpload, getFile } from '../workspace/driveFiles.js';
+import { callGoogle } from '../workspace/googleCall.js';
+import { claimLedgerNumber } from '../workspace/ledgerNumbers.js';
+import { SheetTable } from '../workspace/sheetTable.js';
+import { copyTemplateTree, fillName } from '../workspace/templateCopy.js';
+
+type Ctx = JobContext<ProjectCreateInput>;
+
+export const PROJECT_STEPS = ['number', 'folder', 'template', 'brief', 'attachments', 'ledger', 'schedule', 'intake', 'record', 'announce'] as const;
+
+
+function briefText(input: ProjectCreateInput, number: string, requestedAt: string): string {
+  const r = input.request;
+  const lines = [
+    `依頼概要 Request brief — ${number}`,
+    '',
+    `案件番号 Project: ${number}`,
+    `受付日 Requested: ${formatJapaneseDate(requestedAt)} (${requestedAt})`,
+    `クライアント Client: ${input.client.name}${input.client.company ? ` / ${input.client.company}` : ''}${input.client.email ? ` <${input.client.email}>` : ''}`,
+    `件名 Title: ${input.title}`,
+    `納期 Due: ${input.due ? `${formatJapaneseDate(input.due)} (${input.due})` : '未定 not set'}`,
+    `金額 Amount: ${input.amount !== undefined ? formatYen(input.amount) : '未定 not set'}`,
+    `受付経路 Source: ${input.source}`,
+  ];
+  if (r) {
+    lines.push('', '--- 依頼メール Request e-mail ---');
+    if (r.from) lines.push(`差出人 From: ${r.from}`);
+    if (r.receivedAt) lines.push(`受信日時 Received: ${r.receivedAt}`);
+    if (r.subject) lines.push(`件名 Subject: ${r.subject}`);
+    if (r.attachments.length) {
+      lines.push('添付 Attachments:');
+      for (const a of r.attachments) lines.push(`  - ${a.name} (${a.mimeType}, ${a.size} bytes)`);
+    }
+    if (r.body) lines.push('', r.body);
+  }
+  return lines.join('\n') + '\n';
+}
+
+function templateMissing(id: string): JobFailure {
+  return new JobFailure({
+    code: 'template_missing',
+    retryable: false,
+    userMessage: {
+      ja: `テンプレートフォルダ ${id} が見つかりません。フォルダを復元するか、TASUKI_TEMPLATE_FOLDER_ID を正しいフォルダに設定してください。`,
+      en: `The template folder ${id} was not found. Restore it or set TASUKI_TEMPLATE_FOLDER_ID to the right folder.`,
+    },
+  });
+}
+
+function projectsFolderMissing(id: string): JobFailure {
+  return new JobFailure({
+    code: 'projects_folder_missing',
+    retryable: false,
+    userMessage: {
+      ja: `案件フォルダの保存先 ${id} が見つかりません。TASUKI_PROJECTS_FOLDER_ID を確認し、サービスアカウントに共有してください。`,
+      en: `The projects folder ${id} was not found. Check TASUKI_PROJECTS_FOLDER_ID and share it with tasuki's service account.`,
+    },
+  });
+}
+
+async function copyAttachments(ctx: Ctx, folderId: string): Promise<Array<{ name: string; fileId: string; url: string }>> {
+  const request = ctx.input.request;
+  const wanted = (request?.attachments ?? []).map((a, index) => ({ ...a, index })).filter((a) => a.gmailAttachmentId);
+  if (!ctx.config.gmailDelegation || !request?.gmailMessageId || wanted.length === 0) return [];
+  const gmail = ctx.google.gmailFor(ctx.job.requestedBy);
+  if (!gmail) return [];
+  const messageId = request.gmailMessageId;
+  const copied: Array<{ name: string; fileId: string; url: string }> = [];
+  for (const a of wanted) {
+    const res = await callGoogle('gmail.users.messages.attachments.get', () =>
+      gmail.users.messages.attachments.get({ userId: 'me', messageId, id: a.gmailAttachmentId! }),
+    {
+      notFound: { ja: `メールの添付「${a.name}」が見つかりません。メールが削除されていないか確認してください。`, en: `The attachment "${a.name}" was not found; check the e-mail still exists.` },
+    });
+    const bytes = Buffer.from((res.data.data ?? '').replace(/-/g, '+').replace(/_/g, '/'), 'base64');
+    const file = await ensureUpload(ctx.google.drive, {
+      parentId: folderId,
+      name: a.name,
+      mimeType: a.mimeType || 'application/octet-stream',
+      bytes,
+      tag: { jobId: ctx.job.id, key: `att:${a.index}` },
+    });
+    copied.push({ name: a.name, fileId: file.id, url: file.url });
+  }
+  return copied;
+}
+
+async function run(ctx: Ctx): Promise<ProjectCreateResult> {
+  const { input, job, config, google } = ctx;
+  const total = PROJECT_STEPS.length;
+  const requestedAt = isoDateIn(config.timezone, new Date(job.createdAt));
+  const year = requestedAt.slice(0, 4);
+  let done = 0;
+  const progress = async (label: string) => {
+    done++;
+    await ctx.progress(done, total, label);
+  };
+
+  const number = await ctx.step('number', () =>
+    claimLedgerNumber({ store: ctx.store, sheets: google.sheets, ledgerSpreadsheetId: config.ledgerSpreadsheetId }, { prefix: 'P', year, owner: job.id }),
+  );
+  await progress(`案件番号 ${number}`);
+
+  const values = {
+    number,
+    client: input.client.name,
+    title: input.title,
+    due: input.due ? formatJapaneseDate(input.due) : '未定',
+    requestedAt: formatJapaneseDate(requestedAt),
+    amount: input.amount !== undefined ? formatYen(input.amount) : '',
+    request: (input.request?.body ?? input.request?.subject ?? '').slice(0, 5000),
+  };
+  // Names get short values (ISO due date, no e-mail body); Docs get the long forms.
+  const nameValues = { ...values, due: input.due ?? '未定', request: '' };
+
+  const folder = await ctx.step('folder', async () => {
+    if (!(await getFile(google.drive, config.templateFolderId))) throw templateMissing(config.templateFolderId);
+    if (!(await getFile(google.drive, config.projectsFolderId))) throw projectsFolderMissing(config.projectsFolderId);
+    const name = fillName('{{number}} {{client}} {{title}}', nameValues);
+    return ensureFolder(google.drive, { parentId: config.projectsFolderId, name, tag: { jobId: job.id, key: 'root' } });
+  });
+  await progress('フォルダ作成 folder');
+
+  const copied = await ctx.step('template', async () => {
+    const items = await copyTemplateTree(google, { templateFolderId: config.templateFolderId, targetFolderId: folder.id, jobId: job.id, nameValues, docValues: values });
+    return items.map((i) => ({ id: i.id, name: i.name, mimeType: i.mimeType, path: i.path }));
+  });
+  await progress(`テンプレート ${copied.length} 件 template`);
+
+  const brief = await ctx.step('brief', async () => {
+    const doc = await ensureDoc(google.drive, { parentId: folder.id, name: `${number} 依頼概要 Request brief`, tag: { jobId: job.id, key: 'brief' } });
+    await writeTextOnce(google.docs, doc.id, briefText(input, number, requestedAt), number);
+    return doc;
+  });
+  await progress('依頼概要 brief');
+
+  const attachments = await ctx.step('attachments', () => copyAttachments(ctx, folder.id));
+  await progress(`添付 ${attachments.length} 件 attachments`);
+
+  const ledgerRow = await ctx.step('ledger', async () => {
+    const ledger = new SheetTable(google.sheets, config.ledgerSpreadsheetId, LEDGER, 'TASUKI_LEDGER_SPREADSHEET_ID');
+    const { row } = await ledger.appendKeyed('jobId', {
+      projectNumber: number,
+      requestedAt,
+      client: input.client.name,
+      title: input.title,
+      due: input.due ?? '',
+      amount: input.amount ?? '',
+      status: '受付 received',
+      folderUrl: folder.url,
+      clientEmail: input.client.email ?? '',
+      jobId: job.id,
+    });
+    return row;
+  });
+  await progress(`台帳 行${ledgerRow} ledger`);
+
+  const scheduleRow = await ctx.step('schedule', async () => {
+    const schedule = new SheetTable(google.sheets, config.scheduleSpreadsheetId, SCHEDULE, 'TASUKI_SCHEDULE_SPREADSHEET_ID');
+    const { row } = await schedule.appendKeyed('jobId', {
+      projectNumber: number,
+      title: `${input.client.name} ${input.title}`,
+      start: requestedAt,
+      end: input.due ?? requestedAt,
+      assignee: '',
+      notes: `${number}`,
+      rowKey: `project-${number}`,
+      jobId: job.id,
+    });
+    return row;
+  });
+  await progress(`スケジュール 行${scheduleRow} schedule`);
+
+  await ctx.step('intake', async () => {
+    if (!input.intakeId) return null;
+    const intake = new SheetTable(google.sheets, config.ledgerSpreadsheetId, INTAKE, 'TASUKI_LEDGER_SPREADSHEET_ID');
+    const row = await intake.findRow('intakeId', input.intakeId);
+    if (row !== null) await intake.updateRow(row, { status: '案件化 project', projectNumber: number });
+    const doc = await ctx.store.getDoc<Record<string, unknown>>('intake', input.intakeId);
+    if (doc && doc.data.projectNumber !== number) {
+      await ctx.store.updateDoc('intake', input.intakeId, doc.version, { ...doc.data, status: 'project', projectNumber: number, projectJobId: job.id });
+    }
+    return row;
+  });
+  await progress('受付 intake');
+
+  await ctx.step('record', async () => {
+    await ctx.store.putIfAbsent('requests', number, {
+      projectNumber: number,
+      client: input.client.name,
+      title: input.title,
+      requestedAt,
+      due: input.due ?? '',
+      amount: input.amount ?? null,
+      subject: input.request?.subject ?? '',
+      from: input.request?.from ?? '',
+      body: (input.request?.body ?? '').slice(0, 20_000),
+      folderUrl: folder.url,
+      jobId: job.id,
+    });
+    return true;
+  });
+  await progress('記録 record');
+
+  const links: Link[] = [
+    { title: `${number} フォルダ Folder`, url: folder.url },
+    { title: '依頼概要 Brief', url: brief.url },
+    ...attachments.map((a) => ({ title: a.name, url: a.url })),
+  ];
+
+  await ctx.step('announce', async () => {
+    const space = config.chatSpace;
+    if (job.reply?.chat?.space === space) return null;
+    const title = ctx.locale === 'ja' ? `新しい案件 ${number}` : `New project ${number}`;
+    const text = `${title}: ${input.client.name} — ${input.title}${input.due ? ` (${ctx.locale === 'ja' ? '納期' : 'due'} ${input.due})` : ''}`;
+    const card = linksCard({
+      cardId: `project-${number}`,
+      title,
+      subtitle: `${input.client.name} — ${input.title}`,
+      lines: [
+        `${ctx.locale === 'ja' ? '納期' : 'Due'}: ${input.due ? formatJapaneseDate(input.due) : '—'}`,
+        `${ctx.locale === 'ja' ? '金額' : 'Amount'}: ${input.amount !== undefined ? formatYen(input.amount) : '—'}`,
+      ],
+      links: links.slice(0, 2),
+      actions: [{ text: ctx.locale === 'ja' ? '状態を更新' : 'Refresh', function: ADDON_FUNCTIONS.refreshJob, parameters: { jobId: job.id } }],
+    });
+    const { name } = await upsertChatMessage(google.chat, { space, messageId: clientMessageId('project.create', job.id), text, cardsV2: [card] });
+    return name;
+  });
+  await progress('Chat 通知 announce');
+
+  return { projectNumber: number, folderId: folder.id, folderUrl: folder.url, briefDocId: brief.id, ledgerRow, scheduleRow, links };
+}
+
+export const projectCreate: JobHandler<'project.create'> = {
+  kind: 'project.create',
+  input: ProjectCreateInput,
+  run,
+};

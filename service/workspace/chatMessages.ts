@@ -1,0 +1,66 @@
+/**
+ * Chat messages that jobs post besides the job's own reply message (which the reply port owns):
+ * announcements in the team space, one card per portal order. Every message has a client-assigned
+ * id derived from what it is about, and is written with messages.patch(allowMissing=true): the
+ * first write creates it, a redelivered job's write updates the same message, never a second one.
+ */
+import type { chat_v1 } from '@googleapis/chat';
+import { createHash } from 'node:crypto';
+import { callGoogle } from './googleCall.js';
+
+/** `client-` + a lowercase hash of the parts: ≤63 chars of [a-z0-9-], as Chat requires. */
+export function clientMessageId(...parts: string[]): string {
+  return `client-${createHash('sha256').update(parts.join('\u0000')).digest('hex').slice(0, 40)}`;
+}
+
+export type ChatCard = chat_v1.Schema$CardWithId;
+
+export async function upsertChatMessage(
+  chat: chat_v1.Chat,
+  opts: { space: string; messageId: string; text: string; cardsV2?: ChatCard[] },
+): Promise<{ name: string }> {
+  const name = `${opts.space}/messages/${opts.messageId}`;
+  const res = await callGoogle(
+    'chat.spaces.messages.patch',
+    () =>
+      chat.spaces.messages.patch({
+        name,
+        allowMissing: true,
+        updateMask: opts.cardsV2 ? 'text,cards_v2' : 'text',
+        requestBody: { text: opts.text, ...(opts.cardsV2 ? { cardsV2: opts.cardsV2 } : {}) },
+      }),
+    {
+      notFound: { ja: `Chat スペース ${opts.space} が見つかりません。TASUKI_CHAT_SPACE を確認してください。`, en: `Chat space ${opts.space} was not found. Check TASUKI_CHAT_SPACE.` },
+      forbidden: { ja: `Chat スペース ${opts.space} に投稿できません。tasuki アプリをスペースに追加してください。`, en: `tasuki cannot post in ${opts.space}. Add the tasuki app to the space.` },
+    },
+  );
+  return { name: res.data.name ?? name };
+}
+
+/** A small card: title, optional lines, link buttons, optional action buttons and image. */
+export function linksCard(opts: {
+  cardId: string;
+  title: string;
+  subtitle?: string;
+  lines?: string[];
+  links?: Array<{ title: string; url: string }>;
+  actions?: Array<{ text: string; function: string; parameters: Record<string, string> }>;
+  imageUrl?: string;
+  imageAlt?: string;
+}): ChatCard {
+  const widgets: chat_v1.Schema$GoogleAppsCardV1Widget[] = [];
+  for (const line of opts.lines ?? []) widgets.push({ textParagraph: { text: line } });
+  if (opts.imageUrl) widgets.push({ image: { imageUrl: opts.imageUrl, altText: opts.imageAlt ?? opts.title } });
+  const buttons: chat_v1.Schema$GoogleAppsCardV1Button[] = [
+    ...(opts.links ?? []).map((l) => ({ text: l.title, onClick: { openLink: { url: l.url } } })),
+    ...(opts.actions ?? []).map((a) => ({
+      text: a.text,
+      onClick: { action: { function: a.function, parameters: Object.entries(a.parameters).map(([key, value]) => ({ key, value })) } },
+    })),
+  ];
+  if (buttons.length) widgets.push({ buttonList: { buttons } });
+  return {
+    cardId: opts.cardId,
+    card: { header: { title: opts.title, ...(opts.subtitle ? { subtitle: opts.subtitle } : {}) }, sections: [{ widgets }] },
+  };
+}

@@ -1,0 +1,137 @@
+// project.create against the Workspace sandbox through the real Google clients: the happy path,
+// bad inputs and configuration, and a crash at every step (before it, and between its Google
+// calls and its record) ending with exactly one of each artefact.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { projectCreate, PROJECT_STEPS } from '../service/jobs/projectCreate.js';
+import { JobFailure } from '../service/worker/jobHandler.js';
+import type { ProjectCreateResult } from '../shared/kinds/projectCreate.js';
+import { LEDGER, SCHEDULE } from '../shared/sheetLayouts.js';
+import { startJobsEnv, type JobsEnv } from './support/jobsHarness.js';
+import { chatMessages, childrenOf, documentPlainText, filesTaggedBy, sheetRows } from './support/jobsInspect.js';
+
+let env: JobsEnv;
+before(async () => {
+  env = await startJobsEnv();
+});
+after(() => env.close());
+
+const request = (title: string) => ({
+  source: 'gmail' as const,
+  client: { name: '株式会社アクメ', email: 'tanaka@acme.example' },
+  title,
+  due: '2026-12-20',
+  amount: 300_000,
+  request: {
+    subject: `【ご依頼】${title}`,
+    from: '田中 <tanaka@acme.example>',
+    receivedAt: '2026-11-27T09:00:00+09:00',
+    body: `お世話になっております。${title}の制作をお願いいたします。`,
+    attachments: [{ name: 'ラフ.pdf', mimeType: 'application/pdf', size: 1234 }],
+  },
+});
+
+async function artefacts(jobId: string, number: string) {
+  const { config, google } = env;
+  const ledger = (await sheetRows(google, config.ledgerSpreadsheetId, LEDGER)).filter((r) => r.jobId === jobId);
+  const schedule = (await sheetRows(google, config.scheduleSpreadsheetId, SCHEDULE)).filter((r) => r.jobId === jobId);
+  const folders = (await childrenOf(google, config.projectsFolderId)).filter((f) => f.name.startsWith(`${number} `));
+  const tagged = await filesTaggedBy(google, jobId);
+  const messages = (await chatMessages(google, config.chatSpace)).filter((m) => m.text.includes(number));
+  return { ledger, schedule, folders, tagged, messages };
+}
+
+test('happy path: number above the ledger, template tree with placeholders, brief, rows, announcement', async () => {
+  const job = await env.newJob('project.create', request('看板デザイン'));
+  const result = await env.run<ProjectCreateResult>(projectCreate, job.id);
+  const year = new Date().getFullYear();
+  // The seeded ledger holds P-2026-001…012; numbering continues after it.
+  assert.match(result.projectNumber, new RegExp(`^P-${year}-\\d{3}$`));
+  if (year === 2026) assert.equal(result.projectNumber, 'P-2026-013');
+  const a = await artefacts(job.id, result.projectNumber);
+  assert.equal(a.folders.length, 1);
+  assert.equal(a.folders[0]!.name, `${result.projectNumber} 株式会社アクメ 看板デザイン`);
+  assert.equal(a.ledger.length, 1);
+  assert.equal(a.ledger[0]!.projectNumber, result.projectNumber);
+  assert.equal(a.ledger[0]!.folderUrl, result.folderUrl);
+  assert.equal(a.schedule.length, 1);
+  assert.equal(a.schedule[0]!.end, '2026-12-20');
+  assert.equal(a.messages.length, 1);
+  // Template tree: nested folders, names filled, no placeholder left anywhere.
+  const names = a.tagged.map((f) => f.name);
+  assert.ok(names.every((n) => !n.includes('{{')), names.join(', '));
+  assert.ok(names.includes('看板デザイン 制作メモ'), names.join(', '));
+  assert.ok(a.tagged.filter((f) => f.mimeType === 'application/vnd.google-apps.folder').length >= 3);
+  const memo = a.tagged.find((f) => f.name === '看板デザイン 制作メモ')!;
+  const memoText = await documentPlainText(env.google, memo.id);
+  assert.ok(memoText.includes(result.projectNumber) && memoText.includes('2026年12月20日') && !memoText.includes('{{'), memoText);
+  const brief = await documentPlainText(env.google, result.briefDocId);
+  assert.ok(brief.includes('看板デザインの制作をお願いいたします') && brief.includes('ラフ.pdf') && brief.includes('tanaka@acme.example'), brief);
+  assert.equal(result.ledgerRow > 13, true);
+  // The summary database has the request for ledger.search.
+  assert.equal((await env.store.getDoc('requests', result.projectNumber))?.data.title, '看板デザイン');
+});
+
+test('a crash before every step and between every step\'s Google calls and its record leaves exactly one of each', async () => {
+  const job = await env.newJob('project.create', request('会社案内パンフレット 2027'));
+  const result = await env.runCrashingEverywhere<ProjectCreateResult>(projectCreate, job.id, PROJECT_STEPS);
+  const a = await artefacts(job.id, result.projectNumber);
+  assert.equal(a.folders.length, 1);
+  assert.equal(a.ledger.length, 1);
+  assert.equal(a.schedule.length, 1);
+  assert.equal(a.messages.length, 1);
+  const keys = a.tagged.map((f) => f.key);
+  assert.equal(new Set(keys).size, keys.length, `duplicate tagged files: ${keys.join(', ')}`);
+  assert.equal(a.tagged.filter((f) => f.key === 'brief').length, 1);
+  const brief = await documentPlainText(env.google, result.briefDocId);
+  assert.equal(brief.split('依頼概要 Request brief').length - 1, 1, 'brief text written once');
+  // Running the finished job again changes nothing and returns the same result.
+  const again = await env.run<ProjectCreateResult>(projectCreate, job.id);
+  assert.deepEqual(again, result);
+});
+
+test('two concurrent jobs get consecutive numbers', async () => {
+  const a = await env.newJob('project.create', request('A'));
+  const b = await env.newJob('project.create', request('B'));
+  const [ra, rb] = await Promise.all([env.run<ProjectCreateResult>(projectCreate, a.id), env.run<ProjectCreateResult>(projectCreate, b.id)]);
+  const na = Number(ra.projectNumber.slice(-3));
+  const nb = Number(rb.projectNumber.slice(-3));
+  assert.equal(Math.abs(na - nb), 1);
+});
+
+test('a missing template folder is a permanent failure saying what to fix, in both languages', async () => {
+  const job = await env.newJob('project.create', request('テンプレートなし'));
+  await assert.rejects(
+    env.run(projectCreate, job.id, { config: { templateFolderId: 'folder-does-not-exist' } }),
+    (err: unknown) =>
+      err instanceof JobFailure && !err.retryable && err.code === 'template_missing' && err.userMessage.ja.includes('TASUKI_TEMPLATE_FOLDER_ID') && err.userMessage.en.includes('TASUKI_TEMPLATE_FOLDER_ID'),
+  );
+});
+
+test('a renamed ledger sheet is a permanent failure naming the sheet', async () => {
+  const job = await env.newJob('project.create', request('台帳なし'));
+  // Everything up to the ledger works; the ledger spreadsheet has no "Ledger" sheet in the schedule spreadsheet.
+  await assert.rejects(
+    env.run(projectCreate, job.id, { config: { ledgerSpreadsheetId: env.config.scheduleSpreadsheetId } }),
+    (err: unknown) => err instanceof JobFailure && !err.retryable && err.userMessage.en.includes('"Ledger"'),
+  );
+});
+
+test('bad input is refused by the kind schema with the field named', () => {
+  const parsed = projectCreate.input.safeParse({ source: 'gmail', client: { name: '' }, title: 'x', due: '12/20' });
+  assert.equal(parsed.success, false);
+  const paths = parsed.error!.issues.map((i) => i.path.join('.'));
+  assert.deepEqual(paths.sort(), ['client.name', 'due']);
+});
+
+test('Google 503s are retryable failures', async () => {
+  const job = await env.newJob('project.create', request('一時障害'));
+  env.sandbox.sandbox.faults.set({ api: 'drive', errorRates: { 503: 1 } });
+  try {
+    await assert.rejects(env.run(projectCreate, job.id), (err: unknown) => err instanceof JobFailure && err.retryable);
+  } finally {
+    env.sandbox.sandbox.faults.set({ api: 'drive', errorRates: { 503: 0 } });
+  }
+  const result = await env.run<ProjectCreateResult>(projectCreate, job.id);
+  assert.match(result.projectNumber, /^P-\d{4}-\d{3}$/);
+});
