@@ -1,0 +1,160 @@
+/**
+ * `billing.document`: a numbered estimate (E-YYYY-NNN) or invoice (I-YYYY-NNN) for a project.
+ *
+ * Input: BillingDocumentInput: type, projectNumber, optional items (default: one line from the
+ * ledger row's title and amount), optional issue/due dates (default: the job's day in the office
+ * time zone; due = +30 days for an estimate, end of next month for an invoice).
+ * Reads: the project's Ledger row; the estimate/invoice Docs template.
+ * Writes (through an AccountingProvider; built in: Google Docs + PDF): a filled Doc and its PDF
+ * in the project's folder; the ledger row's estimate/invoice cell. When the ledger row has no
+ * folder (projects from before tasuki), the project's folder is found by number in the projects
+ * folder, or made there (tagged) and written back to the row.
+ *
+ * Steps:
+ * 1. project   ledger row read; folder found or made (tagged 'project-folder'), URL written back.
+ * 2. number    claimSequence('estimate-YYYY'|'invoice-YYYY', job id) above the ledger's highest.
+ * 3. doc/fill/pdf  the provider's own idempotent steps (googleDocsProvider.ts).
+ * 4. ledger    the row's estimate/invoice cell set to the number (an overwrite).
+ * Tax: computed once on the subtotal, TASUKI_TAX_RATE_PERCENT and TASUKI_TAX_ROUNDING.
+ */
+import { BillingDocumentInput, type BillingDocumentResult } from '../../shared/kinds/billingDocument.js';
+import { LEDGER } from '../../shared/sheetLayouts.js';
+import type { AccountingProvider } from '../billing/accountingProvider.js';
+import { GoogleDocsPdfProvider } from '../billing/googleDocsProvider.js';
+import { addDays, endOfNextMonth, isIsoDate, isoDateIn } from '../billing/japaneseDates.js';
+import { computeTotals } from '../billing/tax.js';
+import { JobFailure, type JobContext, type JobHandler } from '../worker/jobHandler.js';
+import { ensureFolder, getFile, idFromDriveUrl, listChildren, FOLDER_MIME } from '../workspace/driveFiles.js';
+import { claimLedgerNumber } from '../workspace/ledgerNumbers.js';
+import { SheetTable } from '../workspace/sheetTable.js';
+
+type Ctx = JobContext<BillingDocumentInput>;
+
+function projectNotFound(number: string): JobFailure {
+  return new JobFailure({
+    code: 'project_not_found',
+    retryable: false,
+    userMessage: {
+      ja: `案件 ${number} が台帳（Ledger シート）に見つかりません。案件番号を確認してください。`,
+      en: `Project ${number} is not in the ledger (Ledger sheet). Check the project number.`,
+    },
+  });
+}
+
+function badInput(ja: string, en: string): JobFailure {
+  return new JobFailure({ code: 'invalid_input', retryable: false, userMessage: { ja, en } });
+}
+
+async function projectFolder(ctx: Ctx, ledger: SheetTable<(typeof LEDGER.columns)[number]['key']>, row: number, values: Record<string, string>): Promise<{ id: string; url: string }> {
+  const { google, config, job } = ctx;
+  const fromUrl = values.folderUrl ? idFromDriveUrl(values.folderUrl) : null;
+  if (fromUrl) {
+    const file = await getFile(google.drive, fromUrl);
+    if (file) return file;
+  }
+  const number = values.projectNumber!;
+  const existing = (await listChildren(google.drive, config.projectsFolderId)).find((f) => f.mimeType === FOLDER_MIME && f.name.startsWith(`${number} `));
+  const folder =
+    existing ??
+    (await ensureFolder(google.drive, {
+      parentId: config.projectsFolderId,
+      name: `${number} ${values.client} ${values.title}`.trim(),
+      tag: { jobId: job.id, key: 'project-folder' },
+    }));
+  await ledger.updateRow(row, { folderUrl: folder.url });
+  return folder;
+}
+
+export function createBillingDocumentHandler(makeProvider?: (ctx: Ctx) => AccountingProvider): JobHandler<'billing.document'> {
+  const providerFor =
+    makeProvider ??
+    ((ctx: Ctx) => new GoogleDocsPdfProvider(ctx.google, { estimate: ctx.config.estimateTemplateDocId, invoice: ctx.config.invoiceTemplateDocId }));
+
+  async function run(ctx: Ctx): Promise<BillingDocumentResult> {
+    const { input, config, google, job } = ctx;
+    const today = isoDateIn(config.timezone, new Date(job.createdAt));
+    const issueDate = input.issueDate ?? today;
+    if (!isIsoDate(issueDate)) throw badInput(`発行日 ${issueDate} は存在しない日付です。`, `Issue date ${issueDate} is not a real date.`);
+    const dueDate = input.dueDate ?? (input.type === 'invoice' ? endOfNextMonth(issueDate) : addDays(issueDate, 30));
+    if (!isIsoDate(dueDate)) throw badInput(`期日 ${dueDate} は存在しない日付です。`, `Due date ${dueDate} is not a real date.`);
+    if (dueDate < issueDate) throw badInput(`期日 ${dueDate} が発行日 ${issueDate} より前です。`, `Due date ${dueDate} is before the issue date ${issueDate}.`);
+    const ledger = new SheetTable(google.sheets, config.ledgerSpreadsheetId, LEDGER, 'TASUKI_LEDGER_SPREADSHEET_ID');
+    const total = 6;
+
+    const project = await ctx.step('project', async () => {
+      const row = await ledger.findRow('projectNumber', input.projectNumber);
+      if (row === null) throw projectNotFound(input.projectNumber);
+      const values = (await ledger.readRows()).find((r) => r.row === row)!.values;
+      const folder = await projectFolder(ctx, ledger, row, values);
+      return { row, client: values.client, clientEmail: values.clientEmail, title: values.title, amount: values.amount, folderId: folder.id, folderUrl: folder.url };
+    });
+    await ctx.progress(1, total, `${input.projectNumber} ${project.client}`);
+
+    const items =
+      input.items ??
+      (() => {
+        const amount = Number(String(project.amount).replace(/[¥,\s]/g, ''));
+        if (!project.amount || !Number.isInteger(amount) || amount < 0) {
+          throw badInput(
+            `明細が指定されておらず、台帳の ${input.projectNumber} に金額がありません。明細を指定するか、台帳の金額を入力してください。`,
+            `No items were given and the ledger row of ${input.projectNumber} has no amount. Give items or fill in the amount.`,
+          );
+        }
+        return [{ description: project.title, quantity: 1, unitPrice: amount }];
+      })();
+    const totals = computeTotals(items, config.taxRatePercent, config.taxRounding);
+
+    const documentNumber = await ctx.step('number', () =>
+      claimLedgerNumber(
+        { store: ctx.store, sheets: google.sheets, ledgerSpreadsheetId: config.ledgerSpreadsheetId },
+        { prefix: input.type === 'estimate' ? 'E' : 'I', year: issueDate.slice(0, 4), owner: job.id },
+      ),
+    );
+    await ctx.progress(2, total, documentNumber);
+
+    const provider = providerFor(ctx);
+    let stepsDone = 2;
+    const issued = await provider.issue(
+      {
+        type: input.type,
+        documentNumber,
+        projectNumber: input.projectNumber,
+        client: { name: project.client, email: project.clientEmail || undefined },
+        title: project.title,
+        totals,
+        issueDate,
+        dueDate,
+        folderId: project.folderId,
+        jobId: job.id,
+      },
+      async (name, fn) => {
+        const out = await ctx.step(`${provider.id}:${name}`, fn);
+        await ctx.progress(++stepsDone, total, name);
+        return out;
+      },
+    );
+
+    await ctx.step('ledger', async () => {
+      // Re-find the row: rows above may have been inserted by hand since step 1.
+      const row = (await ledger.findRow('projectNumber', input.projectNumber)) ?? project.row;
+      await ledger.updateRow(row, input.type === 'estimate' ? { estimate: documentNumber } : { invoice: documentNumber });
+      return row;
+    });
+    await ctx.progress(total, total, '台帳更新 ledger');
+
+    return {
+      documentNumber,
+      docId: issued.docId,
+      pdfFileId: issued.pdfFileId,
+      pdfUrl: issued.pdfUrl,
+      subtotal: totals.subtotal,
+      tax: totals.tax,
+      total: totals.total,
+      links: [...issued.links, { title: `${input.projectNumber} フォルダ Folder`, url: project.folderUrl }],
+    };
+  }
+
+  return { kind: 'billing.document', input: BillingDocumentInput, run };
+}
+
+export const billingDocument = createBillingDocumentHandler();

@@ -1,0 +1,230 @@
+/**
+ * `schedule.sync`: Schedule sheet rows ⇄ Google Calendar events.
+ *
+ * Input: ScheduleSyncInput: optional spreadsheetId / sheetName / calendarId (defaults:
+ * TASUKI_SCHEDULE_SPREADSHEET_ID, the "Schedule" sheet, TASUKI_CALENDAR_ID).
+ * Reads: the Schedule sheet (shared/sheetLayouts.ts SCHEDULE) and the calendar's events.
+ * Writes: one event per dated row, with an id derived from the row's key (base32hex of a hash,
+ * as Calendar requires for client-chosen ids); `cancelled` status on events whose row is gone;
+ * per row, the event link and a sync status (or the error) back into the sheet; missing row keys.
+ *
+ * Steps:
+ * 1. keys        rows without a row key get one derived from (job id, row number) and written
+ *                back; derived, so writing them again writes the same values.
+ * 2. rows:<n>    each chunk of rows: get the event by its derived id, insert it (409 → it exists)
+ *                or patch it when it differs. Events remember in private extended properties who
+ *                created/last changed them, so after a crash between the Calendar call and the
+ *                step record the counts still say "created"/"updated", not "unchanged".
+ * 3. cancel      events tagged with a row key that is no longer in the sheet are patched to
+ *                status=cancelled (already-cancelled ones are left alone).
+ * 4. writeback   event links and statuses written per row (idempotent overwrite).
+ * Bad dates are reported by row number (result.errors and the row's status cell), never skipped.
+ */
+import type { calendar_v3 } from '@googleapis/calendar';
+import { createHash } from 'node:crypto';
+import { ScheduleSyncInput, type ScheduleSyncResult } from '../../shared/kinds/scheduleSync.js';
+import { SCHEDULE } from '../../shared/sheetLayouts.js';
+import type { JobContext, JobHandler } from '../worker/jobHandler.js';
+import { callGoogle, statusOf } from '../workspace/googleCall.js';
+import { parseSpan, type ParsedSpan } from '../workspace/scheduleDates.js';
+import { SheetTable } from '../workspace/sheetTable.js';
+
+type Ctx = JobContext<ScheduleSyncInput>;
+type Outcome = 'created' | 'updated' | 'unchanged' | 'error';
+type RowState = { row: number; rowKey: string; projectNumber: string; title: string; start: string; end: string; assignee: string; notes: string };
+type RowResult = { row: number; outcome: Outcome; link?: string; message?: { ja: string; en: string } };
+
+const CHUNK = 10;
+const BASE32HEX = '0123456789abcdefghijklmnopqrstuv';
+
+/** Calendar event id for a row key: 32 chars of lowercase base32hex (Calendar accepts [a-v0-9]{5,1024}). */
+export function eventIdFor(rowKey: string): string {
+  const bytes = createHash('sha256').update(`tasuki-schedule:${rowKey}`).digest();
+  let bits = 0;
+  let value = 0;
+  let out = '';
+  for (const byte of bytes) {
+    value = (value << 8) | byte;
+    bits += 8;
+    while (bits >= 5 && out.length < 32) {
+      out += BASE32HEX[(value >>> (bits - 5)) & 31];
+      bits -= 5;
+    }
+  }
+  return out;
+}
+
+function rowKeyFor(jobId: string, row: number): string {
+  return `row-${createHash('sha256').update(`${jobId}:${row}`).digest('hex').slice(0, 12)}`;
+}
+
+function normalizeTime(t: calendar_v3.Schema$EventDateTime | undefined): string {
+  if (!t) return '';
+  return t.date ?? (t.dateTime ?? '').slice(0, 19);
+}
+
+function desiredEvent(row: RowState, span: ParsedSpan): calendar_v3.Schema$Event {
+  const summary = [row.projectNumber, row.title].filter(Boolean).join(' ');
+  const description = [row.assignee ? `担当 Assignee: ${row.assignee}` : '', row.notes].filter(Boolean).join('\n');
+  return { summary, description, start: span.start, end: span.end };
+}
+
+function differs(current: calendar_v3.Schema$Event, desired: calendar_v3.Schema$Event): boolean {
+  return (
+    current.status === 'cancelled' ||
+    (current.summary ?? '') !== (desired.summary ?? '') ||
+    (current.description ?? '') !== (desired.description ?? '') ||
+    normalizeTime(current.start) !== normalizeTime(desired.start ?? undefined) ||
+    normalizeTime(current.end) !== normalizeTime(desired.end ?? undefined)
+  );
+}
+
+function calendarFixes(calendarId: string) {
+  return {
+    notFound: { ja: `カレンダー ${calendarId} が見つかりません。TASUKI_CALENDAR_ID を確認してください。`, en: `Calendar ${calendarId} was not found. Check TASUKI_CALENDAR_ID.` },
+    forbidden: {
+      ja: `カレンダー ${calendarId} を編集する権限がありません。サービスアカウントに「予定の変更」権限で共有してください。`,
+      en: `No permission to edit calendar ${calendarId}. Share it with tasuki's service account with "Make changes to events".`,
+    },
+  };
+}
+
+async function getEvent(calendar: calendar_v3.Calendar, calendarId: string, eventId: string): Promise<calendar_v3.Schema$Event | null> {
+  try {
+    return (await calendar.events.get({ calendarId, eventId })).data;
+  } catch (err) {
+    if (statusOf(err) === 404 || statusOf(err) === 410) return null;
+    return callGoogle('calendar.events.get', () => Promise.reject(err), calendarFixes(calendarId));
+  }
+}
+
+async function syncRow(ctx: Ctx, calendarId: string, row: RowState): Promise<RowResult> {
+  const parsed = parseSpan(row.start, row.end, ctx.config.timezone);
+  if (!parsed.ok) return { row: row.row, outcome: 'error', message: parsed.message };
+  const calendar = ctx.google.calendar;
+  const eventId = eventIdFor(row.rowKey);
+  const desired = desiredEvent(row, parsed.span);
+  const jobId = ctx.job.id;
+  let current = await getEvent(calendar, calendarId, eventId);
+  if (!current) {
+    try {
+      const res = await calendar.events.insert({
+        calendarId,
+        requestBody: { id: eventId, ...desired, extendedProperties: { private: { tasukiRowKey: row.rowKey, tasukiCreatedBy: jobId, tasukiUpdatedBy: jobId } } },
+      });
+      return { row: row.row, outcome: 'created', link: res.data.htmlLink ?? undefined };
+    } catch (err) {
+      // 409: it exists after all (e.g. cancelled and hidden from get): fall through to patch.
+      if (statusOf(err) !== 409) return callGoogle('calendar.events.insert', () => Promise.reject(err), calendarFixes(calendarId));
+      current = { id: eventId, status: 'cancelled' };
+    }
+  }
+  const props = current.extendedProperties?.private ?? {};
+  if (!differs(current, desired)) {
+    // Already as wanted; if this very job made it so before a crash, say what it did.
+    const outcome: Outcome = props.tasukiCreatedBy === jobId ? 'created' : props.tasukiUpdatedBy === jobId ? 'updated' : 'unchanged';
+    return { row: row.row, outcome, link: current.htmlLink ?? undefined };
+  }
+  const res = await callGoogle(
+    'calendar.events.patch',
+    () =>
+      calendar.events.patch({
+        calendarId,
+        eventId,
+        requestBody: { ...desired, status: 'confirmed', extendedProperties: { private: { ...props, tasukiRowKey: row.rowKey, tasukiUpdatedBy: jobId } } },
+      }),
+    calendarFixes(calendarId),
+  );
+  return { row: row.row, outcome: props.tasukiCreatedBy === jobId ? 'created' : 'updated', link: res.data.htmlLink ?? undefined };
+}
+
+async function listTaggedEvents(calendar: calendar_v3.Calendar, calendarId: string): Promise<calendar_v3.Schema$Event[]> {
+  const events: calendar_v3.Schema$Event[] = [];
+  let pageToken: string | undefined;
+  do {
+    const res = await callGoogle('calendar.events.list', () => calendar.events.list({ calendarId, showDeleted: true, maxResults: 250, pageToken }), calendarFixes(calendarId));
+    for (const e of res.data.items ?? []) if (e.extendedProperties?.private?.tasukiRowKey) events.push(e);
+    pageToken = res.data.nextPageToken ?? undefined;
+  } while (pageToken);
+  return events;
+}
+
+function statusText(r: RowResult, at: string): string {
+  if (r.outcome === 'error') return `エラー error: ${r.message!.ja} / ${r.message!.en}`;
+  return `同期済 synced ${at}`;
+}
+
+async function run(ctx: Ctx): Promise<ScheduleSyncResult> {
+  const { input, config, google, job } = ctx;
+  const spreadsheetId = input.spreadsheetId ?? config.scheduleSpreadsheetId;
+  const calendarId = input.calendarId ?? config.calendarId;
+  const layout = { ...SCHEDULE, sheetName: input.sheetName ?? SCHEDULE.sheetName };
+  const table = new SheetTable(google.sheets, spreadsheetId, layout, 'TASUKI_SCHEDULE_SPREADSHEET_ID');
+
+  const rows = await ctx.step('keys', async () => {
+    const all = await table.readRows();
+    const live = all.filter((r) => r.values.title.trim() || r.values.start.trim() || r.values.projectNumber.trim());
+    const missing = live.filter((r) => !r.values.rowKey.trim());
+    await table.updateRows(missing.map((r) => ({ row: r.row, record: { rowKey: rowKeyFor(job.id, r.row) } })));
+    return live.map((r): RowState => ({
+      row: r.row,
+      rowKey: r.values.rowKey.trim() || rowKeyFor(job.id, r.row),
+      projectNumber: r.values.projectNumber.trim(),
+      title: r.values.title.trim(),
+      start: r.values.start,
+      end: r.values.end,
+      assignee: r.values.assignee.trim(),
+      notes: r.values.notes.trim(),
+    }));
+  });
+  const chunks = Math.ceil(rows.length / CHUNK);
+  const total = chunks + 2;
+  await ctx.progress(0, total, `${rows.length} 行 rows`);
+
+  const results: RowResult[] = [];
+  for (let c = 0; c < chunks; c++) {
+    const part = await ctx.step(`rows:${c}`, async () => {
+      const out: RowResult[] = [];
+      for (const row of rows.slice(c * CHUNK, (c + 1) * CHUNK)) out.push(await syncRow(ctx, calendarId, row));
+      return out;
+    });
+    results.push(...part);
+    await ctx.progress(c + 1, total, `${Math.min(rows.length, (c + 1) * CHUNK)}/${rows.length} 行 rows`);
+  }
+
+  const cancelled = await ctx.step('cancel', async () => {
+    const keys = new Set(rows.map((r) => r.rowKey));
+    let count = 0;
+    for (const event of await listTaggedEvents(google.calendar, calendarId)) {
+      const props = event.extendedProperties!.private!;
+      if (keys.has(props.tasukiRowKey!)) continue;
+      if (event.status === 'cancelled') {
+        if (props.tasukiUpdatedBy === job.id) count++;
+        continue;
+      }
+      await callGoogle('calendar.events.patch (cancel)', () =>
+        google.calendar.events.patch({ calendarId, eventId: event.id!, requestBody: { status: 'cancelled', extendedProperties: { private: { ...props, tasukiUpdatedBy: job.id } } } }),
+      calendarFixes(calendarId));
+      count++;
+    }
+    return count;
+  });
+  await ctx.progress(chunks + 1, total, `取消 ${cancelled} cancelled`);
+
+  await ctx.step('writeback', async () => {
+    const at = new Date(job.createdAt).toLocaleString('sv-SE', { timeZone: config.timezone }).slice(0, 16);
+    await table.updateRows(results.map((r) => ({ row: r.row, record: { eventLink: r.link ?? '', syncStatus: statusText(r, at) } })));
+    return true;
+  });
+  await ctx.progress(total, total, '完了 done');
+
+  const count = (o: Outcome) => results.filter((r) => r.outcome === o).length;
+  const errors = results.filter((r) => r.outcome === 'error').map((r) => ({ row: r.row, message: r.message![ctx.locale] }));
+  return { created: count('created'), updated: count('updated'), cancelled, unchanged: count('unchanged'), errors };
+}
+
+export const scheduleSync: JobHandler<'schedule.sync'> = {
+  kind: 'schedule.sync',
+  input: ScheduleSyncInput,
+  run,
+};
