@@ -69,6 +69,8 @@ export async function startTasksEmulator(opts: TasksEmulatorOptions): Promise<Ta
     store.close();
     throw new Error(`tasks emulator: cannot listen on ${host}:${opts.port ?? 0}: ${err instanceof Error ? err.message : String(err)}`);
   }
+  const recovered = store.recoverInterrupted();
+  if (recovered) logger.info({ recovered }, 'tasks-emulator: attempts interrupted by the last shutdown will be dispatched again');
   const sweeper = setInterval(() => store.sweep(Date.now()), SWEEP_INTERVAL_MS);
   sweeper.unref();
   dispatcher.kick(); // tasks left from the previous run

@@ -5,8 +5,8 @@
  * after deletion.
  *
  * A task stays a row until its outcome is final, and `dispatching` marks an attempt in flight.
- * On open every `dispatching` flag is cleared: an attempt the previous process did not finish is
- * dispatched again, as Cloud Tasks redelivers (at-least-once).
+ * recoverInterrupted() clears every `dispatching` flag: an attempt the previous process did not
+ * finish is dispatched again, as Cloud Tasks redelivers (at-least-once).
  *
  * All methods are synchronous (better-sqlite3); callers are the gRPC handlers and the dispatcher
  * of one process.
@@ -79,7 +79,14 @@ export class StateStore {
       CREATE TABLE IF NOT EXISTS tombstones (name TEXT PRIMARY KEY, until_ms REAL NOT NULL);
       CREATE TABLE IF NOT EXISTS held_queue_names (name TEXT PRIMARY KEY, until_ms REAL NOT NULL);
     `);
-    this.db.exec('UPDATE tasks SET dispatching = 0 WHERE dispatching = 1');
+  }
+
+  /**
+   * Called once this process owns the emulator (its port is bound): attempts a previous process
+   * left in flight become due again. Returns how many.
+   */
+  recoverInterrupted(): number {
+    return this.stmt('UPDATE tasks SET dispatching = 0 WHERE dispatching = 1').run().changes;
   }
 
   private readonly statements = new Map<string, Database.Statement>();

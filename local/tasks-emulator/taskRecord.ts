@@ -111,15 +111,17 @@ export function newTaskFromMessage(t: TaskMessage, nowMs: number): NewTask {
   const size = url.length + headerBytes + (body?.length ?? 0);
   if (size > MAX_TASK_BYTES) throw invalidArgument(`task is ${size} bytes; the maximum task size is 1 MB (pass large data by reference)`);
 
-  const scheduleTimeMs = timestampToMs('task.schedule_time', t.scheduleTime) ?? nowMs;
+  // proto3 cannot tell an explicit zero from unset; Google reads both as "now" / "default".
+  const requested = timestampToMs('task.schedule_time', t.scheduleTime);
+  const scheduleTimeMs = requested && requested > 0 ? requested : nowMs;
   if (scheduleTimeMs > nowMs + MAX_SCHEDULE_AHEAD_MS) throw invalidArgument('task.schedule_time must be at most 30 days in the future');
-  const deadline = durationToMs('task.dispatch_deadline', t.dispatchDeadline);
+  const deadline = durationToMs('task.dispatch_deadline', t.dispatchDeadline) || undefined;
   if (deadline !== undefined && (deadline < MIN_DEADLINE_MS || deadline > MAX_DEADLINE_MS)) {
     throw invalidArgument(`task.dispatch_deadline must be between 15 s and 30 min for HTTP tasks (got ${deadline / 1000} s)`);
   }
   return {
     http: { url, method, headers, body, oidc },
-    scheduleTimeMs: Math.max(scheduleTimeMs, 0),
+    scheduleTimeMs,
     dispatchDeadlineMs: deadline ?? DEFAULT_DISPATCH_DEADLINE_MS,
   };
 }
