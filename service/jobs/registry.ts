@@ -15,6 +15,7 @@ export const HANDLER_LOADERS: Partial<Record<JobKind, HandlerLoader>> = {
   'project.create': async () => (await import('./projectCreate.js')).projectCreate,
   'schedule.sync': async () => (await import('./scheduleSync.js')).scheduleSync,
   'billing.document': async () => (await import('./billingDocument.js')).billingDocument,
+  'portal.scrape': async () => (await import('./portalScrape.js')).portalScrape,
 };
 
 export interface HandlerRegistry {

@@ -8,7 +8,7 @@
 import * as cheerio from 'cheerio';
 import type { PortalConfig } from '../config.js';
 import { JobFailure } from '../worker/jobHandler.js';
-import { CookieJar, guardedRequest, type HttpPolicy } from './guardedHttp.js';
+import { checkUrl, CookieJar, guardedRequest, type HttpPolicy } from './guardedHttp.js';
 
 export type ScrapedOrder = { key: string; fields: Record<string, string> };
 export type Credentials = { user: string; password: string };
@@ -87,6 +87,9 @@ export async function scrapePortal(
   opts: { credentials: Credentials | null; allowLoopback?: boolean; signal?: AbortSignal },
 ): Promise<{ orders: ScrapedOrder[]; pages: number }> {
   const policy = policyFor(portal, opts);
+  // Refuse a portal the guard would refuse before asking for credentials or sending anything.
+  checkUrl(portal.url, policy);
+  if (portal.login) checkUrl(portal.login.url, policy);
   const jar = new CookieJar();
   if (portal.login) await login(portal, opts.credentials, policy, jar);
   if (!(portal.dedupeField in portal.selectors.fields)) {
