@@ -24,16 +24,17 @@ import { sourceDigest } from './deploy/sourceDigest.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
-type Options = { config: string; dryRun: boolean; force: boolean; gcloud: string };
+type Options = { config: string; dryRun: boolean; force: boolean; gcloud: string; source: string };
 
 const USAGE = `usage: npm run deploy -- [--config deploy.config.json] [--dry-run] [--force]
   --config <file>  deployment configuration (default deploy.config.json; see deploy.config.example.json)
   --dry-run        print every command in order, run nothing
   --force          redeploy the Cloud Run service even if its source and settings are unchanged
+  --source <dir>   the checkout to build the image from (default: this repository)
   --gcloud <path>  gcloud executable (default: gcloud on PATH)`;
 
 function parseArgs(argv: string[]): Options {
-  const opts: Options = { config: 'deploy.config.json', dryRun: false, force: false, gcloud: 'gcloud' };
+  const opts: Options = { config: 'deploy.config.json', dryRun: false, force: false, gcloud: 'gcloud', source: ROOT };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const value = () => {
@@ -46,6 +47,7 @@ function parseArgs(argv: string[]): Options {
     else if (arg === '--config') opts.config = value();
     else if (arg.startsWith('--config=')) opts.config = arg.slice('--config='.length);
     else if (arg === '--gcloud') opts.gcloud = value();
+    else if (arg === '--source') opts.source = resolve(value());
     else if (arg === '--help' || arg === '-h') {
       console.log(USAGE);
       process.exit(0);
@@ -150,7 +152,12 @@ function main(): number {
   const workDir = mkdtempSync(join(tmpdir(), 'tasuki-deploy-'));
   try {
     const config = readDeployConfig(resolve(process.cwd(), opts.config));
-    const plan = buildPlan(config, { envFile: join(workDir, 'env.yaml'), sourceDigest: sourceDigest(ROOT), force: opts.force });
+    const plan = buildPlan(config, {
+      envFile: join(workDir, 'env.yaml'),
+      sourceDir: opts.source === ROOT ? '.' : opts.source,
+      sourceDigest: sourceDigest(opts.source),
+      force: opts.force,
+    });
     if (opts.dryRun) dryRun(config, plan);
     else run(opts, config, plan);
     return 0;

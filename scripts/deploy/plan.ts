@@ -63,6 +63,8 @@ export const RUNTIME_PROJECT_ROLES = [
 export type PlanOptions = {
   /** Absolute path of the env-vars file the deploy command reads. */
   envFile: string;
+  /** Folder the image is built from, as gcloud should see it (run from the repository root). */
+  sourceDir?: string;
   /** Digest of the source tree the image is built from (see sourceDigest.ts). */
   sourceDigest: string;
   /** Redeploy even when the service already carries this digest. */
@@ -218,7 +220,7 @@ export function buildPlan(config: DeployConfig, opts: PlanOptions): Plan {
     ? `--set-secrets=${Object.entries(config.secrets).map(([name, ref]) => `${name}=${secretVersionRef(ref)}`).join(',')}`
     : '--clear-secrets';
   const deployFlags = [
-    `--region=${config.region}`, ...p, '--source=.', `--service-account=${runtime}`, '--allow-unauthenticated',
+    `--region=${config.region}`, ...p, `--source=${opts.sourceDir ?? '.'}`, `--service-account=${runtime}`, '--allow-unauthenticated',
     `--timeout=${timeoutSeconds}`, `--concurrency=${config.run.concurrency}`, `--min-instances=${config.run.minInstances}`,
     `--max-instances=${config.run.maxInstances}`, `--memory=${config.run.memory}`, `--cpu=${config.run.cpu}`,
     `--env-vars-file=${opts.envFile}`, secretsFlag,

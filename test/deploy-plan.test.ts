@@ -1,0 +1,148 @@
+/**
+ * `npm run deploy -- --dry-run` over deploy.config.example.json: the plan is complete (every API,
+ * account, role, the database, the queue with tasuki's settings, the Cloud Run deploy with its
+ * flags, the invoker binding), ordered, runs nothing, and never shows a secret value; bad
+ * configurations are refused naming the field.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { TASUKI_QUEUE_SETTINGS } from '../service/queue/cloudTasksQueue.js';
+import { DeployConfigError, parseDeployConfig } from '../scripts/deploy/deployConfig.js';
+import { buildPlan } from '../scripts/deploy/plan.js';
+import { exampleDeployConfig, runDeploy, writeDeployConfig } from './support/runDeploy.js';
+
+const PROJECT = 'my-office-tasuki';
+const RUNTIME = `tasuki-runtime@${PROJECT}.iam.gserviceaccount.com`;
+const INVOKER = `tasuki-invoker@${PROJECT}.iam.gserviceaccount.com`;
+const SENTINEL = 'S3NTINEL-do-not-print-7f3a9c';
+
+/** The commands of a dry-run plan (non-comment lines), in order. */
+function commands(stdout: string): string[] {
+  return stdout.split('\n').filter((l) => l.startsWith('gcloud '));
+}
+
+function indexOf(cmds: string[], needle: RegExp): number {
+  const i = cmds.findIndex((c) => needle.test(c));
+  assert.notEqual(i, -1, `the plan has no command matching ${needle}:\n${cmds.join('\n')}`);
+  return i;
+}
+
+test('dry run of the example configuration: complete, ordered plan; runs nothing', async () => {
+  // A gcloud that cannot run proves the dry run runs nothing, not even the read-only checks.
+  const run = await runDeploy(['--config', 'deploy.config.example.json', '--dry-run', '--gcloud', '/nonexistent/gcloud']);
+  assert.equal(run.code, 0, run.output);
+  const cmds = commands(run.stdout);
+
+  const apis = indexOf(cmds, /^gcloud services enable /);
+  for (const api of ['run', 'cloudtasks', 'firestore', 'chat', 'drive', 'sheets', 'docs', 'gmail', 'calendar-json', 'secretmanager', 'iamcredentials', 'cloudbuild', 'artifactregistry']) {
+    assert.match(cmds[apis]!, new RegExp(` ${api.replace('-', '\\-')}\\.googleapis\\.com `), `API ${api}`);
+  }
+  const saRuntime = indexOf(cmds, /^gcloud iam service-accounts create tasuki-runtime /);
+  const saInvoker = indexOf(cmds, /^gcloud iam service-accounts create tasuki-invoker /);
+  const roles = ['roles/datastore.user', 'roles/cloudtasks.enqueuer', 'roles/logging.logWriter'].map((role) =>
+    indexOf(cmds, new RegExp(`^gcloud projects add-iam-policy-binding ${PROJECT} --member=serviceAccount:${RUNTIME} --role=${role.replace('.', '\\.')} `)),
+  );
+  const actAs = indexOf(cmds, new RegExp(`^gcloud iam service-accounts add-iam-policy-binding ${INVOKER} --member=serviceAccount:${RUNTIME} --role=roles/iam\\.serviceAccountUser`));
+  const secretUser = indexOf(cmds, new RegExp(`^gcloud secrets add-iam-policy-binding tasuki-portal-acme-user --member=serviceAccount:${RUNTIME} --role=roles/secretmanager\\.secretAccessor`));
+  const secretPassword = indexOf(cmds, /^gcloud secrets add-iam-policy-binding tasuki-portal-acme-password /);
+  const firestore = indexOf(cmds, /^gcloud firestore databases create '--database=\(default\)' --location=asia-northeast1 --type=firestore-native /);
+  const queue = indexOf(cmds, /^gcloud tasks queues create tasuki-jobs --location=asia-northeast1 /);
+  const deploy = indexOf(cmds, /^gcloud run deploy tasuki /);
+  const invoker = indexOf(cmds, new RegExp(`^gcloud run services add-iam-policy-binding tasuki --region=asia-northeast1 --member=serviceAccount:${INVOKER} --role=roles/run\\.invoker`));
+
+  // APIs before accounts before IAM before Firestore/queue before deploy; run.invoker needs the service.
+  assert.ok(apis < Math.min(saRuntime, saInvoker));
+  assert.ok(Math.max(saRuntime, saInvoker) < Math.min(...roles, actAs, secretUser, secretPassword));
+  assert.ok(Math.max(...roles, actAs, secretUser, secretPassword) < Math.min(firestore, queue));
+  assert.ok(Math.max(firestore, queue) < deploy);
+  assert.ok(deploy < invoker);
+
+  // The queue carries the settings the queue adapter exports (one source of truth).
+  const s = TASUKI_QUEUE_SETTINGS;
+  for (const flag of [
+    '--max-attempts=8', `--min-backoff=${s.minBackoffSeconds}s`, `--max-backoff=${s.maxBackoffSeconds}s`,
+    `--max-doublings=${s.maxDoublings}`, `--max-dispatches-per-second=${s.maxDispatchesPerSecond}`,
+    `--max-concurrent-dispatches=${s.maxConcurrentDispatches}`,
+  ]) assert.ok(cmds[queue]!.includes(` ${flag} `), `queue flag ${flag} in ${cmds[queue]}`);
+
+  const d = cmds[deploy]!;
+  for (const flag of ['--source=.', `--service-account=${RUNTIME}`, '--allow-unauthenticated', '--concurrency=10', '--min-instances=0', '--max-instances=3', '--region=asia-northeast1']) {
+    assert.ok(d.includes(` ${flag} `), `deploy flag ${flag} in ${d}`);
+  }
+  const timeout = Number(/--timeout=(\d+)/.exec(d)?.[1]);
+  assert.ok(timeout >= 600, `Cloud Run timeout ${timeout} must be at least the 600 s dispatch deadline`);
+  assert.match(d, /--set-secrets=TASUKI_PORTAL_ACME_USER=tasuki-portal-acme-user:latest,TASUKI_PORTAL_ACME_PASSWORD=tasuki-portal-acme-password:latest /);
+  assert.match(d, /--env-vars-file=\S+ /);
+
+  // The environment the service gets is shown, complete and in production mode.
+  for (const line of [
+    'TASUKI_MODE: "production"', `TASUKI_INVOKER_SA: "${INVOKER}"`, 'TASUKI_STORE: "firestore"', 'TASUKI_QUEUE_MAX_ATTEMPTS: "8"',
+    'TASUKI_DISPATCH_DEADLINE_SECONDS: "600"', 'TASUKI_SERVICE_URL: "https://tasuki-<PROJECT_NUMBER>.asia-northeast1.run.app"',
+    'TASUKI_CHAT_SPACE: "spaces/AAAAbCdEfGh"',
+  ]) assert.ok(run.stdout.includes(`#   ${line}`), `env file shows ${line}`);
+
+  // What the add-on needs is printed at the end.
+  assert.match(run.stdout, /urlFetchWhitelist: https:\/\/tasuki-<PROJECT_NUMBER>\.asia-northeast1\.run\.app\//);
+  assert.match(run.stdout, /TASUKI_SERVICE_URL=https:\/\/\S+ npm run push/);
+});
+
+test('no secret value ever appears in the plan, whatever the environment holds', async () => {
+  const config = exampleDeployConfig();
+  const path = writeDeployConfig(config);
+  const run = await runDeploy(['--config', path, '--dry-run'], {
+    TASUKI_PORTAL_ACME_USER: SENTINEL,
+    TASUKI_PORTAL_ACME_PASSWORD: SENTINEL,
+    CLOUDSDK_AUTH_ACCESS_TOKEN: SENTINEL,
+    TASUKI_SCRIPT_CLIENT_ID: SENTINEL,
+  });
+  assert.equal(run.code, 0, run.output);
+  assert.ok(!run.output.includes(SENTINEL), 'a secret value leaked into the plan');
+  assert.match(run.stdout, /TASUKI_PORTAL_ACME_PASSWORD=tasuki-portal-acme-password:latest/);
+});
+
+test('a secret value written under env is refused, named, and not echoed', async () => {
+  const config = exampleDeployConfig();
+  config.env.TASUKI_PORTAL_ACME_PASSWORD = SENTINEL;
+  delete config.secrets.TASUKI_PORTAL_ACME_PASSWORD;
+  const run = await runDeploy(['--config', writeDeployConfig(config), '--dry-run']);
+  assert.equal(run.code, 1, run.output);
+  assert.match(run.stderr, /env\.TASUKI_PORTAL_ACME_PASSWORD: looks like a secret; store it in Secret Manager/);
+  assert.ok(!run.output.includes(SENTINEL));
+});
+
+test('a portal with a login needs both credential secrets', async () => {
+  const config = exampleDeployConfig();
+  delete config.secrets.TASUKI_PORTAL_ACME_USER;
+  const run = await runDeploy(['--config', writeDeployConfig(config), '--dry-run']);
+  assert.equal(run.code, 1, run.output);
+  assert.match(run.stderr, /TASUKI_PORTAL_ACME_USER is missing; portal "acme" has a login/);
+});
+
+test('bad or incomplete configurations are refused naming the field', async () => {
+  const cases: [string, (c: Record<string, any>) => void, RegExp][] = [
+    ['workspace id missing', (c) => delete c.workspace.calendarId, /workspace\.calendarId/],
+    ['bad project id', (c) => (c.project = 'My_Project'), /project: must be a Google Cloud project id/],
+    ['bad chat space', (c) => (c.workspace.chatSpace = 'general'), /TASUKI_CHAT_SPACE is invalid: must look like spaces\//],
+    ['unknown variable', (c) => (c.env.TASUKI_NOPE = 'x'), /env\.TASUKI_NOPE: not a tasuki variable/],
+    ['local-only variable', (c) => (c.env.TASUKI_TASKS_EMULATOR = '127.0.0.1:8123'), /env\.TASUKI_TASKS_EMULATOR: only allowed in local mode/],
+    ['derived variable', (c) => (c.env.TASUKI_SERVICE_URL = 'https://x.example'), /env\.TASUKI_SERVICE_URL: set by the deploy script/],
+    ['nobody allowed', (c) => (c.access = { domains: [], emails: [] }), /access: name at least one Workspace domain/],
+    ['deadline too long', (c) => (c.dispatchDeadlineSeconds = 3600), /dispatchDeadlineSeconds/],
+  ];
+  // In-process (the CLI wraps exactly these two calls; it is run end to end above).
+  for (const [name, change, expected] of cases) {
+    const config = exampleDeployConfig();
+    change(config);
+    assert.throws(
+      () => buildPlan(parseDeployConfig(config), { envFile: '/tmp/env.yaml', sourceDigest: 'x' }),
+      (err: unknown) => err instanceof DeployConfigError && expected.test(err.message),
+      name,
+    );
+  }
+  const missing = await runDeploy(['--config', '/nonexistent/deploy.config.json', '--dry-run']);
+  assert.equal(missing.code, 1);
+  assert.match(missing.stderr, /copy deploy\.config\.example\.json to deploy\.config\.json/);
+  const usage = await runDeploy(['--bogus']);
+  assert.equal(usage.code, 2);
+  assert.match(usage.stderr, /unknown argument --bogus/);
+});
