@@ -1,0 +1,248 @@
+/**
+ * SqliteStore: the Store port on one SQLite file (better-sqlite3 12), the local default.
+ *
+ * The file may be opened by several processes at once (the service, the CLI, tests inspecting the
+ * store): WAL mode lets readers run beside the writer, busy_timeout makes a writer wait for the
+ * lock instead of failing, and every write is a single autocommit statement (INSERT … ON CONFLICT
+ * DO NOTHING for create-if-absent, UPDATE … WHERE version = ? for compare-and-set), so no lock is
+ * ever held across an await and SQLite's own locking is the whole concurrency story.
+ *
+ * Tables: `jobs` (indexed requested_by / status / created_at columns + the JSON record) and
+ * `docs` (collection, id, version, JSON data; queried through json_extract on field names that
+ * storeRules.ts has already restricted to identifiers). Sequence claims live in `docs` under
+ * internal `seq:` collections (sequenceClaims.ts).
+ */
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { JobRecord } from '../../shared/job.js';
+import { claimSequenceNumber, sequenceCollection, type ClaimDocs } from './sequenceClaims.js';
+import type { DocQuery, JobListQuery, Store, StoredDoc } from './store.js';
+import {
+  checkCollection,
+  checkDocId,
+  checkSequence,
+  checkVersion,
+  docDataJson,
+  jobJson,
+  normalizeDocQuery,
+  normalizeJobListQuery,
+  parseDocData,
+  parseStoredJob,
+  StoreInputError,
+  type NormalizedDocQuery,
+} from './storeRules.js';
+
+export type SqliteStoreOptions = {
+  /** How long a write waits for another connection's lock before failing (ms). */
+  busyTimeoutMs?: number;
+};
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS jobs (
+  id TEXT PRIMARY KEY,
+  requested_by TEXT NOT NULL,
+  status TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  record TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS jobs_by_created ON jobs (created_at DESC, id DESC);
+CREATE INDEX IF NOT EXISTS jobs_by_requester ON jobs (requested_by, created_at DESC, id DESC);
+CREATE INDEX IF NOT EXISTS jobs_by_status ON jobs (status, created_at DESC, id DESC);
+CREATE TABLE IF NOT EXISTS docs (
+  collection TEXT NOT NULL,
+  id TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  data TEXT NOT NULL,
+  PRIMARY KEY (collection, id)
+) WITHOUT ROWID;
+-- claimSequence looks claims up by owner on every call.
+CREATE INDEX IF NOT EXISTS docs_by_owner ON docs (collection, json_extract(data, '$.owner'));
+`;
+
+type JobRow = { id: string; record: string };
+type DocRow = { id: string; version: number; data: string };
+
+export class SqliteStore implements Store {
+  private readonly db: Database.Database;
+  private readonly stmt: ReturnType<typeof prepareStatements>;
+  private readonly queryCache = new Map<string, Database.Statement>();
+  private readonly claimDocs: ClaimDocs;
+
+  constructor(readonly file: string, opts: SqliteStoreOptions = {}) {
+    mkdirSync(dirname(file), { recursive: true });
+    this.db = new Database(file);
+    // busy_timeout first: switching to WAL and creating the schema take the write lock, which
+    // another process opening the same file may hold at this very moment.
+    this.db.pragma(`busy_timeout = ${Math.max(0, Math.floor(opts.busyTimeoutMs ?? 5000))}`);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = NORMAL');
+    this.db.exec(SCHEMA);
+    this.stmt = prepareStatements(this.db);
+    this.claimDocs = {
+      putIfAbsent: async (c, id, data) => this.rawPutIfAbsent(c, id, data),
+      getDoc: async (c, id) => this.rawGetDoc(c, id),
+      updateDoc: async (c, id, v, data) => this.rawUpdateDoc(c, id, v, data),
+      queryDocs: async (c, q) => this.rawQueryDocs(c, q),
+    };
+  }
+
+  async createJob(job: JobRecord): Promise<{ created: boolean; job: JobRecord }> {
+    const { job: valid, json } = jobJson(job, 'createJob');
+    const info = this.stmt.insertJob.run(valid.id, valid.requestedBy, valid.status, valid.createdAt, valid.version, json);
+    const stored = this.readJob(valid.id);
+    if (!stored) throw new Error(`store: job ${valid.id} vanished right after createJob`);
+    return { created: info.changes === 1, job: stored };
+  }
+
+  async getJob(id: string): Promise<JobRecord | null> {
+    return this.readJob(id);
+  }
+
+  async updateJob(id: string, expectedVersion: number, next: JobRecord): Promise<JobRecord | null> {
+    checkVersion(expectedVersion, `job ${id}`);
+    if (next?.id !== id) throw new StoreInputError(`store: updateJob(${id}) was given a record with id ${String(next?.id)}`);
+    const { job: valid, json } = jobJson({ ...next, version: expectedVersion + 1 }, 'updateJob');
+    const info = this.stmt.casJob.run(valid.requestedBy, valid.status, valid.createdAt, valid.version, json, id, expectedVersion);
+    return info.changes === 1 ? valid : null;
+  }
+
+  async listJobs(query: JobListQuery): Promise<JobRecord[]> {
+    const q = normalizeJobListQuery(query);
+    const clauses: string[] = [];
+    const params: unknown[] = [];
+    if (q.requestedBy !== undefined) (clauses.push('requested_by = ?'), params.push(q.requestedBy));
+    if (q.status !== undefined) (clauses.push('status = ?'), params.push(q.status));
+    if (q.before !== undefined) (clauses.push('created_at < ?'), params.push(q.before));
+    const where = clauses.length ? `WHERE ${clauses.join(' AND ')}` : '';
+    const sql = `SELECT id, record FROM jobs ${where} ORDER BY created_at DESC, id DESC LIMIT ?`;
+    const rows = this.prepared(sql).all(...params, q.limit) as JobRow[];
+    return rows.map((row) => parseStoredJob(row.id, row.record));
+  }
+
+  async putIfAbsent<T extends Record<string, unknown>>(collection: string, id: string, data: T): Promise<{ created: boolean; doc: StoredDoc<T> }> {
+    checkCollection(collection);
+    return this.rawPutIfAbsent(collection, id, data) as { created: boolean; doc: StoredDoc<T> };
+  }
+
+  async getDoc<T extends Record<string, unknown>>(collection: string, id: string): Promise<StoredDoc<T> | null> {
+    checkCollection(collection);
+    return this.rawGetDoc(collection, id) as StoredDoc<T> | null;
+  }
+
+  async updateDoc<T extends Record<string, unknown>>(collection: string, id: string, expectedVersion: number, data: T): Promise<StoredDoc<T> | null> {
+    checkCollection(collection);
+    return this.rawUpdateDoc(collection, id, expectedVersion, data) as StoredDoc<T> | null;
+  }
+
+  async deleteDoc(collection: string, id: string): Promise<void> {
+    checkCollection(collection);
+    checkDocId(collection, id);
+    this.stmt.deleteDoc.run(collection, id);
+  }
+
+  async queryDocs<T extends Record<string, unknown>>(collection: string, query?: DocQuery): Promise<StoredDoc<T>[]> {
+    checkCollection(collection);
+    return this.rawQueryDocs(collection, normalizeDocQuery(collection, query)) as StoredDoc<T>[];
+  }
+
+  async claimSequence(sequence: string, owner: string): Promise<number> {
+    checkSequence(sequence, owner);
+    return claimSequenceNumber(this.claimDocs, sequenceCollection(sequence), owner);
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+
+  private readJob(id: string): JobRecord | null {
+    const row = this.stmt.getJob.get(id);
+    return row ? parseStoredJob(row.id, row.record) : null;
+  }
+
+  private rawPutIfAbsent(collection: string, id: string, data: Record<string, unknown>): { created: boolean; doc: StoredDoc } {
+    checkDocId(collection, id);
+    const json = docDataJson(collection, id, data);
+    const info = this.stmt.insertDoc.run(collection, id, json);
+    const doc = this.rawGetDoc(collection, id);
+    if (!doc) throw new Error(`store: document ${collection}/${id} vanished right after putIfAbsent`);
+    return { created: info.changes === 1, doc };
+  }
+
+  private rawGetDoc(collection: string, id: string): StoredDoc | null {
+    checkDocId(collection, id);
+    const row = this.stmt.getDoc.get(collection, id);
+    return row ? toDoc(collection, row) : null;
+  }
+
+  private rawUpdateDoc(collection: string, id: string, expectedVersion: number, data: Record<string, unknown>): StoredDoc | null {
+    checkDocId(collection, id);
+    checkVersion(expectedVersion, `document ${collection}/${id}`);
+    const json = docDataJson(collection, id, data);
+    const info = this.stmt.casDoc.run(json, collection, id, expectedVersion);
+    if (info.changes !== 1) return null;
+    return { id, data: parseDocData(collection, id, json), version: expectedVersion + 1 };
+  }
+
+  private rawQueryDocs(collection: string, q: NormalizedDocQuery): StoredDoc[] {
+    const clauses = ['collection = ?'];
+    const params: unknown[] = [collection];
+    for (const [field, value] of q.where) {
+      // Field names are identifiers (storeRules), so splicing them into the JSON path is safe.
+      // json_type keeps 1 from matching true and "1" from matching 1, as in Firestore.
+      const path = `'$.${field}'`;
+      if (typeof value === 'boolean') {
+        clauses.push(`json_type(data, ${path}) = ?`);
+        params.push(value ? 'true' : 'false');
+      } else if (typeof value === 'number') {
+        clauses.push(`json_type(data, ${path}) IN ('integer', 'real') AND json_extract(data, ${path}) = ?`);
+        params.push(value);
+      } else {
+        clauses.push(`json_type(data, ${path}) = 'text' AND json_extract(data, ${path}) = ?`);
+        params.push(value);
+      }
+    }
+    let order = 'ORDER BY id ASC';
+    if (q.orderBy) {
+      const dir = q.orderBy.direction === 'desc' ? 'DESC' : 'ASC';
+      // Firestore leaves out documents that lack the orderBy field; do the same.
+      clauses.push(`json_type(data, '$.${q.orderBy.field}') IS NOT NULL`);
+      order = `ORDER BY json_extract(data, '$.${q.orderBy.field}') ${dir}, id ${dir}`;
+    }
+    let sql = `SELECT id, version, data FROM docs WHERE ${clauses.join(' AND ')} ${order}`;
+    if (q.limit !== undefined) (sql += ' LIMIT ?'), params.push(q.limit);
+    const rows = this.prepared(sql).all(...params) as DocRow[];
+    return rows.map((row) => toDoc(collection, row));
+  }
+
+  /** Query shapes are few (filters × order); each is prepared once per connection. */
+  private prepared(sql: string): Database.Statement {
+    let stmt = this.queryCache.get(sql);
+    if (!stmt) {
+      stmt = this.db.prepare(sql);
+      this.queryCache.set(sql, stmt);
+    }
+    return stmt;
+  }
+}
+
+function prepareStatements(db: Database.Database) {
+  return {
+    insertJob: db.prepare(
+      'INSERT INTO jobs (id, requested_by, status, created_at, version, record) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING',
+    ),
+    getJob: db.prepare<[string], JobRow>('SELECT id, record FROM jobs WHERE id = ?'),
+    casJob: db.prepare(
+      'UPDATE jobs SET requested_by = ?, status = ?, created_at = ?, version = ?, record = ? WHERE id = ? AND version = ?',
+    ),
+    insertDoc: db.prepare('INSERT INTO docs (collection, id, version, data) VALUES (?, ?, 0, ?) ON CONFLICT (collection, id) DO NOTHING'),
+    getDoc: db.prepare<[string, string], DocRow>('SELECT id, version, data FROM docs WHERE collection = ? AND id = ?'),
+    casDoc: db.prepare('UPDATE docs SET version = version + 1, data = ? WHERE collection = ? AND id = ? AND version = ?'),
+    deleteDoc: db.prepare('DELETE FROM docs WHERE collection = ? AND id = ?'),
+  };
+}
+
+function toDoc(collection: string, row: DocRow): StoredDoc {
+  return { id: row.id, version: row.version, data: parseDocData(collection, row.id, row.data) };
+}

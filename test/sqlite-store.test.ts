@@ -1,0 +1,96 @@
+// SqliteStore: the Store conformance suite on real SQLite files, plus what only SQLite has to
+// show: WAL on one file shared by separate processes (claims from three processes stay dense).
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { createInterface } from 'node:readline';
+import Database from 'better-sqlite3';
+import { SqliteStore } from '../service/store/sqliteStore.js';
+import { storeConformance } from './support/storeConformance.js';
+
+const tempDirs: string[] = [];
+function tempFile(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'tasuki-sqlite-store-'));
+  tempDirs.push(dir);
+  return join(dir, 'tasuki.sqlite');
+}
+test.after(() => {
+  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
+});
+
+storeConformance({
+  name: 'SqliteStore',
+  async newSpace() {
+    const file = tempFile();
+    return {
+      open: async () => new SqliteStore(file),
+      async corruptJob(id) {
+        const db = new Database(file);
+        db.prepare('UPDATE jobs SET record = ? WHERE id = ?').run(JSON.stringify({ id, status: 'sleeping' }), id);
+        db.close();
+      },
+      async dispose() {},
+    };
+  },
+});
+
+test('SqliteStore: the file is in WAL mode and what one connection writes the next one reads', async () => {
+  const file = tempFile();
+  const a = new SqliteStore(file);
+  await a.putIfAbsent('notes', 'n1', { text: 'こんにちは' });
+  const raw = new Database(file, { readonly: true });
+  assert.equal(raw.pragma('journal_mode', { simple: true }), 'wal');
+  raw.close();
+  const b = new SqliteStore(file);
+  assert.deepEqual((await b.getDoc('notes', 'n1'))?.data, { text: 'こんにちは' });
+  await a.close();
+  await b.close();
+  await b.close(); // closing twice is harmless
+});
+
+test('SqliteStore: claims from three separate processes on one file are dense and unshared', async () => {
+  const file = tempFile();
+  const storeModule = fileURLToPath(new URL('../service/store/sqliteStore.ts', import.meta.url));
+  const perProcess = 20;
+  // Each child opens the store, says "ready", and claims only when the parent says "go", so that
+  // the three processes' claims overlap in time.
+  const claimer = (prefix: string) => `
+    const { SqliteStore } = await import(${JSON.stringify(storeModule)});
+    const store = new SqliteStore(${JSON.stringify(file)});
+    process.stdout.write('ready\\n');
+    await new Promise((resolve) => process.stdin.once('data', resolve));
+    const owners = Array.from({ length: ${perProcess} }, (_, i) => '${prefix}-' + i);
+    const numbers = await Promise.all(owners.map((o) => store.claimSequence('project-2026', o)));
+    await store.close();
+    process.stdout.write(JSON.stringify(Object.fromEntries(owners.map((o, i) => [o, numbers[i]]))) + '\\n');
+    process.stdin.destroy();`;
+  // The parent creates the schema first so that the children race on claims, not on the schema.
+  const parent = new SqliteStore(file);
+  const children = ['p1', 'p2'].map((prefix) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', claimer(prefix)], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const lines = createInterface({ input: child.stdout });
+    const iterator = lines[Symbol.asyncIterator](); // buffers lines until they are asked for
+    const next = async (): Promise<string> => String((await iterator.next()).value);
+    return { child, lines, next };
+  });
+  for (const { next } of children) assert.equal(await next(), 'ready');
+  const results = children.map(({ next }) => next());
+  for (const { child } of children) child.stdin.write('go\n');
+  const mine = await Promise.all(Array.from({ length: perProcess }, (_, i) => parent.claimSequence('project-2026', `p0-${i}`)));
+  const claims: Record<string, number> = Object.fromEntries(mine.map((n, i) => [`p0-${i}`, n]));
+  for (const line of await Promise.all(results)) Object.assign(claims, JSON.parse(line) as Record<string, number>);
+  for (const { child, lines } of children) {
+    lines.close();
+    if (child.exitCode === null) await once(child, 'exit');
+  }
+
+  const numbers = Object.values(claims).sort((x, y) => x - y);
+  assert.deepEqual(numbers, Array.from({ length: 3 * perProcess }, (_, i) => i + 1));
+  for (const [owner, n] of Object.entries(claims)) assert.equal(await parent.claimSequence('project-2026', owner), n);
+  await parent.close();
+});
