@@ -2,12 +2,15 @@
 // servers on random ports, with its state in a temp SQLite file.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { rmSync } from 'node:fs';
 import { status } from '@grpc/grpc-js';
 import { createLocalJWKSet, jwtVerify } from 'jose';
 import { exhausted, parseRetryAfterMs, retryDelayMs } from '../local/tasks-emulator/backoff.js';
 import { TokenBucket } from '../local/tasks-emulator/rateLimiter.js';
 import { LOCAL_ISSUER } from '../local/issuer.js';
-import { eventually, PARENT, startEmulator, startTarget, tempDir, type EmulatorHandle, type Target } from './support/tasks-harness.js';
+import { clientFor, eventually, PARENT, startEmulator, startTarget, tempDir, type EmulatorHandle, type Target } from './support/tasks-harness.js';
 
 type GrpcError = { code?: number; details?: string; message?: string };
 
@@ -427,4 +430,36 @@ describe('tasks emulator: deadlines, timeScale and restarts', () => {
       await h.dispose();
     }
   });
+});
+
+test('standalone CLI: prints its address and client options, serves the API, stops cleanly on SIGTERM', async () => {
+  const dataDir = tempDir();
+  const child = spawn(process.execPath, ['--import', 'tsx', 'local/tasks-emulator/cli.ts', '--port', '0', '--data-dir', dataDir, '--log-level', 'warn'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, TASUKI_TASKS_EMULATOR: '' },
+  });
+  try {
+    let out = '';
+    child.stdout.setEncoding('utf8');
+    const port = await new Promise<number>((resolve, reject) => {
+      child.stdout.on('data', (chunk: string) => {
+        out += chunk;
+        const m = /TASUKI_TASKS_EMULATOR=127\.0\.0\.1:(\d+)/.exec(out);
+        if (m) resolve(Number(m[1]));
+      });
+      child.once('exit', (code) => reject(new Error(`CLI exited early (${code}): ${out}`)));
+    });
+    assert.match(out, /sslCreds: grpc\.credentials\.createInsecure\(\)/);
+    const client = clientFor(port);
+    const [q] = await client.createQueue({ parent: PARENT, queue: { name: `${PARENT}/queues/cli` } });
+    assert.equal(q.state, 'RUNNING');
+    await client.close();
+    const exited = once(child, 'exit');
+    child.kill('SIGTERM');
+    const [code] = await exited;
+    assert.equal(code, 0);
+  } finally {
+    if (child.exitCode === null) child.kill('SIGKILL');
+    rmSync(dataDir, { recursive: true, force: true });
+  }
 });
