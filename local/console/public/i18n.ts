@@ -95,6 +95,7 @@ const WORDS = {
   'chat.consoleOnly': { ja: 'このコンソールのみ', en: 'console only' },
   'chat.app': { ja: 'アプリ', en: 'App' },
   'chat.spaces': { ja: 'スペース', en: 'Spaces' },
+  'chat.dm': { ja: 'tasuki とのダイレクト メッセージ', en: 'Direct message with tasuki' },
   'chat.noSpaces': { ja: 'スペースがありません。', en: 'No spaces.' },
   'chat.edited': { ja: '更新 {time}', en: 'updated {time}' },
   'addon.missing.title': { ja: 'アドオンが読み込まれていません', en: 'Add-on not loaded' },

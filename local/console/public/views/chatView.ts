@@ -16,7 +16,7 @@ import { lang, t } from '../i18n.js';
 import { openUrl } from '../links.js';
 import { onLive } from '../live.js';
 import { currentUser, getMeta } from '../session.js';
-import { addonMissing, emptyState, errorBox, errorText, loading, toast } from '../ui.js';
+import { emptyState, errorBox, errorText, loading, toast } from '../ui.js';
 import type { View } from '../view.js';
 
 type Message = {
@@ -27,6 +27,7 @@ type Message = {
   text?: string;
   cardsV2?: Array<{ cardId?: string; card?: unknown }>;
   thread?: { name?: string };
+  clientAssignedMessageId?: string;
   /** Console-only entries (the person's commands and the app's synchronous answers). */
   local?: boolean;
 };
@@ -39,7 +40,7 @@ export class ChatView implements View {
   readonly id = 'chat';
   readonly flush = true;
   private space = '';
-  private spaces: Array<{ name: string; displayName?: string }> = [];
+  private spaces: Array<{ name: string; displayName?: string; spaceType?: string }> = [];
   private messages: Message[] = [];
   private timeline?: HTMLElement;
   private list?: HTMLElement;
@@ -88,7 +89,7 @@ export class ChatView implements View {
 
   private async loadSpaces(): Promise<void> {
     try {
-      const { spaces } = await api.get<{ spaces: Array<{ name: string; displayName?: string }> }>('/chat/spaces');
+      const { spaces } = await api.get<{ spaces: Array<{ name: string; displayName?: string; spaceType?: string }> }>('/chat/spaces');
       this.spaces = spaces;
     } catch {
       this.spaces = [];
@@ -99,7 +100,7 @@ export class ChatView implements View {
   private renderSpaces(): void {
     if (!this.spaceList) return;
     const current = this.spaces.find((s) => s.name === this.space);
-    fill(this.header!, h('span', { class: 'avatar app', 'aria-hidden': 'true' }, '#'), h('h2', null, current?.displayName ?? this.space), h('span', { class: 'muted mono' }, this.space));
+    fill(this.header!, h('span', { class: 'avatar app', 'aria-hidden': 'true' }, '#'), h('h2', null, current ? spaceTitle(current) : this.space), h('span', { class: 'muted mono' }, this.space));
     if (!this.spaces.length) {
       fill(this.spaceList, h('p', { class: 'muted', style: 'padding:0 16px' }, t('chat.noSpaces')));
       return;
@@ -111,7 +112,7 @@ export class ChatView implements View {
           'button',
           { class: 'space-item', type: 'button', 'aria-current': String(s.name === this.space), onclick: () => (location.hash = `#/chat?space=${encodeURIComponent(s.name)}`) },
           h('span', { class: 'avatar sm app', 'aria-hidden': 'true' }, '#'),
-          h('span', null, s.displayName ?? s.name),
+          h('span', null, spaceTitle(s)),
         ),
       ),
     );
@@ -153,7 +154,7 @@ export class ChatView implements View {
     const edited = m.lastUpdateTime && m.lastUpdateTime !== m.createTime;
     return h(
       'article',
-      { class: `msg${m.local ? ' local' : ''}${mine ? ' mine' : ''}`, 'data-message-name': m.name },
+      { class: `msg${m.local ? ' local' : ''}${mine ? ' mine' : ''}`, 'data-message-name': m.name, 'data-client-id': m.clientAssignedMessageId },
       h('span', { class: `avatar${isApp ? ' app' : ''}`, 'aria-hidden': 'true' }, isApp ? '襷' : initials(name)),
       h(
         'div',
@@ -203,7 +204,11 @@ export class ChatView implements View {
 
   private composer(): HTMLElement {
     if (!getMeta().addon) {
-      return h('div', { class: 'composer', 'data-testid': 'chat-composer' }, addonMissing(t('addon.what.chat')));
+      return h(
+        'div',
+        { class: 'composer', 'data-testid': 'chat-composer' },
+        h('div', { class: 'note', role: 'note' }, h('b', null, t('addon.missing.title')), ' — ', t('addon.missing.body', { what: t('addon.what.chat') })),
+      );
     }
     const input = h('input', { class: 'input', id: 'chat-input', name: 'text', autocomplete: 'off', placeholder: t('chat.composer'), 'aria-label': t('chat.composer') });
     const send = h('button', { class: 'btn primary', type: 'submit' }, t('chat.send'));
@@ -234,4 +239,9 @@ export class ChatView implements View {
     );
     return h('div', { class: 'composer', 'data-testid': 'chat-composer' }, form, h('div', { class: 'suggest' }, suggestions), h('div', { class: 'hint' }, t('chat.hint')));
   }
+}
+
+function spaceTitle(s: { name: string; displayName?: string; spaceType?: string }): string {
+  if (s.displayName) return s.displayName;
+  return s.spaceType === 'DIRECT_MESSAGE' ? t('chat.dm') : s.name;
 }

@@ -96,7 +96,7 @@ export class DriveView implements View {
     if (this.folder === null) {
       const roots = this.roots().filter((f) => f.mimeType === FOLDER);
       for (const r of roots) this.expanded.add(r.id);
-      this.folder = roots[0]?.id ?? '';
+      this.folder = (roots.find((r) => this.children(r.id).length) ?? roots[0])?.id ?? '';
     }
     this.renderTree();
     this.renderFolder();

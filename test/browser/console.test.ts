@@ -1,0 +1,99 @@
+// The console in a real browser (Debian chromium via playwright-core) against the whole local
+// stack in-process: run a job from the Run form and watch it finish and reply in Chat; the
+// sandbox views show the seeded office; the language follows the browser and the toggle.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import type { Browser } from 'playwright-core';
+import { launchBrowser, openPage, screenshot } from '../support/browser.js';
+import { startBrowserStack, type BrowserStack } from '../support/browserStack.js';
+
+let stack: BrowserStack;
+let browser: Browser;
+
+before(async () => {
+  stack = await startBrowserStack();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await stack?.close();
+});
+
+test('a system.echo job run from the Run form succeeds and its Chat message appears with its card', async () => {
+  const { page, errors } = await openPage(browser, { locale: 'ja-JP' });
+  await page.goto(`${stack.consoleUrl}#/jobs`);
+  await page.getByTestId('run-job').click();
+  const form = page.getByTestId('run-form');
+  await form.locator('#run-kind').selectOption('system.echo');
+  const marker = `browser-test-${Date.now().toString(36)}`;
+  await form.locator('#run-input').fill(JSON.stringify({ message: marker, steps: 2, delayMs: 150 }));
+  assert.equal(await form.locator('#run-reply-chat').isChecked(), true, 'the echo example replies in Chat by default');
+  await page.getByTestId('run-submit').click();
+
+  const detail = page.getByTestId('job-detail');
+  await detail.locator('.pill.succeeded').waitFor({ timeout: 30_000 });
+  const result = JSON.parse((await detail.getByTestId('job-result').textContent()) ?? '{}') as { message?: string };
+  assert.equal(result.message, marker);
+  await page.keyboard.press('Escape');
+
+  const row = page.locator('tr[data-job-id]').first();
+  await row.locator('.pill.succeeded').waitFor();
+  const jobId = await row.getAttribute('data-job-id');
+  assert.ok(jobId, 'the jobs table shows the job');
+  await screenshot(page, 'console-jobs');
+
+  await page.locator('a.nav-item[data-view="chat"]').click();
+  const message = page.locator(`article[data-client-id="client-${jobId}"]`);
+  await message.locator('.gcard').waitFor({ timeout: 15_000 });
+  const cardText = (await message.locator('.gcard').textContent()) ?? '';
+  assert.match(cardText, new RegExp(jobId!), 'the job card names the job');
+  assert.match(cardText, /完了|Succeeded/);
+  await screenshot(page, 'console-chat');
+  assert.deepEqual(errors, []);
+  await page.context().close();
+});
+
+test('Drive, Sheets and Gmail views show the seeded office', async () => {
+  const { page, errors } = await openPage(browser, { locale: 'ja-JP' });
+  await page.goto(`${stack.consoleUrl}#/drive`);
+  await page.getByTestId('drive-tree').getByText('案件 Projects').first().waitFor();
+  await page.getByTestId('drive-files').waitFor();
+  await screenshot(page, 'console-drive');
+
+  await page.locator('a.nav-item[data-view="sheets"]').click();
+  const grid = page.getByTestId('sheet-grid');
+  await grid.getByText('P-2026-001', { exact: true }).waitFor();
+  await grid.locator('tr[data-row="3"] th').click();
+  await grid.locator('tr[data-row="4"] th').click({ modifiers: ['Shift'] });
+  assert.equal(await grid.locator('tr[aria-selected="true"]').count(), 2, 'shift-click selects a range of rows');
+  await screenshot(page, 'console-sheets');
+
+  await page.locator('a.nav-item[data-view="gmail"]').click();
+  const first = page.getByTestId('mail-list').locator('.mail-item').first();
+  await first.waitFor();
+  await first.click();
+  await page.getByTestId('mail-view').locator('.mail-body').waitFor();
+  assert.ok(((await page.getByTestId('mail-view').locator('h2').textContent()) ?? '').length > 0, 'the opened e-mail has a subject');
+  await screenshot(page, 'console-gmail');
+  assert.deepEqual(errors, []);
+  await page.context().close();
+});
+
+test('the language follows the browser, switches with the toggle and is remembered', async () => {
+  const { page, errors } = await openPage(browser, { locale: 'en-US' });
+  await page.goto(`${stack.consoleUrl}#/jobs`);
+  const jobsNav = page.locator('a.nav-item[data-view="jobs"]');
+  await jobsNav.getByText('Jobs', { exact: true }).waitFor();
+  assert.equal(await page.locator('html').getAttribute('lang'), 'en');
+
+  await page.locator('button[data-lang="ja"]').click();
+  await jobsNav.getByText('ジョブ', { exact: true }).waitFor();
+  assert.equal(await page.locator('html').getAttribute('lang'), 'ja');
+  assert.equal(await page.locator('button[data-lang="ja"]').getAttribute('aria-pressed'), 'true');
+
+  await page.reload();
+  await jobsNav.getByText('ジョブ', { exact: true }).waitFor();
+  assert.deepEqual(errors, []);
+  await page.context().close();
+});
