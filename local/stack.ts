@@ -1,0 +1,195 @@
+/**
+ * The whole local stack behind `npm start`: the Workspace sandbox with the console on one port
+ * (the URL we print), the Cloud Tasks emulator (gRPC), and the service as its own process —
+ * exactly the process Cloud Run would run, pointed at the local stand-ins by environment
+ * variables. No configuration needed; everything lives under the data folder (.tasuki).
+ *
+ * Also used by the browser tests and the benchmarks (`startStack({ dataDir, ports: 0 })`).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadConfig } from '../service/config.js';
+import { createLogger, type Logger } from '../service/logger.js';
+import { createConsoleRouter } from './console/consoleRouter.js';
+import { LocalIssuer } from './issuer.js';
+import { startSandbox } from './sandbox/sandbox.js';
+import { startTasksEmulator } from './tasks-emulator/emulator.js';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+export type StackOptions = {
+  dataDir?: string;
+  /** Console + sandbox port (default 8090; 0 = any free port). */
+  consolePort?: number;
+  /** Service port (default 8080; 0 = any free port). */
+  servicePort?: number;
+  /** Emulator gRPC port (default 8123; 0 = any free port). */
+  emulatorPort?: number;
+  /** Extra environment for the service process (tests: small queue backoffs, etc.). */
+  serviceEnv?: Record<string, string>;
+  logger?: Logger;
+  /** Where the service's JSON log lines go: a file path, 'inherit' (this stdout) or 'ignore' (default). */
+  serviceLogs?: string;
+};
+
+export type Stack = {
+  consoleUrl: string;
+  sandboxUrl: string;
+  serviceUrl: string;
+  emulatorAddress: string;
+  dataDir: string;
+  servicePid: number;
+  /** Stops the service process (SIGTERM, like Cloud Run) and starts a new one. */
+  restartService(): Promise<void>;
+  close(): Promise<void>;
+};
+
+export async function startStack(opts: StackOptions = {}): Promise<Stack> {
+  const dataDir = resolve(opts.dataDir ?? join(ROOT, '.tasuki'));
+  const logger = opts.logger ?? createLogger({ level: process.env.LOG_LEVEL ?? 'info' });
+  const issuer = LocalIssuer.open(dataDir);
+
+  const sandbox = await startSandbox({ port: opts.consolePort ?? 8090, dataDir, issuer, logger: logger.child({ component: 'sandbox' }) });
+  const emulator = await startTasksEmulator({ port: opts.emulatorPort ?? 8123, host: '127.0.0.1', dataDir, issuer, logger: logger.child({ component: 'tasks-emulator' }) });
+  const servicePort = opts.servicePort === 0 ? await freePort() : (opts.servicePort ?? 8080);
+  const serviceUrl = `http://127.0.0.1:${servicePort}`;
+  const serviceEnv: Record<string, string> = {
+    TASUKI_MODE: 'local',
+    PORT: String(servicePort),
+    TASUKI_DATA_DIR: dataDir,
+    TASUKI_SERVICE_URL: serviceUrl,
+    TASUKI_GOOGLE_ROOT_URL: sandbox.url,
+    TASUKI_TASKS_EMULATOR: emulator.address,
+    ...opts.serviceEnv,
+  };
+  const config = loadConfig(serviceEnv);
+
+  const consoleRouter = createConsoleRouter({
+      dataDir,
+      sandboxUrl: sandbox.url,
+      serviceUrl,
+      scriptClientId: config.scriptClientId,
+      issuer,
+      events: sandbox.events,
+      config,
+  });
+  sandbox.app.use(consoleRouter);
+
+  let child: ChildProcess;
+  try {
+    child = await startService(serviceEnv, serviceUrl, opts.serviceLogs ?? 'ignore');
+  } catch (err) {
+    consoleRouter.close();
+    await emulator.close();
+    await sandbox.close();
+    throw err;
+  }
+  return {
+    consoleUrl: `${sandbox.url}/`,
+    sandboxUrl: sandbox.url,
+    serviceUrl,
+    emulatorAddress: emulator.address,
+    dataDir,
+    get servicePid() {
+      return child.pid ?? -1;
+    },
+    async restartService() {
+      await stopService(child);
+      child = await startService(serviceEnv, serviceUrl, opts.serviceLogs ?? 'ignore');
+    },
+    async close() {
+      consoleRouter.close();
+      await stopService(child);
+      await emulator.close();
+      await sandbox.close();
+    },
+  };
+}
+
+async function startService(env: Record<string, string>, url: string, logs: string): Promise<ChildProcess> {
+  let out: 'inherit' | 'ignore' | number = 'ignore';
+  if (logs === 'inherit') out = 'inherit';
+  else if (logs !== 'ignore') {
+    mkdirSync(dirname(logs), { recursive: true });
+    out = openSync(logs, 'a');
+  }
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'service/server.ts')], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', out, out === 'ignore' ? 'inherit' : out],
+  });
+  if (typeof out === 'number') closeSync(out);
+  const exited = new Promise<never>((_, reject) =>
+    child.once('exit', (code) => reject(new Error(`the service process exited with code ${code} before it was ready`))),
+  );
+  await Promise.race([waitForHealth(url), exited]);
+  return child;
+}
+
+async function stopService(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const gone = new Promise<void>((res) => child.once('exit', () => res()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+  await gone;
+  clearTimeout(timer);
+}
+
+async function waitForHealth(url: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const res = await fetch(`${url}/healthz`);
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error(`the service at ${url} did not become healthy within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((res, rej) => {
+    const srv = createServer();
+    srv.once('error', rej);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      srv.close(() => (typeof addr === 'object' && addr ? res(addr.port) : rej(new Error('no port'))));
+    });
+  });
+}
+
+// `npm start`
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  // TASUKI_STACK_PORTS=random picks free ports (benchmarks, a second stack beside a running one).
+  const random = process.env.TASUKI_STACK_PORTS === 'random';
+  const dataDir = resolve(process.env.TASUKI_DATA_DIR ?? join(ROOT, '.tasuki'));
+  const logFile = join(dataDir, 'logs', 'service.log');
+  let stack: Stack;
+  try {
+    stack = await startStack({
+      serviceLogs: logFile,
+      dataDir,
+      logger: createLogger({ level: process.env.LOG_LEVEL ?? 'warn' }),
+      ...(random ? { consolePort: 0, servicePort: 0, emulatorPort: 0 } : {}),
+    });
+  } catch (err) {
+    const hint = /EADDRINUSE|cannot listen/.test(String(err))
+      ? ' Is another tasuki already running? Stop it, or start this one with TASUKI_STACK_PORTS=random.'
+      : ` The service's log is ${logFile}.`;
+    process.stderr.write(`tasuki could not start: ${err instanceof Error ? err.message : String(err)}.${hint}\n`);
+    process.exit(1);
+  }
+  process.stdout.write(`tasuki is running: ${stack.consoleUrl}\n`);
+  process.stderr.write(`(service logs: ${logFile}; Ctrl-C stops everything)\n`);
+  const stop = async () => {
+    await stack.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
