@@ -1,4 +1,184 @@
+/**
+ * The sandbox's admin and state endpoints, for the console and tests. No auth (the sandbox is a
+ * local tool bound to loopback); everything here is outside Google's API surface.
+ *
+ *   GET    /_sandbox                               overview: seededAt, users, seed ids, counts
+ *   GET    /_sandbox/faults                        every API's fault knobs
+ *   PUT    /_sandbox/faults                        {api, latencyMs?, errorRates?: {"429"|"500"|"503": rate}} → that API's knobs
+ *   DELETE /_sandbox/faults[?api=drive]            clear knobs (all APIs, or one)
+ *   GET    /_sandbox/limits                        Chat per-space write limit {chatWriteIntervalMs, chatWriteBurst}
+ *   PUT    /_sandbox/limits                        change it (interval 0 = no limit)
+ *   GET    /_sandbox/events                        Server-Sent Events: `change` {api, kind, id, op} on every write
+ *   GET    /_sandbox/calls?limit=100               recent API calls: time, api, method, path, caller (SA or delegated user), status
+ *   GET    /_sandbox/chat/spaces                   spaces with members
+ *   GET    /_sandbox/chat/spaces/{id}/messages     a space's messages, oldest first (id without "spaces/")
+ *   GET    /_sandbox/drive/files[?parent=ID]       every file's full metadata (or a folder's children)
+ *   GET    /_sandbox/drive/files/{id}/content      bytes of a binary file; Docs as PDF; Sheets as CSV
+ *   GET    /_sandbox/sheets/{id}                   spreadsheet with each sheet's formatted grid (values)
+ *   GET    /_sandbox/docs/{id}                     documents.get JSON plus `text`
+ *   GET    /_sandbox/gmail/{user}/messages         a mailbox, newest first: id, from, to, subject, date, snippet, labels, attachments
+ *   GET    /_sandbox/gmail/{user}/messages/{id}    one message with its decoded text
+ *   POST   /_sandbox/gmail/{user}/messages         deliver an e-mail {from, subject, text, date?} into the inbox
+ *   GET    /_sandbox/calendar/{id}/events          a calendar's events, cancelled included
+ */
 import express, { type Router } from 'express';
-import type { Faults } from './faults.js';
-import type { SandboxState } from './sandboxState.js';
-export function adminRouter(_opts: { state: SandboxState; faults: Faults }): Router { return express.Router(); }
+import * as z from 'zod';
+import type { CalendarEvent } from './calendarApi.js';
+import type { ChatMessage, StoredSpace } from './chatApi.js';
+import { documentText, toDocsJson, type StoredDocument } from './docsModel.js';
+import type { DriveFile } from './driveApi.js';
+import { FaultUpdate, type Faults, ChatLimits, SANDBOX_APIS, type SandboxApi } from './faults.js';
+import { storeMessage, type StoredMessage } from './gmailApi.js';
+import { buildPayload, header, plainText, type MessagePart } from './mimeMessage.js';
+import type { ChangeEvent, SandboxState } from './sandboxState.js';
+import { SANDBOX_USERS, SEED_IDS } from './seedData.js';
+import { readRange, type StoredSpreadsheet } from './sheetsModel.js';
+
+const NewMail = z.strictObject({ from: z.string().min(1), subject: z.string().min(1), text: z.string(), date: z.string().optional() });
+
+function attachmentsOf(part: MessagePart): Array<{ filename: string; mimeType: string; size: number; attachmentId?: string }> {
+  const own = part.filename ? [{ filename: part.filename, mimeType: part.mimeType, size: part.body.size, attachmentId: part.body.attachmentId }] : [];
+  return [...own, ...(part.parts ?? []).flatMap(attachmentsOf)];
+}
+
+export function adminRouter(opts: { state: SandboxState; faults: Faults }): Router {
+  const { state, faults } = opts;
+  const router = express.Router();
+  router.use(express.json({ limit: '1mb' }));
+  const fail = (res: express.Response, code: number, message: string) => res.status(code).json({ error: { code, message } });
+
+  router.get('/', (_req, res) => {
+    res.json({
+      seededAt: state.meta('seededAt') ?? null,
+      users: SANDBOX_USERS,
+      ids: SEED_IDS,
+      counts: {
+        chatSpaces: state.list('chat', 'space').length,
+        driveFiles: state.list('drive', 'file').length,
+        spreadsheets: state.list('sheets', 'spreadsheet').length,
+        documents: state.list('docs', 'document').length,
+      },
+    });
+  });
+
+  router.get('/faults', (_req, res) => res.json({ faults: faults.all() }));
+  router.put('/faults', (req, res) => {
+    const parsed = FaultUpdate.safeParse(req.body);
+    if (!parsed.success) return fail(res, 400, `Invalid fault update: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; ')}`);
+    res.json({ api: parsed.data.api, faults: faults.set(parsed.data) });
+  });
+  router.delete('/faults', (req, res) => {
+    const api = typeof req.query.api === 'string' ? req.query.api : undefined;
+    if (api && !SANDBOX_APIS.includes(api as SandboxApi)) return fail(res, 400, `Unknown api "${api}"; one of ${SANDBOX_APIS.join(', ')}`);
+    faults.clear(api as SandboxApi | undefined);
+    res.json({ faults: faults.all() });
+  });
+  router.get('/limits', (_req, res) => res.json(faults.limits));
+  router.put('/limits', (req, res) => {
+    const parsed = ChatLimits.safeParse(req.body);
+    if (!parsed.success) return fail(res, 400, `Invalid limits: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    res.json(faults.setLimits(parsed.data));
+  });
+
+  router.get('/events', (req, res) => {
+    res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', Connection: 'keep-alive' });
+    res.write(': tasuki sandbox changes\n\n');
+    const onChange = (e: ChangeEvent) => res.write(`event: change\ndata: ${JSON.stringify(e)}\n\n`);
+    const onClose = () => res.end();
+    state.events.on('change', onChange);
+    state.events.once('close', onClose);
+    req.on('close', () => {
+      state.events.off('change', onChange);
+      state.events.off('close', onClose);
+    });
+  });
+
+  router.get('/calls', (req, res) => res.json({ calls: state.recentCalls(Number(req.query.limit ?? 100) || 100) }));
+
+  router.get('/chat/spaces', (_req, res) => res.json({ spaces: state.list<StoredSpace>('chat', 'space') }));
+  router.get('/chat/spaces/:id/messages', (req, res) => {
+    const name = `spaces/${req.params.id}`;
+    if (!state.get('chat', 'space', name)) return fail(res, 404, `No space ${name}`);
+    res.json({ messages: state.list<ChatMessage>('chat', 'message', name) });
+  });
+
+  router.get('/drive/files', (req, res) => {
+    const parent = typeof req.query.parent === 'string' ? req.query.parent : undefined;
+    res.json({ files: parent === undefined ? state.list<DriveFile>('drive', 'file') : state.list<DriveFile>('drive', 'file', parent) });
+  });
+  router.get('/drive/files/:id/content', async (req, res) => {
+    const file = state.get<DriveFile>('drive', 'file', req.params.id);
+    if (!file) return fail(res, 404, `No file ${req.params.id}`);
+    if (file.mimeType === 'application/vnd.google-apps.document') {
+      const doc = state.get<StoredDocument>('docs', 'document', file.id);
+      if (!doc) return fail(res, 404, 'Document has no content');
+      const { documentToPdf } = await import('./pdfExport.js');
+      res.type('application/pdf').send(Buffer.from(await documentToPdf(doc)));
+      return;
+    }
+    if (file.mimeType === 'application/vnd.google-apps.spreadsheet') {
+      const ss = state.get<StoredSpreadsheet>('sheets', 'spreadsheet', file.id);
+      const values = ss?.sheets[0] ? readRange({ sheet: ss.sheets[0] }, 'FORMATTED_VALUE', 'ROWS').values ?? [] : [];
+      res.type('text/csv').send(values.map((r) => r.join(',')).join('\n'));
+      return;
+    }
+    if (file.mimeType === 'application/vnd.google-apps.folder') return fail(res, 400, 'A folder has no content');
+    res.type(file.mimeType).send(state.blob(file.id) ?? Buffer.alloc(0));
+  });
+
+  router.get('/sheets/:id', (req, res) => {
+    const ss = state.get<StoredSpreadsheet>('sheets', 'spreadsheet', req.params.id);
+    if (!ss) return fail(res, 404, `No spreadsheet ${req.params.id}`);
+    res.json({
+      spreadsheetId: ss.spreadsheetId,
+      properties: ss.properties,
+      sheets: ss.sheets.map((s) => ({ properties: s.properties, values: readRange({ sheet: s }, 'FORMATTED_VALUE', 'ROWS').values ?? [] })),
+    });
+  });
+
+  router.get('/docs/:id', (req, res) => {
+    const doc = state.get<StoredDocument>('docs', 'document', req.params.id);
+    if (!doc) return fail(res, 404, `No document ${req.params.id}`);
+    res.json({ ...toDocsJson(doc), text: documentText(doc) });
+  });
+
+  const mailSummary = (m: StoredMessage) => ({
+    id: m.id, threadId: m.threadId, labelIds: m.labelIds, snippet: m.snippet, internalDate: m.internalDate,
+    from: header(m.payload, 'From'), to: header(m.payload, 'To'), subject: header(m.payload, 'Subject'), date: header(m.payload, 'Date'),
+    attachments: attachmentsOf(m.payload),
+  });
+  router.get('/gmail/:user/messages', (req, res) => {
+    const messages = state.list<StoredMessage>('gmail', 'message', req.params.user.toLowerCase());
+    messages.sort((a, b) => Number(b.internalDate) - Number(a.internalDate));
+    res.json({ messages: messages.map(mailSummary) });
+  });
+  router.get('/gmail/:user/messages/:id', (req, res) => {
+    const m = state.get<StoredMessage>('gmail', 'message', `${req.params.user.toLowerCase()}/${req.params.id}`);
+    if (!m) return fail(res, 404, `No message ${req.params.id}`);
+    res.json({ ...mailSummary(m), text: plainText(m.payload), payload: m.payload });
+  });
+  router.post('/gmail/:user/messages', (req, res) => {
+    const user = req.params.user.toLowerCase();
+    if (!SANDBOX_USERS.some((u) => u.email === user)) return fail(res, 404, `No mailbox ${user}; users: ${SANDBOX_USERS.map((u) => u.email).join(', ')}`);
+    const parsed = NewMail.safeParse(req.body);
+    if (!parsed.success) return fail(res, 400, `Invalid e-mail: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; ')}`);
+    const date = parsed.data.date ? new Date(parsed.data.date) : new Date();
+    if (Number.isNaN(date.getTime())) return fail(res, 400, 'Invalid e-mail: date must be an ISO time');
+    const built = buildPayload({
+      headers: [
+        { name: 'From', value: parsed.data.from }, { name: 'To', value: user }, { name: 'Subject', value: parsed.data.subject },
+        { name: 'Date', value: date.toUTCString().replace('GMT', '+0000') },
+      ],
+      text: parsed.data.text,
+    });
+    const m = storeMessage(state, user, { ...built, labelIds: ['INBOX', 'UNREAD'], internalDate: date.getTime() });
+    res.status(201).json(mailSummary(m));
+  });
+
+  router.get('/calendar/:id/events', (req, res) => {
+    if (!state.get('calendar', 'calendar', req.params.id)) return fail(res, 404, `No calendar ${req.params.id}`);
+    res.json({ events: state.list<CalendarEvent>('calendar', 'event', req.params.id) });
+  });
+
+  return router;
+}
