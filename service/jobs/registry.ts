@@ -16,6 +16,8 @@ export const HANDLER_LOADERS: Partial<Record<JobKind, HandlerLoader>> = {
   'schedule.sync': async () => (await import('./scheduleSync.js')).scheduleSync,
   'billing.document': async () => (await import('./billingDocument.js')).billingDocument,
   'portal.scrape': async () => (await import('./portalScrape.js')).portalScrape,
+  'ledger.summarize': async () => (await import('./ledgerSummarize.js')).ledgerSummarize,
+  'ledger.search': async () => (await import('./ledgerSearch.js')).ledgerSearch,
 };
 
 export interface HandlerRegistry {

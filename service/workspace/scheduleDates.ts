@@ -10,9 +10,10 @@ import { addDays, isIsoDate } from '../billing/japaneseDates.js';
 export type CalendarTime = { date: string } | { dateTime: string; timeZone: string };
 export type ParsedSpan = { start: CalendarTime; end: CalendarTime };
 
-type Cell = { date: string; time?: string };
+export type Cell = { date: string; time?: string };
 
-function parseCell(raw: string): Cell | null {
+/** One date cell (optionally with a time) in any accepted spelling, or null. */
+export function parseCell(raw: string): Cell | null {
   const text = raw.trim().replace(/[０-９]/g, (d) => String.fromCharCode(d.charCodeAt(0) - 0xfee0));
   const match = /^(\d{4})[-/年](\d{1,2})[-/月](\d{1,2})日?(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?$/.exec(text);
   if (!match) return null;
