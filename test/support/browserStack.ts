@@ -13,10 +13,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createConsoleRouter } from '../../local/console/consoleRouter.js';
 import { LocalIssuer } from '../../local/issuer.js';
-import { startSandbox } from '../../local/sandbox/sandbox.js';
+import { startSandbox, type Sandbox } from '../../local/sandbox/sandbox.js';
 import { startTasksEmulator } from '../../local/tasks-emulator/emulator.js';
 import { createApp } from '../../service/app.js';
-import { loadConfig } from '../../service/config.js';
+import { loadConfig, type Config } from '../../service/config.js';
 import { buildDeps } from '../../service/deps.js';
 import { createLogger } from '../../service/logger.js';
 import { SqliteStore } from '../../service/store/sqliteStore.js';
@@ -42,10 +42,13 @@ export async function startBrowserStack(): Promise<BrowserStack> {
       },
     };
   }
-  return assemble(dataDir);
+  return startInProcessStack(dataDir);
 }
 
-async function assemble(dataDir: string): Promise<BrowserStack> {
+export type InProcessStack = BrowserStack & { sandbox: Sandbox; issuer: LocalIssuer; config: Config };
+
+/** The stack's pieces in this process (also used by the console router's own tests). */
+export async function startInProcessStack(dataDir = mkdtempSync(join(tmpdir(), 'tasuki-console-'))): Promise<InProcessStack> {
   const issuer = LocalIssuer.open(dataDir);
   const log = createLogger({ level: 'silent' });
   const sandbox = await startSandbox({ dataDir, issuer, logger: log });
@@ -79,6 +82,9 @@ async function assemble(dataDir: string): Promise<BrowserStack> {
     consoleUrl: `${sandbox.url}/`,
     serviceUrl,
     dataDir,
+    sandbox,
+    issuer,
+    config,
     async close() {
       consoleRouter.close();
       await emulator.close();
