@@ -97,7 +97,7 @@ export function sheetsRouter(opts: { state: SandboxState }): Router {
     const b = bounded(r);
     const height = values.length;
     const width = Math.max(0, ...values.map((v) => v.length));
-    if ((r.r1 !== undefined && b.r0 + height - 1 > r.r1) || (r.c1 !== undefined && b.c0 + width - 1 > r.c1)) {
+    if (!r.single && ((r.r1 !== undefined && b.r0 + height - 1 > r.r1) || (r.c1 !== undefined && b.c0 + width - 1 > r.c1))) {
       throw badRequest(`Requested writing within range [${range}], but tried writing to ${height > 0 ? formatA1(r.sheet, b.r0, b.c0, b.r0 + height - 1, b.c0 + Math.max(width, 1) - 1) : range}`);
     }
     const g = r.sheet.properties.gridProperties;

@@ -24,7 +24,8 @@ export type StoredSpreadsheet = {
   sheets: StoredSheet[];
 };
 
-export type GridRange = { sheet: StoredSheet; r0?: number; c0?: number; r1?: number; c1?: number };
+/** `single`: written as one cell (A1), which writes treat as an anchor, as Sheets does. */
+export type GridRange = { sheet: StoredSheet; r0?: number; c0?: number; r1?: number; c1?: number; single?: boolean };
 
 export function columnLetter(index: number): string {
   let s = '';
@@ -73,6 +74,7 @@ export function parseA1(ss: StoredSpreadsheet, range: string): GridRange {
     // A single cell (A1), a whole column (A) or a whole row (5).
     r.c1 = r.c0;
     r.r1 = r.r0;
+    r.single = Boolean(ca && ra);
   } else {
     if (cb) r.c1 = columnIndex(cb);
     if (rb) r.r1 = Number(rb) - 1;
