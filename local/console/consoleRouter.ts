@@ -46,7 +46,7 @@ export type ConsoleRouterOptions = {
   /** The add-on's console backend, mounted at /console/api/addon. */
   addonRouter?: Router;
   /** Seeded resource ids (chat space, spreadsheets, calendar); local defaults when absent. */
-  config?: Pick<Config, 'chatSpace' | 'ledgerSpreadsheetId' | 'scheduleSpreadsheetId' | 'calendarId' | 'portals'>;
+  config?: Pick<Config, 'chatSpace' | 'ledgerSpreadsheetId' | 'scheduleSpreadsheetId' | 'calendarId' | 'portals' | 'timezone'>;
   /** How often to poll the service for job changes while a page is open (default 1000 ms). */
   pollMs?: number;
 };
@@ -97,6 +97,7 @@ export function createConsoleRouter(opts: ConsoleRouterOptions): ConsoleRouter {
     res.json({
       users: CONSOLE_USERS,
       ...resources,
+      timezone: config.timezone,
       kinds: exampleInputs({ portal: config.portals[0]?.id }),
       addon: Boolean(opts.addonRouter),
       sandboxUrl: opts.sandboxUrl,

@@ -172,16 +172,13 @@ export function sandboxViewsRouter(sandbox: SandboxClient, resources: SandboxRes
     }),
   );
 
-  // ---- Faults (the sandbox's admin knobs) ----
-  router.get(
-    '/faults',
-    route(async () => adminJson('GET', '/_sandbox/faults')),
-  );
-  router.post(
-    '/faults',
-    express.json({ limit: '64kb' }),
-    route(async (req) => adminJson('POST', '/_sandbox/faults', req.body)),
-  );
+  // ---- Faults (the sandbox's admin knobs) and its recent-calls log ----
+  router.get('/faults', route(async () => adminJson('GET', '/_sandbox/faults')));
+  router.post('/faults', express.json({ limit: '64kb' }), route(async (req) => adminJson('PUT', '/_sandbox/faults', req.body)));
+  router.delete('/faults', route(async () => adminJson('DELETE', '/_sandbox/faults')));
+  router.get('/limits', route(async () => adminJson('GET', '/_sandbox/limits')));
+  router.post('/limits', express.json({ limit: '64kb' }), route(async (req) => adminJson('PUT', '/_sandbox/limits', req.body)));
+  router.get('/calls', route(async (req) => adminJson('GET', `/_sandbox/calls?limit=${Math.min(500, Math.max(1, Number(req.query.limit) || 50))}`)));
 
   async function adminJson(method: string, path: string, body?: unknown): Promise<unknown> {
     let res: globalThis.Response;

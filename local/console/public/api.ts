@@ -43,4 +43,5 @@ async function call<T>(method: string, path: string, body?: unknown): Promise<T>
 export const api = {
   get: <T = any>(path: string) => call<T>('GET', path),
   post: <T = any>(path: string, body: unknown = {}) => call<T>('POST', path, body),
+  del: <T = any>(path: string) => call<T>('DELETE', path),
 };

@@ -135,6 +135,8 @@ const WORDS = {
   'faults.clearAll': { ja: 'すべて解除', en: 'Clear all' },
   'faults.saved': { ja: '{api} の設定を反映しました', en: 'Applied to {api}' },
   'faults.unavailable': { ja: 'サンドボックスが障害設定の API を提供していません。', en: 'The sandbox does not offer the fault API.' },
+  'faults.calls': { ja: '最近の API 呼び出し', en: 'Recent API calls' },
+  'faults.noCalls': { ja: 'まだ呼び出しはありません。', en: 'No calls yet.' },
   'faults.chatLimit': { ja: 'Chat 書き込み制限（スペースごと）', en: 'Chat write limit (per space)' },
   'faults.interval': { ja: '補充間隔', en: 'Refill every' },
   'faults.burst': { ja: 'バースト', en: 'Burst' },

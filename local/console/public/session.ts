@@ -13,6 +13,8 @@ export type Meta = {
   ledgerSpreadsheetId: string;
   scheduleSpreadsheetId: string;
   calendarId: string;
+  /** The office's time zone (dates on the calendar are shown in it). */
+  timezone: string;
   kinds: KindInfo[];
   addon: boolean;
   sandboxUrl: string;

@@ -56,10 +56,11 @@ export class CalendarView implements View {
     }
     const days = new Map<string, CalEvent[]>();
     for (const e of events) {
-      const day = startOf(e).slice(0, 10);
+      const day = dayOf(e, getMeta().timezone);
       (days.get(day) ?? days.set(day, []).get(day)!).push(e);
     }
     const locale = lang() === 'ja' ? 'ja-JP' : 'en-GB';
+    const timeZone = getMeta().timezone;
     fill(
       this.body!,
       h(
@@ -69,12 +70,12 @@ export class CalendarView implements View {
           h(
             'section',
             { class: 'agenda-day' },
-            h('h3', null, new Date(`${day}T00:00:00`).toLocaleDateString(locale, { year: 'numeric', month: 'long', day: 'numeric', weekday: 'short' })),
+            h('h3', null, new Date(`${day}T00:00:00Z`).toLocaleDateString(locale, { timeZone: 'UTC', year: 'numeric', month: 'long', day: 'numeric', weekday: 'short' })),
             list.map((e) =>
               h(
                 'div',
                 { class: 'event', 'data-event-id': e.id },
-                h('div', { class: 'when' }, whenText(e, locale)),
+                h('div', { class: 'when' }, whenText(e, locale, timeZone)),
                 h('div', null, h('div', { class: 'title' }, e.summary ?? '(no title)'), e.description ? h('div', { class: 'desc' }, e.description) : null, e.location ? h('div', { class: 'desc' }, e.location) : null),
               ),
             ),
@@ -89,12 +90,21 @@ function startOf(e: CalEvent): string {
   return e.start?.dateTime ?? e.start?.date ?? '';
 }
 
-function whenText(e: CalEvent, locale: string): string {
+/** The event's calendar day in the office's time zone (all-day events carry it as is). */
+function dayOf(e: CalEvent, timeZone: string): string {
+  if (e.start?.date) return e.start.date;
+  const d = new Date(e.start?.dateTime ?? '');
+  if (Number.isNaN(d.getTime())) return '';
+  return d.toLocaleDateString('en-CA', { timeZone });
+}
+
+function whenText(e: CalEvent, locale: string, timeZone: string): string {
   if (e.start?.date) {
-    const end = e.end?.date ? new Date(new Date(`${e.end.date}T00:00:00`).getTime() - 86_400_000) : undefined;
-    const endText = end && end.toISOString().slice(0, 10) !== e.start.date ? ` – ${end.toLocaleDateString(locale, { month: 'short', day: 'numeric' })}` : '';
+    // Calendar's all-day end date is exclusive.
+    const end = e.end?.date ? new Date(Date.parse(`${e.end.date}T00:00:00Z`) - 86_400_000) : undefined;
+    const endText = end && end.toISOString().slice(0, 10) !== e.start.date ? ` – ${end.toLocaleDateString(locale, { timeZone: 'UTC', month: 'short', day: 'numeric' })}` : '';
     return `${t('calendar.allDay')}${endText}`;
   }
-  const fmt = (iso?: string) => (iso ? new Date(iso).toLocaleTimeString(locale, { hour: '2-digit', minute: '2-digit' }) : '');
+  const fmt = (iso?: string) => (iso ? new Date(iso).toLocaleTimeString(locale, { timeZone, hour: '2-digit', minute: '2-digit' }) : '');
   return `${fmt(e.start?.dateTime)} – ${fmt(e.end?.dateTime)}`;
 }

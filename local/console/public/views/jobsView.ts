@@ -44,7 +44,8 @@ export function progressEl(job: Job): HTMLElement {
   const p = job.progress;
   const done = job.status === 'succeeded';
   const pct = done ? 100 : p && p.total > 0 ? Math.min(100, Math.round((p.done / p.total) * 100)) : job.status === 'running' ? 4 : 0;
-  const label = p ? `${p.label}${p.total ? ` · ${p.done}/${p.total}` : ''}` : job.status === 'queued' ? t('status.queued') : '';
+  const counts = p && p.total ? `${p.done}/${p.total}` : '';
+  const label = p ? (counts && !p.label.includes(counts) ? `${p.label} · ${counts}` : p.label) : job.status === 'queued' ? t('status.queued') : '';
   return h(
     'div',
     { class: 'progress' },
