@@ -20,16 +20,17 @@ export function parseFrom(from: string): Sender {
   return text ? { name: text } : {};
 }
 
-const JA_COMPANY = /(?:株式会社|有限会社|合同会社|一般社団法人|\(株\)|\(有\))\s*[^\s　、,]+|[^\s　、,:：]+?\s*(?:株式会社|有限会社|合同会社|\(株\)|\(有\))/;
+const JA_COMPANY = /(?:株式会社|有限会社|合同会社|一般社団法人|\(株\)|\(有\))\s*[^\s　、,。の「」]+|[^\s　、,:：。「」]+?\s*(?:株式会社|有限会社|合同会社|\(株\)|\(有\))/;
 const EN_COMPANY = /\b[A-Z][\w&'.\-]*(?:\s+[A-Z&][\w&'.\-]*)*,?\s+(?:Inc\.?|Co\.,?\s?Ltd\.?|Ltd\.?|LLC|Corporation|Corp\.?|GmbH|K\.K\.)/;
 
 /** The company named in the signature block (the last lines of the message's own text). */
 export function companyFromSignature(body: string): string | undefined {
-  const lines = ownLines(toHalfWidth(body))
+  const raw = ownLines(toHalfWidth(body));
+  // The conventional "-- " separator (or a rule line) starts the signature; else the last lines.
+  const sigStart = raw.findIndex((l, i) => i > 0 && /^\s*(-- ?|[-=_*━─―]{3,})\s*$/.test(l));
+  const tail = (sigStart >= 0 ? raw.slice(sigStart) : raw.slice(-12))
     .map((l) => l.replace(/^[\s\-=_*━─―·・|]+|[\s\-=_*━─―·・|]+$/g, ''))
     .filter((l) => l.length > 0);
-  const sigStart = lines.findIndex((l, i) => i > 0 && /^-- ?$/.test(l));
-  const tail = sigStart >= 0 ? lines.slice(sigStart) : lines.slice(-12);
   for (const line of tail) {
     const ja = JA_COMPANY.exec(line);
     if (ja) return ja[0].trim();
