@@ -135,3 +135,35 @@ test('Google 503s are retryable failures', async () => {
   const result = await env.run<ProjectCreateResult>(projectCreate, job.id);
   assert.match(result.projectNumber, /^P-\d{4}-\d{3}$/);
 });
+
+test('with Gmail delegation, the e-mail\'s attachments are copied into the project folder once', async () => {
+  const gmail = env.google.gmailFor('sato@example.co.jp')!;
+  const list = await gmail.users.messages.list({ userId: 'me', q: 'subject:バレンタイン限定パッケージのご相談' });
+  const messageId = list.data.messages![0]!.id!;
+  const message = (await gmail.users.messages.get({ userId: 'me', id: messageId })).data;
+  const parts = (message.payload?.parts ?? []).filter((p) => p.filename && p.body?.attachmentId);
+  assert.equal(parts.length, 1);
+  const job = await env.newJob('project.create', {
+    source: 'gmail',
+    client: { name: '山田製菓株式会社', email: 'yamada@yamada-seika.example' },
+    title: 'バレンタイン限定パッケージ',
+    due: '2027-01-15',
+    amount: 450_000,
+    request: {
+      gmailMessageId: messageId,
+      subject: 'バレンタイン限定パッケージのご相談',
+      attachments: parts.map((p) => ({ name: p.filename!, mimeType: p.mimeType!, size: p.body!.size ?? 0, gmailAttachmentId: p.body!.attachmentId! })),
+    },
+  });
+  const result = await env.runCrashingEverywhere<ProjectCreateResult>(projectCreate, job.id, ['attachments']);
+  const copies = (await childrenOf(env.google, result.folderId)).filter((f) => f.name === '仕様書_バレンタイン2027.pdf');
+  assert.equal(copies.length, 1);
+  const bytes = await env.google.drive.files.get({ fileId: copies[0]!.id, alt: 'media' }, { responseType: 'arraybuffer' });
+  assert.equal(Buffer.from(bytes.data as ArrayBuffer).subarray(0, 5).toString(), '%PDF-');
+  assert.ok(result.links.some((l) => l.title === '仕様書_バレンタイン2027.pdf'));
+  // Without delegation the attachments are listed in the brief but not copied.
+  const without = await env.newJob('project.create', { ...(job.input as object), title: 'バレンタイン 2' });
+  const r2 = await env.run<ProjectCreateResult>(projectCreate, without.id, { config: { gmailDelegation: false } });
+  assert.equal((await childrenOf(env.google, r2.folderId)).filter((f) => f.mimeType === 'application/pdf').length, 0);
+  assert.ok((await documentPlainText(env.google, r2.briefDocId)).includes('仕様書_バレンタイン2027.pdf'));
+});
