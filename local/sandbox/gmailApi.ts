@@ -14,7 +14,7 @@
  * Google's 400 "Precondition check failed.", another user's mailbox a 403.
  *
  * `q` subset: from:, to:, subject:, has:attachment, is:unread|read|starred, in:inbox|sent|drafts,
- * label:, after:/before: YYYY/MM/DD, newer_than:Nd, and bare words (subject, body, from).
+ * label: (spaces in names written as -), after:/before: YYYY/MM/DD, newer_than:Nd, and bare words (subject, body, from).
  */
 import express, { type Request, type Response, type Router } from 'express';
 import * as z from 'zod';
@@ -190,7 +190,7 @@ export function gmailRouter(opts: { state: SandboxState }): Router {
     if (q(req, 'includeSpamTrash') !== 'true') messages = messages.filter((m) => !m.labelIds.includes('SPAM') && !m.labelIds.includes('TRASH'));
     for (const l of qAll(req, 'labelIds')) messages = messages.filter((m) => m.labelIds.includes(l));
     const query = q(req, 'q');
-    if (query) messages = messages.filter(compileGmailQuery(query, (name) => labels.find((l) => l.name.toLowerCase() === name)?.id));
+    if (query) messages = messages.filter(compileGmailQuery(query, (name) => labels.find((l) => l.name.toLowerCase() === name || l.name.toLowerCase().replace(/[\s]+/g, '-') === name)?.id));
     messages.sort((a, b) => Number(b.internalDate) - Number(a.internalDate));
     const { page, nextPageToken } = paginate(messages, q(req, 'pageToken'), qInt(req, 'maxResults', 1, 500) ?? 100);
     return { ...(page.length ? { messages: page.map((m) => ({ id: m.id, threadId: m.threadId })) } : {}), ...(nextPageToken ? { nextPageToken } : {}), resultSizeEstimate: messages.length };

@@ -14,9 +14,9 @@ export function seedCalendar(state: SandboxState): void {
     start, end, iCalUID: `${id}@google.com`, sequence: 0, reminders: { useDefault: true }, eventType: 'default', ...extra,
   });
   const events = [
-    event('seedweeklymtg2026', '週次定例 / Weekly meeting', { dateTime: '2026-11-30T10:00:00+09:00', timeZone: 'Asia/Tokyo' }, { dateTime: '2026-11-30T10:30:00+09:00', timeZone: 'Asia/Tokyo' }),
-    event('seedyearend2026', '年末休業 / Year-end holidays', { date: '2026-12-29' }, { date: '2027-01-04' }),
-    event('tasukip2026010delivery', 'P-2026-010 物件チラシ 12月号 納品', { date: '2026-11-24' }, { date: '2026-11-25' }, {
+    event('seedmeeting20261130', '週次定例 / Weekly meeting', { dateTime: '2026-11-30T10:00:00+09:00', timeZone: 'Asia/Tokyo' }, { dateTime: '2026-11-30T10:30:00+09:00', timeZone: 'Asia/Tokyo' }),
+    event('seedclosed20261229', '年末休業 / Year-end holidays', { date: '2026-12-29' }, { date: '2027-01-04' }),
+    event('tasukip2026010deliver', 'P-2026-010 物件チラシ 12月号 納品', { date: '2026-11-24' }, { date: '2026-11-25' }, {
       creator: { email: APP_SERVICE_ACCOUNT }, description: 'Synced by tasuki from the Schedule sheet', extendedProperties: { private: { tasukiRowKey: 'P-2026-010-delivery' } },
     }),
   ];
