@@ -97,3 +97,31 @@ test('the language follows the browser, switches with the toggle and is remember
   assert.deepEqual(errors, []);
   await page.context().close();
 });
+
+test('Gmail sidebar: Create project on a seeded e-mail starts a project.create job that replies in Chat', async (t) => {
+  const meta = (await (await fetch(`${stack.consoleUrl}console/api/meta`)).json()) as { addon: boolean };
+  if (!meta.addon) {
+    t.skip('the add-on backend is not mounted in this stack');
+    return;
+  }
+  const { page, errors } = await openPage(browser, { locale: 'ja-JP' });
+  await page.goto(`${stack.consoleUrl}#/gmail`);
+  await page.getByTestId('mail-list').locator('.mail-item').first().click();
+  const sidebar = page.getByTestId('addon-sidebar');
+  const create = sidebar.getByRole('button', { name: /案件を作成|Create project/ });
+  await create.waitFor({ timeout: 20_000 });
+  await screenshot(page, 'console-gmail-sidebar');
+  await create.click();
+
+  await page.locator('a.nav-item[data-view="jobs"]').click();
+  const row = page.locator('tr[data-job-id]', { hasText: 'project.create' }).first();
+  await row.waitFor({ timeout: 20_000 });
+  const jobId = await row.getAttribute('data-job-id');
+  assert.ok(jobId);
+
+  await page.locator('a.nav-item[data-view="chat"]').click();
+  await page.locator(`article[data-client-id="client-${jobId}"] .gcard`).waitFor({ timeout: 30_000 });
+  await screenshot(page, 'console-chat-project');
+  assert.deepEqual(errors, []);
+  await page.context().close();
+});
