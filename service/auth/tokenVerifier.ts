@@ -36,7 +36,34 @@ export class AuthFailure extends Error {
 export type TokenTrust = {
   issuers: string[];
   keys: JWTVerifyGetKey;
+  /** Tokens already verified against this trust (see VerifiedTokenCache); made on first use. */
+  cache?: VerifiedTokenCache;
 };
+
+/**
+ * The add-on reuses one ID token for a whole Apps Script execution and Cloud Tasks signs many
+ * deliveries per token, so a verified token is remembered (by its exact text and audience) until
+ * it expires: a repeat costs a map lookup instead of an RSA verification. Bounded; oldest first out.
+ */
+export class VerifiedTokenCache {
+  private readonly entries = new Map<string, VerifiedClaims>();
+  constructor(private readonly max = 1000) {}
+
+  get(key: string, nowSeconds: number): VerifiedClaims | undefined {
+    const claims = this.entries.get(key);
+    if (!claims) return undefined;
+    if (typeof claims.exp !== 'number' || claims.exp <= nowSeconds) {
+      this.entries.delete(key);
+      return undefined;
+    }
+    return claims;
+  }
+
+  set(key: string, claims: VerifiedClaims): void {
+    if (this.entries.size >= this.max) this.entries.delete(this.entries.keys().next().value!);
+    this.entries.set(key, claims);
+  }
+}
 
 export type VerifiedClaims = JWTPayload & { email?: unknown; email_verified?: unknown };
 
@@ -52,6 +79,10 @@ export async function verifyBearer(authorization: string | undefined, trust: Tok
   if (!authorization) throw new AuthFailure(401, 'missing_token', 'Authorization header with a Bearer token is required');
   const match = BEARER.exec(authorization.trim());
   if (!match) throw new AuthFailure(401, 'malformed_token', 'Authorization header must be "Bearer <JWT>"');
+  const cacheKey = `${audience}\n${match[1]!}`;
+  trust.cache ??= new VerifiedTokenCache();
+  const cached = trust.cache.get(cacheKey, Math.floor(Date.now() / 1000));
+  if (cached) return cached;
   try {
     const { payload } = await jwtVerify(match[1]!, trust.keys, {
       issuer: trust.issuers,
@@ -60,6 +91,7 @@ export async function verifyBearer(authorization: string | undefined, trust: Tok
       clockTolerance: CLOCK_TOLERANCE_SECONDS,
       requiredClaims: ['exp', 'iat'],
     });
+    trust.cache.set(cacheKey, payload as VerifiedClaims);
     return payload as VerifiedClaims;
   } catch (err) {
     throw toAuthFailure(err);

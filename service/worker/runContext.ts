@@ -107,7 +107,6 @@ export class RunContext<I> implements JobContext<I> {
       );
     }, this.opts.cancelPollMs);
     this.timers.push(poll);
-    for (const t of this.timers) t.unref();
   }
 
   dispose(): void {

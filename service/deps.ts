@@ -1,0 +1,66 @@
+/**
+ * Builds what the app runs on (AppDeps) from the configuration, cheaply: start-up only opens the
+ * job store and prepares token verification (the JWKS is fetched on the first token). The Cloud
+ * Tasks client (google-gax), the Google API clients and the job handlers load on first use, and
+ * `warm()` loads the queue client in the background once the server is ready, so a cold Cloud
+ * Run instance answers /healthz about as fast as a bare Express app and the first enqueue still
+ * does not pay for gax.
+ */
+import type { JWTVerifyGetKey } from 'jose';
+import type { AppDeps } from './app.js';
+import { tokenTrust } from './auth/trust.js';
+import type { Config } from './config.js';
+import { handlerRegistry } from './jobs/registry.js';
+import type { Logger } from './logger.js';
+import { createCloudTasksQueue } from './queue/cloudTasksQueue.js';
+import { WorkspaceReply } from './reply/workspaceReply.js';
+
+export type DepsOverrides = Partial<Omit<AppDeps, 'config' | 'log' | 'trust'>> & {
+  /** Key source for token verification (tests: a JWKS of a LocalIssuer). */
+  jwks?: JWTVerifyGetKey;
+};
+
+export type BuiltDeps = AppDeps & {
+  /** Loads slow clients ahead of their first use; call after the server is listening. */
+  warm(): Promise<void>;
+  close(): Promise<void>;
+};
+
+/** Memoizes an async loader; a failed load is retried on the next call. */
+export function lazy<T>(load: () => Promise<T>): () => Promise<T> {
+  let pending: Promise<T> | undefined;
+  return () => {
+    pending ??= load().catch((err: unknown) => {
+      pending = undefined;
+      throw err;
+    });
+    return pending;
+  };
+}
+
+export async function buildDeps(config: Config, log: Logger, overrides: DepsOverrides = {}): Promise<BuiltDeps> {
+  const { jwks, ...given } = overrides;
+  const store = given.store ?? (await import('./store/createStore.js')).createStore(config, log);
+  const cloudTasks = given.queue ? undefined : createCloudTasksQueue(config, log);
+  const queue = given.queue ?? cloudTasks!;
+  const google = given.google ?? lazy(async () => (await import('./google/createGoogleClients.js')).createGoogleClients(config));
+  return {
+    config,
+    log,
+    store,
+    queue,
+    google,
+    reply: given.reply ?? new WorkspaceReply({ google, log }),
+    handlers: given.handlers ?? handlerRegistry(),
+    trust: tokenTrust(config, jwks),
+    ...(given.now ? { now: given.now } : {}),
+    ...(given.cancelPollMs ? { cancelPollMs: given.cancelPollMs } : {}),
+    async warm() {
+      await cloudTasks?.warm();
+    },
+    async close() {
+      await queue.close();
+      await store.close();
+    },
+  };
+}

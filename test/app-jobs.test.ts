@@ -1,0 +1,221 @@
+// The job API end to end: supertest → the real app → real SQLite store → the real Cloud Tasks
+// emulator over gRPC → /tasks/run → system.echo. Enqueue, validation, idempotency, ownership,
+// listing, cancel (queued and running) and retry (a new generation and task).
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import type { CloudTasksClient } from '@google-cloud/tasks';
+import request from 'supertest';
+import { queuePath } from '../service/config.js';
+import { clientFor } from './support/tasks-harness.js';
+import { OTHER_USER, USER, startSpine, type Spine } from './support/spine.js';
+
+let s: Spine;
+let tasks: CloudTasksClient;
+
+before(async () => {
+  s = await startSpine();
+  tasks = clientFor(s.emulator.port);
+});
+
+after(async () => {
+  await tasks.close();
+  await s.close();
+});
+
+async function as(email: string) {
+  return `Bearer ${await s.userToken(email)}`;
+}
+
+async function enqueue(body: unknown, email = USER) {
+  return request(s.url).post('/v1/jobs').set('authorization', await as(email)).send(body as object);
+}
+
+async function pendingTasks(): Promise<string[]> {
+  const [list] = await tasks.listTasks({ parent: queuePath(s.config) });
+  return list.map((t) => t.name ?? '');
+}
+
+async function withPausedQueue<T>(fn: () => Promise<T>): Promise<T> {
+  await tasks.pauseQueue({ name: queuePath(s.config) });
+  try {
+    return await fn();
+  } finally {
+    await tasks.resumeQueue({ name: queuePath(s.config) });
+  }
+}
+
+test('enqueue answers 202 with the queued job; the emulator dispatches it and it succeeds', async () => {
+  const res = await enqueue({ kind: 'system.echo', input: { message: 'こんにちは', steps: 2 }, reply: { chat: { space: 'spaces/AAAAteam' } }, locale: 'ja' });
+  assert.equal(res.status, 202);
+  assert.equal(res.body.created, true);
+  const view = res.body.job;
+  assert.match(view.id, /^j-[0-9a-f]{32}$/);
+  assert.equal(view.status, 'queued');
+  assert.equal(view.requestedBy, USER);
+  assert.deepEqual(view.input, { message: 'こんにちは', steps: 2, delayMs: 0, failTimes: 0, failPermanently: false }, 'defaults applied');
+  assert.match(view.taskName, /\/tasks\/[0-9a-f]{32}$/);
+  assert.equal(view.lease, undefined, 'internals are not exposed');
+
+  const done = await s.waitForJob(view.id, (j) => j.status === 'succeeded' && s.reply.finishedFor(j.id).length > 0);
+  assert.deepEqual(done.result, { message: 'こんにちは', steps: 2 });
+  assert.equal(done.attempts, 1);
+  assert.deepEqual(Object.keys(done.steps).filter((k) => !k.startsWith('$')).sort(), ['echo-1', 'echo-2']);
+  assert.deepEqual(done.progress && [done.progress.done, done.progress.total], [2, 2]);
+  assert.equal(s.reply.finishedFor(view.id).length, 1);
+
+  const got = await request(s.url).get(`/v1/jobs/${view.id}`).set('authorization', await as(USER));
+  assert.equal(got.status, 200);
+  assert.equal(got.body.job.status, 'succeeded');
+  assert.ok(got.body.job.steps.includes('echo-1'));
+});
+
+test('malformed bodies: 400 naming each bad field, and nothing is recorded', async () => {
+  const who = 'malformed@example.co.jp';
+  const cases: Array<[unknown, string[]]> = [
+    [{ input: { message: 'x' } }, ['kind']],
+    [{ kind: 'no.such.kind', input: {} }, ['kind']],
+    [{ kind: 'system.echo', input: { message: 42, steps: 0 } }, ['input.message', 'input.steps']],
+    [{ kind: 'system.echo', input: { message: 'x' }, colour: 'red' }, ['(body)']],
+    [{ kind: 'system.echo', input: { message: 'x' }, reply: { chat: { space: 'room 1' } } }, ['reply.chat.space']],
+    [{ kind: 'system.echo', input: { message: 'x' }, idempotencyKey: 'has spaces' }, ['idempotencyKey']],
+    [{ kind: 'system.echo', input: { message: 'x', extra: true } }, ['input']],
+  ];
+  for (const [body, paths] of cases) {
+    const res = await enqueue(body, who);
+    assert.equal(res.status, 400, JSON.stringify(body));
+    assert.equal(res.body.error.code, 'invalid_request');
+    const got = (res.body.error.issues as Array<{ path: string }>).map((i) => i.path);
+    for (const p of paths) assert.ok(got.includes(p), `${JSON.stringify(body)}: expected an issue at ${p}, got ${got.join(', ')}`);
+    for (const p of paths) assert.ok(res.body.error.message.includes(p), 'the message names the field too');
+  }
+  const badJson = await request(s.url).post('/v1/jobs').set('authorization', await as(who)).set('content-type', 'application/json').send('{"kind":');
+  assert.equal(badJson.status, 400);
+  assert.equal(badJson.body.error.code, 'invalid_json');
+  const notJson = await request(s.url).post('/v1/jobs').set('authorization', await as(who)).set('content-type', 'text/plain').send('kind=system.echo');
+  assert.equal(notJson.status, 400);
+  assert.match(notJson.body.error.message, /JSON object/);
+  const huge = await enqueue({ kind: 'system.echo', input: { message: 'x'.repeat(200_000) } }, who);
+  assert.equal(huge.status, 413);
+  assert.equal(huge.body.error.code, 'body_too_large');
+
+  assert.deepEqual(await s.store.listJobs({ requestedBy: who }), [], 'no job recorded');
+});
+
+test('same idempotencyKey from the same user: one job, one task; other users and other requests differ', async () => {
+  const body = { kind: 'system.echo', input: { message: 'once' }, idempotencyKey: 'gmail:msg-123:create' };
+  const { first, second, other, pending } = await withPausedQueue(async () => {
+    const first = await enqueue(body);
+    const second = await enqueue(body);
+    const other = await enqueue(body, OTHER_USER);
+    return { first, second, other, pending: await pendingTasks() };
+  });
+  assert.equal(first.status, 202);
+  assert.equal(first.body.created, true);
+  assert.equal(second.status, 202);
+  assert.equal(second.body.created, false);
+  assert.equal(second.body.job.id, first.body.job.id);
+  assert.equal(second.body.job.taskName, first.body.job.taskName);
+  assert.notEqual(other.body.job.id, first.body.job.id, 'keys are per user');
+  assert.equal(pending.filter((n) => n === first.body.job.taskName).length, 1, 'exactly one task for the job');
+
+  const done = await s.waitForJob(first.body.job.id, (j) => j.status === 'succeeded');
+  assert.equal(done.attempts, 1, 'ran once');
+
+  const reused = await enqueue({ ...body, input: { message: 'something else' } });
+  assert.equal(reused.status, 409);
+  assert.equal(reused.body.error.code, 'idempotency_key_reused');
+});
+
+test('jobs are visible to their requester only; the list is mine, filterable and validated', async () => {
+  const mine = await enqueue({ kind: 'system.echo', input: { message: 'mine' } }, 'lister@example.co.jp');
+  await enqueue({ kind: 'system.echo', input: { message: 'theirs' } }, 'partner@example.com');
+  const id = mine.body.job.id as string;
+  await s.waitForJob(id, (j) => j.status === 'succeeded');
+
+  const foreign = await request(s.url).get(`/v1/jobs/${id}`).set('authorization', await as('partner@example.com'));
+  assert.equal(foreign.status, 404);
+  assert.equal(foreign.body.error.code, 'not_found');
+  const foreignCancel = await request(s.url).post(`/v1/jobs/${id}/cancel`).set('authorization', await as('partner@example.com'));
+  assert.equal(foreignCancel.status, 404);
+
+  const list = await request(s.url).get('/v1/jobs?mine=1&limit=10').set('authorization', await as('lister@example.co.jp'));
+  assert.equal(list.status, 200);
+  assert.deepEqual(list.body.jobs.map((j: { id: string }) => j.id), [id]);
+  const none = await request(s.url).get('/v1/jobs?mine=1&status=failed').set('authorization', await as('lister@example.co.jp'));
+  assert.deepEqual(none.body.jobs, []);
+  const bad = await request(s.url).get('/v1/jobs?mine=1&limit=5000&status=lost').set('authorization', await as('lister@example.co.jp'));
+  assert.equal(bad.status, 400);
+  const paths = bad.body.error.issues.map((i: { path: string }) => i.path).sort();
+  assert.deepEqual(paths, ['limit', 'status']);
+});
+
+test('cancel of a queued job: canceled, its task deleted, reported once; a second cancel is 409', async () => {
+  const { res, cancel, pending } = await withPausedQueue(async () => {
+    const res = await enqueue({ kind: 'system.echo', input: { message: 'never' }, reply: { chat: { space: 'spaces/AAAAteam' } } });
+    const cancel = await request(s.url).post(`/v1/jobs/${res.body.job.id}/cancel`).set('authorization', await as(USER));
+    return { res, cancel, pending: await pendingTasks() };
+  });
+  const id = res.body.job.id as string;
+  assert.equal(cancel.status, 200);
+  assert.equal(cancel.body.job.status, 'canceled');
+  assert.ok(!pending.includes(res.body.job.taskName), 'the task is deleted');
+  await s.waitForJob(id, () => s.reply.finishedFor(id).length === 1, 'the cancellation report');
+  const again = await request(s.url).post(`/v1/jobs/${id}/cancel`).set('authorization', await as(USER));
+  assert.equal(again.status, 409);
+  assert.match(again.body.error.message, /already canceled/);
+  const job = await s.store.getJob(id);
+  assert.equal(job?.attempts, 0, 'never ran');
+  assert.equal(s.reply.finishedFor(id).length, 1);
+});
+
+test('cancel of a running job: it stops at the next step, is canceled and reported once', async () => {
+  const res = await enqueue({ kind: 'system.echo', input: { message: 'long', steps: 50, delayMs: 100 }, reply: { chat: { space: 'spaces/AAAAteam' } } });
+  const id = res.body.job.id as string;
+  await s.waitForJob(id, (j) => j.status === 'running' && Object.keys(j.steps).length >= 1, 'the first step');
+  const cancel = await request(s.url).post(`/v1/jobs/${id}/cancel`).set('authorization', await as(USER));
+  assert.equal(cancel.status, 200);
+  assert.equal(cancel.body.job.status, 'running');
+  assert.equal(cancel.body.job.cancelRequested, true);
+  const done = await s.waitForJob(id, (j) => j.status === 'canceled' && s.reply.finishedFor(id).length > 0);
+  assert.ok(Object.keys(done.steps).length < 50, 'stopped early');
+  assert.equal(done.lease, undefined);
+  assert.equal(s.reply.finishedFor(id).length, 1);
+  assert.equal(s.reply.finishedFor(id)[0]?.status, 'canceled');
+});
+
+test('retry: failed → queued as the next generation with a new task; refused for succeeded jobs', async () => {
+  const res = await enqueue({ kind: 'system.echo', input: { message: 'doomed', failPermanently: true }, reply: { chat: { space: 'spaces/AAAAteam' } } });
+  const id = res.body.job.id as string;
+  const failed = await s.waitForJob(id, (j) => j.status === 'failed' && s.reply.finishedFor(id).length === 1);
+  assert.equal(failed.error?.code, 'echo_failed_permanently');
+  assert.equal(failed.error?.retryable, false);
+  assert.equal(failed.attempts, 1, 'a permanent failure is not retried by the queue');
+
+  const retry = await request(s.url).post(`/v1/jobs/${id}/retry`).set('authorization', await as(USER));
+  assert.equal(retry.status, 202);
+  assert.equal(retry.body.job.generation, 2);
+  assert.equal(retry.body.job.status, 'queued');
+  assert.equal(retry.body.job.error, undefined);
+  assert.notEqual(retry.body.job.taskName, failed.taskName, 'a new task name');
+  const again = await s.waitForJob(id, (j) => j.status === 'failed' && j.generation === 2 && s.reply.finishedFor(id).length === 2);
+  assert.equal(again.attempts, 2);
+  assert.deepEqual(s.reply.finishedFor(id).map((c) => c.generation), [1, 2], 'each generation reported once');
+
+  const ok = await enqueue({ kind: 'system.echo', input: { message: 'fine' } });
+  await s.waitForJob(ok.body.job.id, (j) => j.status === 'succeeded');
+  const refused = await request(s.url).post(`/v1/jobs/${ok.body.job.id}/retry`).set('authorization', await as(USER));
+  assert.equal(refused.status, 409);
+  assert.match(refused.body.error.message, /already succeeded/);
+});
+
+test('health, unknown routes and errors answer JSON without internals', async () => {
+  const health = await request(s.url).get('/healthz');
+  assert.equal(health.status, 200);
+  assert.deepEqual(health.body, { ok: true });
+  const unknown = await request(s.url).get('/v2/nothing');
+  assert.equal(unknown.status, 404);
+  assert.equal(unknown.body.error.code, 'not_found');
+  const noJob = await request(s.url).get('/v1/jobs/j-0000').set('authorization', await as(USER));
+  assert.equal(noJob.status, 404);
+  assert.doesNotMatch(JSON.stringify(noJob.body), /at .*\.ts/);
+});

@@ -1,0 +1,154 @@
+// Token verification on both doors: /v1/jobs* (the add-on's Google ID token) and /tasks/run
+// (Cloud Tasks' OIDC token), through the real app, the real jose verifier and a JWKS fetched
+// over HTTP. Also: production trust never includes the local issuer, even holding its keys.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { createLocalJWKSet, exportJWK, generateKeyPair, SignJWT } from 'jose';
+import request from 'supertest';
+import { LOCAL_ISSUER, LocalIssuer } from '../local/issuer.js';
+import { GOOGLE_ISSUERS, LOCAL_ISSUER_ID, tokenTrust } from '../service/auth/trust.js';
+import { AuthFailure, verifyBearer } from '../service/auth/tokenVerifier.js';
+import { loadConfig } from '../service/config.js';
+import { USER, startSpine, tempDir, type Spine } from './support/spine.js';
+
+let s: Spine;
+let stranger: LocalIssuer;
+
+before(async () => {
+  s = await startSpine();
+  stranger = LocalIssuer.open(tempDir('tasuki-stranger-'));
+});
+
+after(async () => {
+  await s.close();
+});
+
+/** A valid token with its payload swapped: the signature no longer matches. */
+function tamper(token: string, change: Record<string, unknown>): string {
+  const [h, p, sig] = token.split('.') as [string, string, string];
+  const payload = { ...JSON.parse(Buffer.from(p, 'base64url').toString()), ...change };
+  return `${h}.${Buffer.from(JSON.stringify(payload)).toString('base64url')}.${sig}`;
+}
+
+type Case = { name: string; auth: () => Promise<string | undefined>; status: number; code: string };
+
+function userCases(): Case[] {
+  return [
+    { name: 'missing', auth: async () => undefined, status: 401, code: 'missing_token' },
+    { name: 'not bearer', auth: async () => 'Basic dXNlcjpwYXNz', status: 401, code: 'malformed_token' },
+    { name: 'not a JWT', auth: async () => 'Bearer abc.def.ghi', status: 401, code: 'malformed_token' },
+    { name: 'forged (other keys)', auth: async () => `Bearer ${await stranger.mintIdToken({ aud: s.config.scriptClientId, email: USER })}`, status: 401, code: 'invalid_signature' },
+    { name: 'tampered payload', auth: async () => `Bearer ${tamper(await s.userToken('ken@other.example'), { email: USER })}`, status: 401, code: 'invalid_signature' },
+    { name: 'expired', auth: async () => `Bearer ${await s.userToken(USER, { ttlSeconds: -120 })}`, status: 401, code: 'token_expired' },
+    { name: 'wrong audience', auth: async () => `Bearer ${await s.userToken(USER, { aud: 'another-script.apps.googleusercontent.com' })}`, status: 401, code: 'wrong_audience' },
+    { name: 'task token at the user door', auth: async () => `Bearer ${await s.taskToken()}`, status: 401, code: 'wrong_audience' },
+    { name: 'unverified e-mail', auth: async () => `Bearer ${await s.userToken(USER, { emailVerified: false })}`, status: 403, code: 'email_not_verified' },
+    { name: 'domain not allowed', auth: async () => `Bearer ${await s.userToken('mallory@evil.example')}`, status: 403, code: 'email_not_allowed' },
+  ];
+}
+
+describe('/v1/jobs', () => {
+  test('rejects every bad token with 401/403 and a specific code, recording nothing', async () => {
+    for (const c of userCases()) {
+      const auth = await c.auth();
+      const post = request(s.url).post('/v1/jobs').send({ kind: 'system.echo', input: { message: c.name } });
+      const res = await (auth ? post.set('authorization', auth) : post);
+      assert.equal(res.status, c.status, c.name);
+      assert.equal(res.body.error.code, c.code, c.name);
+      assert.ok(res.body.error.message.length > 0);
+      if (c.status === 401) assert.match(res.get('www-authenticate') ?? '', /^Bearer /);
+      const list = request(s.url).get('/v1/jobs?mine=1');
+      const listed = await (auth ? list.set('authorization', auth) : list);
+      assert.equal(listed.status, c.status, `${c.name} (GET)`);
+    }
+    assert.deepEqual(await s.store.listJobs({}), [], 'nothing recorded');
+  });
+
+  test('accepts allowed domains and allowed addresses; e-mail case does not matter', async () => {
+    for (const email of [USER, 'AIKO@Example.co.jp', 'partner@example.com']) {
+      const res = await request(s.url).get('/v1/jobs?mine=1').set('authorization', `Bearer ${await s.userToken(email)}`);
+      assert.equal(res.status, 200, email);
+    }
+  });
+});
+
+describe('/tasks/run', () => {
+  test('rejects every bad token with 401/403 and a specific code', async () => {
+    const cases: Case[] = [
+      { name: 'missing', auth: async () => undefined, status: 401, code: 'missing_token' },
+      { name: 'forged (other keys)', auth: async () => `Bearer ${await stranger.mintIdToken({ aud: s.config.serviceUrl, email: s.config.invokerServiceAccount })}`, status: 401, code: 'invalid_signature' },
+      { name: 'expired', auth: async () => `Bearer ${await s.issuer.mintIdToken({ aud: s.config.serviceUrl, email: s.config.invokerServiceAccount, ttlSeconds: -120 })}`, status: 401, code: 'token_expired' },
+      { name: "the add-on's ID token", auth: async () => `Bearer ${await s.userToken(USER)}`, status: 401, code: 'wrong_audience' },
+      { name: 'wrong audience', auth: async () => `Bearer ${await s.taskToken({ aud: 'https://elsewhere.example' })}`, status: 401, code: 'wrong_audience' },
+      { name: 'wrong service account', auth: async () => `Bearer ${await s.taskToken({ email: 'intruder@tasuki-local.iam.gserviceaccount.com' })}`, status: 403, code: 'wrong_service_account' },
+      { name: 'a user with the right audience', auth: async () => `Bearer ${await s.taskToken({ email: USER })}`, status: 403, code: 'wrong_service_account' },
+    ];
+    for (const c of cases) {
+      const auth = await c.auth();
+      const post = request(s.url).post('/tasks/run').send({ jobId: 'j-0', generation: 1 });
+      const res = await (auth ? post.set('authorization', auth) : post);
+      assert.equal(res.status, c.status, c.name);
+      assert.equal(res.body.error.code, c.code, c.name);
+    }
+  });
+
+  test('with a valid token: a malformed payload is 400 naming the field; an unknown job is dropped with 200', async () => {
+    const auth = `Bearer ${await s.taskToken()}`;
+    const bad = await request(s.url).post('/tasks/run').set('authorization', auth).send({ jobId: '', generation: 'one' });
+    assert.equal(bad.status, 400);
+    assert.deepEqual(bad.body.error.issues.map((i: { path: string }) => i.path).sort(), ['generation', 'jobId']);
+    const unknown = await request(s.url).post('/tasks/run').set('authorization', auth).send({ jobId: 'j-unknown', generation: 1 });
+    assert.equal(unknown.status, 200);
+    assert.equal(unknown.body.ignored, 'job_not_found');
+  });
+});
+
+describe('trust', () => {
+  const production = loadConfig({
+    TASUKI_MODE: 'production', TASUKI_SERVICE_URL: 'https://tasuki.example.run.app',
+    TASUKI_SCRIPT_CLIENT_ID: '1-abc.apps.googleusercontent.com', TASUKI_INVOKER_SA: 'inv@p.iam.gserviceaccount.com',
+    GOOGLE_CLOUD_PROJECT: 'my-project', TASUKI_TASKS_LOCATION: 'asia-northeast1', TASUKI_CHAT_SPACE: 'spaces/AAAA',
+    TASUKI_PROJECTS_FOLDER_ID: 'a', TASUKI_TEMPLATE_FOLDER_ID: 'b', TASUKI_LEDGER_SPREADSHEET_ID: 'c',
+    TASUKI_SCHEDULE_SPREADSHEET_ID: 'd', TASUKI_CALENDAR_ID: 'e', TASUKI_ESTIMATE_TEMPLATE_DOC_ID: 'f',
+    TASUKI_INVOICE_TEMPLATE_DOC_ID: 'g', TASUKI_ALLOWED_DOMAINS: 'example.co.jp',
+  });
+
+  test("the service's copy of the local issuer id matches local/issuer.ts", () => {
+    assert.equal(LOCAL_ISSUER_ID, LOCAL_ISSUER);
+  });
+
+  test('production trusts Google only: a local token fails even when its keys are supplied', async () => {
+    const keys = createLocalJWKSet(await s.issuer.jwks());
+    const trust = tokenTrust(production, keys);
+    assert.deepEqual(trust.issuers, GOOGLE_ISSUERS);
+    const token = await s.issuer.mintIdToken({ aud: production.scriptClientId, email: USER });
+    await assert.rejects(verifyBearer(`Bearer ${token}`, trust, production.scriptClientId), (err: unknown) => err instanceof AuthFailure && err.code === 'wrong_issuer');
+  });
+
+  test('local mode: a token from an unexpected issuer is refused as wrong_issuer', async () => {
+    const { privateKey, publicKey } = await generateKeyPair('RS256');
+    const jwk = { ...(await exportJWK(publicKey)), kid: 'k1', alg: 'RS256' };
+    const trust = tokenTrust(s.config, createLocalJWKSet({ keys: [jwk] }));
+    const token = await new SignJWT({ email: USER, email_verified: true })
+      .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
+      .setIssuer('https://accounts.google.com')
+      .setAudience(s.config.scriptClientId)
+      .setIssuedAt()
+      .setExpirationTime('5m')
+      .sign(privateKey);
+    await assert.rejects(verifyBearer(`Bearer ${token}`, trust, s.config.scriptClientId), (err: unknown) => err instanceof AuthFailure && err.code === 'wrong_issuer');
+  });
+
+  test('only RS256 is accepted (no alg confusion with HS256)', async () => {
+    const secret = new TextEncoder().encode('x'.repeat(32));
+    const token = await new SignJWT({ email: USER, email_verified: true })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setIssuer(LOCAL_ISSUER_ID)
+      .setAudience(s.config.scriptClientId)
+      .setIssuedAt()
+      .setExpirationTime('5m')
+      .sign(secret);
+    const res = await request(s.url).get('/v1/jobs').set('authorization', `Bearer ${token}`);
+    assert.equal(res.status, 401);
+  });
+});

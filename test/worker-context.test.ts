@@ -1,0 +1,121 @@
+// The JobContext a handler gets (RunContext) over a real SQLite store: memoized steps persisted
+// before they count, reserved names, the signal (cancel poll, dispatch deadline), lease loss.
+import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
+import { after, before, test } from 'node:test';
+import { loadConfig } from '../service/config.js';
+import type { GoogleClients } from '../service/google/clients.js';
+import { createLogger } from '../service/logger.js';
+import type { ReplyPort } from '../service/reply/replyPort.js';
+import { createStore } from '../service/store/createStore.js';
+import type { Store } from '../service/store/store.js';
+import { mutateJob } from '../service/worker/jobMutation.js';
+import { JobAborted, LeaseLost, RunContext } from '../service/worker/runContext.js';
+import type { JobRecord } from '../shared/job.js';
+import { USER, tempDir } from './support/spine.js';
+
+const log = createLogger({ level: 'silent' });
+let dir: string;
+let store: Store;
+const config = () => loadConfig({ TASUKI_DATA_DIR: dir, LOG_LEVEL: 'silent' });
+const replies: string[] = [];
+const reply: ReplyPort = {
+  async progress(job) {
+    replies.push(`progress ${job.progress?.done}/${job.progress?.total}`);
+  },
+  async finished() {},
+};
+
+before(async () => {
+  dir = tempDir('tasuki-context-');
+  store = createStore(config(), log);
+});
+
+after(async () => {
+  await store.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+let n = 0;
+async function runningJob(holder = 'task-a#0'): Promise<JobRecord> {
+  const at = new Date().toISOString();
+  const { job } = await store.createJob({
+    id: `j-ctx-${++n}`, kind: 'system.echo', input: { message: 'x' }, status: 'running', requestedBy: USER, locale: 'en',
+    generation: 1, attempts: 1, steps: {}, cancelRequested: false, createdAt: at, updatedAt: at, version: 0,
+    lease: { holder, until: new Date(Date.now() + 60_000).toISOString() },
+  });
+  return job;
+}
+
+function context(job: JobRecord, opts: { holder?: string; deadlineInMs?: number } = {}): RunContext<unknown> {
+  return new RunContext({
+    job, input: job.input, holder: opts.holder ?? 'task-a#0', store, reply, google: {} as GoogleClients, config: config(), log,
+    now: () => new Date(), deadlineAt: Date.now() + (opts.deadlineInMs ?? 60_000), cancelPollMs: 20,
+  });
+}
+
+test('a step runs once: its output is stored before it returns, and a new context gets it back', async () => {
+  const job = await runningJob();
+  let calls = 0;
+  const ctx = context(job);
+  const out = await ctx.step('make-folder', async () => {
+    calls++;
+    return { folderId: 'f1', at: new Date(0), skip: undefined };
+  });
+  assert.deepEqual(out, { folderId: 'f1', at: '1970-01-01T00:00:00.000Z' }, 'the stored (JSON) form is returned');
+  const stored = await store.getJob(job.id);
+  assert.deepEqual(stored?.steps['make-folder']?.output, out);
+
+  const redelivered = context(stored!);
+  const again = await redelivered.step('make-folder', async () => {
+    calls++;
+    return { folderId: 'f2' };
+  });
+  assert.deepEqual(again, out);
+  assert.equal(calls, 1);
+  await assert.rejects(redelivered.step('$reported', async () => 1), /reserved/);
+});
+
+test('progress is stored on the job and forwarded to the reply port', async () => {
+  const job = await runningJob();
+  job.reply = { chat: { space: 'spaces/AAAA' } };
+  await store.updateJob(job.id, job.version, { ...job, version: job.version + 1 });
+  const ctx = context((await store.getJob(job.id))!);
+  await ctx.progress(3, 7, 'copying');
+  assert.deepEqual((await store.getJob(job.id))?.progress && [3, 7], [3, 7]);
+  assert.ok(replies.includes('progress 3/7'));
+});
+
+test('a cancel request aborts the signal even while the handler is waiting, with reason canceled', async () => {
+  const job = await runningJob();
+  const ctx = context(job);
+  ctx.start();
+  try {
+    await mutateJob(store, job.id, (j) => ({ ...j, cancelRequested: true }));
+    const reason = await new Promise<unknown>((resolve) => ctx.signal.addEventListener('abort', () => resolve(ctx.signal.reason), { once: true }));
+    assert.ok(reason instanceof JobAborted && reason.reason === 'canceled');
+    await assert.rejects(ctx.step('next', async () => 1), JobAborted);
+  } finally {
+    ctx.dispose();
+  }
+});
+
+test('the signal aborts before the dispatch deadline, with reason deadline', async () => {
+  const job = await runningJob();
+  const ctx = context(job, { deadlineInMs: 30 });
+  ctx.start();
+  try {
+    await new Promise<void>((resolve) => ctx.signal.addEventListener('abort', () => resolve(), { once: true }));
+    assert.equal(ctx.abortReason, 'deadline');
+  } finally {
+    ctx.dispose();
+  }
+});
+
+test('when another delivery has taken the lease, the next write throws LeaseLost', async () => {
+  const job = await runningJob('task-a#0');
+  const ctx = context(job, { holder: 'task-a#0' });
+  await mutateJob(store, job.id, (j) => ({ ...j, lease: { holder: 'task-a#1', until: new Date(Date.now() + 60_000).toISOString() } }));
+  await assert.rejects(ctx.step('late', async () => 1), LeaseLost);
+  assert.equal((await store.getJob(job.id))?.steps.late, undefined, 'nothing written');
+});

@@ -1,0 +1,128 @@
+// What the worker posts back: the job card (valid Card v2 for every state, in the job's
+// language, buttons naming the add-on's functions) and the per-space write throttle.
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { ADDON_FUNCTIONS } from '../shared/addonFunctions.js';
+import { buildJobCard, jobChatMessage, jobStatusText, progressBar, type JobCardJob } from '../shared/cards/jobCard.js';
+import { validateCardV2 } from '../shared/cardV2.js';
+import { WriteThrottle } from '../service/reply/writeThrottle.js';
+import { clientMessageId, columnLetter } from '../service/reply/workspaceReply.js';
+
+const base: JobCardJob = { id: 'j-0123456789abcdef0123456789abcdef', kind: 'project.create', status: 'queued', locale: 'ja', cancelRequested: false };
+
+function buttons(job: JobCardJob): Array<{ text: string; fn?: string; url?: string }> {
+  const card = buildJobCard(job);
+  return (card.sections ?? []).flatMap((s) => s.widgets ?? []).flatMap((w) => w.buttonList?.buttons ?? []).map((b) => ({
+    text: b.text ?? '',
+    ...(b.onClick?.action?.function ? { fn: b.onClick.action.function } : {}),
+    ...(b.onClick?.openLink?.url ? { url: b.onClick.openLink.url } : {}),
+  }));
+}
+
+describe('job card', () => {
+  const states: JobCardJob[] = [
+    base,
+    { ...base, status: 'running', progress: { done: 2, total: 5, label: 'フォルダをコピー中', updatedAt: '2026-11-27T00:00:00Z' } },
+    { ...base, status: 'running', cancelRequested: true },
+    { ...base, status: 'queued', error: { code: 'google_503', message: 'Drive が一時的に利用できません', retryable: true } },
+    {
+      ...base,
+      status: 'succeeded',
+      result: {
+        projectNumber: 'P-2026-014', folderId: 'f1', folderUrl: 'https://drive.google.com/drive/folders/f1', briefDocId: 'd1', ledgerRow: 7, scheduleRow: 3,
+        links: [{ title: 'フォルダ', url: 'https://drive.google.com/drive/folders/f1' }, { title: 'bad', url: 'javascript:alert(1)' }],
+      },
+    },
+    { ...base, status: 'failed', error: { code: 'template_missing', message: 'テンプレートフォルダが見つかりません', retryable: false } },
+    { ...base, status: 'canceled', locale: 'en' },
+  ];
+
+  test('every state builds a valid Card v2 and a Chat message', () => {
+    for (const job of states) {
+      const verdict = validateCardV2(buildJobCard(job));
+      assert.deepEqual(verdict, { ok: true }, `${job.status}: ${JSON.stringify(verdict)}`);
+      const message = jobChatMessage(job);
+      assert.equal(message.cardsV2[0]?.cardId, `job-${job.id}`);
+      assert.ok(message.text.length > 0);
+    }
+  });
+
+  test('buttons: Cancel while queued/running, Retry when failed/canceled, Refresh always; add-on function names', () => {
+    const names = (job: JobCardJob) => buttons(job).filter((b) => b.fn).map((b) => b.fn);
+    assert.deepEqual(names(states[0]!), [ADDON_FUNCTIONS.cancelJob, ADDON_FUNCTIONS.refreshJob]);
+    assert.deepEqual(names(states[2]!), [ADDON_FUNCTIONS.refreshJob], 'no second cancel once requested');
+    assert.deepEqual(names(states[5]!), [ADDON_FUNCTIONS.retryJob, ADDON_FUNCTIONS.refreshJob]);
+    assert.deepEqual(names(states[6]!), [ADDON_FUNCTIONS.retryJob, ADDON_FUNCTIONS.refreshJob]);
+    const params = buildJobCard(states[5]!).sections!.at(-1)!.widgets![0]!.buttonList!.buttons![0]!.onClick!.action!.parameters;
+    assert.deepEqual(params, [{ key: 'jobId', value: base.id }]);
+  });
+
+  test("results show their fields and only http(s) links; text is in the job's language", () => {
+    const done = buttons(states[4]!);
+    assert.deepEqual(done.filter((b) => b.url).map((b) => b.url), ['https://drive.google.com/drive/folders/f1']);
+    const json = JSON.stringify(buildJobCard(states[4]!));
+    assert.match(json, /P-2026-014/);
+    assert.doesNotMatch(json, /"folderId"/);
+    assert.match(JSON.stringify(buildJobCard(states[0]!)), /案件作成/);
+    assert.match(JSON.stringify(buildJobCard(states[6]!)), /Create project/);
+  });
+
+  test('status text and progress bar for sheet cells and message text', () => {
+    assert.equal(progressBar({ done: 2, total: 5 }), '▓▓▓▓░░░░░░ 2/5');
+    assert.equal(progressBar({ done: 0, total: 0 }), '░░░░░░░░░░ 0/0');
+    assert.equal(jobStatusText(states[1]!), '🔄 実行中 · 2/5 フォルダをコピー中');
+    assert.equal(jobStatusText(states[5]!), '⚠️ 失敗 · テンプレートフォルダが見つかりません');
+    assert.equal(jobStatusText({ ...states[4]!, locale: 'en' }), '✅ Done');
+  });
+});
+
+describe('reply helpers', () => {
+  test('client message ids are Chat-valid: client-, lowercase, digits, hyphens, ≤ 63', () => {
+    const id = clientMessageId(base.id);
+    assert.match(id, /^client-[a-z0-9-]+$/);
+    assert.ok(id.length <= 63);
+    assert.equal(clientMessageId(base.id), id, 'stable per job');
+  });
+
+  test('column letters', () => {
+    assert.deepEqual([0, 6, 25, 26, 27, 51, 52].map(columnLetter), ['A', 'G', 'Z', 'AA', 'AB', 'AZ', 'BA']);
+  });
+});
+
+describe('write throttle', () => {
+  function fakeClock() {
+    let now = 1_000_000;
+    const sleeps: number[] = [];
+    return {
+      now: () => now,
+      advance: (ms: number) => (now += ms),
+      sleeps,
+      sleep: async (ms: number) => {
+        sleeps.push(ms);
+        now += ms;
+      },
+    };
+  }
+
+  test('progress writes to one space are skipped within a second; other spaces are independent', () => {
+    const clock = fakeClock();
+    const t = new WriteThrottle({ intervalMs: 1000, now: clock.now, sleep: clock.sleep });
+    assert.equal(t.tryAcquire('chat:spaces/A'), true);
+    clock.advance(400);
+    assert.equal(t.tryAcquire('chat:spaces/A'), false);
+    assert.equal(t.tryAcquire('chat:spaces/B'), true);
+    clock.advance(600);
+    assert.equal(t.tryAcquire('chat:spaces/A'), true);
+  });
+
+  test('final writes wait for their turn instead of being skipped', async () => {
+    const clock = fakeClock();
+    const t = new WriteThrottle({ intervalMs: 1000, now: clock.now, sleep: clock.sleep });
+    await t.acquire('chat:spaces/A');
+    clock.advance(250);
+    await t.acquire('chat:spaces/A');
+    assert.deepEqual(clock.sleeps, [750]);
+    await t.acquire('chat:spaces/A');
+    assert.deepEqual(clock.sleeps, [750, 1000]);
+  });
+});
