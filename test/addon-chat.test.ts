@@ -1,0 +1,165 @@
+/**
+ * The Chat app, driven through the real bundle in the Apps Script shim against the real service:
+ * every slash command, the /new dialog (open, submit, invalid submit, cancel), card buttons
+ * (refresh, retry, cancel, create project from intake), plain messages, added-to-space, and bad
+ * events. Every card validates as Card v2; work-starting commands carry the reply space/thread.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { CHAT_COMMANDS } from '../addon/chat/commands.js';
+import {
+  addedToSpaceEvent,
+  assertValidCards,
+  buttonEvent,
+  chatMessageEvent,
+  SATO,
+  slashCommandEvent,
+  SPACE,
+  startAddonEnv,
+  type AddonEnv,
+} from './support/addonEnv.js';
+
+type AnyJson = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+const id = (name: string) => CHAT_COMMANDS.find((c) => c.name === name)!.id;
+
+function messageOf(response: AnyJson): AnyJson {
+  return response.hostAppDataAction?.chatDataAction?.createMessageAction?.message ?? response.hostAppDataAction?.chatDataAction?.updateMessageAction?.message;
+}
+
+function jobIdIn(text: string): string {
+  const m = /(?:ジョブ|job) ([a-z0-9][a-z0-9-]+)/.exec(text);
+  assert.ok(m, `no job id in "${text}"`);
+  return m[1]!;
+}
+
+describe('Chat app', () => {
+  let env: AddonEnv;
+  before(async () => {
+    env = await startAddonEnv();
+  });
+  after(async () => env?.close());
+
+  const call = async (fn: string, event: unknown, locale = 'ja') => {
+    const response = (await env.addon.call(fn, event, { locale })) as AnyJson;
+    assertValidCards(response);
+    return response;
+  };
+
+  it('/help, plain messages and @mentions answer with the command list', async () => {
+    for (const response of [await call('onAppCommand', slashCommandEvent(id('/help'), '')), await call('onMessage', chatMessageEvent('@tasuki こんにちは'))]) {
+      const card = messageOf(response).cardsV2[0].card;
+      assert.equal(card.sections[0].widgets.length, CHAT_COMMANDS.length);
+      assert.equal(card.sections[0].widgets[0].decoratedText.topLabel, '/new');
+    }
+  });
+
+  it('added to a space: a welcome with the commands', async () => {
+    const response = await call('onAddedToSpace', addedToSpaceEvent('en'), 'en');
+    assert.match(messageOf(response).text, /^Thanks for adding tasuki/);
+  });
+
+  it('work-starting commands enqueue with the reply space and thread, and acknowledge at once', async () => {
+    const cases: Array<[string, string, string, unknown]> = [
+      ['/invoice', 'P-2026-004', 'billing.document', { type: 'invoice', projectNumber: 'P-2026-004' }],
+      ['/estimate', 'p-2026-005', 'billing.document', { type: 'estimate', projectNumber: 'P-2026-005' }],
+      ['/scrape', 'Acme', 'portal.scrape', { portal: 'acme' }],
+      ['/summary', '株式会社アクメ', 'ledger.summarize', { client: '株式会社アクメ' }],
+      ['/summary', '', 'ledger.summarize', {}],
+      ['/search', '看板 ポスター', 'ledger.search', { words: '看板 ポスター' }],
+    ];
+    for (const [name, args, kind, input] of cases) {
+      const event = slashCommandEvent(id(name), args);
+      const text: string = messageOf(await call('onAppCommand', event)).text;
+      assert.match(text, /を受け付けました/, `${name}: ${text}`);
+      const job = await env.spine.store.getJob(jobIdIn(text));
+      assert.equal(job?.kind, kind, name);
+      assert.deepEqual(job?.input, input, name);
+      assert.equal(job?.requestedBy, SATO);
+      assert.deepEqual(job?.reply, { chat: { space: SPACE, thread: event.chat.appCommandPayload.message.thread.name } });
+      assert.equal(job?.idempotencyKey?.startsWith('chat:spaces-AAAAtasukiTeam-messages-'), true);
+    }
+  });
+
+  it('a command with missing arguments answers with its usage', async () => {
+    for (const name of ['/invoice', '/status', '/retry', '/cancel', '/scrape', '/search']) {
+      const text: string = messageOf(await call('onAppCommand', slashCommandEvent(id(name), '', { locale: 'en' }), 'en')).text;
+      assert.match(text, /^Usage: \//, name);
+    }
+    assert.match(messageOf(await call('onAppCommand', slashCommandEvent(id('/invoice'), '2026-4'))).text, /^使い方: \/invoice <P-2026-014>/);
+  });
+
+  it('/jobs, /status, /cancel, /retry and the card buttons control a job', async () => {
+    const started: string = messageOf(await call('onAppCommand', slashCommandEvent(id('/search'), 'ポスター'))).text;
+    const jobId = jobIdIn(started);
+
+    const jobs = messageOf(await call('onAppCommand', slashCommandEvent(id('/jobs'), '')));
+    const rows = jobs.cardsV2[0].card.sections[0].widgets;
+    assert.ok(rows.some((w: AnyJson) => w.decoratedText?.bottomLabel === jobId));
+
+    const status = messageOf(await call('onAppCommand', slashCommandEvent(id('/status'), jobId)));
+    assert.equal(status.cardsV2[0].cardId, `job-${jobId}`);
+
+    const canceled = messageOf(await call('onAppCommand', slashCommandEvent(id('/cancel'), jobId, { locale: 'en' }), 'en')).text;
+    assert.match(canceled, new RegExp(`^Asked job ${jobId} to cancel`));
+    await env.spine.waitForJob(jobId, (j) => j.status === 'canceled' || j.status === 'failed' || j.status === 'succeeded', 'the job to stop');
+
+    const retried = messageOf(await call('onAppCommand', slashCommandEvent(id('/retry'), jobId))).text;
+    assert.equal(retried, `ジョブ ${jobId} を再実行します。`);
+
+    const refreshed = await call('onRefreshJob', buttonEvent({ jobId }));
+    assert.equal(refreshed.hostAppDataAction.chatDataAction.updateMessageAction.message.cardsV2[0].cardId, `job-${jobId}`);
+    const opened = await call('onRefreshJob', buttonEvent({ jobId, navigation: 'push' }));
+    assert.ok(opened.hostAppDataAction.chatDataAction.createMessageAction);
+    const cancelButton = await call('onCancelJob', buttonEvent({ jobId }));
+    assert.ok(messageOf(cancelButton).cardsV2[0].card);
+    await env.spine.waitForJob(jobId, (j) => j.status !== 'queued' && j.status !== 'running', 'the job to stop again');
+    const retryButton = await call('onRetryJob', buttonEvent({ jobId }));
+    assert.ok(messageOf(retryButton).cardsV2[0].card);
+  });
+
+  it('unknown jobs and unknown commands are explained, not thrown', async () => {
+    assert.equal(messageOf(await call('onAppCommand', slashCommandEvent(id('/status'), 'no-such-job', { locale: 'en' }), 'en')).text, '⚠️ Job no-such-job was not found.');
+    const unknown = messageOf(await call('onAppCommand', slashCommandEvent(99, 'x', { locale: 'en' }), 'en'));
+    assert.equal(unknown.text, 'Unknown command (id 99). Type /help for the list.');
+    const missing = messageOf(await call('onAppCommand', { commonEventObject: { hostApp: 'CHAT', userLocale: 'ja' }, chat: { appCommandPayload: { space: { name: SPACE } } } }));
+    assert.match(missing.text, /^⚠️ イベントに chat\.appCommandPayload\.appCommandMetadata\.appCommandId がありません。/);
+    const noJobId = messageOf(await call('onRetryJob', buttonEvent({}, { locale: 'en' }), 'en'));
+    assert.equal(noJobId.text, '⚠️ The event has no parameters.jobId.');
+  });
+
+  it('/new opens a dialog; submit enqueues project.create; invalid submit keeps it open; cancel closes it', async () => {
+    const open = await call('onAppCommand', slashCommandEvent(id('/new'), ''));
+    const dialog = open.action.navigations[0].pushCard;
+    assert.deepEqual(
+      dialog.sections[0].widgets.map((w: AnyJson) => w.textInput.name),
+      ['client', 'title', 'due', 'amount'],
+    );
+    assert.equal(dialog.fixedFooter.primaryButton.onClick.action.function, 'onChatNewProjectSubmit');
+
+    const invalid = await call('onChatNewProjectSubmit', buttonEvent({}, { dialog: 'SUBMIT_DIALOG', form: { client: '北斗書店', title: '店頭POP', due: '来週' } }));
+    const again = invalid.action.navigations[0].updateCard;
+    assert.equal(again.sections[0].widgets[0].textParagraph.text, '⚠️ 納期は 2026-12-20 の形式で入力してください。');
+    assert.equal(again.sections[0].widgets[1].textInput.value, '北斗書店');
+
+    const submitted = await call('onChatNewProjectSubmit', buttonEvent({}, { dialog: 'SUBMIT_DIALOG', form: { client: '北斗書店', title: '店頭POP 5種', due: '2026-12-10', amount: '¥120,000' } }));
+    const job = await env.spine.store.getJob(jobIdIn(messageOf(submitted).text));
+    assert.deepEqual(job?.input, { source: 'chat', client: { name: '北斗書店' }, title: '店頭POP 5種', due: '2026-12-10', amount: 120000 });
+    assert.deepEqual(job?.reply, { chat: { space: SPACE } });
+
+    const canceled = await call('onChatDialogCancel', buttonEvent({}, { dialog: 'CANCEL_DIALOG', locale: 'en' }), 'en');
+    assert.deepEqual(canceled, { action: { navigations: [{ endNavigation: { action: 'CLOSE_DIALOG' } }], notification: { text: 'Canceled' } } });
+    const cancelViaSubmit = await call('onChatNewProjectSubmit', buttonEvent({}, { dialog: 'CANCEL_DIALOG' }));
+    assert.deepEqual(cancelViaSubmit.action.navigations, [{ endNavigation: { action: 'CLOSE_DIALOG' } }]);
+  });
+
+  it('Create project on an intake card makes one project per intake entry', async () => {
+    const params = { intakeId: 'acme-ord-1042', client: '株式会社アクメ', title: '春の新商品 チラシ', due: '2027-02-01', amount: '90000' };
+    const first = await call('onCreateProjectFromIntake', buttonEvent(params));
+    const jobId = jobIdIn(messageOf(first).text);
+    const job = await env.spine.store.getJob(jobId);
+    assert.deepEqual(job?.input, { source: 'portal', intakeId: 'acme-ord-1042', client: { name: '株式会社アクメ' }, title: '春の新商品 チラシ', due: '2027-02-01', amount: 90000 });
+    const second = await call('onCreateProjectFromIntake', buttonEvent(params));
+    assert.equal(jobIdIn(messageOf(second).text), jobId);
+  });
+});
