@@ -9,7 +9,7 @@ import { debounce, fill, h, timeEl, formatBytes, absoluteTime } from '../dom.js'
 import { lang, t } from '../i18n.js';
 import { routeHref } from '../links.js';
 import { onLive } from '../live.js';
-import { emptyState, errorBox, loading, openDrawer } from '../ui.js';
+import { closeButton, emptyState, errorBox, loading, openDrawer } from '../ui.js';
 import type { View } from '../view.js';
 
 type DriveFile = {
@@ -201,7 +201,7 @@ export class DriveView implements View {
       },
     });
     drawer.root.dataset.testid = 'file-detail';
-    fill(drawer.head, h('div', { style: 'flex:1;min-width:0' }, h('h2', { style: 'display:flex;gap:8px;align-items:center' }, fileIcon(f?.mimeType ?? ''), f?.name ?? id), h('div', { class: 'sub' }, id)), h('button', { class: 'icon-btn', type: 'button', 'aria-label': t('common.close'), onclick: () => drawer.close() }, '✕'));
+    fill(drawer.head, h('div', { style: 'flex:1;min-width:0' }, h('h2', { style: 'display:flex;gap:8px;align-items:center' }, fileIcon(f?.mimeType ?? ''), f?.name ?? id), h('div', { class: 'sub' }, id)), closeButton(() => drawer.close()));
     if (!f) {
       fill(drawer.body, errorBox(new Error(`${id}: not found`)));
       return;

@@ -36,7 +36,7 @@ export class GmailView implements View {
       h(
         'div',
         { class: 'split three' },
-        h('div', { class: 'pane side' }, h('div', { class: 'pane-title' }, t('gmail.inbox'), h('span', { class: 'muted', style: 'text-transform:none;letter-spacing:0;font-weight:400' }, `· ${currentUser().email}`)), this.list),
+        h('div', { class: 'pane side' }, h('div', { class: 'pane-title' }, t('gmail.inbox'), h('span', { class: 'muted', style: 'letter-spacing:0;font-weight:400' }, `· ${currentUser().email}`)), this.list),
         h('div', { class: 'pane' }, this.reader),
         this.sidebar,
       ),
