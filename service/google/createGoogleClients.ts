@@ -99,13 +99,21 @@ function jwtBearerClient(opts: { email: string; sign: JwtSigner; scopes: readonl
       exp: now + 3600,
       ...(opts.subject ? { sub: opts.subject } : {}),
     });
-    const res = await client.transporter.request<{ access_token: string; expires_in: number }>({
-      url: opts.tokenUrl,
-      method: 'POST',
-      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-      data: new URLSearchParams({ grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', assertion }).toString(),
-      responseType: 'json',
-    });
+    let res;
+    try {
+      res = await client.transporter.request<{ access_token: string; expires_in: number }>({
+        url: opts.tokenUrl,
+        method: 'POST',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+        data: new URLSearchParams({ grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', assertion }).toString(),
+        responseType: 'json',
+      });
+    } catch (err) {
+      // Surface OAuth's own words (invalid_grant: Invalid email or User ID …), as gtoken does.
+      const data = (err as { response?: { data?: { error?: string; error_description?: string } } }).response?.data;
+      if (data?.error) throw Object.assign(new Error(`${data.error}: ${data.error_description ?? ''} (token for ${opts.subject ?? opts.email})`), { cause: err });
+      throw err;
+    }
     return { access_token: res.data.access_token, expiry_date: Date.now() + res.data.expires_in * 1000 };
   };
   return client;

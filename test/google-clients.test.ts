@@ -1,0 +1,72 @@
+// createGoogleClients: local mode reads the issuer's key file from the data folder, exchanges it
+// at the sandbox (a real JWT-bearer flow), loads each API package only when first used, sends
+// media uploads to the sandbox too, and gives Gmail only with delegation configured.
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import { test } from 'node:test';
+import { loadConfig } from '../service/config.js';
+import { createGoogleClients } from '../service/google/createGoogleClients.js';
+import { SEED_IDS, SEED_USERS } from '../local/sandbox/seedData.js';
+import { startTestSandbox } from './support/sandbox.js';
+
+const loaded = (pkg: string) => Object.keys(createRequire(import.meta.url).cache).some((k) => k.includes(`${pkg}/build/`));
+
+test('local mode: lazy per API, key from the data folder, every call goes to the sandbox', async () => {
+  const t = await startTestSandbox();
+  try {
+    const config = loadConfig({ TASUKI_DATA_DIR: t.dataDir, TASUKI_GOOGLE_ROOT_URL: t.sandbox.url, LOG_LEVEL: 'silent' });
+    const google = createGoogleClients(config);
+    assert.equal(loaded('@googleapis/docs'), false, 'nothing is loaded before first use');
+    const space = await google.chat.spaces.get({ name: SEED_IDS.chatSpace });
+    assert.equal(space.data.name, SEED_IDS.chatSpace);
+    assert.equal(loaded('@googleapis/chat'), true);
+    assert.equal(loaded('@googleapis/docs'), false, 'using Chat does not load Docs');
+    assert.equal(google.chat, google.chat, 'one client per API');
+
+    // A media upload: googleapis-common sends it to www.googleapis.com whatever rootUrl says;
+    // the local auth client redirects it to the sandbox.
+    const up = await google.drive.files.create({ requestBody: { name: 'note.txt', parents: [SEED_IDS.projectsFolder] }, media: { mimeType: 'text/plain', body: 'こんにちは' }, fields: 'id,size' });
+    assert.equal(up.data.size, String(Buffer.byteLength('こんにちは')));
+    const calls = (await (await fetch(`${t.sandbox.url}/_sandbox/calls?limit=3`)).json()) as { calls: Array<{ path: string }> };
+    assert.match(calls.calls[0]!.path, /^\/upload\/drive\/v3\/files\?/);
+
+    const gmail = google.gmailFor(SEED_USERS.sato.email);
+    assert.ok(gmail);
+    assert.equal(google.gmailFor('SATO@example.co.jp'), gmail, 'one Gmail client per user');
+    const labels = await gmail.users.labels.list({ userId: 'me' });
+    assert.ok(labels.data.labels!.some((l) => l.id === 'INBOX'));
+    await assert.rejects(google.gmailFor('stranger@other.example')!.users.labels.list({ userId: 'me' }), /Invalid email or User ID/);
+  } finally {
+    await t.stop();
+  }
+});
+
+test('gmailFor is null without delegation; a missing key file is a clear error', async () => {
+  const t = await startTestSandbox();
+  try {
+    const noGmail = createGoogleClients(loadConfig({ TASUKI_DATA_DIR: t.dataDir, TASUKI_GOOGLE_ROOT_URL: t.sandbox.url, TASUKI_GMAIL_DELEGATION: 'false' }));
+    assert.equal(noGmail.gmailFor(SEED_USERS.sato.email), null);
+    assert.throws(
+      () => createGoogleClients(loadConfig({ TASUKI_DATA_DIR: '/nonexistent/tasuki', TASUKI_GOOGLE_ROOT_URL: t.sandbox.url })),
+      /cannot read the local service-account key \/nonexistent\/tasuki\/runtime-sa-key\.json/,
+    );
+  } finally {
+    await t.stop();
+  }
+});
+
+test('production mode builds clients on Google endpoints without touching the network', () => {
+  const config = loadConfig({
+    TASUKI_MODE: 'production', TASUKI_SERVICE_URL: 'https://tasuki.example.run.app', TASUKI_SCRIPT_CLIENT_ID: '1-abc.apps.googleusercontent.com',
+    TASUKI_INVOKER_SA: 'inv@p.iam.gserviceaccount.com', GOOGLE_CLOUD_PROJECT: 'my-project', TASUKI_TASKS_LOCATION: 'asia-northeast1',
+    TASUKI_CHAT_SPACE: 'spaces/AAAA', TASUKI_PROJECTS_FOLDER_ID: 'a', TASUKI_TEMPLATE_FOLDER_ID: 'b', TASUKI_LEDGER_SPREADSHEET_ID: 'c',
+    TASUKI_SCHEDULE_SPREADSHEET_ID: 'd', TASUKI_CALENDAR_ID: 'e', TASUKI_ESTIMATE_TEMPLATE_DOC_ID: 'f', TASUKI_INVOICE_TEMPLATE_DOC_ID: 'g',
+    TASUKI_ALLOWED_DOMAINS: 'example.co.jp',
+  });
+  const google = createGoogleClients(config);
+  const drive = google.drive as unknown as { context: { _options: { rootUrl?: string } } };
+  assert.equal(drive.context._options.rootUrl, undefined, 'Google endpoints');
+  assert.equal(google.gmailFor('sato@example.co.jp'), null, 'delegation is off by default in production');
+  const withGmail = createGoogleClients({ ...config, gmailDelegation: true });
+  assert.ok(withGmail.gmailFor('sato@example.co.jp'));
+});
