@@ -9,7 +9,12 @@
  * longer scan).
  *
  * Algorithm: read the hint; THEN look for a claim by this owner (return it if found); else
- * create-if-absent upward from the hint; a conflict whose claim is ours is ours.
+ * create-if-absent upward from the hint (reading each number first, as a read that finds a claim
+ * is as good as a failed create and costs one call instead of two); a claim found on the way that
+ * is ours is ours.
+ *
+ * Cost: simultaneous claimers move up in lockstep, one winning each number, so N claimers
+ * arriving at once make O(N²) reads in total; tasuki's sequences see a handful of claims a day.
  *
  * Why it holds:
  * - No two owners share a number: each number is one create-if-absent document.
@@ -49,8 +54,9 @@ export async function claimSequenceNumber(docs: ClaimDocs, collection: string, o
   const [existing] = await docs.queryDocs(collection, { where: [['owner', owner]], limit: 1 });
   if (existing) return claimNumber(collection, existing);
   for (let n = start; ; n++) {
-    const { created, doc } = await docs.putIfAbsent(collection, String(n), { owner, n });
-    if (created || doc.data.owner === owner) {
+    // Under contention most numbers are already taken: one read says so without a failed create.
+    const claim = (await docs.getDoc(collection, String(n))) ?? (await docs.putIfAbsent(collection, String(n), { owner, n })).doc;
+    if (claim.data.owner === owner) {
       await raiseHint(docs, collection, n + 1);
       return n;
     }
