@@ -1,12 +1,23 @@
 // What the worker posts back: the job card (valid Card v2 for every state, in the job's
-// language, buttons naming the add-on's functions) and the per-space write throttle.
+// language, buttons naming the add-on's functions), the per-space write throttle, and the
+// Workspace reply port against the sandbox (one upserted Chat message, the sheet status cell).
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { rmSync } from 'node:fs';
+import { after, before, describe, test } from 'node:test';
+import { LocalIssuer } from '../local/issuer.js';
+import { startSandbox, type Sandbox } from '../local/sandbox/sandbox.js';
+import { SEED_IDS } from '../local/sandbox/seedData.js';
+import { loadConfig } from '../service/config.js';
+import { createGoogleClients } from '../service/google/createGoogleClients.js';
+import { createLogger } from '../service/logger.js';
+import type { JobRecord } from '../shared/job.js';
+import { LEDGER } from '../shared/sheetLayouts.js';
+import { tempDir } from './support/spine.js';
 import { ADDON_FUNCTIONS } from '../shared/addonFunctions.js';
 import { buildJobCard, jobChatMessage, jobStatusText, progressBar, type JobCardJob } from '../shared/cards/jobCard.js';
 import { validateCardV2 } from '../shared/cardV2.js';
 import { WriteThrottle } from '../service/reply/writeThrottle.js';
-import { clientMessageId, columnLetter } from '../service/reply/workspaceReply.js';
+import { WorkspaceReply, clientMessageId, columnLetter } from '../service/reply/workspaceReply.js';
 
 const base: JobCardJob = { id: 'j-0123456789abcdef0123456789abcdef', kind: 'project.create', status: 'queued', locale: 'ja', cancelRequested: false };
 
@@ -124,5 +135,66 @@ describe('write throttle', () => {
     assert.deepEqual(clock.sleeps, [750]);
     await t.acquire('chat:spaces/A');
     assert.deepEqual(clock.sleeps, [750, 1000]);
+  });
+});
+
+describe('WorkspaceReply on the Workspace sandbox (real Chat and Sheets REST, real clients)', () => {
+  let dir: string;
+  let sandbox: Sandbox;
+  let reply: WorkspaceReply;
+  before(async () => {
+    dir = tempDir('tasuki-reply-');
+    const issuer = LocalIssuer.open(dir);
+    sandbox = await startSandbox({ dataDir: dir, issuer, logger: createLogger({ level: 'silent' }) });
+    const config = loadConfig({ TASUKI_DATA_DIR: dir, TASUKI_GOOGLE_ROOT_URL: sandbox.url, LOG_LEVEL: 'silent' });
+    const google = createGoogleClients(config, { clientOptions: { retry: false } });
+    reply = new WorkspaceReply({ google: async () => google, log: createLogger({ level: 'silent' }) });
+  });
+  after(async () => {
+    await sandbox.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const at = '2026-11-27T00:00:00.000Z';
+  const job = (over: Partial<JobRecord>): JobRecord => ({
+    id: 'j-5eed0000000000000000000000000001', kind: 'system.echo', input: { message: 'x' }, status: 'running', requestedBy: 'sato@example.co.jp',
+    locale: 'ja', generation: 1, attempts: 1, steps: {}, cancelRequested: false, createdAt: at, updatedAt: at, version: 1,
+    reply: { chat: { space: SEED_IDS.chatSpace }, sheet: { spreadsheetId: SEED_IDS.ledgerSpreadsheet, sheetName: LEDGER.sheetName, row: 3 } },
+    ...over,
+  });
+
+  async function messagesFor(jobId: string) {
+    const res = await fetch(`${sandbox.url}/_sandbox/chat/spaces/${SEED_IDS.chatSpace.split('/')[1]}/messages`);
+    const body = (await res.json()) as { messages: Array<{ name: string; text?: string; clientAssignedMessageId?: string; cardsV2?: Array<{ card: { header?: { subtitle?: string } } }> }> };
+    return body.messages.filter((m) => m.clientAssignedMessageId === clientMessageId(jobId));
+  }
+
+  async function ledgerCell(row: number, letter: string): Promise<string> {
+    const res = await fetch(`${sandbox.url}/_sandbox/sheets/${SEED_IDS.ledgerSpreadsheet}`);
+    const body = (await res.json()) as { sheets: Array<{ properties: { title: string }; values: string[][] }> };
+    const sheet = body.sheets.find((s) => s.properties.title === LEDGER.sheetName)!;
+    return sheet.values[row - 1]?.[letter.charCodeAt(0) - 65] ?? '';
+  }
+
+  test('progress then finish: one Chat message per job, upserted; status in the ledger status column', async () => {
+    const running = job({ progress: { done: 1, total: 3, label: 'コピー中', updatedAt: at } });
+    await reply.progress(running);
+    await reply.progress({ ...running, progress: { done: 2, total: 3, label: 'コピー中', updatedAt: at } }); // within a second: skipped
+    let messages = await messagesFor(running.id);
+    assert.equal(messages.length, 1);
+    assert.match(messages[0]!.text ?? '', /1\/3/);
+    assert.match(await ledgerCell(3, LEDGER.letter.status), /実行中 · 1\/3/);
+
+    await reply.finished({ ...running, status: 'succeeded', result: { message: 'x', steps: 3 } });
+    messages = await messagesFor(running.id);
+    assert.equal(messages.length, 1, 'the same message, patched');
+    assert.match(messages[0]!.cardsV2?.[0]?.card.header?.subtitle ?? '', /完了/);
+    assert.equal(await ledgerCell(3, LEDGER.letter.status), '✅ 完了');
+  });
+
+  test('a space the app is not in makes finished() throw (the worker retries), after still writing the sheet', async () => {
+    const lost = job({ id: 'j-5eed0000000000000000000000000002', status: 'failed', error: { code: 'x', message: 'だめでした', retryable: false }, reply: { chat: { space: SEED_IDS.chatOtherSpace }, sheet: { spreadsheetId: SEED_IDS.ledgerSpreadsheet, sheetName: LEDGER.sheetName, row: 4 } } });
+    await assert.rejects(reply.finished(lost), (err: unknown) => (err as { response?: { status?: number } }).response?.status === 403 || (err as { status?: number }).status === 403);
+    assert.equal(await ledgerCell(4, LEDGER.letter.status), '⚠️ 失敗 · だめでした');
   });
 });

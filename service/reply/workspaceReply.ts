@@ -73,11 +73,14 @@ export class WorkspaceReply implements ReplyPort {
   }
 
   private async write(job: JobRecord, final: boolean): Promise<void> {
-    const writes: Array<Promise<void>> = [];
     const chat = job.reply?.chat;
     const sheet = job.reply?.sheet;
-    if (chat && (await this.turn(`chat:${chat.space}`, final))) writes.push(this.writeChat(job, chat));
-    if (sheet && (await this.turn(`sheet:${sheet.spreadsheetId}`, final))) writes.push(this.writeSheet(job, sheet));
+    // Take both turns before starting either write, so no write's rejection waits unobserved.
+    const chatTurn = chat ? await this.turn(`chat:${chat.space}`, final) : false;
+    const sheetTurn = sheet ? await this.turn(`sheet:${sheet.spreadsheetId}`, final) : false;
+    const writes: Array<Promise<void>> = [];
+    if (chat && chatTurn) writes.push(this.writeChat(job, chat));
+    if (sheet && sheetTurn) writes.push(this.writeSheet(job, sheet));
     const results = await Promise.allSettled(writes);
     const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed.length) throw failed[0]!.reason;
