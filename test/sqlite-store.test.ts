@@ -3,13 +3,15 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
 import Database from 'better-sqlite3';
+import { loadConfig } from '../service/config.js';
+import { createStore, sqliteFile } from '../service/store/createStore.js';
 import { SqliteStore } from '../service/store/sqliteStore.js';
 import { storeConformance } from './support/storeConformance.js';
 
@@ -93,4 +95,18 @@ test('SqliteStore: claims from three separate processes on one file are dense an
   assert.deepEqual(numbers, Array.from({ length: 3 * perProcess }, (_, i) => i + 1));
   for (const [owner, n] of Object.entries(claims)) assert.equal(await parent.claimSequence('project-2026', owner), n);
   await parent.close();
+});
+
+test('createStore: local configuration gives a SqliteStore at <dataDir>/tasuki.sqlite', async () => {
+  const dataDir = join(dirname(tempFile()), 'data');
+  const config = loadConfig({ TASUKI_DATA_DIR: dataDir, LOG_LEVEL: 'silent' });
+  assert.equal(sqliteFile(config), join(dataDir, 'tasuki.sqlite'));
+  const store = createStore(config);
+  assert.ok(store instanceof SqliteStore);
+  await store.putIfAbsent('notes', 'n1', { text: 'x' });
+  assert.ok(existsSync(join(dataDir, 'tasuki.sqlite')));
+  const other = new SqliteStore(join(dataDir, 'tasuki.sqlite'));
+  assert.deepEqual((await other.getDoc('notes', 'n1'))?.data, { text: 'x' });
+  await other.close();
+  await store.close();
 });

@@ -15,7 +15,7 @@
  *   `_tasukiVersion`, and a plain copy of every top-level scalar field of the data (string,
  *   number, boolean, null) so that where/orderBy work on them. Sequence claims live in
  *   `docs:seq:<sequence>` (sequenceClaims.ts).
- * Composite indexes for listJobs are declared in firestore.indexes.json next to this file.
+ * The indexes a real database needs for these queries are listed in firestoreIndexes.ts.
  *
  * The SDK is imported on first use, so local mode and cold starts never load it.
  */
