@@ -315,7 +315,8 @@ async function runAction(action: Json, source: HTMLElement, ctx: Ctx): Promise<v
   if (!ctx.handlers.onAction) return;
   const parameters: Record<string, string> = {};
   for (const p of asArray(action.parameters)) if (p && typeof p.key === 'string') parameters[p.key] = String(p.value ?? '');
-  const event: CardActionEvent = { functionName: String(action.function ?? ''), parameters, formInputs: collectFormInputs(ctx.root), interaction: action.interaction };
+  const event: CardActionEvent = { functionName: String(action.function ?? ''), parameters, formInputs: collectFormInputs(ctx.root) };
+  if (action.interaction) event.interaction = String(action.interaction);
   source.classList.add('busy');
   source.setAttribute('aria-busy', 'true');
   try {
@@ -381,6 +382,9 @@ function uid(): string {
 
 const ALLOWED = new Set(['B', 'STRONG', 'I', 'EM', 'U', 'S', 'STRIKE', 'DEL', 'BR', 'A', 'FONT', 'UL', 'OL', 'LI', 'P', 'CODE', 'PRE', 'SPAN', 'DIV', 'H1', 'H2', 'H3', 'TIME']);
 
+/** Elements whose content is code or metadata, never text to show. */
+const DROPPED = new Set(['SCRIPT', 'STYLE', 'TEMPLATE', 'IFRAME', 'OBJECT', 'EMBED', 'NOSCRIPT', 'TITLE', 'HEAD', 'SVG', 'MATH']);
+
 /** Chat's card HTML subset → safe DOM. */
 export function richText(html: string): DocumentFragment {
   const frag = document.createDocumentFragment();
@@ -396,6 +400,7 @@ function copySafe(node: Node, into: Node): void {
   }
   if (node.nodeType !== Node.ELEMENT_NODE) return;
   const src = node as Element;
+  if (DROPPED.has(src.tagName)) return;
   if (!ALLOWED.has(src.tagName)) {
     for (const child of Array.from(src.childNodes)) copySafe(child, into);
     return;
