@@ -1,0 +1,95 @@
+/**
+ * The console's add-on backend over HTTP (supertest on the real router), with the real bundle,
+ * service and sandbox: open a sandbox e-mail, click Create project, type slash commands, open
+ * and submit the /new dialog, read and run the Sheets menu; bad bodies get `{ error: { message } }`.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import express from 'express';
+import request from 'supertest';
+import { createAddonRouter, type AddonRouter } from '../local/console/addonRoutes.js';
+import { SEED_IDS } from '../local/sandbox/seedData.js';
+import { assertValidCards, SATO, SPACE, startAddonEnv, type AddonEnv } from './support/addonEnv.js';
+
+type AnyJson = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+describe('console add-on routes', () => {
+  let env: AddonEnv;
+  let router: AddonRouter;
+  let app: express.Express;
+
+  before(async () => {
+    env = await startAddonEnv();
+    router = createAddonRouter({
+      dataDir: env.spine.dataDir,
+      serviceUrl: env.spine.url,
+      sandboxUrl: env.sandbox.url,
+      scriptClientId: env.spine.config.scriptClientId,
+      issuer: env.spine.issuer,
+      bundlePath: env.build.codePath,
+    });
+    app = express().use('/console/api/addon', router);
+  });
+  after(async () => {
+    await router?.close();
+    await env?.close();
+  });
+
+  it('opens a sandbox e-mail in the sidebar and creates the project from it', async () => {
+    const messageId = await env.messageId(SATO, '物件チラシ');
+    const open = await request(app).post('/console/api/addon/gmail/open').send({ user: SATO, messageId }).expect(200);
+    const card = open.body.response as AnyJson;
+    assertValidCards(card);
+    const inputs = Object.fromEntries(card.sections[0].widgets.filter((w: AnyJson) => w.textInput).map((w: AnyJson) => [w.textInput.name, [w.textInput.value ?? '']]));
+    assert.equal(inputs.client[0], 'みどり不動産株式会社');
+    assert.equal(inputs.due[0], '2026-12-04');
+    assert.equal(inputs.amount[0], '120000');
+
+    const action = card.fixedFooter.primaryButton.onClick.action;
+    const clicked = await request(app)
+      .post('/console/api/addon/action')
+      .send({ user: SATO, host: 'GMAIL', functionName: action.function, parameters: Object.fromEntries(action.parameters.map((p: AnyJson) => [p.key, p.value])), formInputs: inputs })
+      .expect(200);
+    const jobCard = clicked.body.response.action.navigations[0].pushCard;
+    const job = await env.spine.store.getJob(jobCard.name.replace(/^job-/, ''));
+    assert.equal((job?.input as AnyJson).title, '物件チラシ 1月号 制作依頼');
+    assert.equal((job?.input as AnyJson).request.gmailMessageId, messageId);
+  });
+
+  it('turns composer text into slash commands, plain messages and dialog steps', async () => {
+    const help = await request(app).post('/console/api/addon/chat/message').send({ user: SATO, space: SPACE, text: '/help' }).expect(200);
+    assert.ok(help.body.response.hostAppDataAction.chatDataAction.createMessageAction.message.cardsV2[0].card);
+    const search = await request(app).post('/console/api/addon/chat/message').send({ user: SATO, space: SPACE, text: '/search  看板' }).expect(200);
+    assert.match(search.body.response.hostAppDataAction.chatDataAction.createMessageAction.message.text, /台帳検索 を受け付けました/);
+    const hello = await request(app).post('/console/api/addon/chat/message').send({ user: 'emma@example.co.jp', space: SPACE, text: 'hello tasuki' }).expect(200);
+    assert.equal(hello.body.response.hostAppDataAction.chatDataAction.createMessageAction.message.text, 'tasuki commands');
+
+    const dialog = await request(app).post('/console/api/addon/chat/message').send({ user: SATO, space: SPACE, text: '/new' }).expect(200);
+    const submit = dialog.body.response.action.navigations[0].pushCard.fixedFooter.primaryButton.onClick.action.function;
+    const submitted = await request(app)
+      .post('/console/api/addon/action')
+      .send({ user: SATO, host: 'CHAT', functionName: submit, formInputs: { client: ['北斗書店'], title: ['年始フェア 看板'] }, chat: { space: SPACE, dialogEventType: 'SUBMIT_DIALOG' } })
+      .expect(200);
+    assert.match(submitted.body.response.hostAppDataAction.chatDataAction.createMessageAction.message.text, /案件作成 を受け付けました/);
+  });
+
+  it('offers and runs the Sheets menu', async () => {
+    const menu = await request(app).get('/console/api/addon/sheets/menu').query({ user: 'emma@example.co.jp' }).expect(200);
+    assert.deepEqual(menu.body.items.map((i: AnyJson) => i.label), ['Sync schedule', 'Generate invoices for selected rows', 'Summarize ledger', 'Job status']);
+    const run = await request(app)
+      .post('/console/api/addon/sheets/menu')
+      .send({ user: SATO, spreadsheetId: (SEED_IDS as AnyJson).ledgerSpreadsheet, sheetName: 'Ledger', selectedRows: [3], functionName: 'menuGenerateInvoices' })
+      .expect(200);
+    assert.match(run.body.response.ui[0].message, /^請求書 1 件を受け付けました/);
+  });
+
+  it('answers bad requests with a message naming the field', async () => {
+    const bad = await request(app).post('/console/api/addon/action').send({ user: 'nobody', host: 'FAX', functionName: 'x' }).expect(400);
+    assert.match(bad.body.error.message, /user: user must be an e-mail address/);
+    assert.match(bad.body.error.message, /host: /);
+    const noChat = await request(app).post('/console/api/addon/action').send({ user: SATO, host: 'CHAT', functionName: 'onRefreshJob' }).expect(400);
+    assert.equal(noChat.body.error.message, 'chat: { space } is required for host CHAT');
+    const unknown = await request(app).post('/console/api/addon/action').send({ user: SATO, host: 'SHEETS', functionName: 'doesNotExist' }).expect(500);
+    assert.match(unknown.body.error.message, /Script function not found: doesNotExist/);
+  });
+});
