@@ -16,9 +16,6 @@ before(async () => {
   emulator = await startFirestoreEmulator();
   process.env.FIRESTORE_EMULATOR_HOST = emulator.host;
 });
-after(() => {
-  emulator.stop();
-});
 
 let spaces = 0;
 storeConformance({
@@ -39,6 +36,11 @@ storeConformance({
       async dispose() {},
     };
   },
+});
+
+// Registered after the suite's own after hook, so the stores are closed before the emulator stops.
+after(() => {
+  emulator.stop();
 });
 
 test('createStore: firestore config gives a FirestoreStore on the configured project', async () => {

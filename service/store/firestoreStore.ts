@@ -5,7 +5,9 @@
  * (ALREADY_EXISTS → the stored one), and compare-and-set as read → check the version field →
  * update() guarded by the document's lastUpdateTime (FAILED_PRECONDITION / NOT_FOUND → null).
  * The update time is the CAS token: any write in between changes it, so a stale writer fails
- * even if it computed the same next version.
+ * even if it computed the same next version. One consequence callers must tolerate: if a commit
+ * succeeds but its answer is lost and the SDK retries it, the retry fails its precondition and the
+ * write is reported as lost (null) although it happened; re-reading shows the caller's own write.
  *
  * Layout:
  * - `jobs/<id>`: `record` (the JobRecord as JSON text, because inputs, results and step outputs
@@ -152,8 +154,8 @@ export class FirestoreStore implements Store {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    const pending = this.pending;
-    if (pending) await (await pending).db.terminate();
+    const client = await this.pending?.catch(() => undefined);
+    await client?.db.terminate();
   }
 
   private client(): Promise<Client> {
