@@ -23,7 +23,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import * as z from 'zod';
-import { CHAT_COMMANDS } from '../../addon/chat/commands.js';
+import { CHAT_COMMANDS, type ChatCommand } from '../../addon/chat/commands.js';
 import { buildAddon } from '../../scripts/build-addon.js';
 import { localeFrom } from '../../shared/locale.js';
 import { loadAddon, type LoadedAddon } from '../apps-script-shim/loadAddon.js';
@@ -211,7 +211,7 @@ export function createAddonRouter(opts: AddonRouterOptions): AddonRouter {
         sender: user,
       };
       const slash = /^(\/[a-z]+)(?:\s+([\s\S]*))?$/i.exec(body.text.trim());
-      const command = slash ? CHAT_COMMANDS.find((c) => c.name === slash[1]!.toLowerCase()) : undefined;
+      const command: ChatCommand | undefined = slash ? CHAT_COMMANDS.find((c) => c.name === slash[1]!.toLowerCase()) : undefined;
       const commonEventObject = common('CHAT', locale, timeZone);
       if (command) {
         const argumentText = (slash![2] ?? '').trim();
