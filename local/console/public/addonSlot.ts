@@ -14,17 +14,19 @@
 import { api } from './api.js';
 import { renderCard, type CardActionEvent } from './cardRenderer.js';
 import { ICONS, fill, h, icon } from './dom.js';
-import { t } from './i18n.js';
+import { lang, t } from './i18n.js';
 import { currentUser } from './session.js';
 import { errorBox, errorText, openModal, toast } from './ui.js';
 
 export type AddonHost = 'GMAIL' | 'CHAT' | 'SHEETS';
-export type ChatContext = { space: string; dialog?: boolean; dialogEventType?: string };
+export type ChatContext = { space: string; dialog?: boolean; dialogEventType?: string; messageName?: string };
 
 export type ResponseHooks = {
   /** The stack showing cards for this host (Gmail sidebar); without one, pushed cards open as a dialog. */
   stack?: CardStack;
   chat?: ChatContext;
+  /** The opened e-mail, for Gmail actions (the add-on reads the message it was opened on). */
+  gmail?: { messageId: string };
   onChatMessage?: (message: any, mode: 'create' | 'update') => void;
   /** Called when the add-on ends the dialog navigation. */
   onCloseDialog?: () => void;
@@ -39,8 +41,10 @@ export async function runAddonAction(host: AddonHost, event: CardActionEvent, ho
       functionName: event.functionName,
       parameters: event.parameters,
       formInputs: event.formInputs,
+      locale: lang(),
     };
     if (hooks.chat) body.chat = hooks.chat;
+    if (hooks.gmail) body.messageId = hooks.gmail.messageId;
     const { response } = await api.post<{ response: unknown }>('/addon/action', body);
     applyAddonResponse(host, response, hooks);
   } catch (err) {
@@ -81,10 +85,27 @@ export function applyAddonResponse(host: AddonHost, raw: any, hooks: ResponseHoo
     const url = action.link?.url ?? action.openLink?.url;
     if (url) window.open(String(url), '_blank', 'noopener');
   }
-  if (host === 'SHEETS' || 'toast' in response || 'dialogHtml' in response) {
-    if (response.toast) toast(String(response.toast));
-    if (response.dialogHtml) openHtmlDialog(String(response.dialogHtml));
+  if (Array.isArray(response.ui)) applySheetsUi(response.ui);
+  if (response.toast) toast(String(response.toast));
+  if (response.dialogHtml) openHtmlDialog('tasuki', String(response.dialogHtml));
+}
+
+/** What an Editor add-on showed through SpreadsheetApp.getUi(): toasts, alerts, HTML dialogs. */
+function applySheetsUi(events: any[]): void {
+  for (const ui of events) {
+    if (ui?.type === 'toast') toast(ui.title ? `${ui.title} — ${ui.message}` : String(ui.message));
+    else if (ui?.type === 'alert') openAlert(String(ui.title ?? 'tasuki'), String(ui.message ?? ''));
+    else if (ui?.type === 'dialog') openHtmlDialog(String(ui.title ?? 'tasuki'), String(ui.html ?? ''));
   }
+}
+
+function openAlert(title: string, message: string): void {
+  const modal = openModal({ title });
+  modal.body.appendChild(h('p', { style: 'white-space:pre-wrap;margin:0' }, message));
+  modal.foot.hidden = false;
+  const ok = h('button', { class: 'btn primary', type: 'button', onclick: () => modal.close() }, 'OK');
+  modal.foot.appendChild(ok);
+  ok.focus();
 }
 
 function isCard(v: any): boolean {
@@ -105,8 +126,8 @@ function openCardDialog(host: AddonHost, card: any, hooks: ResponseHooks): void 
   stack.setRoot(card);
 }
 
-function openHtmlDialog(html: string): void {
-  const modal = openModal({ title: 'tasuki' });
+function openHtmlDialog(title: string, html: string): void {
+  const modal = openModal({ title });
   // sandbox="" — the add-on's HTML is shown, never run with the console's origin.
   const frame = h('iframe', { sandbox: '', title: 'tasuki', srcdoc: html });
   modal.body.appendChild(frame);
@@ -121,7 +142,7 @@ export class CardStack {
 
   constructor(
     private readonly host: AddonHost,
-    private readonly opts: { chat?: ChatContext; onChatMessage?: ResponseHooks['onChatMessage']; onCloseDialog?: () => void } = {},
+    private readonly opts: { chat?: ChatContext; gmail?: { messageId: string }; onChatMessage?: ResponseHooks['onChatMessage']; onCloseDialog?: () => void } = {},
   ) {
     this.nav = h('div', { class: 'card-stack-nav' });
     this.body = h('div', { class: 'card-stack-body', 'aria-live': 'polite' });
@@ -175,6 +196,7 @@ export class CardStack {
     const hooks: ResponseHooks = {
       stack: this.opts.chat?.dialog ? undefined : this,
       chat: this.opts.chat,
+      gmail: this.opts.gmail,
       onChatMessage: this.opts.onChatMessage,
       onCloseDialog: this.opts.onCloseDialog,
     };

@@ -150,7 +150,7 @@ export class ChatView implements View {
     const isApp = m.sender?.type === 'BOT';
     const mine = !isApp && m.local;
     const name = m.sender?.displayName ?? (isApp ? 'tasuki' : (m.sender?.name ?? ''));
-    const hooks: ResponseHooks = { chat: { space: this.space }, onChatMessage: (msg, mode) => this.addLocal(msg, mode) };
+    const hooks: ResponseHooks = { chat: { space: this.space, ...(m.local ? {} : { messageName: m.name }) }, onChatMessage: (msg, mode) => this.addLocal(msg, mode) };
     const edited = m.lastUpdateTime && m.lastUpdateTime !== m.createTime;
     return h(
       'article',
@@ -225,7 +225,7 @@ export class ChatView implements View {
       this.render();
       send.disabled = true;
       try {
-        const { response } = await api.post<{ response: unknown }>('/addon/chat/message', { user: user.email, space: this.space, text });
+        const { response } = await api.post<{ response: unknown }>('/addon/chat/message', { user: user.email, space: this.space, text, locale: lang() });
         applyAddonResponse('CHAT', response, { chat: { space: this.space }, onChatMessage: (msg, mode) => this.addLocal(msg, mode) });
       } catch (err) {
         toast(`${t('addon.failed')}: ${errorText(err)}`, 'error');

@@ -148,11 +148,11 @@ export class GmailView implements View {
       fill(sidebar, title, addonMissing(t('addon.what.gmail')));
       return;
     }
-    const stack = new CardStack('GMAIL');
+    const stack = new CardStack('GMAIL', { gmail: { messageId: id } });
     const status = h('div', null, loading());
     fill(sidebar, title, status, stack.element);
     try {
-      const { response } = await api.post<{ response: unknown }>('/addon/gmail/open', { user: currentUser().email, messageId: id });
+      const { response } = await api.post<{ response: unknown }>('/addon/gmail/open', { user: currentUser().email, messageId: id, locale: lang() });
       if (this.openId !== id) return;
       status.remove();
       applyAddonResponse('GMAIL', response, { stack });

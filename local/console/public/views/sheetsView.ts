@@ -8,7 +8,7 @@
 import { api } from '../api.js';
 import { applyAddonResponse } from '../addonSlot.js';
 import { debounce, fill, h } from '../dom.js';
-import { t } from '../i18n.js';
+import { lang, t } from '../i18n.js';
 import { onLive } from '../live.js';
 import { currentUser, getMeta } from '../session.js';
 import { emptyState, errorBox, errorText, loading, toast } from '../ui.js';
@@ -71,7 +71,7 @@ export class SheetsView implements View {
   private async loadMenu(): Promise<void> {
     if (!getMeta().addon) return;
     try {
-      const { items } = await api.get<{ items: Array<{ label: string; functionName: string }> }>('/addon/sheets/menu');
+      const { items } = await api.get<{ items: Array<{ label: string; functionName: string }> }>(`/addon/sheets/menu?user=${encodeURIComponent(currentUser().email)}&locale=${lang()}`);
       this.menuItems = items;
     } catch (err) {
       this.menuError = errorText(err);
@@ -275,6 +275,7 @@ export class SheetsView implements View {
         sheetName: sheet?.title ?? '',
         selectedRows: Array.from(this.selected).sort((a, b) => a - b),
         functionName,
+        locale: lang(),
       });
       applyAddonResponse('SHEETS', response, {});
     } catch (err) {
