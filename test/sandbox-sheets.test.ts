@@ -40,6 +40,8 @@ test('values.get: open-ended ranges, whole columns, COLUMNS major dimension, UNF
   const raw = await sheets.spreadsheets.values.get({ spreadsheetId: LEDGER_ID, range: 'Ledger!B2:F2', valueRenderOption: 'UNFORMATTED_VALUE' });
   assert.equal(typeof raw.data.values![0]![0], 'number', 'a typed date is a serial number underneath');
   assert.equal(raw.data.values![0]![4], 180000);
+  const dates = await sheets.spreadsheets.values.get({ spreadsheetId: LEDGER_ID, range: 'Ledger!B2:F2', valueRenderOption: 'UNFORMATTED_VALUE', dateTimeRenderOption: 'FORMATTED_STRING' });
+  assert.deepEqual(dates.data.values![0], ['2026-06-03', '株式会社アクメ', '夏季キャンペーン ポスター', '2026-06-20', 180000]);
   const noSheet = await sheets.spreadsheets.values.get({ spreadsheetId: LEDGER_ID, range: 'A1:B1' });
   assert.equal(noSheet.data.range, 'Ledger!A1:B1', 'no sheet name means the first sheet');
   await assert.rejects(sheets.spreadsheets.values.get({ spreadsheetId: LEDGER_ID, range: 'Nope!A1' }), /Unable to parse range: Nope!A1/);

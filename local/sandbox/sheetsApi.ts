@@ -57,6 +57,12 @@ function renderOption(req: Request, name = 'valueRenderOption'): RenderOption {
   if (v !== 'FORMATTED_VALUE' && v !== 'UNFORMATTED_VALUE' && v !== 'FORMULA') throw badRequest(`Invalid value at '${name}': "${v}"`);
   return v;
 }
+/** dateTimeRenderOption: SERIAL_NUMBER (default) or FORMATTED_STRING; only matters for unformatted values. */
+function datesAsStrings(req: Request): boolean {
+  const v = q(req, 'dateTimeRenderOption') ?? 'SERIAL_NUMBER';
+  if (v !== 'SERIAL_NUMBER' && v !== 'FORMATTED_STRING') throw badRequest(`Invalid value at 'date_time_render_option': "${v}"`);
+  return v === 'FORMATTED_STRING';
+}
 function majorOf(v: string | undefined): 'ROWS' | 'COLUMNS' {
   if (v === undefined || v === 'ROWS' || v === 'DIMENSION_UNSPECIFIED') return 'ROWS';
   if (v === 'COLUMNS') return 'COLUMNS';
@@ -143,7 +149,7 @@ export function sheetsRouter(opts: { state: SandboxState }): Router {
     const ss = load(id!);
     const opt = renderOption(req);
     const major = majorOf(q(req, 'majorDimension'));
-    return { spreadsheetId: ss.spreadsheetId, valueRanges: qAll(req, 'ranges').map((range) => ({ ...readRange(parseA1(ss, range), opt, major), majorDimension: major })) };
+    return { spreadsheetId: ss.spreadsheetId, valueRanges: qAll(req, 'ranges').map((range) => ({ ...readRange(parseA1(ss, range), opt, major, datesAsStrings(req)), majorDimension: major })) };
   });
 
   routes.on('POST', /^\/v4\/spreadsheets\/([^/:]+)\/values:batchUpdate$/, (req, _res, [id]) => {
@@ -237,7 +243,7 @@ export function sheetsRouter(opts: { state: SandboxState }): Router {
     checkQuery(req, RENDER_PARAMS);
     const ss = load(id!);
     const major = majorOf(q(req, 'majorDimension'));
-    return { ...readRange(parseA1(ss, range!), renderOption(req), major), majorDimension: major };
+    return { ...readRange(parseA1(ss, range!), renderOption(req), major, datesAsStrings(req)), majorDimension: major };
   });
 
   routes.on('PUT', /^\/v4\/spreadsheets\/([^/:]+)\/values\/([^/]+)$/, (req, _res, [id, range]) => {

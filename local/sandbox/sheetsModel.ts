@@ -13,7 +13,8 @@
 import { badRequest } from './googleError.js';
 
 export type CellValue = number | string | boolean;
-export type Cell = { v: CellValue; f?: string; x?: string } | null;
+/** `d`: a date (serial number in `v`), so dateTimeRenderOption=FORMATTED_STRING can show `f`. */
+export type Cell = { v: CellValue; f?: string; x?: string; d?: 1 } | null;
 export type StoredSheet = {
   properties: { sheetId: number; title: string; index: number; sheetType: 'GRID'; gridProperties: { rowCount: number; columnCount: number; frozenRowCount?: number } };
   rows: Cell[][];
@@ -131,7 +132,7 @@ export function userEntered(raw: CellValue | null): Cell {
   const ymd = /^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$/.exec(s.trim());
   if (ymd) {
     const [y, m, d] = [Number(ymd[1]), Number(ymd[2]), Number(ymd[3])];
-    if (m >= 1 && m <= 12 && d >= 1 && d <= 31) return { v: dateSerial(y, m, d), f: s.trim() };
+    if (m >= 1 && m <= 12 && d >= 1 && d <= 31) return { v: dateSerial(y, m, d), f: s.trim(), d: 1 };
   }
   return { v: s };
 }
@@ -143,8 +144,9 @@ export function rawEntered(raw: CellValue | null): Cell {
 
 export type RenderOption = 'FORMATTED_VALUE' | 'UNFORMATTED_VALUE' | 'FORMULA';
 
-export function renderCell(cell: Cell, opt: RenderOption): CellValue | '' {
+export function renderCell(cell: Cell, opt: RenderOption, datesAsStrings = false): CellValue | '' {
   if (!cell) return '';
+  if (datesAsStrings && cell.d && cell.f !== undefined && opt !== 'FORMULA') return cell.f;
   if (opt === 'FORMULA' && cell.x) return cell.x;
   if (opt === 'FORMATTED_VALUE') {
     if (cell.f !== undefined) return cell.f;
@@ -155,14 +157,14 @@ export function renderCell(cell: Cell, opt: RenderOption): CellValue | '' {
 }
 
 /** Values of a range as Sheets returns them: trailing empty rows and cells trimmed. */
-export function readRange(r: GridRange, opt: RenderOption, major: 'ROWS' | 'COLUMNS'): { range: string; values?: CellValue[][] } {
+export function readRange(r: GridRange, opt: RenderOption, major: 'ROWS' | 'COLUMNS', datesAsStrings = false): { range: string; values?: CellValue[][] } {
   const b = bounded(r);
   const rows: CellValue[][] = [];
   const lastRow = Math.min(b.r1, r.sheet.rows.length - 1);
   for (let i = b.r0; i <= lastRow; i++) {
     const src = r.sheet.rows[i] ?? [];
     const row: CellValue[] = [];
-    for (let j = b.c0; j <= Math.min(b.c1, src.length - 1); j++) row.push(renderCell(src[j] ?? null, opt));
+    for (let j = b.c0; j <= Math.min(b.c1, src.length - 1); j++) row.push(renderCell(src[j] ?? null, opt, datesAsStrings));
     while (row.length && row[row.length - 1] === '') row.pop();
     rows.push(row);
   }
