@@ -7,7 +7,9 @@
  * written with a non-embedded CID font on Adobe's predefined `UniJIS-UCS2-HW-H` CMap (Adobe-Japan1,
  * the mechanism PDF defines for CJK text without embedding): every PDF viewer renders it with
  * its own Japanese font, nothing is transliterated, and a ToUnicode map keeps the text
- * extractable and searchable. Characters outside the BMP are written as "?".
+ * extractable and searchable. Latin text (anything WinAnsi can encode) is set in the standard
+ * Helvetica instead, so English reads as proportional type; lines are split into runs of the two
+ * fonts. Characters outside the BMP are written as "?".
  *
  * Loaded lazily (only when something is exported): pdf-lib is large.
  */
@@ -16,9 +18,22 @@ import type { StoredDocument } from './docsModel.js';
 const PAGE = { width: 595.28, height: 841.89, margin: 56 };
 const SIZES = { TITLE: 20, SUBTITLE: 14, HEADING_1: 16, HEADING_2: 13, HEADING_3: 12, NORMAL_TEXT: 10.5 } as const;
 
-/** Advance width in 1/1000 em: ASCII is half-width in the HW CMap, everything else full-width. */
-const charWidth = (code: number) => (code >= 0x20 && code <= 0x7e ? 500 : code === 0xa5 ? 500 : 1000);
-const textWidth = (s: string, size: number) => [...s].reduce((w, ch) => w + charWidth(ch.codePointAt(0)!), 0) * size / 1000;
+/** Measures text: Latin characters in Helvetica's widths, the rest full-width (1 em). */
+type Metrics = { isLatin: (ch: string) => boolean; latinWidth: (s: string, size: number) => number };
+const textWidth = (m: Metrics, s: string, size: number) =>
+  [...s].reduce((w, ch) => w + (m.isLatin(ch) ? m.latinWidth(ch, size) : size), 0);
+
+/** Splits text into runs of Latin and CJK characters. */
+function runs(m: Metrics, s: string): Array<{ latin: boolean; text: string }> {
+  const out: Array<{ latin: boolean; text: string }> = [];
+  for (const ch of s) {
+    const latin = m.isLatin(ch);
+    const last = out[out.length - 1];
+    if (last && last.latin === latin) last.text += ch;
+    else out.push({ latin, text: ch });
+  }
+  return out;
+}
 
 function hexUcs2(s: string): string {
   let out = '';
@@ -30,12 +45,12 @@ function hexUcs2(s: string): string {
 }
 
 /** Wraps text to a width (by characters; Japanese has no spaces to break at). */
-function wrap(text: string, size: number, width: number): string[] {
+function wrap(m: Metrics, text: string, size: number, width: number): string[] {
   if (text === '') return [''];
   const lines: string[] = [];
   let line = '';
   for (const ch of text) {
-    if (textWidth(line + ch, size) > width && line) {
+    if (textWidth(m, line + ch, size) > width && line) {
       const space = line.lastIndexOf(' ');
       if (/[ -~]/.test(ch) && space > 0 && line.length - space < 20) {
         lines.push(line.slice(0, space));
@@ -76,8 +91,14 @@ function toUnicodeCMap(): string {
 
 export async function documentToPdf(doc: StoredDocument): Promise<Uint8Array> {
   const lib = await import('pdf-lib');
-  const { PDFDocument, PDFString, PDFHexString, beginText, endText, setFontAndSize, moveText, showText, rgb } = lib;
+  const { PDFDocument, PDFString, PDFHexString, StandardFonts, beginText, endText, setFontAndSize, moveText, showText, rgb } = lib;
   const pdf = await PDFDocument.create();
+  const helvetica = await pdf.embedFont(StandardFonts.Helvetica);
+  const latinSet = new Set(helvetica.getCharacterSet());
+  const m: Metrics = {
+    isLatin: (ch) => latinSet.has(ch.codePointAt(0)!) && ch.codePointAt(0)! < 0x2000,
+    latinWidth: (s, size) => helvetica.widthOfTextAtSize(s, size),
+  };
   pdf.setTitle(doc.title);
   pdf.setProducer('tasuki Workspace sandbox');
   pdf.setCreator('tasuki');
@@ -111,15 +132,19 @@ export async function documentToPdf(doc: StoredDocument): Promise<Uint8Array> {
     if (y - height < PAGE.margin) newPage();
   };
   const drawText = (text: string, x: number, baseline: number, size: number) => {
-    if (!text) return;
-    page.pushOperators(beginText(), setFontAndSize(fontKey, size), moveText(x, baseline), showText(PDFHexString.of(hexUcs2(text))), endText());
+    let at = x;
+    for (const run of runs(m, text)) {
+      if (run.latin) page.drawText(run.text, { x: at, y: baseline, size, font: helvetica, color: rgb(0, 0, 0) });
+      else page.pushOperators(beginText(), setFontAndSize(fontKey, size), moveText(at, baseline), showText(PDFHexString.of(hexUcs2(run.text))), endText());
+      at += textWidth(m, run.text, size);
+    }
   };
 
   for (const block of doc.blocks) {
     if (block.type === 'paragraph') {
       const size = SIZES[block.style ?? 'NORMAL_TEXT'];
       const lead = size * 1.5;
-      for (const line of wrap(block.text, size, contentWidth)) {
+      for (const line of wrap(m, block.text, size, contentWidth)) {
         ensure(lead);
         y -= lead;
         drawText(line, PAGE.margin, y + size * 0.3, size);
@@ -133,7 +158,7 @@ export async function documentToPdf(doc: StoredDocument): Promise<Uint8Array> {
     const pad = 4;
     y -= 4;
     block.rows.forEach((row, r) => {
-      const cellLines = row.map((cell) => cell.split('\n').flatMap((p) => wrap(p, size, colWidth - 2 * pad)));
+      const cellLines = row.map((cell) => cell.split('\n').flatMap((p) => wrap(m, p, size, colWidth - 2 * pad)));
       const height = Math.max(1, ...cellLines.map((l) => l.length)) * size * 1.4 + 2 * pad;
       ensure(height);
       const top = y;
