@@ -13,6 +13,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../service/config.js';
 import { createLogger, type Logger } from '../service/logger.js';
+import { createAddonRouter } from './console/addonRoutes.js';
 import { createConsoleRouter } from './console/consoleRouter.js';
 import { LocalIssuer } from './issuer.js';
 import { startSandbox } from './sandbox/sandbox.js';
@@ -67,6 +68,8 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   };
   const config = loadConfig(serviceEnv);
 
+  // The add-on, exactly as built for Apps Script, run under the Node shim for the console's slots.
+  const addonRouter = createAddonRouter({ dataDir, serviceUrl, sandboxUrl: sandbox.url, scriptClientId: config.scriptClientId, issuer, timeZone: config.timezone });
   const consoleRouter = createConsoleRouter({
       dataDir,
       sandboxUrl: sandbox.url,
@@ -75,6 +78,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       issuer,
       events: sandbox.events,
       config,
+      addonRouter,
   });
   sandbox.app.use(consoleRouter);
 
@@ -83,6 +87,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     child = await startService(serviceEnv, serviceUrl, opts.serviceLogs ?? 'ignore');
   } catch (err) {
     consoleRouter.close();
+    await addonRouter.close();
     await emulator.close();
     await sandbox.close();
     throw err;
@@ -102,6 +107,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     },
     async close() {
       consoleRouter.close();
+      await addonRouter.close();
       await stopService(child);
       await emulator.close();
       await sandbox.close();
