@@ -129,7 +129,7 @@ export function userEntered(raw: CellValue | null): Cell {
     if (pct) v /= 100;
     return /[,¥$€%]/.test(s) || frac?.endsWith('0') ? { v, f: s.trim() } : { v };
   }
-  const ymd = /^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$/.exec(s.trim());
+  const ymd = /^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$/.exec(s.trim()) ?? /^(\d{4})年(\d{1,2})月(\d{1,2})日$/.exec(s.trim());
   if (ymd) {
     const [y, m, d] = [Number(ymd[1]), Number(ymd[2]), Number(ymd[3])];
     if (m >= 1 && m <= 12 && d >= 1 && d <= 31) return { v: dateSerial(y, m, d), f: s.trim(), d: 1 };

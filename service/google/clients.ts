@@ -3,7 +3,8 @@
  * time and memory, and Cloud Run pays that on every cold start).
  *
  * One code path for both modes; only the endpoint and the credentials differ:
- * - local: rootUrl = TASUKI_GOOGLE_ROOT_URL + '/<api>/' (the Workspace sandbox), credentials =
+ * - local: rootUrl = TASUKI_GOOGLE_ROOT_URL + '/' (the Workspace sandbox serves Google's paths from its root;
+ *   googleapis-common drops a rootUrl's own path), credentials =
  *   a service-account key generated in the data folder, exchanged at the sandbox's OAuth token
  *   endpoint (a real JWT-bearer flow).
  * - production: Google's endpoints, Application Default Credentials of the runtime service
