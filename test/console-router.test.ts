@@ -79,7 +79,7 @@ test('meta: the two console users and an example input for every job kind that p
     assert.ok(parsed.success, `${k.kind} example is invalid: ${JSON.stringify(parsed.error?.issues)}`);
   }
   assert.equal(body.chatSpace, stack.config.chatSpace);
-  assert.equal(body.addon, false);
+  assert.equal(body.addon, true, 'the stack mounts the add-on backend');
 });
 
 test('jobs: enqueue as the chosen user, list across users, errors pass through with the field named', async () => {
@@ -157,39 +157,37 @@ test('sandbox views: chat messages in order, the ledger as values, a Doc as text
   assert.equal(missing.body.error.code, 'sandbox_error');
 });
 
-test('add-on slot: 503 addon_not_loaded without a backend; the given backend is mounted at /console/api/addon', async () => {
-  const missing = await postJson('/addon/chat/message', { user: 'sato@example.co.jp', space: stack.config.chatSpace, text: '/help' });
-  assert.equal(missing.status, 503);
-  assert.equal(missing.body.error.code, 'addon_not_loaded');
+test('add-on slot: 503 addon_not_loaded without a backend; a given backend is mounted at /console/api/addon', async () => {
+  const serve = async (router: ReturnType<typeof createConsoleRouter>, fn: (url: string) => Promise<void>) => {
+    const server = express().use(router).listen(0, '127.0.0.1');
+    await new Promise((r) => server.once('listening', r));
+    try {
+      await fn(`http://127.0.0.1:${(server.address() as { port: number }).port}`);
+    } finally {
+      router.close();
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    }
+  };
+  const common = { dataDir: stack.dataDir, sandboxUrl: stack.sandbox.url, serviceUrl: stack.serviceUrl, scriptClientId: stack.config.scriptClientId, issuer: stack.issuer, config: stack.config };
+
+  await serve(createConsoleRouter(common), async (url) => {
+    const meta = await (await fetch(`${url}/console/api/meta`)).json();
+    assert.equal(meta.addon, false);
+    const res = await fetch(`${url}/console/api/addon/chat/message`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: '/help' }) });
+    assert.equal(res.status, 503);
+    assert.equal((await res.json()).error.code, 'addon_not_loaded');
+  });
 
   const addon = express.Router();
   addon.post('/chat/message', express.json(), (req, res) => res.json({ response: { echoed: req.body.text } }));
-  const router = createConsoleRouter({
-    dataDir: stack.dataDir,
-    sandboxUrl: stack.sandbox.url,
-    serviceUrl: stack.serviceUrl,
-    scriptClientId: stack.config.scriptClientId,
-    issuer: stack.issuer,
-    config: stack.config,
-    addonRouter: addon,
-  });
-  const app = express().use(router);
-  const server = app.listen(0, '127.0.0.1');
-  await new Promise((r) => server.once('listening', r));
-  try {
-    const { port } = server.address() as { port: number };
-    const meta = await (await fetch(`http://127.0.0.1:${port}/console/api/meta`)).json();
-    assert.equal(meta.addon, true);
-    const res = await fetch(`http://127.0.0.1:${port}/console/api/addon/chat/message`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: '/help' }) });
+  await serve(createConsoleRouter({ ...common, addonRouter: addon }), async (url) => {
+    const res = await fetch(`${url}/console/api/addon/chat/message`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: '/help' }) });
     assert.deepEqual(await res.json(), { response: { echoed: '/help' } });
-    const page = await fetch(`http://127.0.0.1:${port}/`);
+    const page = await fetch(`${url}/`);
     assert.match(await page.text(), /<script type="module" src="\/console\/assets\/app\.js">/);
-    const js = await fetch(`http://127.0.0.1:${port}/console/assets/app.js`);
+    const js = await fetch(`${url}/console/assets/app.js`);
     assert.equal(js.status, 200);
     assert.match(js.headers.get('content-type') ?? '', /javascript/);
-  } finally {
-    router.close();
-    server.closeAllConnections();
-    await new Promise((r) => server.close(r));
-  }
+  });
 });

@@ -107,20 +107,27 @@ test('Gmail sidebar: Create project on a seeded e-mail starts a project.create j
   const { page, errors } = await openPage(browser, { locale: 'ja-JP' });
   await page.goto(`${stack.consoleUrl}#/gmail`);
   await page.getByTestId('mail-list').locator('.mail-item').first().click();
+  const subject = ((await page.getByTestId('mail-view').locator('h2').textContent()) ?? '').trim();
+  assert.ok(subject);
   const sidebar = page.getByTestId('addon-sidebar');
   const create = sidebar.getByRole('button', { name: /案件を作成|Create project/ });
   await create.waitFor({ timeout: 20_000 });
   await screenshot(page, 'console-gmail-sidebar');
   await create.click();
 
-  await page.locator('a.nav-item[data-view="jobs"]').click();
-  const row = page.locator('tr[data-job-id]', { hasText: 'project.create' }).first();
-  await row.waitFor({ timeout: 20_000 });
-  const jobId = await row.getAttribute('data-job-id');
-  assert.ok(jobId);
+  // The add-on answers with the queued job's card (its id in it) and a notification.
+  const queued = sidebar.locator('.gcard', { hasText: /j-[0-9a-f]{8,}/ });
+  await queued.waitFor({ timeout: 20_000 });
+  const jobId = /j-[0-9a-f]{8,}/.exec((await queued.textContent()) ?? '')![0];
 
+  await page.locator('a.nav-item[data-view="jobs"]').click();
+  const row = page.locator(`tr[data-job-id="${jobId}"]`);
+  await row.waitFor({ timeout: 20_000 });
+  assert.match((await row.textContent()) ?? '', /project\.create/);
+
+  // The job's own reply (client-<job>) or its announcement of the new project.
   await page.locator('a.nav-item[data-view="chat"]').click();
-  await page.locator(`article[data-client-id="client-${jobId}"] .gcard`).waitFor({ timeout: 30_000 });
+  await page.locator(`article[data-client-id="client-${jobId}"], article:has-text("${subject.replace(/"/g, '\\"')}")`).first().waitFor({ timeout: 30_000 });
   await screenshot(page, 'console-chat-project');
   assert.deepEqual(errors, []);
   await page.context().close();

@@ -11,6 +11,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createAddonRouter } from '../../local/console/addonRoutes.js';
 import { createConsoleRouter } from '../../local/console/consoleRouter.js';
 import { LocalIssuer } from '../../local/issuer.js';
 import { startSandbox, type Sandbox } from '../../local/sandbox/sandbox.js';
@@ -67,6 +68,7 @@ export async function startInProcessStack(dataDir = mkdtempSync(join(tmpdir(), '
   const deps = await buildDeps(config, log, { store: new SqliteStore(join(dataDir, 'jobs.sqlite')) });
   await deps.queue.ensureQueue();
   server.on('request', createApp(deps));
+  const addonRouter = createAddonRouter({ dataDir, serviceUrl, sandboxUrl: sandbox.url, scriptClientId: config.scriptClientId, issuer, timeZone: config.timezone });
   const consoleRouter = createConsoleRouter({
     dataDir,
     sandboxUrl: sandbox.url,
@@ -76,6 +78,7 @@ export async function startInProcessStack(dataDir = mkdtempSync(join(tmpdir(), '
     events: sandbox.events,
     config,
     pollMs: 250,
+    addonRouter,
   });
   sandbox.app.use(consoleRouter);
   return {
@@ -87,6 +90,7 @@ export async function startInProcessStack(dataDir = mkdtempSync(join(tmpdir(), '
     config,
     async close() {
       consoleRouter.close();
+      await addonRouter.close();
       await emulator.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
