@@ -76,6 +76,7 @@ describe('Gmail add-on', () => {
     assert.equal(input.request.gmailMessageId, acmeId);
     assert.match(input.request.body, /納期：12月20日/);
     assert.equal(input.request.from, '田中 健 <tanaka@acme.example>');
+    assert.doesNotMatch(JSON.stringify(job), /gmail-addon-token/, 'the per-message access token never leaves Apps Script');
 
     // A second click on the same mail shows the same job.
     const again: AnyJson = await env.addon.call('onGmailCreateProject', gmailEvent(acmeId, { parameters: { messageId: acmeId }, form }));
