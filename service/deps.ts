@@ -8,6 +8,7 @@
  */
 import type { JWTVerifyGetKey } from 'jose';
 import type { AppDeps } from './app.js';
+import { loadJose } from './auth/tokenVerifier.js';
 import { tokenTrust } from './auth/trust.js';
 import type { Config } from './config.js';
 import { handlerRegistry } from './jobs/registry.js';
@@ -56,7 +57,7 @@ export async function buildDeps(config: Config, log: Logger, overrides: DepsOver
     ...(given.now ? { now: given.now } : {}),
     ...(given.cancelPollMs ? { cancelPollMs: given.cancelPollMs } : {}),
     async warm() {
-      await cloudTasks?.warm();
+      await Promise.all([loadJose(), cloudTasks?.warm()]);
     },
     async close() {
       await queue.close();

@@ -41,10 +41,20 @@ async function main(): Promise<void> {
   server.listen(config.port, () => {
     log.info({ port: config.port, mode: config.mode }, 'tasuki service listening');
     setImmediate(() => {
-      const warmed = config.mode === 'local' ? deps.queue.ensureQueue() : deps.warm();
-      warmed.catch((err: unknown) => log.warn({ err }, 'could not prepare the queue client yet; the first enqueue will try again'));
+      deps.warm().catch((err: unknown) => log.warn({ err }, 'could not load the queue client yet; the first enqueue will try again'));
+      if (config.mode === 'local') void ensureLocalQueue();
     });
   });
+
+  /** Local mode: create the emulator's queue, retrying while the emulator is still starting. */
+  async function ensureLocalQueue(delayMs = 500): Promise<void> {
+    try {
+      await deps.queue.ensureQueue();
+    } catch (err) {
+      log.warn({ err, retryInMs: delayMs }, 'could not create the local queue yet');
+      setTimeout(() => void ensureLocalQueue(Math.min(delayMs * 2, 10_000)), delayMs).unref();
+    }
+  }
 
   let shuttingDown = false;
   const shutdown = async (signal: string): Promise<void> => {

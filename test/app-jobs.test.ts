@@ -4,8 +4,11 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { CloudTasksClient } from '@google-cloud/tasks';
+import { PassThrough } from 'node:stream';
 import request from 'supertest';
+import { createApp } from '../service/app.js';
 import { queuePath } from '../service/config.js';
+import { createLogger } from '../service/logger.js';
 import { clientFor } from './support/tasks-harness.js';
 import { OTHER_USER, USER, startSpine, type Spine } from './support/spine.js';
 
@@ -218,4 +221,24 @@ test('health, unknown routes and errors answer JSON without internals', async ()
   const noJob = await request(s.url).get('/v1/jobs/j-0000').set('authorization', await as(USER));
   assert.equal(noJob.status, 404);
   assert.doesNotMatch(JSON.stringify(noJob.body), /at .*\.ts/);
+});
+
+test("request logs are Cloud Logging JSON with the request's trace", async () => {
+  const lines: string[] = [];
+  const out = new PassThrough();
+  out.on('data', (chunk: Buffer) => lines.push(...chunk.toString().split('\n').filter(Boolean)));
+  const app = createApp({ ...s.deps, log: createLogger({ level: 'info', destination: out }) });
+  const trace = '105445aa7843bc8bf206b12000100000';
+  await request(app).get('/v1/jobs/j-nope').set('x-cloud-trace-context', `${trace}/1;o=1`).set('authorization', await as(USER));
+  await request(app).get('/healthz');
+  const entries = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+  const notFound = entries.find((e) => (e.httpRequest as { status?: number } | undefined)?.status === 404);
+  assert.ok(notFound, lines.join('\n'));
+  assert.equal(notFound.severity, 'WARNING');
+  assert.equal(notFound['logging.googleapis.com/trace'], `projects/${s.config.project}/traces/${trace}`);
+  assert.equal(notFound['logging.googleapis.com/spanId'], '1');
+  assert.match(String(notFound.message), /GET \/v1\/jobs\/j-nope 404/);
+  const health = entries.find((e) => (e.httpRequest as { requestUrl?: string } | undefined)?.requestUrl === '/healthz');
+  assert.equal(health?.severity, 'INFO');
+  assert.equal(health?.['logging.googleapis.com/trace'], undefined);
 });

@@ -3,11 +3,14 @@
  * the add-on's Google ID tokens (/v1/jobs*) and Cloud Tasks' OIDC tokens (/tasks/run) go through
  * `verifyBearer`; only the expected audience and the checks on the verified claims differ.
  *
+ * jose is imported on the first verification (`loadJose`, also called by deps.warm() once the
+ * server listens), keeping it off the cold-start path.
+ *
  * Failures are `AuthFailure`s carrying the HTTP status (401: no usable token; 403: a valid token
  * of someone who may not call this endpoint) and a specific `code` so callers can tell an expired
  * token from a forged one.
  */
-import { errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import type { JWTPayload, JWTVerifyGetKey } from 'jose';
 
 export type AuthErrorCode =
   | 'missing_token'
@@ -67,6 +70,17 @@ export class VerifiedTokenCache {
 
 export type VerifiedClaims = JWTPayload & { email?: unknown; email_verified?: unknown };
 
+type Jose = typeof import('jose');
+let jose: Promise<Jose> | undefined;
+
+export function loadJose(): Promise<Jose> {
+  jose ??= import('jose').catch((err: unknown) => {
+    jose = undefined;
+    throw err;
+  });
+  return jose;
+}
+
 const BEARER = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$/;
 
 /** Google signs ID and OIDC tokens with RS256; refusing anything else closes alg-confusion doors. */
@@ -83,6 +97,7 @@ export async function verifyBearer(authorization: string | undefined, trust: Tok
   trust.cache ??= new VerifiedTokenCache();
   const cached = trust.cache.get(cacheKey, Math.floor(Date.now() / 1000));
   if (cached) return cached;
+  const { jwtVerify, errors } = await loadJose();
   try {
     const { payload } = await jwtVerify(match[1]!, trust.keys, {
       issuer: trust.issuers,
@@ -94,11 +109,11 @@ export async function verifyBearer(authorization: string | undefined, trust: Tok
     trust.cache.set(cacheKey, payload as VerifiedClaims);
     return payload as VerifiedClaims;
   } catch (err) {
-    throw toAuthFailure(err);
+    throw toAuthFailure(err, errors);
   }
 }
 
-function toAuthFailure(err: unknown): AuthFailure {
+function toAuthFailure(err: unknown, errors: Jose['errors']): AuthFailure {
   if (err instanceof errors.JWTExpired) return new AuthFailure(401, 'token_expired', 'the token has expired; get a fresh one');
   if (err instanceof errors.JWTClaimValidationFailed) {
     if (err.claim === 'aud') return new AuthFailure(401, 'wrong_audience', 'the token was issued for another audience');

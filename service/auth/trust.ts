@@ -7,9 +7,9 @@
  *
  * The key source can be injected (tests use a JWKS built from a LocalIssuer); the issuers cannot.
  */
-import { createRemoteJWKSet, type JWTVerifyGetKey } from 'jose';
+import type { JWTVerifyGetKey } from 'jose';
 import type { Config } from '../config.js';
-import type { TokenTrust } from './tokenVerifier.js';
+import { loadJose, type TokenTrust } from './tokenVerifier.js';
 
 export const GOOGLE_ISSUERS = ['https://accounts.google.com', 'accounts.google.com'];
 export const GOOGLE_JWKS_URL = 'https://www.googleapis.com/oauth2/v3/certs';
@@ -23,10 +23,19 @@ export const LOCAL_ISSUER_ID = 'https://tasuki-local-issuer.invalid';
 export function tokenTrust(config: Config, keys?: JWTVerifyGetKey): TokenTrust {
   switch (config.mode) {
     case 'production':
-      return { issuers: GOOGLE_ISSUERS, keys: keys ?? createRemoteJWKSet(new URL(GOOGLE_JWKS_URL)) };
+      return { issuers: GOOGLE_ISSUERS, keys: keys ?? remoteKeys(GOOGLE_JWKS_URL) };
     case 'local': {
       if (!keys && !config.googleRootUrl) throw new Error('local mode needs TASUKI_GOOGLE_ROOT_URL (the sandbox serves the local JWKS)');
-      return { issuers: [LOCAL_ISSUER_ID], keys: keys ?? createRemoteJWKSet(new URL(`${config.googleRootUrl}/oauth2/v3/certs`)) };
+      return { issuers: [LOCAL_ISSUER_ID], keys: keys ?? remoteKeys(`${config.googleRootUrl}/oauth2/v3/certs`) };
     }
   }
+}
+
+/** A JWKS fetched from `url` (cached and refreshed by jose), with jose itself loaded on first use. */
+function remoteKeys(url: string): JWTVerifyGetKey {
+  let keys: JWTVerifyGetKey | undefined;
+  return async (header, token) => {
+    keys ??= (await loadJose()).createRemoteJWKSet(new URL(url));
+    return keys(header, token);
+  };
 }

@@ -9,11 +9,14 @@ import { traceFields, type Logger } from '../logger.js';
 export function requestLog(log: Logger, project: string): RequestHandler {
   return (req, res, next) => {
     const started = process.hrtime.bigint();
-    const child = log.child(traceFields(req.get('x-cloud-trace-context'), project));
+    const trace = traceFields(req.get('x-cloud-trace-context'), project);
+    // A child logger only when there is a trace to carry: requests are hot, children are not free.
+    const child = 'logging.googleapis.com/trace' in trace ? log.child(trace) : log;
     res.locals.log = child;
     res.on('finish', () => {
-      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       const level = res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info';
+      if (!child.isLevelEnabled(level)) return;
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       child[level](
         {
           httpRequest: {
