@@ -148,7 +148,10 @@ describe('WorkspaceReply on the Workspace sandbox (real Chat and Sheets REST, re
     sandbox = await startSandbox({ dataDir: dir, issuer, logger: createLogger({ level: 'silent' }) });
     const config = loadConfig({ TASUKI_DATA_DIR: dir, TASUKI_GOOGLE_ROOT_URL: sandbox.url, LOG_LEVEL: 'silent' });
     const google = createGoogleClients(config, { clientOptions: { retry: false } });
-    reply = new WorkspaceReply({ google: async () => google, log: createLogger({ level: 'silent' }) });
+    // A frozen clock makes "too soon" independent of how long the sandbox takes to answer.
+    let now = 0;
+    const throttle = new WriteThrottle({ now: () => now, sleep: async (ms) => void (now += ms) });
+    reply = new WorkspaceReply({ google: async () => google, log: createLogger({ level: 'silent' }), throttle });
   });
   after(async () => {
     await sandbox.close();
@@ -179,7 +182,7 @@ describe('WorkspaceReply on the Workspace sandbox (real Chat and Sheets REST, re
   test('progress then finish: one Chat message per job, upserted; status in the ledger status column', async () => {
     const running = job({ progress: { done: 1, total: 3, label: 'コピー中', updatedAt: at } });
     await reply.progress(running);
-    await reply.progress({ ...running, progress: { done: 2, total: 3, label: 'コピー中', updatedAt: at } }); // within a second: skipped
+    await reply.progress({ ...running, progress: { done: 2, total: 3, label: 'コピー中', updatedAt: at } }); // same instant: skipped
     let messages = await messagesFor(running.id);
     assert.equal(messages.length, 1);
     assert.match(messages[0]!.text ?? '', /1\/3/);
