@@ -90,7 +90,7 @@ describe('with maxAttempts 5', () => {
   });
 
   test('a second delivery while the first holds the lease gets 409 with Retry-After', async () => {
-    const job = await enqueue(s, { kind: 'system.echo', input: { message: 'slow', steps: 40, delayMs: 50 } });
+    const job = await enqueue(s, { kind: 'system.echo', input: { message: 'slow', steps: 40, delayMs: 200 } });
     await s.waitForJob(job.id, (j) => j.status === 'running' && j.lease !== undefined, 'the job to run');
     const res = await request(s.url)
       .post('/tasks/run')
