@@ -66,6 +66,8 @@ export function applyAddonResponse(host: AddonHost, raw: any, hooks: ResponseHoo
   if (chatAction) {
     if (chatAction.createMessageAction?.message) hooks.onChatMessage?.(chatAction.createMessageAction.message, 'create');
     if (chatAction.updateMessageAction?.message) hooks.onChatMessage?.(chatAction.updateMessageAction.message, 'update');
+    // A dialog answered with a message is done: Chat posts the message and closes the dialog.
+    if (hooks.chat?.dialog && !response.action?.navigations?.length) hooks.onCloseDialog?.();
   }
   const action = response.action;
   if (action) {
@@ -122,8 +124,10 @@ function openCardDialog(host: AddonHost, card: any, hooks: ResponseHooks): void 
     onCloseDialog: () => modal?.close(),
   });
   modal = openModal({ title });
+  modal.root.querySelector('.modal')?.classList.add('card-dialog');
   modal.body.appendChild(stack.element);
-  stack.setRoot(card);
+  // The modal's title is the card's header; do not draw it twice.
+  stack.setRoot(card && typeof card === 'object' ? { ...card, header: undefined } : card);
 }
 
 function openHtmlDialog(title: string, html: string): void {
