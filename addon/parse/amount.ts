@@ -1,6 +1,6 @@
 /**
  * Finds the amount a request states: `30万円`, `3.5万円`, `1億2000万円`, `¥300,000`,
- * `300,000円`, `JPY 300000`, `$2,000`, `USD 2,000`, `2k USD`. A line that talks about money
+ * `300,000円`, `JPY 300000`, `$2,000`, `USD 2,000`, `2k USD`, `2,000ドル`. A line that talks about money
  * (予算, 金額, 見積, budget, fee …) wins over any other; among equals the first wins.
  * Yen amounts are whole yen; other currencies are reported as found, for the user to convert.
  */
@@ -27,6 +27,7 @@ const RULES: Rule[] = [
   { re: new RegExp(`${NUMBER}\\s*(千|万|億)?\\s*円`, 'g'), currency: 'JPY', value: (m) => decimal(m) * (UNIT[m[3] ?? ''] ?? 1) },
   { re: new RegExp(`\\bJPY\\s*${NUMBER}|${NUMBER}\\s*(?:JPY|yen)\\b`, 'gi'), currency: 'JPY', value: (m) => (m[1] ? decimal(m) : decimal(m, 3)) },
   { re: new RegExp(`(?:US)?\\$\\s*${NUMBER}\\s*(k|K)?`, 'g'), currency: 'USD', value: (m) => decimal(m) * (UNIT[m[3] ?? ''] ?? 1) },
+  { re: new RegExp(`${NUMBER}\\s*(千|万)?\\s*(?:米)?ドル`, 'g'), currency: 'USD', value: (m) => decimal(m) * (UNIT[m[3] ?? ''] ?? 1) },
   {
     re: new RegExp(`\\bUSD\\s*${NUMBER}\\s*(k|K)?|${NUMBER}\\s*(k|K)?\\s*(?:USD|dollars)\\b`, 'g'),
     currency: 'USD',

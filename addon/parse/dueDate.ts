@@ -4,6 +4,8 @@
  * `December 20th, 2026`) and relative to the day the message was sent (`明日`, `来週金曜`,
  * `今月末`, `3日後`, `tomorrow`, `next Friday`, `end of the month`, `in 5 days`).
  *
+ * On one line an explicit date wins over a relative one ("by Friday, December 4").
+ * `12/20/2026` is read month-first (day-first only when the first number exceeds 12).
  * A date on a line that talks about delivery (納期, 締切, due, deadline, by …) wins over any
  * other date; among equals the first one in the text wins. A date without a year that would lie
  * before the message date is read as next year's (due dates are in the future).
@@ -31,7 +33,7 @@ const JA_WEEKDAYS = '日月火水木金土';
 const EN_WEEKDAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];
 const EN_WEEKDAY = '(sunday|monday|tuesday|wednesday|thursday|friday|saturday|sun|mon|tues?|wed|thu(?:rs?)?|fri|sat)\\.?';
 
-type Candidate = { index: number; length: number; day: CalendarDay };
+type Candidate = { index: number; length: number; day: CalendarDay; rank: number };
 type Rule = {
   re: RegExp;
   resolve: (m: RegExpExecArray, today: CalendarDay) => CalendarDay | undefined;
@@ -83,6 +85,15 @@ const RULES: Rule[] = [
   },
   // 12月20日
   { re: /(\d{1,2})\s*月\s*(\d{1,2})\s*日/g, resolve: (m, t) => upcoming(t, Number(m[1]), Number(m[2])) },
+  // 12/20/2026 (US order; 20/12/2026 read day-first when the first number cannot be a month)
+  {
+    re: /(?<![\d\/.])(\d{1,2})\/(\d{1,2})\/(\d{4})(?!\d)/g,
+    resolve: (m) => {
+      const a = Number(m[1]);
+      const b = Number(m[2]);
+      return a > 12 ? absolute(Number(m[3]), b, a) : absolute(Number(m[3]), a, b);
+    },
+  },
   // 12/20 (not part of a longer number or a fraction chain)
   { re: /(?<![\d\/.])(\d{1,2})\/(\d{1,2})(?![\d\/])/g, resolve: (m, t) => upcoming(t, Number(m[1]), Number(m[2])) },
   // Dec 20, December 20th, 2026
@@ -150,8 +161,8 @@ const RULES: Rule[] = [
 function candidatesIn(line: string, today: CalendarDay, onDueLine: boolean): Candidate[] {
   const found: Candidate[] = [];
   const taken: Array<[number, number]> = [];
-  for (const rule of RULES) {
-    if (rule.keywordOnly && !onDueLine) continue;
+  RULES.forEach((rule, rank) => {
+    if (rule.keywordOnly && !onDueLine) return;
     rule.re.lastIndex = 0;
     let m: RegExpExecArray | null;
     while ((m = rule.re.exec(line))) {
@@ -166,10 +177,12 @@ function candidatesIn(line: string, today: CalendarDay, onDueLine: boolean): Can
       const day = rule.resolve(m, today);
       if (!day) continue;
       taken.push([start, end]);
-      found.push({ index: start, length: m[0].length, day });
+      found.push({ index: start, length: m[0].length, day, rank });
     }
-  }
-  return found.sort((a, b) => a.index - b.index);
+  });
+  // A written date beats a relative one on the same line ("by Friday, December 4"): rules are
+  // ordered from explicit to relative.
+  return found.sort((a, b) => a.rank - b.rank || a.index - b.index);
 }
 
 /**
