@@ -9,6 +9,8 @@ import { createLogger } from '../service/logger.js';
 import type { ReplyPort } from '../service/reply/replyPort.js';
 import { createStore } from '../service/store/createStore.js';
 import type { Store } from '../service/store/store.js';
+import { classifyFailure } from '../service/worker/classifyFailure.js';
+import { JobFailure } from '../service/worker/jobHandler.js';
 import { mutateJob } from '../service/worker/jobMutation.js';
 import { JobAborted, LeaseLost, RunContext } from '../service/worker/runContext.js';
 import type { JobRecord } from '../shared/job.js';
@@ -118,4 +120,19 @@ test('when another delivery has taken the lease, the next write throws LeaseLost
   await mutateJob(store, job.id, (j) => ({ ...j, lease: { holder: 'task-a#1', until: new Date(Date.now() + 60_000).toISOString() } }));
   await assert.rejects(ctx.step('late', async () => 1), LeaseLost);
   assert.equal((await store.getJob(job.id))?.steps.late, undefined, 'nothing written');
+});
+
+test('failures are classified: JobFailure as declared, Google 429/5xx retryable, 400/404 permanent, unknown retryable', () => {
+  const declared = classifyFailure(new JobFailure({ code: 'no_template', retryable: false, userMessage: { ja: 'テンプレートがありません', en: 'No template' } }), 'ja');
+  assert.deepEqual(declared, { error: { code: 'no_template', message: 'テンプレートがありません', retryable: false } });
+  const google = (status: number, headers: Record<string, string> = {}) =>
+    Object.assign(new Error(`HTTP ${status}`), { response: { status, headers: new Headers(headers) } });
+  assert.deepEqual(classifyFailure(google(429, { 'retry-after': '12' }), 'en'), {
+    error: { code: 'google_429', message: 'Google API answered 429: HTTP 429', retryable: true },
+    retryAfterSeconds: 12,
+  });
+  assert.equal(classifyFailure(google(503), 'en').error.retryable, true);
+  assert.equal(classifyFailure(google(404), 'en').error.retryable, false);
+  assert.equal(classifyFailure(google(400), 'en').error.retryable, false);
+  assert.deepEqual(classifyFailure(new TypeError('x is undefined'), 'en').error, { code: 'internal', message: 'x is undefined', retryable: true });
 });

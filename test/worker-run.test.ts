@@ -36,6 +36,9 @@ function countingEcho(executions: Map<string, number>, attemptsSeen: Map<string,
         return { message: 'resumed', steps: 3 };
       }
       if (ctx.input.message === 'bad-result') return { nope: true };
+      if (ctx.input.message === 'rate-limited') {
+        throw new JobFailure({ code: 'google_429', retryable: true, retryAfterSeconds: 7, userMessage: { ja: '混み合っています。', en: 'Busy.' } });
+      }
       return systemEcho.run(counted);
     },
   };
@@ -129,6 +132,27 @@ describe('with maxAttempts 5', () => {
     const done = await s.waitForJob(job.id, (j) => j.status === 'succeeded' && j.steps.$reported !== undefined);
     assert.equal(s.reply.finishedFor(job.id).length, 1);
     assert.equal(done.attempts, 1, 'the job itself ran once');
+  });
+
+  test('a retryable failure carrying Retry-After answers 429 with that header; the job waits queued', async () => {
+    // Recorded directly (no task): this test is the delivery.
+    const at = new Date().toISOString();
+    await s.store.createJob({
+      id: 'j-rate-limited', kind: 'system.echo', input: { message: 'rate-limited', steps: 1, delayMs: 0, failTimes: 0, failPermanently: false },
+      status: 'queued', requestedBy: USER, locale: 'ja', generation: 1, attempts: 0, steps: {}, cancelRequested: false, createdAt: at, updatedAt: at, version: 0,
+    });
+    const res = await request(s.url)
+      .post('/tasks/run')
+      .set('authorization', `Bearer ${await s.taskToken()}`)
+      .set('x-cloudtasks-taskname', 'direct')
+      .set('x-cloudtasks-taskretrycount', '0')
+      .send({ jobId: 'j-rate-limited', generation: 1 });
+    assert.equal(res.status, 429);
+    assert.equal(res.get('retry-after'), '7');
+    const job = await s.store.getJob('j-rate-limited');
+    assert.equal(job?.status, 'queued');
+    assert.equal(job?.lease, undefined, 'the lease is released for the next delivery');
+    assert.deepEqual(job?.error, { code: 'google_429', message: '混み合っています。', retryable: true });
   });
 
   test('a delivery of an older generation is dropped with 200', async () => {
