@@ -108,6 +108,14 @@ test('a missing template folder is a permanent failure saying what to fix, in bo
   );
 });
 
+test('a missing projects folder is a permanent failure naming the variable', async () => {
+  const job = await env.newJob('project.create', request('保存先なし'));
+  await assert.rejects(
+    env.run(projectCreate, job.id, { config: { projectsFolderId: 'folder-does-not-exist' } }),
+    (err: unknown) => err instanceof JobFailure && !err.retryable && err.code === 'projects_folder_missing' && err.userMessage.en.includes('TASUKI_PROJECTS_FOLDER_ID'),
+  );
+});
+
 test('a renamed ledger sheet is a permanent failure naming the sheet', async () => {
   const job = await env.newJob('project.create', request('台帳なし'));
   // Everything up to the ledger works; the ledger spreadsheet has no "Ledger" sheet in the schedule spreadsheet.

@@ -37,11 +37,11 @@ import { formatYen } from '../billing/tax.js';
 import { JobFailure, type JobContext, type JobHandler } from '../worker/jobHandler.js';
 import { clientMessageId, linksCard, upsertChatMessage } from '../workspace/chatMessages.js';
 import { writeTextOnce } from '../workspace/docsContent.js';
-import { ensureDoc, ensureFolder, ensureUpload, getFile } from '../workspace/driveFiles.js';
+import { ensureDoc, ensureFolder, ensureUpload } from '../workspace/driveFiles.js';
 import { callGoogle } from '../workspace/googleCall.js';
 import { claimLedgerNumber } from '../workspace/ledgerNumbers.js';
 import { SheetTable } from '../workspace/sheetTable.js';
-import { copyTemplateTree, fillName } from '../workspace/templateCopy.js';
+import { copyTemplateTree, fillName, readTemplateTree } from '../workspace/templateCopy.js';
 
 type Ctx = JobContext<ProjectCreateInput>;
 
@@ -153,10 +153,15 @@ async function run(ctx: Ctx): Promise<ProjectCreateResult> {
   const nameValues = { ...values, due: input.due ?? '未定', request: '' };
 
   const folder = await ctx.step('folder', async () => {
-    if (!(await getFile(google.drive, config.templateFolderId))) throw templateMissing(config.templateFolderId);
-    if (!(await getFile(google.drive, config.projectsFolderId))) throw projectsFolderMissing(config.projectsFolderId);
+    if (!(await readTemplateTree(google.drive, config.templateFolderId))) throw templateMissing(config.templateFolderId);
     const name = fillName('{{number}} {{client}} {{title}}', nameValues);
-    return ensureFolder(google.drive, { parentId: config.projectsFolderId, name, tag: { jobId: job.id, key: 'root' } });
+    try {
+      return await ensureFolder(google.drive, { parentId: config.projectsFolderId, name, tag: { jobId: job.id, key: 'root' } });
+    } catch (err) {
+      // Drive answers 404 for a parent that does not exist (or is not shared with us).
+      if (err instanceof JobFailure && err.code === 'google_not_found') throw projectsFolderMissing(config.projectsFolderId);
+      throw err;
+    }
   });
   await progress('フォルダ作成 folder');
 
