@@ -132,3 +132,56 @@ test('Gmail sidebar: Create project on a seeded e-mail starts a project.create j
   assert.deepEqual(errors, []);
   await page.context().close();
 });
+
+test('Chat composer: /help answers with a card; /new opens a dialog whose submission starts a job that replies in the space', async (t) => {
+  const meta = (await (await fetch(`${stack.consoleUrl}console/api/meta`)).json()) as { addon: boolean };
+  if (!meta.addon) {
+    t.skip('the add-on backend is not mounted in this stack');
+    return;
+  }
+  const { page, errors } = await openPage(browser, { locale: 'ja-JP' });
+  await page.goto(`${stack.consoleUrl}#/chat`);
+  const input = page.locator('#chat-input');
+  await input.fill('/help');
+  await input.press('Enter');
+  await page.locator('article.msg.local .gcard', { hasText: '/new' }).first().waitFor({ timeout: 20_000 });
+
+  await input.fill('/new');
+  await input.press('Enter');
+  const dialog = page.locator('.modal.card-dialog');
+  await dialog.waitFor({ timeout: 20_000 });
+  await dialog.locator('[data-form-name="client"]').fill('株式会社アクメ');
+  await dialog.locator('[data-form-name="title"]').fill('新春セール ポスター');
+  await screenshot(page, 'console-chat-dialog');
+  await dialog.locator('button.gbtn.filled').click();
+  await dialog.waitFor({ state: 'detached', timeout: 20_000 });
+
+  const ack = page.locator('article.msg.local', { hasText: /j-[0-9a-f]{8,}/ }).last();
+  await ack.waitFor({ timeout: 20_000 });
+  const jobId = /j-[0-9a-f]{8,}/.exec((await ack.textContent()) ?? '')![0];
+  await page.locator(`article[data-client-id="client-${jobId}"] .gcard`).waitFor({ timeout: 30_000 });
+  assert.deepEqual(errors, []);
+  await page.context().close();
+});
+
+test('Sheets: rows selected in the grid are handed to an Extensions ▸ tasuki menu item', async (t) => {
+  const meta = (await (await fetch(`${stack.consoleUrl}console/api/meta`)).json()) as { addon: boolean };
+  if (!meta.addon) {
+    t.skip('the add-on backend is not mounted in this stack');
+    return;
+  }
+  const { page, errors } = await openPage(browser, { locale: 'ja-JP' });
+  await page.goto(`${stack.consoleUrl}#/sheets`);
+  const grid = page.getByTestId('sheet-grid');
+  await grid.locator('tr[data-row="12"] th').click();
+  await page.getByTestId('extensions-menu').click();
+  const items = page.locator('.menu [role="menuitem"]');
+  await items.first().waitFor({ timeout: 20_000 });
+  assert.ok((await items.count()) >= 2, 'the add-on offers its menu items');
+  await screenshot(page, 'console-sheets-menu');
+  await items.filter({ hasText: /状態|status/i }).first().click();
+  // The add-on answers through SpreadsheetApp's UI: a toast, an alert or an HTML dialog.
+  await page.locator('.toast, .modal').first().waitFor({ timeout: 20_000 });
+  assert.deepEqual(errors, []);
+  await page.context().close();
+});
