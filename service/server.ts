@@ -61,7 +61,8 @@ async function main(): Promise<void> {
     if (shuttingDown) return;
     shuttingDown = true;
     log.info({ signal, inFlight: app.worker.inFlightCount, graceMs: config.shutdownGraceMs }, 'shutting down');
-    server.close();
+    const started = Date.now();
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
     let drained = await app.worker.drain(config.shutdownGraceMs);
     if (!drained) {
@@ -69,6 +70,9 @@ async function main(): Promise<void> {
       app.worker.abortAll('shutdown');
       drained = await app.worker.drain(ABORT_SETTLE_MS);
     }
+    // Other requests in flight (an enqueue, a status read) get what is left of the grace period.
+    const left = Math.max(0, config.shutdownGraceMs - (Date.now() - started));
+    await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, Math.min(left, ABORT_SETTLE_MS)))]);
     server.closeAllConnections();
     await deps.close().catch((err: unknown) => log.error({ err }, 'error while closing'));
     log.info({ drained }, 'bye');

@@ -165,6 +165,8 @@ export class Worker {
           });
           this.running.set(job.id, ctx);
           ctx.start();
+          // Show "running" where the user asked right away (best-effort, throttled like progress).
+          if (hasReplyTarget(job)) this.deps.reply.progress(job).catch((err: unknown) => log.warn({ err }, 'progress reply failed'));
           const raw = await handler.run(ctx);
           const schema = JOB_KINDS[job.kind as keyof typeof JOB_KINDS]?.result;
           const result = schema ? schema.safeParse(raw) : { success: true as const, data: raw };
