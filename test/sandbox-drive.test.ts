@@ -55,6 +55,8 @@ test('project template tree copies into the projects folder and is found again b
   assert.equal(doc.data.title, '年末セール ポスター 制作メモ');
   assert.ok(JSON.stringify(doc.data.body).includes('{{client}}'));
 
+  const midWord = await drive.files.list({ q: `'${root.data.id}' in parents and name contains 'メモ'`, fields: 'files(id)' });
+  assert.equal(midWord.data.files!.length, 0, "name contains matches prefixes only, as on Drive");
   const byName = await drive.files.list({ q: `name = '01_資料 Brief' and '${root.data.id}' in parents`, fields: 'files(id)' });
   assert.equal(byName.data.files!.length, 1);
   const notFolders = await drive.files.list({ q: `appProperties has { key='tasukiJob' and value='j-copy-1' } and not mimeType = '${FOLDER}'`, fields: 'files(name)' });

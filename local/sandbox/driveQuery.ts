@@ -66,6 +66,13 @@ function tokenize(q: string): Token[] {
 
 type Pred = (f: QueryFile) => boolean;
 
+/** Offsets where a word starts: 0 and after every space, underscore, hyphen, dot or bracket. */
+function wordStarts(name: string): number[] {
+  const out = [0];
+  for (let i = 1; i < name.length; i++) if (/[\s_\-.()[\]【】「」　]/.test(name[i - 1]!)) out.push(i);
+  return out;
+}
+
 /** Compiles a q string into a predicate over files. */
 export function compileDriveQuery(q: string): Pred {
   const toks = tokenize(q);
@@ -151,8 +158,10 @@ export function compileDriveQuery(q: string): Pred {
           i++;
           const v = expect('str').v;
           if (field === 'mimeType') return (f) => f.mimeType.includes(v);
-          // Drive's name contains is a prefix match on words; a substring match is close enough here.
-          return (f) => f.name.toLowerCase().includes(v.toLowerCase());
+          // Drive's `name contains` matches prefixes only ('Hello' finds HelloWorld, 'World' does
+          // not); here a prefix of the name or of any word in it, so a job relying on substring
+          // matching fails locally as it would on Google.
+          return (f) => wordStarts(f.name).some((i) => f.name.slice(i).toLowerCase().startsWith(v.toLowerCase()));
         }
         const o = expect('op').v;
         const v = expect('str').v;
