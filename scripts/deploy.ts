@@ -24,7 +24,13 @@ import { sourceDigest } from './deploy/sourceDigest.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
-type Options = { config: string; dryRun: boolean; force: boolean; gcloud: string; source: string };
+type Options = { config: string; dryRun: boolean; force: boolean; gcloud: string; source: string; help: boolean };
+
+/** Runs one gcloud command: captured (checks) or with its output shown (changes). */
+export type Gcloud = (args: readonly string[], capture: boolean) => ProbeResult;
+export type DeployIO = { out(line: string): void; err(line: string): void; gcloud?: Gcloud };
+
+const consoleIO: DeployIO = { out: (l) => console.log(l), err: (l) => console.error(l) };
 
 const USAGE = `usage: npm run deploy -- [--config deploy.config.json] [--dry-run] [--force]
   --config <file>  deployment configuration (default deploy.config.json; see deploy.config.example.json)
@@ -34,7 +40,7 @@ const USAGE = `usage: npm run deploy -- [--config deploy.config.json] [--dry-run
   --gcloud <path>  gcloud executable (default: gcloud on PATH)`;
 
 function parseArgs(argv: string[]): Options {
-  const opts: Options = { config: 'deploy.config.json', dryRun: false, force: false, gcloud: 'gcloud', source: ROOT };
+  const opts: Options = { config: 'deploy.config.json', dryRun: false, force: false, gcloud: 'gcloud', source: ROOT, help: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const value = () => {
@@ -48,10 +54,8 @@ function parseArgs(argv: string[]): Options {
     else if (arg.startsWith('--config=')) opts.config = arg.slice('--config='.length);
     else if (arg === '--gcloud') opts.gcloud = value();
     else if (arg === '--source') opts.source = resolve(value());
-    else if (arg === '--help' || arg === '-h') {
-      console.log(USAGE);
-      process.exit(0);
-    } else throw new UsageError(`unknown argument ${arg}`);
+    else if (arg === '--help' || arg === '-h') opts.help = true;
+    else throw new UsageError(`unknown argument ${arg}`);
   }
   return opts;
 }
@@ -65,36 +69,39 @@ export function shellQuote(arg: string): string {
 
 const show = (cmd: Command) => cmd.map(shellQuote).join(' ');
 
-function dryRun(config: DeployConfig, plan: Plan): void {
+function dryRun(config: DeployConfig, plan: Plan, io: DeployIO): void {
   const ctx: PlanContext = {};
-  console.log(`# tasuki deployment plan for project ${config.project}, region ${config.region}, service ${config.service}`);
-  console.log('# Dry run: nothing below has been run. Lines starting with "check:" are read-only; a real run');
-  console.log('# runs each command only if its check shows the resource missing or different.');
+  io.out(`# tasuki deployment plan for project ${config.project}, region ${config.region}, service ${config.service}`);
+  io.out('# Dry run: nothing below has been run. Lines starting with "check:" are read-only; a real run');
+  io.out('# runs each command only if its check shows the resource missing or different.');
   plan.steps.forEach((step, i) => {
-    console.log(`\n# ${i + 1}. [${step.phase}] ${step.title}`);
-    if (step.probe) console.log(`# check: ${show(step.probe)}`);
+    io.out(`\n# ${i + 1}. [${step.phase}] ${step.title}`);
+    if (step.probe) io.out(`# check: ${show(step.probe)}`);
     for (const [path, text] of Object.entries(step.files?.(ctx) ?? {})) {
-      console.log(`# writes ${path}:`);
-      for (const line of text.trimEnd().split('\n')) console.log(`#   ${line}`);
+      io.out(`# writes ${path}:`);
+      for (const line of text.trimEnd().split('\n')) io.out(`#   ${line}`);
     }
     const cmds = step.apply(undefined, ctx);
-    if (cmds.length === 0) console.log('# (nothing to change; reads values for later steps)');
-    for (const cmd of cmds) console.log(show(cmd));
+    if (cmds.length === 0) io.out('# (nothing to change; reads values for later steps)');
+    for (const cmd of cmds) io.out(show(cmd));
   });
-  printAddonValues(config, plan, ctx);
+  printAddonValues(config, plan, ctx, io);
 }
 
-function run(opts: Options, config: DeployConfig, plan: Plan): void {
-  const gcloud = (args: readonly string[], capture: boolean): ProbeResult => {
+function spawnGcloud(opts: Options): Gcloud {
+  return (args, capture) => {
     const res = spawnSync(opts.gcloud, args, { cwd: ROOT, encoding: 'utf8', stdio: capture ? ['ignore', 'pipe', 'pipe'] : 'inherit' });
     if (res.error) {
       throw new Error(`could not run ${opts.gcloud}: ${res.error.message}. Install the Google Cloud CLI (https://cloud.google.com/sdk/docs/install) or pass --gcloud <path>.`);
     }
     return { ok: res.status === 0, stdout: res.stdout ?? '', stderr: res.stderr ?? '' };
   };
+}
+
+function run(config: DeployConfig, plan: Plan, gcloud: Gcloud, io: DeployIO): void {
   const account = gcloud(['auth', 'list', '--filter=status:ACTIVE', '--format=value(account)'], true);
   if (!account.ok || !account.stdout.trim()) throw new Error('gcloud has no active account; run `gcloud auth login` first.');
-  console.log(`Deploying tasuki to project ${config.project} as ${account.stdout.trim()}`);
+  io.out(`Deploying tasuki to project ${config.project} as ${account.stdout.trim()}`);
 
   const ctx: PlanContext = {};
   let changes = 0;
@@ -107,26 +114,26 @@ function run(opts: Options, config: DeployConfig, plan: Plan): void {
     }
     const cmds = step.apply(state ?? { ok: true, stdout: '', stderr: '' }, ctx);
     if (cmds.length === 0) {
-      console.log(`${prefix}: up to date`);
+      io.out(`${prefix}: up to date`);
       return;
     }
-    console.log(`${prefix}:`);
+    io.out(`${prefix}:`);
     for (const [path, text] of Object.entries(step.files?.(ctx) ?? {})) writeFileSync(path, text, { mode: 0o600 });
     for (const cmd of cmds) {
-      console.log(`  $ ${show(cmd)}`);
+      io.out(`  $ ${show(cmd)}`);
       const res = gcloud(cmd.slice(1), false);
       if (!res.ok) throw new Error(`step "${step.title}" failed at: ${show(cmd)}`);
       changes++;
     }
   });
-  console.log(changes ? `\nDone: ${changes} command(s) changed the project.` : '\nDone: everything was already up to date; nothing changed.');
-  printAddonValues(config, plan, ctx);
+  io.out(changes ? `\nDone: ${changes} command(s) changed the project.` : '\nDone: everything was already up to date; nothing changed.');
+  printAddonValues(config, plan, ctx, io);
 }
 
-function printAddonValues(config: DeployConfig, plan: Plan, ctx: PlanContext): void {
+function printAddonValues(config: DeployConfig, plan: Plan, ctx: PlanContext, io: DeployIO): void {
   const url = ctx.deployedUrl && !config.serviceUrl ? ctx.deployedUrl : plan.serviceUrl(ctx);
   const env = plan.env(ctx);
-  console.log(`
+  io.out(`
 # Values for the add-on (README: "Push the add-on")
 #   Service URL:                    ${url}
 #   appsscript.json urlFetchWhitelist: ${url}/   (npm run build writes it from TASUKI_SERVICE_URL)
@@ -141,13 +148,18 @@ function printAddonValues(config: DeployConfig, plan: Plan, ctx: PlanContext): v
 #       templates with ${serviceAccountEmail(config, 'runtime')}.`);
 }
 
-function main(): number {
+/** The whole command: returns the exit code (0 done, 1 failed, 2 usage). */
+export function deploy(argv: string[], io: DeployIO = consoleIO): number {
   let opts: Options;
   try {
-    opts = parseArgs(process.argv.slice(2));
+    opts = parseArgs(argv);
   } catch (err) {
-    console.error(`deploy: ${(err as Error).message}\n${USAGE}`);
+    io.err(`deploy: ${(err as Error).message}\n${USAGE}`);
     return 2;
+  }
+  if (opts.help) {
+    io.out(USAGE);
+    return 0;
   }
   const workDir = mkdtempSync(join(tmpdir(), 'tasuki-deploy-'));
   try {
@@ -158,16 +170,16 @@ function main(): number {
       sourceDigest: sourceDigest(opts.source),
       force: opts.force,
     });
-    if (opts.dryRun) dryRun(config, plan);
-    else run(opts, config, plan);
+    if (opts.dryRun) dryRun(config, plan, io);
+    else run(config, plan, io.gcloud ?? spawnGcloud(opts), io);
     return 0;
   } catch (err) {
-    if (err instanceof DeployConfigError) console.error(`deploy: ${err.message}`);
-    else console.error(`deploy: ${err instanceof Error ? err.message : String(err)}`);
+    if (err instanceof DeployConfigError) io.err(`deploy: ${err.message}`);
+    else io.err(`deploy: ${err instanceof Error ? err.message : String(err)}`);
     return 1;
   } finally {
     rmSync(workDir, { recursive: true, force: true });
   }
 }
 
-process.exitCode = main();
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) process.exitCode = deploy(process.argv.slice(2));

@@ -106,7 +106,12 @@ export function buildPlan(config: DeployConfig, opts: PlanOptions): Plan {
     phase: 'project',
     title: `Read project ${config.project} (its number gives the service URL)`,
     probe: ['gcloud', 'projects', 'describe', config.project, '--format=value(projectNumber)'],
-    apply: () => [],
+    apply: (s) => {
+      if (s && (!s.ok || !s.stdout.trim())) {
+        throw new Error(`cannot read project ${config.project} (${firstLine(s.stderr) || 'no project number'}); check the project id and that your account can see it (gcloud auth login)`);
+      }
+      return [];
+    },
     learn: (s, ctx) => {
       if (s.ok && s.stdout.trim()) ctx.projectNumber = s.stdout.trim();
     },
