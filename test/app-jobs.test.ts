@@ -82,6 +82,7 @@ test('malformed bodies: 400 naming each bad field, and nothing is recorded', asy
     [{ kind: 'system.echo', input: { message: 'x' }, reply: { chat: { space: 'room 1' } } }, ['reply.chat.space']],
     [{ kind: 'system.echo', input: { message: 'x' }, idempotencyKey: 'has spaces' }, ['idempotencyKey']],
     [{ kind: 'system.echo', input: { message: 'x', extra: true } }, ['input']],
+    [{ kind: 'system.echo', input: { message: 'x' }, reply: { sheet: { spreadsheetId: 'someone-elses-sheet', sheetName: 'Ledger', row: 2 } } }, ['reply.sheet.spreadsheetId']],
   ];
   for (const [body, paths] of cases) {
     const res = await enqueue(body, who);

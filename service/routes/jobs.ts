@@ -71,6 +71,14 @@ export function jobsRouter(deps: AppDeps): Router {
     if (!handlers.has(body.kind)) {
       throw new HttpError(400, 'invalid_request', `kind ${body.kind} is not available on this service yet`, [{ path: 'kind', message: 'no handler for this kind' }]);
     }
+    // The worker writes status into reply.sheet with the service's own credentials: only into
+    // the office spreadsheets tasuki is configured with, never into any sheet a caller names.
+    const sheet = body.reply?.sheet;
+    if (sheet && sheet.spreadsheetId !== config.ledgerSpreadsheetId && sheet.spreadsheetId !== config.scheduleSpreadsheetId) {
+      throw new HttpError(400, 'invalid_request', `reply.sheet.spreadsheetId ${sheet.spreadsheetId} is not one of tasuki's spreadsheets`, [
+        { path: 'reply.sheet.spreadsheetId', message: 'must be the ledger or schedule spreadsheet tasuki is configured with' },
+      ]);
+    }
     // Parse again with the kind's schema to store the input with its defaults applied.
     const input: unknown = JOB_KINDS[body.kind].input.parse(body.input);
     const user = String(res.locals.user);
