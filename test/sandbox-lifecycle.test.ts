@@ -160,6 +160,17 @@ test('admin endpoints: change events stream live; the call log names the caller'
   }
 });
 
+test('a taken port is a clear error and leaves nothing open', async () => {
+  const t = await startTestSandbox();
+  try {
+    const port = Number(new URL(t.sandbox.url).port);
+    const { startSandbox } = await import('../local/sandbox/sandbox.js');
+    await assert.rejects(startSandbox({ port, dataDir: t.dataDir, issuer: t.issuer }), /port \d+ on 127\.0\.0\.1 is already in use/);
+  } finally {
+    await t.stop();
+  }
+});
+
 test('the APIs are served both at Google paths from the root and under per-API prefixes', async () => {
   const t = await startTestSandbox();
   try {

@@ -17,7 +17,7 @@
  * server, `events` ('change' {api, kind, id, op} on every write) for live views, and `faults`.
  * `resetSandbox(dataDir)` deletes the state (stop the sandbox first); the next start re-seeds.
  */
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { EventEmitter } from 'node:events';
 import express, { type Express } from 'express';
@@ -115,10 +115,21 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
   for (const [api, stack] of stacks) app.use(`/${api}`, stack);
   app.use('/_sandbox', adminRouter({ state, faults }));
 
-  const server: Server = await new Promise((resolve, reject) => {
-    const s = app.listen(opts.port ?? 0, host, () => resolve(s));
-    s.once('error', reject);
-  });
+  let server: Server;
+  try {
+    server = await new Promise<Server>((resolve, reject) => {
+      const s = createServer(app);
+      s.once('error', reject);
+      s.listen(opts.port ?? 0, host, () => resolve(s));
+    });
+  } catch (err) {
+    state.close();
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new Error(
+      code === 'EADDRINUSE' ? `workspace sandbox: port ${opts.port} on ${host} is already in use (is another tasuki running?)` : `workspace sandbox: cannot listen on ${host}:${opts.port ?? 0}: ${(err as Error).message}`,
+      { cause: err },
+    );
+  }
   const { port } = server.address() as AddressInfo;
   url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   opts.logger?.info({ url }, 'workspace sandbox listening');
