@@ -15,6 +15,7 @@ import { api } from './api.js';
 import { renderCard, type CardActionEvent } from './cardRenderer.js';
 import { ICONS, fill, h, icon } from './dom.js';
 import { lang, t } from './i18n.js';
+import { openUrl } from './links.js';
 import { currentUser } from './session.js';
 import { errorBox, errorText, openModal, toast } from './ui.js';
 
@@ -210,6 +211,7 @@ export class CardStack {
       renderCard(top, {
         onAction: (event) => runAddonAction(this.host, event, hooks),
         onPushCard: (card) => this.push(card),
+        onOpenLink: openUrl,
       }),
     );
   }

@@ -9,7 +9,7 @@ import { lang, onLangChange, setLang, t, type Lang, type WordKey } from './i18n.
 import { parseRoute, routeHref } from './links.js';
 import { connectLive, isLive, onLive } from './live.js';
 import { currentUser, getMeta, loadMeta, onUserChange, setUser } from './session.js';
-import { errorBox } from './ui.js';
+import { closeDrawer, errorBox } from './ui.js';
 import type { View } from './view.js';
 import { CalendarView } from './views/calendarView.js';
 import { ChatView } from './views/chatView.js';
@@ -119,6 +119,7 @@ function mountRoute(force = false): void {
     return;
   }
   current?.view.unmount();
+  closeDrawer();
   const view = VIEWS[name]!.make();
   current = { name, view };
   for (const a of Array.from(navList.querySelectorAll('a'))) {

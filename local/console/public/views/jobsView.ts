@@ -252,7 +252,18 @@ export function openJobDetail(id: string): void {
         fact(t('detail.created'), absoluteTime(j.createdAt, lang())),
         j.startedAt ? fact(t('detail.started'), absoluteTime(j.startedAt, lang())) : null,
         j.finishedAt ? fact(t('detail.finished'), absoluteTime(j.finishedAt, lang())) : null,
-        j.reply ? fact(t('detail.reply'), replyText(j.reply)) : null,
+        j.reply
+          ? [
+              h('dt', null, t('detail.reply')),
+              h(
+                'dd',
+                null,
+                j.reply.chat ? h('a', { href: routeHref('chat', { space: j.reply.chat.space }) }, `Chat ${j.reply.chat.space}`) : null,
+                j.reply.chat && j.reply.sheet ? ' · ' : null,
+                j.reply.sheet ? h('a', { href: routeHref('sheets', { id: j.reply.sheet.spreadsheetId, sheet: j.reply.sheet.sheetName }) }, `Sheets ${j.reply.sheet.sheetName}!${j.reply.sheet.row}`) : null,
+              ),
+            ]
+          : null,
         j.cancelRequested && j.status !== 'canceled' ? fact(t('detail.cancelRequested'), '✓') : null,
       ),
       h('div', { class: 'section-title' }, t('detail.steps')),
@@ -300,13 +311,6 @@ function actingUserFor(job: Job | undefined): string {
 
 function fact(label: string, value: string): HTMLElement[] {
   return [h('dt', null, label), h('dd', null, value)];
-}
-
-function replyText(reply: NonNullable<Job['reply']>): string {
-  const parts: string[] = [];
-  if (reply.chat) parts.push(`Chat ${reply.chat.space}${reply.chat.thread ? ` (${reply.chat.thread})` : ''}`);
-  if (reply.sheet) parts.push(`Sheets ${reply.sheet.sheetName}!${reply.sheet.row}`);
-  return parts.join(' · ');
 }
 
 function resultLinks(result: any): Array<{ title: string; url: string }> {

@@ -9,6 +9,7 @@ import { api } from '../api.js';
 import { applyAddonResponse } from '../addonSlot.js';
 import { debounce, fill, h } from '../dom.js';
 import { lang, t } from '../i18n.js';
+import { consoleHrefFor } from '../links.js';
 import { onLive } from '../live.js';
 import { currentUser, getMeta } from '../session.js';
 import { emptyState, errorBox, errorText, loading, toast } from '../ui.js';
@@ -29,6 +30,7 @@ export class SheetsView implements View {
   private menuItems: Array<{ label: string; functionName: string }> | null = null;
   private menuError: string | null = null;
   private previous = new Map<string, string>();
+  private pendingRender = false;
 
   mount(container: HTMLElement, params: URLSearchParams): void {
     this.body = h('div');
@@ -80,6 +82,12 @@ export class SheetsView implements View {
 
   private render(): void {
     const body = this.body!;
+    // Never pull the Extensions menu out from under the person using it; draw once it closes.
+    if (body.querySelector('.menu')) {
+      this.pendingRender = true;
+      return;
+    }
+    this.pendingRender = false;
     if (!this.books.length) {
       fill(body, emptyState(t('sheets.none'), '', '▦'));
       return;
@@ -159,7 +167,12 @@ export class SheetsView implements View {
         letters.map((_, c) => {
           const v = row[c];
           const text = v === undefined || v === null ? '' : String(v);
-          return h('td', { class: typeof v === 'number' || /^-?[\d,]+(\.\d+)?$/.test(text) ? 'numcell' : undefined, title: text.length > 30 ? text : undefined }, text);
+          const local = /^https?:\/\//.test(text) ? consoleHrefFor(text) : null;
+          return h(
+            'td',
+            { class: typeof v === 'number' || /^-?[\d,]+(\.\d+)?$/.test(text) ? 'numcell' : undefined, title: text.length > 30 ? text : undefined },
+            local ? h('a', { href: local }, text) : text,
+          );
         }),
       );
       if (rowNumber > 1) {
@@ -213,6 +226,7 @@ export class SheetsView implements View {
       menu = undefined;
       button.setAttribute('aria-expanded', 'false');
       document.removeEventListener('click', outside, true);
+      if (this.pendingRender) this.render();
     };
     const outside = (e: Event) => {
       if (!wrap.contains(e.target as Node)) close();
