@@ -95,3 +95,15 @@ test('the registered handler never reaches a loopback portal (SSRF guard)', asyn
   await assert.rejects(env.run(portalScrape, job.id), (err: unknown) => err instanceof JobFailure && err.code === 'portal_address_refused');
   assert.equal(site.hits.length, before, 'no request reached the portal');
 });
+
+test('cards for many new orders wait out Chat\'s per-space write limit instead of failing', async () => {
+  env.sandbox.sandbox.faults.setLimits({ chatWriteIntervalMs: 300, chatWriteBurst: 1 });
+  try {
+    for (let i = 0; i < 3; i++) site.orders.push({ id: `ORD-40${i}`, client: '株式会社アクメ', title: `バナー ${i}`, due: '2027-04-01', amount: 10_000 });
+    const job = await env.newJob('portal.scrape', { portal: 'acme' });
+    const result = await env.run<PortalScrapeResult>(handler, job.id);
+    assert.equal(result.added, 3);
+  } finally {
+    env.sandbox.sandbox.faults.setLimits({ chatWriteIntervalMs: 0 });
+  }
+});

@@ -57,7 +57,7 @@ async function run(ctx: Ctx): Promise<LedgerSearchResult> {
       lines: lines.length ? [lines.join('\n')] : [ja ? '見つかりませんでした。' : 'Nothing found.'],
       links: matches.flatMap((m) => (m.url ? [{ title: m.projectNumber, url: m.url }] : [])).slice(0, 5),
     });
-    const { name } = await upsertChatMessage(google.chat, { space, messageId: clientMessageId('ledger.search', job.id), text: `${title} (${matches.length})`, cardsV2: [card] });
+    const { name } = await upsertChatMessage(google.chat, { space, messageId: clientMessageId('ledger.search', job.id), text: `${title} (${matches.length})`, cardsV2: [card], signal: ctx.signal });
     return name;
   });
   await ctx.progress(2, 2, '完了 done');

@@ -101,7 +101,7 @@ async function run(ctx: Ctx): Promise<LedgerSummarizeResult> {
       imageAlt: title,
       links,
     });
-    const { name } = await upsertChatMessage(google.chat, { space, messageId: clientMessageId('ledger.summarize', job.id), text: `${title} — ${totalCount} / ${formatYen(totalAmount)}`, cardsV2: [card] });
+    const { name } = await upsertChatMessage(google.chat, { space, messageId: clientMessageId('ledger.summarize', job.id), text: `${title} — ${totalCount} / ${formatYen(totalAmount)}`, cardsV2: [card], signal: ctx.signal });
     return name;
   });
   await ctx.progress(4, 4, '完了 done');

@@ -149,7 +149,7 @@ export function createPortalScrapeHandler(opts: { allowLoopback?: boolean; env?:
           actions: [{ text: ja ? '案件を作成' : 'Create project', function: ADDON_FUNCTIONS.createProjectFromIntake, parameters }],
         });
         const text = `${ja ? '新しい発注' : 'New order'} (${portal.id}): ${order.client} — ${order.title}`;
-        await upsertChatMessage(google.chat, { space: config.chatSpace, messageId: clientMessageId('intake', order.intakeId), text, cardsV2: [card] });
+        await upsertChatMessage(google.chat, { space: config.chatSpace, messageId: clientMessageId('intake', order.intakeId), text, cardsV2: [card], signal: ctx.signal });
         return row;
       });
       await ctx.progress(++done, fresh.length + 2, order.intakeId);

@@ -268,7 +268,7 @@ async function run(ctx: Ctx): Promise<ProjectCreateResult> {
       links: links.slice(0, 2),
       actions: [{ text: ctx.locale === 'ja' ? '状態を更新' : 'Refresh', function: ADDON_FUNCTIONS.refreshJob, parameters: { jobId: job.id } }],
     });
-    const { name } = await upsertChatMessage(google.chat, { space, messageId: clientMessageId('project.create', job.id), text, cardsV2: [card] });
+    const { name } = await upsertChatMessage(google.chat, { space, messageId: clientMessageId('project.create', job.id), text, cardsV2: [card], signal: ctx.signal });
     return name;
   });
   await progress('Chat 通知 announce');

@@ -3,9 +3,14 @@
  * announcements in the team space, one card per portal order. Every message has a client-assigned
  * id derived from what it is about, and is written with messages.patch(allowMissing=true): the
  * first write creates it, a redelivered job's write updates the same message, never a second one.
+ *
+ * Chat allows about one write per second per space, shared by everything posting there; a job
+ * that posts several messages (one card per portal order) waits out a 429 here a few times
+ * (Retry-After, else a growing pause) before giving up to the queue's slower backoff.
  */
 import type { chat_v1 } from '@googleapis/chat';
 import { createHash } from 'node:crypto';
+import { JobFailure } from '../worker/jobHandler.js';
 import { callGoogle } from './googleCall.js';
 
 /** `client-` + a lowercase hash of the parts: ≤63 chars of [a-z0-9-], as Chat requires. */
@@ -15,10 +20,30 @@ export function clientMessageId(...parts: string[]): string {
 
 export type ChatCard = chat_v1.Schema$CardWithId;
 
+const RATE_LIMIT_TRIES = 4;
+
 export async function upsertChatMessage(
   chat: chat_v1.Chat,
-  opts: { space: string; messageId: string; text: string; cardsV2?: ChatCard[] },
+  opts: { space: string; messageId: string; text: string; cardsV2?: ChatCard[]; signal?: AbortSignal },
 ): Promise<{ name: string }> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await writeOnce(chat, opts);
+    } catch (err) {
+      if (!(err instanceof JobFailure) || err.code !== 'google_rate_limited' || attempt >= RATE_LIMIT_TRIES) throw err;
+      const waitMs = Math.min(10_000, (err.retryAfterSeconds ?? attempt) * 1000);
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(resolve, waitMs);
+        opts.signal?.addEventListener('abort', () => {
+          clearTimeout(timer);
+          reject(opts.signal!.reason);
+        }, { once: true });
+      });
+    }
+  }
+}
+
+async function writeOnce(chat: chat_v1.Chat, opts: { space: string; messageId: string; text: string; cardsV2?: ChatCard[] }): Promise<{ name: string }> {
   const name = `${opts.space}/messages/${opts.messageId}`;
   const res = await callGoogle(
     'chat.spaces.messages.patch',
