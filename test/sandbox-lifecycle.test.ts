@@ -139,8 +139,13 @@ test('admin endpoints: change events stream live; the call log names the caller'
     controller.abort();
     assert.match(text, /event: change\ndata: \{"api":"chat","kind":"clientId","id":"spaces\/AAAAtasukiTeam\/client-live","op":"create"\}/);
 
-    const messages = (await (await fetch(`${t.sandbox.url}/_sandbox/chat/spaces/AAAAtasukiTeam/messages`)).json()) as { messages: Array<{ text?: string }> };
-    assert.ok(messages.messages.some((m) => m.text === 'live'));
+    const typed = await fetch(`${t.sandbox.url}/_sandbox/chat/spaces/AAAAtasukiTeam/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ senderEmail: SEED_USERS.sato.email, text: '/invoice P-2026-011' }) });
+    assert.equal(typed.status, 201);
+    const messages = (await (await fetch(`${t.sandbox.url}/_sandbox/chat/spaces/AAAAtasukiTeam/messages`)).json()) as { messages: Array<{ text?: string; sender: { type: string } }> };
+    assert.ok(messages.messages.some((m) => m.text === 'live' && m.sender.type === 'BOT'));
+    assert.ok(messages.messages.some((m) => m.text === '/invoice P-2026-011' && m.sender.type === 'HUMAN'));
+    const outsider = await fetch(`${t.sandbox.url}/_sandbox/chat/spaces/AAAAtasukiTeam/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ senderEmail: 'x@other.example', text: 'hi' }) });
+    assert.equal(outsider.status, 403);
     await t.google.gmailFor(SEED_USERS.emma.email)!.users.labels.list({ userId: 'me' });
     const calls = (await (await fetch(`${t.sandbox.url}/_sandbox/calls?limit=5`)).json()) as { calls: Array<{ api: string; principal: string; status: number }> };
     assert.deepEqual(calls.calls[0], { ...calls.calls[0], api: 'gmail', principal: SEED_USERS.emma.email, status: 200 });

@@ -12,6 +12,7 @@
  *   GET    /_sandbox/calls?limit=100               recent API calls: time, api, method, path, caller (SA or delegated user), status
  *   GET    /_sandbox/chat/spaces                   spaces with members
  *   GET    /_sandbox/chat/spaces/{id}/messages     a space's messages, oldest first (id without "spaces/")
+ *   POST   /_sandbox/chat/spaces/{id}/messages     post as a person {senderEmail, text, threadName?} (e.g. a typed /command)
  *   GET    /_sandbox/drive/files[?parent=ID]       every file's full metadata (or a folder's children)
  *   GET    /_sandbox/drive/files/{id}/content      bytes of a binary file; Docs as PDF; Sheets as CSV
  *   GET    /_sandbox/sheets/{id}                   spreadsheet with each sheet's formatted grid (values)
@@ -29,11 +30,13 @@ import { documentText, toDocsJson, type StoredDocument } from './docsModel.js';
 import type { DriveFile } from './driveApi.js';
 import { FaultUpdate, type Faults, ChatLimits, SANDBOX_APIS, type SandboxApi } from './faults.js';
 import { storeMessage, type StoredMessage } from './gmailApi.js';
+import { chatMessageId, chatThreadId, chatUserName } from './ids.js';
 import { buildPayload, header, plainText, type MessagePart } from './mimeMessage.js';
 import type { ChangeEvent, SandboxState } from './sandboxState.js';
 import { SANDBOX_USERS, SEED_IDS } from './seedData.js';
 import { readRange, type StoredSpreadsheet } from './sheetsModel.js';
 
+const HumanMessage = z.strictObject({ senderEmail: z.string().email(), text: z.string().min(1).max(4096), threadName: z.string().optional() });
 const NewMail = z.strictObject({ from: z.string().min(1), subject: z.string().min(1), text: z.string(), date: z.string().optional() });
 
 function attachmentsOf(part: MessagePart): Array<{ filename: string; mimeType: string; size: number; attachmentId?: string }> {
@@ -100,6 +103,27 @@ export function adminRouter(opts: { state: SandboxState; faults: Faults }): Rout
     const name = `spaces/${req.params.id}`;
     if (!state.get('chat', 'space', name)) return fail(res, 404, `No space ${name}`);
     res.json({ messages: state.list<ChatMessage>('chat', 'message', name) });
+  });
+
+  router.post('/chat/spaces/:id/messages', (req, res) => {
+    const name = `spaces/${req.params.id}`;
+    const space = state.get<StoredSpace>('chat', 'space', name);
+    if (!space) return fail(res, 404, `No space ${name}`);
+    const parsed = HumanMessage.safeParse(req.body);
+    if (!parsed.success) return fail(res, 400, `Invalid message: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; ')}`);
+    const member = space.members.find((m) => m.email === parsed.data.senderEmail.toLowerCase() && m.type === 'HUMAN');
+    if (!member) return fail(res, 403, `${parsed.data.senderEmail} is not a member of ${name}`);
+    const id = chatMessageId();
+    const message: ChatMessage = {
+      name: `${name}/messages/${id}`,
+      sender: { name: chatUserName(member.email), type: 'HUMAN', displayName: member.displayName },
+      createTime: new Date().toISOString(),
+      text: parsed.data.text, formattedText: parsed.data.text, argumentText: parsed.data.text,
+      thread: { name: parsed.data.threadName ?? `${name}/threads/${chatThreadId()}` },
+      space: { name },
+    };
+    state.put('chat', 'message', message.name, message, name);
+    res.status(201).json(message);
   });
 
   router.get('/drive/files', (req, res) => {
