@@ -45,7 +45,16 @@ export function progressEl(job: Job): HTMLElement {
   const done = job.status === 'succeeded';
   const pct = done ? 100 : p && p.total > 0 ? Math.min(100, Math.round((p.done / p.total) * 100)) : job.status === 'running' ? 4 : 0;
   const counts = p && p.total ? `${p.done}/${p.total}` : '';
-  const label = p ? (counts && !p.label.includes(counts) ? `${p.label} · ${counts}` : p.label) : job.status === 'queued' ? t('status.queued') : '';
+  const label =
+    job.status === 'failed' && job.error
+      ? job.error.message
+      : p
+        ? counts && !p.label.includes(counts)
+          ? `${p.label} · ${counts}`
+          : p.label
+        : job.status === 'queued'
+          ? t('status.queued')
+          : '';
   return h(
     'div',
     { class: 'progress' },
@@ -186,7 +195,7 @@ export class JobsView implements View {
       h('td', { class: 'num' }, String(job.attempts)),
       h('td', null, progressEl(job)),
       h('td', null, h('span', { title: job.requestedBy }, userName(job.requestedBy))),
-      h('td', { class: 'muted num' }, timeEl(job.createdAt, lang())),
+      h('td', { class: 'muted num', style: 'white-space:nowrap' }, timeEl(job.createdAt, lang())),
     );
   }
 }
