@@ -57,7 +57,7 @@ export function sendGoogleError(res: Response, err: GoogleError, api?: string): 
  * Google's "Invalid JSON payload" 400s, anything else as a 500 with the message (it is a bug in
  * the sandbox, and the caller should see it).
  */
-export function googleErrorHandler(api?: string): ErrorRequestHandler {
+export function googleErrorHandler(api?: string, onBug?: (err: unknown) => void): ErrorRequestHandler {
   return (err, _req, res, _next) => {
     if (err instanceof GoogleError) return sendGoogleError(res, err, api);
     const e = err as { type?: string; status?: number; message?: string };
@@ -67,6 +67,7 @@ export function googleErrorHandler(api?: string): ErrorRequestHandler {
     if (e.type === 'entity.too.large') {
       return sendGoogleError(res, new GoogleError(413, 'Request payload size exceeds the limit.', { status: 'INVALID_ARGUMENT', reason: 'uploadTooLarge' }), api);
     }
+    onBug?.(err);
     sendGoogleError(res, new GoogleError(500, `Internal error in the local sandbox: ${e.message ?? String(err)}`), api);
   };
 }

@@ -79,6 +79,16 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
 
   const app = express();
   app.disable('x-powered-by');
+  if (opts.logger) {
+    const log = opts.logger;
+    app.use((req, res, next) => {
+      const started = Date.now();
+      res.on('finish', () => {
+        if (res.locals.principal || res.statusCode === 401 || req.path.startsWith('/oauth2')) log.debug({ method: req.method, path: req.originalUrl, status: res.statusCode, ms: Date.now() - started, caller: res.locals.principal?.email }, 'sandbox call');
+      });
+      next();
+    });
+  }
   app.use(
     '/oauth2',
     faults.middleware('oauth2'),
@@ -102,7 +112,7 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
   const stacks: Array<[string, express.Router]> = [];
   for (const [api, router] of Object.entries(apis) as Array<[keyof typeof apis, express.Router]>) {
     const stack = express.Router();
-    stack.use(requireAuth(api, state), faults.middleware(api), router, googleErrorHandler(api));
+    stack.use(requireAuth(api, state), faults.middleware(api), router, googleErrorHandler(api, (err) => opts.logger?.error({ err, api }, 'sandbox bug: unexpected error in an API handler')));
     stacks.push([api, stack]);
     // Google's own paths at the root: googleapis-common resolves a client's global rootUrl
     // against the path (new URL('/v1/…', rootUrl)), so a rootUrl's own path is dropped and the
