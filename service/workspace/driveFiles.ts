@@ -3,6 +3,9 @@
  * carries appProperties { tasukiJob: <job id>, tasukiKey: <what it is within the job> }, and is
  * looked up by those tags before being created. A job that died between a Drive call and its
  * step record therefore finds its own file on the next delivery instead of making a second one.
+ *
+ * Every call works on shared drives too (supportsAllDrives / includeItemsFromAllDrives), where
+ * offices usually keep project folders; on My Drive the flags change nothing.
  */
 import type { drive_v3 } from '@googleapis/drive';
 import { Readable } from 'node:stream';
@@ -11,6 +14,7 @@ import { callGoogle, statusOf } from './googleCall.js';
 export const FOLDER_MIME = 'application/vnd.google-apps.folder';
 export const DOC_MIME = 'application/vnd.google-apps.document';
 const FILE_FIELDS = 'id,name,mimeType,webViewLink,parents,appProperties';
+export const ALL_DRIVES_LIST = { supportsAllDrives: true, includeItemsFromAllDrives: true } as const;
 
 export type DriveFile = { id: string; name: string; mimeType: string; url: string };
 export type Tag = { jobId: string; key: string };
@@ -40,7 +44,7 @@ export async function findTagged(drive: drive_v3.Drive, tag: Tag): Promise<Drive
     `appProperties has { key='tasukiKey' and value=${quote(tag.key)} }`,
     'trashed = false',
   ].join(' and ');
-  const res = await callGoogle('drive.files.list', () => drive.files.list({ q, fields: `files(${FILE_FIELDS})`, pageSize: 10 }));
+  const res = await callGoogle('drive.files.list', () => drive.files.list({ q, fields: `files(${FILE_FIELDS})`, pageSize: 10, ...ALL_DRIVES_LIST }));
   const file = res.data.files?.[0];
   return file ? toDriveFile(file) : null;
 }
@@ -48,7 +52,7 @@ export async function findTagged(drive: drive_v3.Drive, tag: Tag): Promise<Drive
 /** Metadata of a file, or null when it does not exist (or is trashed). */
 export async function getFile(drive: drive_v3.Drive, fileId: string): Promise<DriveFile | null> {
   try {
-    const res = await drive.files.get({ fileId, fields: `${FILE_FIELDS},trashed` });
+    const res = await drive.files.get({ fileId, fields: `${FILE_FIELDS},trashed`, supportsAllDrives: true });
     return res.data.trashed ? null : toDriveFile(res.data);
   } catch (err) {
     if (statusOf(err) === 404) return null;
@@ -61,7 +65,7 @@ export async function listChildren(drive: drive_v3.Drive, folderId: string): Pro
   let pageToken: string | undefined;
   do {
     const res = await callGoogle('drive.files.list', () =>
-      drive.files.list({ q: `${quote(folderId)} in parents and trashed = false`, fields: `nextPageToken,files(${FILE_FIELDS})`, pageSize: 100, pageToken }),
+      drive.files.list({ q: `${quote(folderId)} in parents and trashed = false`, fields: `nextPageToken,files(${FILE_FIELDS})`, pageSize: 100, pageToken, ...ALL_DRIVES_LIST }),
     );
     for (const f of res.data.files ?? []) files.push(toDriveFile(f));
     pageToken = res.data.nextPageToken ?? undefined;
@@ -79,6 +83,7 @@ export async function createFolder(drive: drive_v3.Drive, opts: { parentId: stri
     drive.files.create({
       requestBody: { name: opts.name, mimeType: FOLDER_MIME, parents: [opts.parentId], appProperties: tagProperties(opts.tag) },
       fields: FILE_FIELDS,
+      supportsAllDrives: true,
     }),
   );
   return toDriveFile(res.data);
@@ -95,6 +100,7 @@ export async function copyFile(drive: drive_v3.Drive, opts: { sourceId: string; 
       fileId: opts.sourceId,
       requestBody: { name: opts.name, parents: [opts.parentId], appProperties: tagProperties(opts.tag) },
       fields: FILE_FIELDS,
+      supportsAllDrives: true,
     }),
   );
   return toDriveFile(res.data);
@@ -108,6 +114,7 @@ export async function ensureDoc(drive: drive_v3.Drive, opts: { parentId: string;
     drive.files.create({
       requestBody: { name: opts.name, mimeType: DOC_MIME, parents: [opts.parentId], appProperties: tagProperties(opts.tag) },
       fields: FILE_FIELDS,
+      supportsAllDrives: true,
     }),
   );
   return toDriveFile(res.data);
@@ -126,6 +133,7 @@ export async function ensureUpload(
       requestBody: { name: opts.name, mimeType: opts.mimeType, parents: [opts.parentId], appProperties: tagProperties(opts.tag) },
       media: { mimeType: opts.mimeType, body: Readable.from(bytes) },
       fields: FILE_FIELDS,
+      supportsAllDrives: true,
     }),
   );
   return toDriveFile(res.data);

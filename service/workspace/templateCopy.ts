@@ -14,7 +14,7 @@
 import type { docs_v1 } from '@googleapis/docs';
 import type { drive_v3 } from '@googleapis/drive';
 import { replacePlaceholders } from './docsContent.js';
-import { DOC_MIME, FOLDER_MIME, copyFile, createFolder, getFile, listChildren, quote, type DriveFile } from './driveFiles.js';
+import { ALL_DRIVES_LIST, DOC_MIME, FOLDER_MIME, copyFile, createFolder, getFile, listChildren, quote, type DriveFile } from './driveFiles.js';
 import { callGoogle } from './googleCall.js';
 
 export function fillName(name: string, values: Record<string, string>): string {
@@ -32,6 +32,7 @@ export async function listTaggedByJob(drive: drive_v3.Drive, jobId: string): Pro
         fields: 'nextPageToken,files(id,name,mimeType,webViewLink,appProperties)',
         pageSize: 100,
         pageToken,
+        ...ALL_DRIVES_LIST,
       }),
     );
     for (const f of res.data.files ?? []) {
