@@ -59,23 +59,23 @@ test('summarizing again after a new project updates the records in place (no dup
   assert.equal((await sheetRows(env.google, env.config.ledgerSpreadsheetId, SUMMARY)).length, after.length);
 });
 
-test('search finds past requests by client, title and the request text; every word must match', async () => {
+test('search finds past requests by client, title and the request text; every word must match; one answer after crashes', async () => {
   const create = await env.newJob('project.create', {
     source: 'gmail', client: { name: 'みどり不動産' }, title: '新築マンション パンフレット',
     request: { subject: 'ご相談', body: '外観パースとフロアマップを含めたいです', attachments: [] },
   });
   const project = await env.run<ProjectCreateResult>(projectCreate, create.id);
-  const search = async (words: string) => {
+  const search = async (words: string, crashEverywhere = false) => {
     const job = await env.newJob('ledger.search', { words }, { reply: chatReply() });
-    return env.run<LedgerSearchResult>(ledgerSearch, job.id);
+    return crashEverywhere ? env.runCrashingEverywhere<LedgerSearchResult>(ledgerSearch, job.id, ['search', 'answer']) : env.run<LedgerSearchResult>(ledgerSearch, job.id);
   };
   assert.deepEqual((await search('みどり チラシ')).matches.map((m) => m.projectNumber), ['P-2026-010', 'P-2026-007']);
-  const byBody = await search('フロアマップ');
+  const byBody = await search('フロアマップ', true);
   assert.deepEqual(byBody.matches.map((m) => m.projectNumber), [project.projectNumber]);
   assert.equal(byBody.matches[0]!.url, project.folderUrl);
   assert.deepEqual((await search('BLUE　harbor menu')).matches.map((m) => m.projectNumber), ['P-2026-002']);
   assert.deepEqual((await search('存在しない依頼')).matches, []);
-  assert.ok((await chatMessages(env.google, env.config.chatSpace)).some((m) => m.text.startsWith('検索: フロアマップ (1)')));
+  assert.equal((await chatMessages(env.google, env.config.chatSpace)).filter((m) => m.text.startsWith('検索: フロアマップ (1)')).length, 1);
   assert.equal(ledgerSearch.input.safeParse({ words: '  ' }).success, false);
 });
 
