@@ -116,6 +116,14 @@ test('a missing projects folder is a permanent failure naming the variable', asy
   );
 });
 
+test('a Chat space the app is not a member of is a permanent failure saying to add the app', async () => {
+  const job = await env.newJob('project.create', request('チャット権限なし'));
+  await assert.rejects(
+    env.run(projectCreate, job.id, { config: { chatSpace: 'spaces/AAAAclientLounge' } }),
+    (err: unknown) => err instanceof JobFailure && !err.retryable && err.code === 'google_permission_denied' && err.userMessage.en.includes('Add the tasuki app'),
+  );
+});
+
 test('a renamed ledger sheet is a permanent failure naming the sheet', async () => {
   const job = await env.newJob('project.create', request('台帳なし'));
   // Everything up to the ledger works; the ledger spreadsheet has no "Ledger" sheet in the schedule spreadsheet.
