@@ -60,7 +60,7 @@ const globals = {
     identity: () => hostCall('identityToken', { user: context.user }),
     oauth: () => hostCall('sandboxToken', { user: context.user }),
   }),
-  GmailApp: gmail,
+  GmailApp: gmail.service,
   PropertiesService: createPropertiesService(ctx, new Map(Object.entries(init.scriptProperties))),
   CacheService: createCacheService(ctx),
   SpreadsheetApp: createSpreadsheetApp(

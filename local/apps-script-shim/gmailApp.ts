@@ -97,14 +97,12 @@ export class GmailMessageShim {
   getHeader(name: string): string {
     return this.header(name);
   }
-  getThread(): never {
-    throw new Error('GmailMessage.getThread is not available in the tasuki shim');
-  }
 }
 
+/** The GmailApp global, and the shim's own control to forget the token between calls. */
 export function createGmailApp(read: (messageId: string) => GmailApiMessage) {
   let currentToken: string | undefined;
-  return {
+  const service = {
     setCurrentMessageAccessToken(token: string): void {
       if (!token) throw new Error('Invalid argument: accessToken');
       currentToken = token;
@@ -115,6 +113,9 @@ export function createGmailApp(read: (messageId: string) => GmailApiMessage) {
       }
       return new GmailMessageShim(read(id));
     },
+  };
+  return {
+    service,
     /** Between calls: the per-message token belongs to one event. */
     resetCurrentMessage(): void {
       currentToken = undefined;
@@ -123,7 +124,7 @@ export function createGmailApp(read: (messageId: string) => GmailApiMessage) {
 }
 
 const checks: [
-  SubsetOf<GoogleAppsScript.Gmail.GmailApp, Omit<ReturnType<typeof createGmailApp>, 'resetCurrentMessage'>>,
+  SubsetOf<GoogleAppsScript.Gmail.GmailApp, ReturnType<typeof createGmailApp>['service']>,
   SubsetOf<GoogleAppsScript.Gmail.GmailMessage, GmailMessageShim>,
   SubsetOf<GoogleAppsScript.Gmail.GmailAttachment, GmailAttachmentShim>,
 ] = [true, true, true];
