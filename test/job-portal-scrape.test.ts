@@ -107,3 +107,17 @@ test('cards for many new orders wait out Chat\'s per-space write limit instead o
     env.sandbox.sandbox.faults.setLimits({ chatWriteIntervalMs: 0 });
   }
 });
+
+test('Create project from an intake card marks the Intake row and record with the project number', async () => {
+  const { projectCreate } = await import('../service/jobs/projectCreate.js');
+  const record = (await env.store.getDoc<Record<string, unknown>>('intake', 'acme-ORD-201'))!.data;
+  // What the add-on enqueues from the card's button parameters.
+  const job = await env.newJob('project.create', { source: 'portal', intakeId: 'acme-ORD-201', client: { name: String(record.client) }, title: String(record.title), due: String(record.due), amount: Number(record.amount) });
+  const result = await env.runCrashingEverywhere<{ projectNumber: string }>(projectCreate, job.id, ['intake']);
+  const row = (await intakeRows()).find((r) => r.intakeId === 'acme-ORD-201')!;
+  assert.equal(row.projectNumber, result.projectNumber);
+  assert.match(row.status!, /project/);
+  const after = (await env.store.getDoc<Record<string, unknown>>('intake', 'acme-ORD-201'))!.data;
+  assert.equal(after.status, 'project');
+  assert.equal(after.projectNumber, result.projectNumber);
+});
