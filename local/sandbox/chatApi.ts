@@ -21,7 +21,7 @@
  * - a message is at most 32,000 bytes, text at most 4,096 characters, cards are Card v2-valid
  *   (400 naming the bad field path), and the app must be a member of the space (403).
  */
-import express, { type Request, type Response, type Router } from 'express';
+import express, { type Response, type Router } from 'express';
 import * as z from 'zod';
 import { ButtonList, validateCardsV2 } from '../../shared/cardV2.js';
 import type { Principal } from './auth.js';
@@ -174,7 +174,7 @@ export function chatRouter(opts: { state: SandboxState; faults: Faults }): Route
     return fresh();
   }
 
-  function createMessage(req: Request, res: Response, spaceName: string, body: MessageBody, clientId: string | undefined, threadOpts: { replyOption: string; threadKey?: string }): ChatMessage {
+  function createMessage(res: Response, spaceName: string, body: MessageBody, clientId: string | undefined, threadOpts: { replyOption: string; threadKey?: string }): ChatMessage {
     const now = nowRfc3339();
     const message: ChatMessage = {
       name: `${spaceName}/messages/${chatMessageId()}`,
@@ -194,7 +194,6 @@ export function chatRouter(opts: { state: SandboxState; faults: Faults }): Route
       }
       state.put(API, 'message', message.name, message, spaceName);
     });
-    void req;
     return message;
   }
 
@@ -242,7 +241,7 @@ export function chatRouter(opts: { state: SandboxState; faults: Faults }): Route
     }
     checkContent(body, req.body, true);
     faults.takeChatWrite(spaceName);
-    const message = createMessage(req, res, spaceName, body, messageId, { replyOption, threadKey: q(req, 'threadKey') });
+    const message = createMessage(res, spaceName, body, messageId, { replyOption, threadKey: q(req, 'threadKey') });
     if (requestId) state.put(API, 'requestId', `${spaceName}/${requestId}`, { name: message.name, caller });
     return message;
   });
@@ -294,7 +293,7 @@ export function chatRouter(opts: { state: SandboxState; faults: Faults }): Route
       validateMessageId(mid!);
       checkContent(body, req.body, true);
       faults.takeChatWrite(spaceName);
-      return createMessage(req, res, spaceName, body, mid, { replyOption: 'MESSAGE_REPLY_OPTION_UNSPECIFIED' });
+      return createMessage(res, spaceName, body, mid, { replyOption: 'MESSAGE_REPLY_OPTION_UNSPECIFIED' });
     }
     if (existing.sender.name !== senderOf(res).name) throw forbidden('Only the message\'s sender can update it.');
     faults.takeChatWrite(spaceName);
