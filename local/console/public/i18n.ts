@@ -87,6 +87,13 @@ const WORDS = {
   'kind.portal.scrape': { ja: 'ポータル取り込み', en: 'Scrape portal' },
   'kind.ledger.summarize': { ja: '台帳の集計', en: 'Summarize ledger' },
   'kind.ledger.search': { ja: '台帳の検索', en: 'Search ledger' },
+  'kinddesc.system.echo': { ja: 'パイプラインの動作確認。ステップ数・待ち時間・失敗の回数を指定できます。', en: 'Proves the pipeline: memoized steps, with optional delay and failures.' },
+  'kinddesc.project.create': { ja: 'テンプレートから案件フォルダ・依頼概要・台帳とスケジュールの行を作り、Chat に告知します。', en: 'Creates the project folder from the template, a brief, ledger and schedule rows, and announces it in Chat.' },
+  'kinddesc.schedule.sync': { ja: 'スケジュールシートの行とカレンダーの予定を同期し、各行に状態を書き戻します。', en: 'Syncs schedule rows with Calendar events and writes each row’s status back.' },
+  'kinddesc.billing.document': { ja: '見積書・請求書を採番して Docs テンプレートから作成し、PDF を案件フォルダに保存します。', en: 'Numbers an estimate or invoice from the Docs template and saves its PDF in the project folder.' },
+  'kinddesc.portal.scrape': { ja: '設定済みの取引先ポータルにログインし、新しい発注を受付リストに追加します。', en: 'Logs in to a configured client portal and adds new orders to the intake list.' },
+  'kinddesc.ledger.summarize': { ja: '台帳をクライアント別・月別に集計します（件数・金額・リードタイム）。', en: 'Summarizes the ledger by client and month (count, amount, lead time).' },
+  'kinddesc.ledger.search': { ja: '過去の案件を語句で検索します。', en: 'Searches past projects for words.' },
   'chat.empty.title': { ja: 'メッセージはまだありません', en: 'No messages yet' },
   'chat.empty.body': { ja: 'ジョブを Chat 返信付きで実行するか、下の欄に /help と入力してください。', en: 'Run a job with a Chat reply, or type /help below.' },
   'chat.composer': { ja: 'メッセージまたは /コマンド', en: 'Message or /command' },
@@ -187,6 +194,12 @@ export function onLangChange(fn: () => void): void {
 export function t(key: WordKey, vars: Record<string, string | number> = {}): string {
   const text = WORDS[key][current];
   return text.replace(/\{(\w+)\}/g, (_, name: string) => (name in vars ? String(vars[name]) : `{${name}}`));
+}
+
+/** One sentence on what a job kind does, or '' for a kind the console does not know. */
+export function kindDescription(kind: string): string {
+  const key = `kinddesc.${kind}` as WordKey;
+  return key in WORDS ? t(key) : '';
 }
 
 /** Localized label for a job kind, falling back to the kind id. */

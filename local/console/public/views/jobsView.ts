@@ -6,7 +6,7 @@
  */
 import { api } from '../api.js';
 import { ICONS, fill, h, icon, patchList, timeEl, absoluteTime } from '../dom.js';
-import { kindLabel, lang, t, type WordKey } from '../i18n.js';
+import { kindDescription, kindLabel, lang, t, type WordKey } from '../i18n.js';
 import { linkProps, routeHref } from '../links.js';
 import { onLive } from '../live.js';
 import { currentUser, getMeta, userName } from '../session.js';
@@ -352,8 +352,11 @@ export function openRunForm(initialKind?: string): void {
   const replyChat = h('input', { type: 'checkbox', id: 'run-reply-chat', name: 'replyChat' });
   const idem = h('input', { class: 'input', id: 'run-idem', name: 'idempotencyKey', placeholder: 'e.g. console-demo-1' });
   const errors = h('div', { 'aria-live': 'polite' });
+  const description = h('div', { class: 'hint', id: 'run-kind-desc' });
+  select.setAttribute('aria-describedby', 'run-kind-desc');
   const setKind = (k: (typeof kinds)[number]) => {
     kind = k;
+    description.textContent = kindDescription(k.kind);
     input.value = JSON.stringify(k.example, null, 2);
     replyChat.checked = k.replyToChat;
     fill(errors);
@@ -364,7 +367,7 @@ export function openRunForm(initialKind?: string): void {
   const form = h(
     'form',
     { id: 'run-form', novalidate: true },
-    h('div', { class: 'field' }, h('label', { for: 'run-kind' }, t('run.kind')), select),
+    h('div', { class: 'field' }, h('label', { for: 'run-kind' }, t('run.kind')), select, description),
     h(
       'div',
       { class: 'field' },
