@@ -36,6 +36,14 @@ function respond(e: AddonEvent, job: JobView, note: TextKey, vars: Record<string
     .build();
 }
 
+function lenient<T>(read: () => T | undefined): T | undefined {
+  try {
+    return read();
+  } catch {
+    return undefined;
+  }
+}
+
 export function refreshJobAction(e: AddonEvent): unknown {
   return respond(e, getJob(requiredParam(e, 'jobId')), 'updated');
 }
@@ -57,9 +65,11 @@ export function createProjectFromIntakeAction(e: AddonEvent): unknown {
     client: { name: param(e, 'client') ?? param(e, 'portal') ?? intakeId },
     title: param(e, 'title') ?? intakeId,
   };
-  const due = dueFromText(param(e, 'due') ?? '');
+  // The portal's own notation may not be ISO: a due date or amount that does not read is left
+  // out (the intake row still has it) rather than blocking the project.
+  const due = lenient(() => dueFromText(param(e, 'due') ?? ''));
   if (due) input.due = due;
-  const amount = amountFromText(param(e, 'amount') ?? '');
+  const amount = lenient(() => amountFromText(param(e, 'amount') ?? ''));
   if (amount !== undefined) input.amount = amount;
   const request: EnqueueRequest = { kind: 'project.create', input, idempotencyKey: idempotencyKey('intake', intakeId), locale };
   if (hostOf(e) === 'CHAT') {

@@ -161,5 +161,9 @@ describe('Chat app', () => {
     assert.deepEqual(job?.input, { source: 'portal', intakeId: 'acme-ord-1042', client: { name: '株式会社アクメ' }, title: '春の新商品 チラシ', due: '2027-02-01', amount: 90000 });
     const second = await call('onCreateProjectFromIntake', buttonEvent(params));
     assert.equal(jobIdIn(messageOf(second).text), jobId);
+    // A portal's own date notation does not block the project; the fields that read are kept.
+    const loose = await call('onCreateProjectFromIntake', buttonEvent({ intakeId: 'acme-ord-1043', client: '株式会社アクメ', title: '看板', due: '12月20日頃', portal: 'acme' }));
+    const looseJob = await env.spine.store.getJob(jobIdIn(messageOf(loose).text));
+    assert.deepEqual(looseJob?.input, { source: 'portal', intakeId: 'acme-ord-1043', client: { name: '株式会社アクメ' }, title: '看板' });
   });
 });
