@@ -27,6 +27,7 @@ import { JobFailure, type JobContext, type JobHandler } from '../worker/jobHandl
 import { ensureFolder, getFile, idFromDriveUrl, listChildren, FOLDER_MIME } from '../workspace/driveFiles.js';
 import { claimLedgerNumber } from '../workspace/ledgerNumbers.js';
 import { SheetTable } from '../workspace/sheetTable.js';
+import { say } from '../workspace/say.js';
 
 type Ctx = JobContext<BillingDocumentInput>;
 
@@ -129,7 +130,7 @@ export function createBillingDocumentHandler(makeProvider?: (ctx: Ctx) => Accoun
       },
       async (name, fn) => {
         const out = await ctx.step(`${provider.id}:${name}`, fn);
-        await ctx.progress(++stepsDone, total, name);
+        await ctx.progress(++stepsDone, total, say(ctx, { doc: '文書を作成', fill: '内容を記入', pdf: 'PDF を保存' }[name] ?? name, { doc: 'Document created', fill: 'Document filled', pdf: 'PDF saved' }[name] ?? name));
         return out;
       },
     );
@@ -140,7 +141,7 @@ export function createBillingDocumentHandler(makeProvider?: (ctx: Ctx) => Accoun
       await ledger.updateRow(row, input.type === 'estimate' ? { estimate: documentNumber } : { invoice: documentNumber });
       return row;
     });
-    await ctx.progress(total, total, '台帳更新 ledger');
+    await ctx.progress(total, total, say(ctx, '台帳を更新しました', 'Ledger updated'));
 
     return {
       documentNumber,

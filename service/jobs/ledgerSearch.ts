@@ -12,6 +12,7 @@ import { LedgerSearchInput, type LedgerSearchResult } from '../../shared/kinds/l
 import type { JobContext, JobHandler } from '../worker/jobHandler.js';
 import { clientMessageId, linksCard, upsertChatMessage } from '../workspace/chatMessages.js';
 import { readLedgerProjects } from './ledgerSummarize.js';
+import { say } from '../workspace/say.js';
 
 type Ctx = JobContext<LedgerSearchInput>;
 const MAX_MATCHES = 20;
@@ -42,7 +43,7 @@ async function run(ctx: Ctx): Promise<LedgerSearchResult> {
     }
     return found;
   });
-  await ctx.progress(1, 2, `${matches.length} 件 matches`);
+  await ctx.progress(1, 2, say(ctx, `${matches.length} 件見つかりました`, `${matches.length} found`));
 
   await ctx.step('answer', async () => {
     const space = job.reply?.chat?.space;
@@ -60,7 +61,7 @@ async function run(ctx: Ctx): Promise<LedgerSearchResult> {
     const { name } = await upsertChatMessage(google.chat, { space, messageId: clientMessageId('ledger.search', job.id), text: `${title} (${matches.length})`, cardsV2: [card], signal: ctx.signal });
     return name;
   });
-  await ctx.progress(2, 2, '完了 done');
+  await ctx.progress(2, 2, say(ctx, '完了', 'Done'));
   return { matches };
 }
 

@@ -25,6 +25,7 @@ import { chartSvg, renderPng } from '../summary/summaryChart.js';
 import type { JobContext, JobHandler } from '../worker/jobHandler.js';
 import { clientMessageId, linksCard, upsertChatMessage } from '../workspace/chatMessages.js';
 import { SheetTable } from '../workspace/sheetTable.js';
+import { say } from '../workspace/say.js';
 
 type Ctx = JobContext<LedgerSummarizeInput>;
 
@@ -61,14 +62,14 @@ async function run(ctx: Ctx): Promise<LedgerSummarizeResult> {
     for (const p of projects) if (p.clientEmail && !emails.has(p.client)) emails.set(p.client, p.clientEmail);
     return rows.map((r) => ({ ...r, clientEmail: emails.get(r.client) ?? '' }));
   });
-  await ctx.progress(1, 4, `${all.length} 件 records`);
+  await ctx.progress(1, 4, say(ctx, `集計 ${all.length} 件`, `${all.length} summary records`));
 
   await ctx.step('sheet', async () => {
     const summary = new SheetTable(google.sheets, config.ledgerSpreadsheetId, SUMMARY, 'TASUKI_LEDGER_SPREADSHEET_ID');
     await summary.replaceAll(all.map((r) => ({ client: r.client, month: r.month, count: r.count, amount: r.amount, medianLeadDays: r.medianLeadDays ?? '', updatedAt })));
     return true;
   });
-  await ctx.progress(2, 4, 'Summary シート sheet');
+  await ctx.progress(2, 4, say(ctx, 'Summary シートを更新', 'Summary sheet updated'));
 
   const rows: SummaryRow[] = all
     .filter((r) => !input.client || matchesClient(r, input.client))
@@ -81,7 +82,7 @@ async function run(ctx: Ctx): Promise<LedgerSummarizeResult> {
     await saveChart(store, id, renderPng(chartSvg(byMonth(rows), title)), job.id);
     return `${config.serviceUrl}/charts/${id}.png`;
   });
-  await ctx.progress(3, 4, 'グラフ chart');
+  await ctx.progress(3, 4, say(ctx, 'グラフを作成', 'Chart drawn'));
 
   const links = [{ title: 'Summary シート', url: `https://docs.google.com/spreadsheets/d/${config.ledgerSpreadsheetId}/edit` }];
   await ctx.step('answer', async () => {
@@ -104,7 +105,7 @@ async function run(ctx: Ctx): Promise<LedgerSummarizeResult> {
     const { name } = await upsertChatMessage(google.chat, { space, messageId: clientMessageId('ledger.summarize', job.id), text: `${title} — ${totalCount} / ${formatYen(totalAmount)}`, cardsV2: [card], signal: ctx.signal });
     return name;
   });
-  await ctx.progress(4, 4, '完了 done');
+  await ctx.progress(4, 4, say(ctx, '完了', 'Done'));
 
   return { rows, chartUrl, links };
 }

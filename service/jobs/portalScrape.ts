@@ -30,6 +30,7 @@ import { JobFailure, type JobContext, type JobHandler } from '../worker/jobHandl
 import { clientMessageId, linksCard, upsertChatMessage } from '../workspace/chatMessages.js';
 import { parseSpan } from '../workspace/scheduleDates.js';
 import { SheetTable } from '../workspace/sheetTable.js';
+import { say } from '../workspace/say.js';
 
 type Ctx = JobContext<PortalScrapeInput>;
 
@@ -92,7 +93,7 @@ export function createPortalScrapeHandler(opts: { allowLoopback?: boolean; env?:
       });
       return orders;
     });
-    await ctx.progress(1, orders.length + 2, `${orders.length} 件取得 fetched`);
+    await ctx.progress(1, orders.length + 2, say(ctx, `${orders.length} 件取得`, `${orders.length} orders read`));
 
     const fresh = await ctx.step('classify', async () => {
       const mine: IntakeRecord[] = [];
@@ -115,7 +116,7 @@ export function createPortalScrapeHandler(opts: { allowLoopback?: boolean; env?:
       }
       return mine;
     });
-    await ctx.progress(2, fresh.length + 2, `新規 ${fresh.length} 件 new`);
+    await ctx.progress(2, fresh.length + 2, say(ctx, `新規 ${fresh.length} 件`, `${fresh.length} new`));
 
     const intake = new SheetTable(google.sheets, config.ledgerSpreadsheetId, INTAKE, 'TASUKI_LEDGER_SPREADSHEET_ID');
     let done = 2;

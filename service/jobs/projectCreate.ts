@@ -42,6 +42,7 @@ import { callGoogle } from '../workspace/googleCall.js';
 import { claimLedgerNumber } from '../workspace/ledgerNumbers.js';
 import { SheetTable } from '../workspace/sheetTable.js';
 import { copyTemplateTree, fillName, readTemplateTree } from '../workspace/templateCopy.js';
+import { say } from '../workspace/say.js';
 
 type Ctx = JobContext<ProjectCreateInput>;
 
@@ -138,7 +139,7 @@ async function run(ctx: Ctx): Promise<ProjectCreateResult> {
   const number = await ctx.step('number', () =>
     claimLedgerNumber({ store: ctx.store, sheets: google.sheets, ledgerSpreadsheetId: config.ledgerSpreadsheetId }, { prefix: 'P', year, owner: job.id }),
   );
-  await progress(`案件番号 ${number}`);
+  await progress(say(ctx, `案件番号 ${number}`, `Project number ${number}`));
 
   const values = {
     number,
@@ -163,23 +164,23 @@ async function run(ctx: Ctx): Promise<ProjectCreateResult> {
       throw err;
     }
   });
-  await progress('フォルダ作成 folder');
+  await progress(say(ctx, 'フォルダを作成', 'Folder created'));
 
   const copied = await ctx.step('template', async () => {
     const items = await copyTemplateTree(google, { templateFolderId: config.templateFolderId, targetFolderId: folder.id, jobId: job.id, nameValues, docValues: values });
     return items.map((i) => ({ id: i.id, name: i.name, mimeType: i.mimeType, path: i.path }));
   });
-  await progress(`テンプレート ${copied.length} 件 template`);
+  await progress(say(ctx, `テンプレート ${copied.length} 件をコピー`, `${copied.length} template items copied`));
 
   const brief = await ctx.step('brief', async () => {
     const doc = await ensureDoc(google.drive, { parentId: folder.id, name: `${number} 依頼概要 Request brief`, tag: { jobId: job.id, key: 'brief' } });
     await writeTextOnce(google.docs, doc.id, briefText(input, number, requestedAt), number);
     return doc;
   });
-  await progress('依頼概要 brief');
+  await progress(say(ctx, '依頼概要を作成', 'Brief written'));
 
   const attachments = await ctx.step('attachments', () => copyAttachments(ctx, folder.id));
-  await progress(`添付 ${attachments.length} 件 attachments`);
+  await progress(say(ctx, `添付 ${attachments.length} 件`, `${attachments.length} attachments copied`));
 
   const ledgerRow = await ctx.step('ledger', async () => {
     const ledger = new SheetTable(google.sheets, config.ledgerSpreadsheetId, LEDGER, 'TASUKI_LEDGER_SPREADSHEET_ID');
@@ -197,7 +198,7 @@ async function run(ctx: Ctx): Promise<ProjectCreateResult> {
     });
     return row;
   });
-  await progress(`台帳 行${ledgerRow} ledger`);
+  await progress(say(ctx, `台帳 ${ledgerRow} 行目`, `Ledger row ${ledgerRow}`));
 
   const scheduleRow = await ctx.step('schedule', async () => {
     const schedule = new SheetTable(google.sheets, config.scheduleSpreadsheetId, SCHEDULE, 'TASUKI_SCHEDULE_SPREADSHEET_ID');
@@ -213,7 +214,7 @@ async function run(ctx: Ctx): Promise<ProjectCreateResult> {
     });
     return row;
   });
-  await progress(`スケジュール 行${scheduleRow} schedule`);
+  await progress(say(ctx, `スケジュール ${scheduleRow} 行目`, `Schedule row ${scheduleRow}`));
 
   await ctx.step('intake', async () => {
     if (!input.intakeId) return null;
@@ -226,7 +227,7 @@ async function run(ctx: Ctx): Promise<ProjectCreateResult> {
     }
     return row;
   });
-  await progress('受付 intake');
+  await progress(say(ctx, '受付を更新', 'Intake updated'));
 
   await ctx.step('record', async () => {
     await ctx.store.putIfAbsent('requests', number, {
@@ -244,7 +245,7 @@ async function run(ctx: Ctx): Promise<ProjectCreateResult> {
     });
     return true;
   });
-  await progress('記録 record');
+  await progress(say(ctx, '記録を保存', 'Request recorded'));
 
   const links: Link[] = [
     { title: `${number} フォルダ Folder`, url: folder.url },
@@ -271,7 +272,7 @@ async function run(ctx: Ctx): Promise<ProjectCreateResult> {
     const { name } = await upsertChatMessage(google.chat, { space, messageId: clientMessageId('project.create', job.id), text, cardsV2: [card], signal: ctx.signal });
     return name;
   });
-  await progress('Chat 通知 announce');
+  await progress(say(ctx, 'Chat に通知', 'Announced in Chat'));
 
   return { projectNumber: number, folderId: folder.id, folderUrl: folder.url, briefDocId: brief.id, ledgerRow, scheduleRow, links };
 }

@@ -28,6 +28,7 @@ import type { JobContext, JobHandler } from '../worker/jobHandler.js';
 import { callGoogle, statusOf } from '../workspace/googleCall.js';
 import { parseSpan, type ParsedSpan } from '../workspace/scheduleDates.js';
 import { SheetTable } from '../workspace/sheetTable.js';
+import { say } from '../workspace/say.js';
 
 type Ctx = JobContext<ScheduleSyncInput>;
 type Outcome = 'created' | 'updated' | 'unchanged' | 'error';
@@ -179,7 +180,7 @@ async function run(ctx: Ctx): Promise<ScheduleSyncResult> {
   });
   const chunks = Math.ceil(rows.length / CHUNK);
   const total = chunks + 2;
-  await ctx.progress(0, total, `${rows.length} 行 rows`);
+  await ctx.progress(0, total, say(ctx, `${rows.length} 行`, `${rows.length} rows`));
 
   const results: RowResult[] = [];
   for (let c = 0; c < chunks; c++) {
@@ -189,7 +190,7 @@ async function run(ctx: Ctx): Promise<ScheduleSyncResult> {
       return out;
     });
     results.push(...part);
-    await ctx.progress(c + 1, total, `${Math.min(rows.length, (c + 1) * CHUNK)}/${rows.length} 行 rows`);
+    await ctx.progress(c + 1, total, say(ctx, `${Math.min(rows.length, (c + 1) * CHUNK)}/${rows.length} 行`, `${Math.min(rows.length, (c + 1) * CHUNK)}/${rows.length} rows`));
   }
 
   const cancelled = await ctx.step('cancel', async () => {
@@ -209,14 +210,14 @@ async function run(ctx: Ctx): Promise<ScheduleSyncResult> {
     }
     return count;
   });
-  await ctx.progress(chunks + 1, total, `取消 ${cancelled} cancelled`);
+  await ctx.progress(chunks + 1, total, say(ctx, `${cancelled} 件を取消`, `${cancelled} cancelled`));
 
   await ctx.step('writeback', async () => {
     const at = new Date(job.createdAt).toLocaleString('sv-SE', { timeZone: config.timezone }).slice(0, 16);
     await table.updateRows(results.map((r) => ({ row: r.row, record: { eventLink: r.link ?? '', syncStatus: statusText(r, at) } })));
     return true;
   });
-  await ctx.progress(total, total, '完了 done');
+  await ctx.progress(total, total, say(ctx, '完了', 'Done'));
 
   const count = (o: Outcome) => results.filter((r) => r.outcome === o).length;
   const errors = results.filter((r) => r.outcome === 'error').map((r) => ({ row: r.row, message: r.message![ctx.locale] }));
