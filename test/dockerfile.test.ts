@@ -101,6 +101,11 @@ test('everything the production server can load needs only production dependenci
       }
     }
   }
+  // The build stage copies only these folders; a module elsewhere would not compile in the image.
+  const copied = [...dockerfile.matchAll(/^COPY (\w+) \.\/\1$/gm)].map((m) => m[1]!);
+  assert.deepEqual(copied.sort(), ['local', 'service', 'shared']);
+  const outside = [...seen].map((f) => f.slice(REPO_ROOT.length + 1)).filter((f) => !copied.some((dir) => f.startsWith(`${dir}/`)));
+  assert.deepEqual(outside, [], 'the production server imports files the image does not contain');
   assert.ok(seen.size > 20, `the import graph from service/server.ts looks too small (${seen.size} files)`);
   // The walk reaches the lazily imported adapters too (Firestore, Cloud Tasks, Google clients).
   for (const expected of ['express', '@google-cloud/firestore', '@google-cloud/tasks', '@googleapis/chat']) {
@@ -108,4 +113,12 @@ test('everything the production server can load needs only production dependenci
   }
   const notProduction = [...packages].filter(([name]) => !(name in pkg.dependencies));
   assert.deepEqual(notProduction, [], 'these packages are not production dependencies, but the runtime image installs only those');
+});
+
+test('the build stage compiles only folders the Dockerfile copies (tsc -p tsconfig.build.json)', async () => {
+  const { stdout } = await run(join(REPO_ROOT, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.build.json', '--listFilesOnly'], { cwd: REPO_ROOT, maxBuffer: 8 * 1024 * 1024 });
+  const ours = stdout.split('\n').filter((f) => f.startsWith(REPO_ROOT) && !f.includes('/node_modules/')).map((f) => f.slice(REPO_ROOT.length + 1));
+  assert.ok(ours.includes('service/server.ts'));
+  const copied = [...dockerfile.matchAll(/^COPY (\w+) \.\/\1$/gm)].map((m) => m[1]!);
+  assert.deepEqual(ours.filter((f) => !copied.some((dir) => f.startsWith(`${dir}/`))), [], 'tsc needs files the image build cannot see');
 });
