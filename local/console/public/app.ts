@@ -4,6 +4,7 @@
  * Changing language or user re-renders the shell and remounts the view; everything else updates
  * in place from the live feed.
  */
+import { api } from './api.js';
 import { ICONS, fill, h, icon, refreshTimes } from './dom.js';
 import { lang, onLangChange, setLang, t, type Lang, type WordKey } from './i18n.js';
 import { parseRoute, routeHref } from './links.js';
@@ -167,6 +168,14 @@ async function main(): Promise<void> {
     renderShell(root);
     mountRoute(true);
   };
+  // Seed the badge with jobs already active; the live feed only reports changes.
+  void api
+    .get<{ jobs: Array<{ id: string; status: string }> }>('/jobs')
+    .then(({ jobs }) => {
+      for (const job of jobs) if (!activeJobs.has(job.id)) activeJobs.set(job.id, job.status);
+      updateBadge();
+    })
+    .catch(() => undefined);
   onLangChange(rerender);
   onUserChange(rerender);
   window.addEventListener('hashchange', () => mountRoute());

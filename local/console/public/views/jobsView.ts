@@ -276,7 +276,10 @@ export function openJobDetail(id: string): void {
         j.cancelRequested && j.status !== 'canceled' ? fact(t('detail.cancelRequested'), '✓') : null,
       ),
       h('div', { class: 'section-title' }, t('detail.steps')),
-      j.steps.length ? h('ul', { class: 'steps' }, j.steps.map((s) => h('li', null, s))) : h('p', { class: 'muted', style: 'margin:0' }, t('detail.noSteps')),
+      // Steps named $… are the worker's own bookkeeping (e.g. $reported), not the job's work.
+      j.steps.some((s) => !s.startsWith('$'))
+        ? h('ul', { class: 'steps' }, j.steps.filter((s) => !s.startsWith('$')).map((s) => h('li', null, s)))
+        : h('p', { class: 'muted', style: 'margin:0' }, t('detail.noSteps')),
       h('div', { class: 'section-title' }, t('detail.input')),
       h('pre', { class: 'json' }, JSON.stringify(j.input, null, 2)),
       j.result !== undefined ? [h('div', { class: 'section-title' }, t('detail.result')), h('pre', { class: 'json', 'data-testid': 'job-result' }, JSON.stringify(j.result, null, 2))] : null,
