@@ -84,7 +84,10 @@ async function run(ctx: Ctx): Promise<LedgerSummarizeResult> {
   });
   await ctx.progress(3, 4, say(ctx, 'グラフを作成', 'Chart drawn'));
 
-  const links = [{ title: 'Summary シート', url: `https://docs.google.com/spreadsheets/d/${config.ledgerSpreadsheetId}/edit` }];
+  const links = [
+    { title: say(ctx, '集計シート', 'Summary sheet'), url: `https://docs.google.com/spreadsheets/d/${config.ledgerSpreadsheetId}/edit` },
+    { title: say(ctx, 'グラフ', 'Chart'), url: chartUrl },
+  ];
   await ctx.step('answer', async () => {
     const space = job.reply?.chat?.space;
     if (!space) return null;
@@ -100,7 +103,7 @@ async function run(ctx: Ctx): Promise<LedgerSummarizeResult> {
       lines: lines.length ? [lines.join('\n')] : [ja ? '該当する依頼はありません。' : 'No matching requests.'],
       imageUrl: chartUrl,
       imageAlt: title,
-      links,
+      links: links.slice(0, 1),
     });
     const { name } = await upsertChatMessage(google.chat, { space, messageId: clientMessageId('ledger.summarize', job.id), text: `${title} — ${totalCount} / ${formatYen(totalAmount)}`, cardsV2: [card], signal: ctx.signal });
     return name;
