@@ -149,6 +149,13 @@ test('sandbox views: chat messages in order, the ledger as values, a Doc as text
   assert.equal(inbox.status, 200);
   assert.ok(inbox.body.messages.length > 0);
   assert.ok(inbox.body.messages.every((m: { subject: string; from: string }) => m.subject && m.from));
+  const withFile = inbox.body.messages.find((m: { attachments: unknown[] }) => m.attachments.length);
+  assert.ok(withFile, 'a seeded e-mail has an attachment');
+  const att = withFile.attachments[0];
+  const file = await fetch(`${base}/gmail/messages/${withFile.id}/attachments/${att.attachmentId}?user=sato@example.co.jp&name=${encodeURIComponent(att.filename)}&mimeType=${encodeURIComponent(att.mimeType)}`);
+  assert.equal(file.status, 200);
+  assert.equal(file.headers.get('content-type'), att.mimeType);
+  assert.equal(Number(file.headers.get('content-length')), att.size);
   const noUser = await getJson('/gmail/messages');
   assert.equal(noUser.status, 400);
 
