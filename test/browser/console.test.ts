@@ -54,6 +54,38 @@ test('a system.echo job run from the Run form succeeds and its Chat message appe
   await page.context().close();
 });
 
+test('the detail drawer cancels a running job and retries a failed one', async () => {
+  const { page, errors } = await openPage(browser, { locale: 'en-US' });
+  await page.goto(`${stack.consoleUrl}#/jobs`);
+  const run = async (input: unknown) => {
+    await page.getByTestId('run-job').click();
+    const form = page.getByTestId('run-form');
+    await form.locator('#run-kind').selectOption('system.echo');
+    await form.locator('#run-input').fill(JSON.stringify(input));
+    await form.locator('#run-reply-chat').uncheck();
+    await page.getByTestId('run-submit').click();
+    return page.getByTestId('job-detail');
+  };
+
+  const slow = await run({ message: 'slow', steps: 30, delayMs: 1000 });
+  await slow.locator('.pill.running').waitFor({ timeout: 30_000 });
+  await slow.getByRole('button', { name: 'Cancel' }).click();
+  await slow.locator('.pill.canceled').waitFor({ timeout: 30_000 });
+  assert.equal(await slow.getByRole('button', { name: 'Retry' }).isEnabled(), true, 'a canceled job can be retried');
+  await page.keyboard.press('Escape');
+
+  const failing = await run({ message: 'fails', failPermanently: true });
+  await failing.locator('.pill.failed').waitFor({ timeout: 30_000 });
+  assert.match((await failing.getByTestId('job-error').textContent()) ?? '', /Retry will not help/);
+  await failing.getByRole('button', { name: 'Retry' }).click();
+  // The retry is a new generation of the same job; it fails again for the same reason.
+  await failing.getByText(/Generation 2/).waitFor({ timeout: 30_000 });
+  await failing.locator('.pill.failed').waitFor({ timeout: 30_000 });
+  await screenshot(page, 'console-job-failed');
+  assert.deepEqual(errors, []);
+  await page.context().close();
+});
+
 test('Drive, Sheets and Gmail views show the seeded office', async () => {
   const { page, errors } = await openPage(browser, { locale: 'ja-JP' });
   await page.goto(`${stack.consoleUrl}#/drive`);
