@@ -83,6 +83,7 @@ podman build --isolation chroot --network host --format docker \
 
 phase "inspect image"
 user="$(podman image inspect --format '{{.Config.User}}' "$image")"
+echo "image size: $(( $(podman image inspect --format '{{.Size}}' "$image") / 1000000 )) MB (base: $(( $(podman image inspect --format '{{.Size}}' "$base") / 1000000 )) MB)"
 [[ -n "$user" && "$user" != root && "$user" != 0* ]] || { echo "image runs as root (User=$user)"; exit 1; }
 "${run[@]}" --rm --entrypoint sh "$image" -c '
   set -e
