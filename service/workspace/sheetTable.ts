@@ -87,28 +87,40 @@ export class SheetTable<K extends string> {
     return this.layout.columns.map((c) => record[c.key] ?? '');
   }
 
-  /** Appends `record` unless a row whose `keyColumn` holds the same value exists; returns its row. */
+  /**
+   * Appends `record` unless a row whose `keyColumn` holds the same value exists; returns its row.
+   * Concurrent appends to one sheet can land on the same row in Google Sheets (the later write
+   * wins), so the key is read back from the row the append reports; if another writer took the
+   * row, the record is appended again.
+   */
   async appendKeyed(keyColumn: K, record: Partial<Record<K, Cell>>): Promise<{ row: number; created: boolean }> {
     const key = String(record[keyColumn] ?? '');
     if (!key) throw new Error(`appendKeyed: the record has no ${keyColumn}`);
     const existing = await this.findRow(keyColumn, key);
     if (existing !== null) return { row: existing, created: false };
-    const res = await callGoogle(`sheets.values.append ${this.layout.sheetName}`, () =>
-      this.sheets.spreadsheets.values.append({
-        spreadsheetId: this.spreadsheetId,
-        range: this.range(`A1:${this.layout.lastLetter}1`),
-        valueInputOption: 'RAW',
-        insertDataOption: 'INSERT_ROWS',
-        requestBody: { values: [this.cellsOf(record)] },
-      }),
-    this.fixes());
-    const updated = res.data.updates?.updatedRange ?? '';
-    const row = Number(/![A-Z]+(\d+)/.exec(updated)?.[1]);
-    if (Number.isFinite(row) && row > 0) return { row, created: true };
-    // Unusual answer shape: find the row we just wrote.
-    const found = await this.findRow(keyColumn, key);
-    if (found === null) throw new Error(`appended to ${this.layout.sheetName} but cannot find the row keyed ${key}`);
-    return { row: found, created: true };
+    const letter = this.layout.letter[keyColumn];
+    for (let attempt = 1; ; attempt++) {
+      const res = await callGoogle(`sheets.values.append ${this.layout.sheetName}`, () =>
+        this.sheets.spreadsheets.values.append({
+          spreadsheetId: this.spreadsheetId,
+          range: this.range(`A1:${this.layout.lastLetter}1`),
+          valueInputOption: 'RAW',
+          insertDataOption: 'INSERT_ROWS',
+          requestBody: { values: [this.cellsOf(record)] },
+        }),
+      this.fixes());
+      const row = Number(/![A-Z]+(\d+)/.exec(res.data.updates?.updatedRange ?? '')?.[1]);
+      if (Number.isFinite(row) && row > 0) {
+        const check = await callGoogle(`sheets.values.get ${this.layout.sheetName}`, () =>
+          this.sheets.spreadsheets.values.get({ spreadsheetId: this.spreadsheetId, range: this.range(`${letter}${row}`) }),
+        this.fixes());
+        if (String(check.data.values?.[0]?.[0] ?? '') === key) return { row, created: true };
+      }
+      // The reported row holds someone else's record (or the answer had no range): look for ours.
+      const found = await this.findRow(keyColumn, key);
+      if (found !== null) return { row: found, created: true };
+      if (attempt >= 3) throw new Error(`appended to ${this.layout.sheetName} ${attempt} times but the row keyed ${key} keeps disappearing`);
+    }
   }
 
   /** Writes some cells of one row (other cells untouched). */
