@@ -40,13 +40,14 @@ export function statusPill(status: Job['status']): HTMLElement {
   return h('span', { class: `pill ${status}` }, t(`status.${status}` as WordKey));
 }
 
-export function progressEl(job: Job): HTMLElement {
+/** The progress bar and its label; in the table a failed job's label is its error (`errorAsLabel`). */
+export function progressEl(job: Job, errorAsLabel = true): HTMLElement {
   const p = job.progress;
   const done = job.status === 'succeeded';
   const pct = done ? 100 : p && p.total > 0 ? Math.min(100, Math.round((p.done / p.total) * 100)) : job.status === 'running' ? 4 : 0;
   const counts = p && p.total ? `${p.done}/${p.total}` : '';
   const label =
-    job.status === 'failed' && job.error
+    errorAsLabel && job.status === 'failed' && job.error
       ? job.error.message
       : p
         ? counts && !p.label.includes(counts)
@@ -235,8 +236,7 @@ export function openJobDetail(id: string): void {
     const links = resultLinks(j.result);
     fill(
       drawer.body,
-      h('div', { class: 'section-title' }, t('jobs.col.progress')),
-      progressEl(j),
+      j.progress || j.status === 'running' || j.status === 'queued' ? [h('div', { class: 'section-title' }, t('jobs.col.progress')), progressEl(j, false)] : null,
       j.error
         ? [
             h('div', { class: 'section-title' }, t('detail.error')),
