@@ -36,8 +36,9 @@ fi
 command -v runc >/dev/null || apt-get install -y -q --no-install-recommends runc >/dev/null
 # --no-healthcheck: podman would schedule the image's HEALTHCHECK with systemd timers, and CI
 # has no systemd; this script checks /healthz itself.
+limit() { local v; v="$(ulimit "$1")"; [[ "$v" == unlimited ]] && echo -1 || echo "$v"; }
 run=(podman --runtime runc run --network host --no-healthcheck
-  --ulimit "nofile=$(ulimit -Sn):$(ulimit -Hn)" --ulimit "nproc=4096:4096")
+  --ulimit "nofile=$(limit -Sn):$(limit -Hn)" --ulimit "nproc=4096:4096")
 
 started=$SECONDS
 phase() { echo "== [$((SECONDS - started))s] $*"; }
