@@ -10,11 +10,13 @@
  *   else ever reaches the user.
  */
 import { EnqueueRequest, type EnqueueResponse } from '../shared/api.js';
-import type { JobView } from '../shared/job.js';
+import type { JobView, ReplyTarget } from '../shared/job.js';
 import { DEFAULT_SERVICE_URL } from './buildInfo.js';
 import { UserFacingError } from './errors.js';
 
 export const SERVICE_URL_PROPERTY = 'TASUKI_SERVICE_URL';
+/** Optional: the team's Chat space, where jobs started outside Chat (Gmail, Sheets) report. */
+export const CHAT_SPACE_PROPERTY = 'TASUKI_CHAT_SPACE';
 
 export function serviceUrl(): string {
   let configured: string | null = null;
@@ -24,6 +26,27 @@ export function serviceUrl(): string {
     // AuthMode.NONE or no properties service: the build default applies.
   }
   return (configured || DEFAULT_SERVICE_URL).replace(/\/+$/, '');
+}
+
+/**
+ * Where a job started in Gmail or Sheets reports besides its card: the team space named by the
+ * Script Property TASUKI_CHAT_SPACE (one message per job, progress and result or failure with a
+ * Retry button); none when the property is unset or malformed.
+ */
+export function teamChatReply(): ReplyTarget | undefined {
+  let space: string | null = null;
+  try {
+    space = PropertiesService.getScriptProperties().getProperty(CHAT_SPACE_PROPERTY);
+  } catch {
+    return undefined;
+  }
+  return space && /^spaces\/[A-Za-z0-9_-]+$/.test(space) ? { chat: { space } } : undefined;
+}
+
+/** The request with the team space added to its reply target, when one is configured. */
+export function withTeamReply(request: EnqueueRequest): EnqueueRequest {
+  const team = teamChatReply();
+  return team ? { ...request, reply: { ...request.reply, ...team } } : request;
 }
 
 type Method = 'get' | 'post';

@@ -54,6 +54,8 @@ describe('console add-on routes', () => {
     const job = await env.spine.store.getJob(jobCard.name.replace(/^job-/, ''));
     assert.equal((job?.input as AnyJson).title, '物件チラシ 1月号 制作依頼');
     assert.equal((job?.input as AnyJson).request.gmailMessageId, messageId);
+    // The console sets the team space as a deployment's Script Property would: the job reports in Chat too.
+    assert.deepEqual(job?.reply, { chat: { space: SPACE } });
   });
 
   it('turns composer text into slash commands, plain messages and dialog steps', async () => {

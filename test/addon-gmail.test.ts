@@ -67,6 +67,7 @@ describe('Gmail add-on', () => {
     assert.equal(job.kind, 'project.create');
     assert.equal(job.requestedBy, SATO);
     assert.equal(job.idempotencyKey, `gmail:${acmeId}:project`);
+    assert.equal(job.reply, undefined, 'no team space configured (Script Property TASUKI_CHAT_SPACE): the card is the only status');
     const input = job.input as AnyJson;
     assert.deepEqual(input.client, { name: '株式会社アクメ', email: 'tanaka@acme.example' });
     assert.equal(input.title, '年末セール B1ポスター');

@@ -9,6 +9,7 @@
  * - Add to schedule → `schedule.sync`. project.create already appends the project's schedule row;
  *   this pushes the schedule sheet to Calendar now. Its key also carries the hour, so a later
  *   click syncs again.
+ * With the Script Property TASUKI_CHAT_SPACE set, each job also reports in that Chat space.
  */
 import type { EnqueueResponse } from '../../shared/api.js';
 import type { ProjectCreateInput } from '../../shared/kinds/projectCreate.js';
@@ -20,7 +21,7 @@ import { formValue, localeOf, param, timeZoneOf, type AddonEvent } from '../even
 import { t } from '../i18n.js';
 import { FORM, projectInputFromForm } from '../jobRequests.js';
 import { parseRequest, type MailMessage } from '../requestParser.js';
-import { enqueueJob, idempotencyKey, listMyJobs } from '../serviceClient.js';
+import { enqueueJob, idempotencyKey, listMyJobs, withTeamReply } from '../serviceClient.js';
 import { messageDay, readOpenedMessage } from './message.js';
 import { buildRequestCard } from './requestCard.js';
 
@@ -64,7 +65,7 @@ export function gmailCreateProject(e: AddonEvent): GoogleAppsScript.Card_Service
   const locale = localeOf(e);
   const messageId = messageIdOf(e);
   const input = projectInputFromForm(e, 'gmail', requestFrom(e, messageId));
-  const result = enqueueJob({ kind: 'project.create', input, idempotencyKey: idempotencyKey('gmail', messageId, 'project'), locale });
+  const result = enqueueJob(withTeamReply({ kind: 'project.create', input, idempotencyKey: idempotencyKey('gmail', messageId, 'project'), locale }));
   return queuedResponse(result, locale);
 }
 
@@ -73,12 +74,14 @@ export function gmailDraftEstimate(e: AddonEvent): GoogleAppsScript.Card_Service
   const messageId = messageIdOf(e);
   const projectNumber = formValue(e, FORM.projectNumber).toUpperCase();
   if (!ProjectNumber.safeParse(projectNumber).success) throw new UserFacingError('errProjectNumberNeeded');
-  const result = enqueueJob({
-    kind: 'billing.document',
-    input: { type: 'estimate', projectNumber },
-    idempotencyKey: idempotencyKey('gmail', messageId, 'estimate', projectNumber),
-    locale,
-  });
+  const result = enqueueJob(
+    withTeamReply({
+      kind: 'billing.document',
+      input: { type: 'estimate', projectNumber },
+      idempotencyKey: idempotencyKey('gmail', messageId, 'estimate', projectNumber),
+      locale,
+    }),
+  );
   return queuedResponse(result, locale);
 }
 
@@ -86,7 +89,7 @@ export function gmailAddToSchedule(e: AddonEvent): GoogleAppsScript.Card_Service
   const locale = localeOf(e);
   const messageId = messageIdOf(e);
   const hour = Utilities.formatDate(new Date(), 'UTC', 'yyyyMMddHH');
-  const result = enqueueJob({ kind: 'schedule.sync', input: {}, idempotencyKey: idempotencyKey('gmail', messageId, 'schedule', hour), locale });
+  const result = enqueueJob(withTeamReply({ kind: 'schedule.sync', input: {}, idempotencyKey: idempotencyKey('gmail', messageId, 'schedule', hour), locale }));
   return queuedResponse(result, locale);
 }
 

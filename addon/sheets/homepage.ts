@@ -5,7 +5,7 @@
 import { homepageCard, queuedResponse } from '../gmail/handlers.js';
 import { localeOf, type AddonEvent } from '../event.js';
 import { t } from '../i18n.js';
-import { enqueueJob, idempotencyKey } from '../serviceClient.js';
+import { enqueueJob, idempotencyKey, withTeamReply } from '../serviceClient.js';
 
 export const SHEETS_ACTIONS = { syncSchedule: 'onSheetsSyncSchedule', summarizeLedger: 'onSheetsSummarizeLedger' } as const;
 
@@ -28,10 +28,10 @@ function minuteKey(): string {
 
 export function sheetsSyncScheduleAction(e: AddonEvent): GoogleAppsScript.Card_Service.ActionResponse {
   const locale = localeOf(e);
-  return queuedResponse(enqueueJob({ kind: 'schedule.sync', input: {}, idempotencyKey: idempotencyKey('sheets-panel', 'schedule', minuteKey()), locale }), locale);
+  return queuedResponse(enqueueJob(withTeamReply({ kind: 'schedule.sync', input: {}, idempotencyKey: idempotencyKey('sheets-panel', 'schedule', minuteKey()), locale })), locale);
 }
 
 export function sheetsSummarizeLedgerAction(e: AddonEvent): GoogleAppsScript.Card_Service.ActionResponse {
   const locale = localeOf(e);
-  return queuedResponse(enqueueJob({ kind: 'ledger.summarize', input: {}, idempotencyKey: idempotencyKey('sheets-panel', 'summary', minuteKey()), locale }), locale);
+  return queuedResponse(enqueueJob(withTeamReply({ kind: 'ledger.summarize', input: {}, idempotencyKey: idempotencyKey('sheets-panel', 'summary', minuteKey()), locale })), locale);
 }

@@ -11,6 +11,7 @@
  *   replying into that row's status cell; key = spreadsheet + row + project number.
  * - Summarize ledger → ledger.summarize.
  * - Job status → a dialog with the user's recent jobs.
+ * With the Script Property TASUKI_CHAT_SPACE set, the jobs also report in that Chat space.
  */
 import type { EnqueueRequest } from '../../shared/api.js';
 import { kindLabel } from '../../shared/cards/jobCard.js';
@@ -20,7 +21,7 @@ import { STATUS_LABELS, STATUS_SYMBOLS } from '../../shared/messages.js';
 import { LEDGER, SCHEDULE } from '../../shared/sheetLayouts.js';
 import { localeOf, type AddonEvent } from '../event.js';
 import { t, TEXT, type TextKey } from '../i18n.js';
-import { enqueueJob, idempotencyKey, listMyJobs } from '../serviceClient.js';
+import { enqueueJob, idempotencyKey, listMyJobs, withTeamReply } from '../serviceClient.js';
 
 export const MENU_ITEMS: ReadonlyArray<{ label: TextKey; functionName: string }> = [
   { label: 'menuSyncSchedule', functionName: 'menuSyncSchedule' },
@@ -60,7 +61,7 @@ export function syncSchedule(): void {
   const ss = SpreadsheetApp.getActiveSpreadsheet();
   const input = ss.getSheetByName(SCHEDULE.sheetName) ? { spreadsheetId: ss.getId(), sheetName: SCHEDULE.sheetName } : {};
   const hour = Utilities.formatDate(new Date(), 'UTC', 'yyyyMMddHHmm');
-  const result = enqueueJob({ kind: 'schedule.sync', input, idempotencyKey: idempotencyKey('sheets', ss.getId(), 'schedule', hour), locale });
+  const result = enqueueJob(withTeamReply({ kind: 'schedule.sync', input, idempotencyKey: idempotencyKey('sheets', ss.getId(), 'schedule', hour), locale }));
   toast(t(locale, result.created ? 'jobQueued' : 'jobAlreadyQueued', { kind: kindLabel(result.job.kind, locale) }) + ` (${result.job.id})`);
 }
 
@@ -102,7 +103,7 @@ export function generateInvoices(): void {
       idempotencyKey: idempotencyKey('sheets', ss.getId(), String(row), projectNumber, 'invoice'),
       locale,
     };
-    queued.push(enqueueJob(request).job.id);
+    queued.push(enqueueJob(withTeamReply(request)).job.id);
   }
   if (queued.length === 0) {
     ui.alert([t(locale, 'sheetsNoProjectRows'), ...skipped].join('\n'));
@@ -115,7 +116,7 @@ export function summarizeLedger(): void {
   const locale = localeOf(undefined);
   const ss = SpreadsheetApp.getActiveSpreadsheet();
   const day = Utilities.formatDate(new Date(), 'UTC', 'yyyyMMddHHmm');
-  const result = enqueueJob({ kind: 'ledger.summarize', input: {}, idempotencyKey: idempotencyKey('sheets', ss.getId(), 'summary', day), locale });
+  const result = enqueueJob(withTeamReply({ kind: 'ledger.summarize', input: {}, idempotencyKey: idempotencyKey('sheets', ss.getId(), 'summary', day), locale }));
   toast(t(locale, result.created ? 'jobQueued' : 'jobAlreadyQueued', { kind: kindLabel(result.job.kind, locale) }) + ` (${result.job.id})`);
 }
 

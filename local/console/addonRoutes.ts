@@ -15,7 +15,9 @@
  *                        → { response: { ui: [alert|toast|dialog…] } }
  *
  * The bundle is dist/addon/Code.js, built on first use when missing (`npm run build` rebuilds
- * it). The shim starts on the first request and stays up until close().
+ * it). The shim starts on the first request and stays up until close(). As a deployment would
+ * set it, the Script Property TASUKI_CHAT_SPACE is the team space, so jobs started from the
+ * Gmail sidebar or the Sheets menu also report in Chat.
  */
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -25,6 +27,7 @@ import express, { type NextFunction, type Request, type Response, type Router } 
 import * as z from 'zod';
 import { CHAT_COMMANDS, type ChatCommand } from '../../addon/chat/commands.js';
 import { buildAddon } from '../../scripts/build-addon.js';
+import { loadConfig } from '../../service/config.js';
 import { localeFrom } from '../../shared/locale.js';
 import { loadAddon, type LoadedAddon } from '../apps-script-shim/loadAddon.js';
 import type { LocalIssuer } from '../issuer.js';
@@ -41,6 +44,11 @@ export type AddonRouterOptions = {
   /** Default dist/addon/Code.js. */
   bundlePath?: string;
   timeZone?: string;
+  /**
+   * The team space jobs started in Gmail and Sheets report to (Script Property
+   * TASUKI_CHAT_SPACE); default the local configuration's (the seeded team space). '' = none.
+   */
+  chatSpace?: string;
 };
 
 export type AddonRouter = Router & { close(): Promise<void> };
@@ -122,6 +130,7 @@ let sequence = 0;
 export function createAddonRouter(opts: AddonRouterOptions): AddonRouter {
   const bundlePath = opts.bundlePath ?? join(ROOT, 'dist/addon/Code.js');
   const timeZone = opts.timeZone ?? 'Asia/Tokyo';
+  const chatSpace = opts.chatSpace ?? loadConfig({ TASUKI_MODE: 'local', TASUKI_DATA_DIR: opts.dataDir }).chatSpace;
   let loading: Promise<LoadedAddon> | undefined;
 
   const addon = () => {
@@ -135,6 +144,7 @@ export function createAddonRouter(opts: AddonRouterOptions): AddonRouter {
         scriptClientId: opts.scriptClientId,
         user: SANDBOX_USERS[0]!.email,
         timeZone,
+        ...(chatSpace ? { scriptProperties: { TASUKI_CHAT_SPACE: chatSpace } } : {}),
       });
     })().catch((err: unknown) => {
       loading = undefined;
