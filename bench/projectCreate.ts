@@ -15,6 +15,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { LocalIssuer } from '../local/issuer.js';
 import { startStack } from '../local/stack.js';
 import { loadConfig } from '../service/config.js';
@@ -103,6 +104,8 @@ export async function benchProjectCreate(opts: { jobs?: number; latencyMs?: numb
     const singleJobSeconds = (performance.now() - t0) / 1000;
     const googleCallsPerJob = (await googleCalls()).filter((c) => !before.has(JSON.stringify(c))).length;
 
+    const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+    loopDelay.enable();
     const cpu0 = process.cpuUsage();
     const svc0 = serviceCpuSeconds(stack.servicePid);
     const t1 = performance.now();
@@ -110,6 +113,8 @@ export async function benchProjectCreate(opts: { jobs?: number; latencyMs?: numb
     const batch = await finish(ids);
     const wallSeconds = (performance.now() - t1) / 1000;
     const cpu = process.cpuUsage(cpu0);
+    loopDelay.disable();
+    process.stderr.write(`bench: sandbox+emulator event-loop delay p50 ${(loopDelay.percentile(50) / 1e6).toFixed(1)} ms, p99 ${(loopDelay.percentile(99) / 1e6).toFixed(1)} ms, max ${(loopDelay.max / 1e6).toFixed(1)} ms\n`);
     process.stderr.write(`bench: batch CPU — sandbox+emulator ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s, service ${(serviceCpuSeconds(stack.servicePid) - svc0).toFixed(2)} s, wall ${wallSeconds.toFixed(2)} s\n`);
     const runSeconds = batch.map((j) => (Date.parse(j.finishedAt!) - Date.parse(j.startedAt!)) / 1000).sort((a, b) => a - b);
 
