@@ -64,7 +64,7 @@ export async function startJobsSpine(opts: { chatWriteIntervalMs?: number; timeS
     issuer,
     userToken: (email = 'sato@example.co.jp') => issuer.mintIdToken({ aud: config.scriptClientId, email }),
     taskToken: () => issuer.mintIdToken({ aud: config.serviceUrl, email: config.invokerServiceAccount }),
-    async waitForJobs(ids, until, timeoutMs = 45_000) {
+    async waitForJobs(ids, until, timeoutMs = 90_000) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
         const jobs = await Promise.all(ids.map((id) => deps.store.getJob(id)));
