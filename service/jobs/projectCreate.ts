@@ -48,7 +48,6 @@ type Ctx = JobContext<ProjectCreateInput>;
 
 export const PROJECT_STEPS = ['number', 'folder', 'template', 'brief', 'attachments', 'ledger', 'schedule', 'intake', 'record', 'announce'] as const;
 
-
 function briefText(input: ProjectCreateInput, number: string, requestedAt: string): string {
   const r = input.request;
   const lines = [
