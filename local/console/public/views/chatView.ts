@@ -35,6 +35,8 @@ type Message = {
 let localSeq = 0;
 /** Console-only entries per space, kept while the page lives. */
 const localBySpace = new Map<string, Message[]>();
+/** Console-only updates of sandbox messages (an app's updateMessageAction), by message name. */
+const overrides = new Map<string, Message>();
 
 export class ChatView implements View {
   readonly id = 'chat';
@@ -136,7 +138,13 @@ export class ChatView implements View {
     const timeline = this.timeline!;
     const atBottom = timeline.scrollHeight - timeline.scrollTop - timeline.clientHeight < 60 || !this.loadedOnce;
     const locals = localBySpace.get(this.space) ?? [];
-    const all = [...this.messages, ...locals].sort((a, b) => (a.createTime ?? '').localeCompare(b.createTime ?? ''));
+    const shown = this.messages.map((m) => {
+      const override = overrides.get(m.name);
+      // A newer write in the sandbox (the worker patching its message) wins over the console's copy.
+      if (override && (m.lastUpdateTime ?? m.createTime ?? '') > (override.lastUpdateTime ?? '')) overrides.delete(m.name);
+      return overrides.get(m.name) ?? m;
+    });
+    const all = [...shown, ...locals].sort((a, b) => (a.createTime ?? '').localeCompare(b.createTime ?? ''));
     if (!all.length) {
       fill(list, emptyState(t('chat.empty.title'), t('chat.empty.body'), '💬'));
       return;
@@ -150,7 +158,7 @@ export class ChatView implements View {
     const isApp = m.sender?.type === 'BOT';
     const mine = !isApp && m.local;
     const name = m.sender?.displayName ?? (isApp ? 'tasuki' : (m.sender?.name ?? ''));
-    const hooks: ResponseHooks = { chat: { space: this.space, ...(m.local ? {} : { messageName: m.name }) }, onChatMessage: (msg, mode) => this.addLocal(msg, mode) };
+    const hooks: ResponseHooks = { chat: { space: this.space, ...(m.local ? {} : { messageName: m.name }) }, onChatMessage: (msg, mode) => this.addLocal(msg, mode, m.name) };
     const edited = m.lastUpdateTime && m.lastUpdateTime !== m.createTime;
     return h(
       'article',
@@ -185,15 +193,24 @@ export class ChatView implements View {
     );
   }
 
-  /** Adds (or, for updateMessageAction, replaces) a console-only message from the app. */
-  private addLocal(message: any, mode: 'create' | 'update'): void {
+  /**
+   * Adds a console-only message from the app, or for updateMessageAction replaces the message
+   * whose card was clicked (`target`; a sandbox message gets a console-only override).
+   */
+  private addLocal(message: any, mode: 'create' | 'update', target?: string): void {
     const locals = localBySpace.get(this.space) ?? [];
     localBySpace.set(this.space, locals);
     const now = new Date().toISOString();
     if (mode === 'update') {
-      const target = [...locals].reverse().find((m) => m.sender?.type === 'BOT');
-      if (target) {
-        Object.assign(target, { text: message.text, cardsV2: message.cardsV2, lastUpdateTime: now });
+      const local = target ? locals.find((m) => m.name === target) : [...locals].reverse().find((m) => m.sender?.type === 'BOT');
+      if (local) {
+        Object.assign(local, { text: message.text, cardsV2: message.cardsV2, lastUpdateTime: now });
+        this.render();
+        return;
+      }
+      const original = target ? this.messages.find((m) => m.name === target) : undefined;
+      if (original) {
+        overrides.set(original.name, { ...original, text: message.text ?? original.text, cardsV2: message.cardsV2 ?? original.cardsV2, lastUpdateTime: now, local: true });
         this.render();
         return;
       }
