@@ -12,7 +12,7 @@
  * for deployments (with a trailing slash: entries are prefixes).
  */
 import { build, type Plugin } from 'esbuild';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -97,10 +97,41 @@ export async function buildAddon(opts: { outDir?: string; serviceUrl?: string } 
 
   mkdirSync(outDir, { recursive: true });
   const codePath = join(outDir, 'Code.js');
-  writeFileSync(codePath, code);
   const manifestPath = join(outDir, 'appsscript.json');
-  writeFileSync(manifestPath, `${JSON.stringify(manifestFor(serviceUrl), null, 2)}\n`);
+  // Write-then-rename: a reader (the console's shim, a concurrent build) never sees half a file.
+  writeAtomically(manifestPath, `${JSON.stringify(manifestFor(serviceUrl), null, 2)}\n`);
+  writeAtomically(codePath, code);
   return { outDir, codePath, manifestPath, bytes: code.byteLength, functions, serviceUrl };
+}
+
+function writeAtomically(path: string, data: string | Uint8Array): void {
+  const tmp = `${path}.${process.pid}.${Date.now()}.tmp`;
+  writeFileSync(tmp, data);
+  renameSync(tmp, path);
+}
+
+/** Newest modification time (ms) of the add-on's sources: addon/, shared/, appsscript.json. */
+export function newestSourceMtime(root = ROOT): number {
+  let newest = statSync(join(root, 'appsscript.json')).mtimeMs;
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (entry.name.endsWith('.ts')) newest = Math.max(newest, statSync(path).mtimeMs);
+    }
+  };
+  walk(join(root, 'addon'));
+  walk(join(root, 'shared'));
+  return newest;
+}
+
+/** True when `codePath` is missing or older than any add-on source. */
+export function bundleIsStale(codePath: string): boolean {
+  try {
+    return statSync(codePath).mtimeMs < newestSourceMtime();
+  } catch {
+    return true;
+  }
 }
 
 function normalizeServiceUrl(raw: string): string {

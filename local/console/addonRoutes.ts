@@ -14,8 +14,8 @@
  *   POST /sheets/menu   { user, spreadsheetId, sheetName, selectedRows, functionName, locale? }
  *                        → { response: { ui: [alert|toast|dialog…] } }
  *
- * The bundle is dist/addon/Code.js, built on first use when missing (`npm run build` rebuilds
- * it). The shim starts on the first request and stays up until close(). As a deployment would
+ * The bundle is dist/addon/Code.js, built on first use when missing or older than the add-on's
+ * sources (so the console always runs what addon/ says). The shim starts on the first request and stays up until close(). As a deployment would
  * set it, the Script Property TASUKI_CHAT_SPACE is the team space, so jobs started from the
  * Gmail sidebar or the Sheets menu also report in Chat.
  */
@@ -26,7 +26,7 @@ import { fileURLToPath } from 'node:url';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import * as z from 'zod';
 import { CHAT_COMMANDS, type ChatCommand } from '../../addon/chat/commands.js';
-import { buildAddon } from '../../scripts/build-addon.js';
+import { buildAddon, bundleIsStale } from '../../scripts/build-addon.js';
 import { loadConfig } from '../../service/config.js';
 import { localeFrom } from '../../shared/locale.js';
 import { loadAddon, type LoadedAddon } from '../apps-script-shim/loadAddon.js';
@@ -135,7 +135,8 @@ export function createAddonRouter(opts: AddonRouterOptions): AddonRouter {
 
   const addon = () => {
     loading ??= (async () => {
-      if (!existsSync(bundlePath)) await buildAddon({ outDir: dirname(bundlePath) });
+      // Missing, or older than addon/ and shared/ (an edit since the last `npm run build`).
+      if (opts.bundlePath === undefined ? bundleIsStale(bundlePath) : !existsSync(bundlePath)) await buildAddon({ outDir: dirname(bundlePath) });
       return loadAddon({
         bundlePath,
         serviceUrl: opts.serviceUrl,
