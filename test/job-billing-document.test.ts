@@ -134,3 +134,33 @@ test('another AccountingProvider can replace the built-in one', async () => {
   assert.equal(result.pdfUrl, `https://accounting.example/acc-${result.documentNumber}.pdf`);
   assert.deepEqual(seen, [`${result.documentNumber}:1100`]);
 });
+
+test('Draft estimate from Gmail: one draft reply in the request thread with the PDF, even after crashes', async () => {
+  const gmail = env.google.gmailFor('sato@example.co.jp')!;
+  const request = (await gmail.users.messages.list({ userId: 'me', q: 'subject:バレンタイン限定パッケージのご相談' })).data.messages![0]!;
+  const job = await env.newJob('billing.document', {
+    type: 'estimate',
+    projectNumber: project.projectNumber,
+    items: [{ description: 'パッケージデザイン', quantity: 1, unitPrice: 450_000 }],
+    emailDraft: { replyToGmailMessageId: request.id! },
+  });
+  const result = await env.runCrashingEverywhere<BillingDocumentResult>(billingDocument, job.id, ['draft']);
+  assert.ok(result.draftMessageId);
+  const drafts = (await gmail.users.messages.list({ userId: 'me', labelIds: ['DRAFT'], q: `subject:${result.documentNumber}` })).data.messages ?? [];
+  assert.equal(drafts.length, 1);
+  const draft = (await gmail.users.messages.get({ userId: 'me', id: drafts[0]!.id! })).data;
+  assert.equal(draft.threadId, request.threadId);
+  const header = (n: string) => draft.payload!.headers!.find((h) => h.name!.toLowerCase() === n)?.value;
+  assert.equal(header('to'), 'olivia@blueharbor.example', 'the ledger e-mail of the project');
+  assert.ok(header('subject')!.includes(result.documentNumber) && header('subject')!.includes('御見積書'), header('subject')!);
+  const attachment = draft.payload!.parts!.find((p) => p.filename)!;
+  assert.equal(attachment.filename, `${result.documentNumber}.pdf`);
+  const bytes = await gmail.users.messages.attachments.get({ userId: 'me', messageId: draft.id!, id: attachment.body!.attachmentId! });
+  assert.equal(Buffer.from(bytes.data.data!, 'base64url').subarray(0, 5).toString(), '%PDF-');
+
+  const noGmail = await env.newJob('billing.document', { type: 'estimate', projectNumber: project.projectNumber, emailDraft: {} });
+  await assert.rejects(
+    env.run(billingDocument, noGmail.id, { config: { gmailDelegation: false } }),
+    (err: unknown) => err instanceof JobFailure && err.code === 'gmail_not_configured' && err.userMessage.en.includes('already in the project folder'),
+  );
+});

@@ -15,16 +15,20 @@
  * 2. number    claimSequence('estimate-YYYY'|'invoice-YYYY', job id) above the ledger's highest.
  * 3. doc/fill/pdf  the provider's own idempotent steps (googleDocsProvider.ts).
  * 4. ledger    the row's estimate/invoice cell set to the number (an overwrite).
+ * 5. draft     (when emailDraft is given) a Gmail draft with the PDF in the requester's mailbox,
+ *              found by the document number in its subject before one is saved.
  * Tax: computed once on the subtotal, TASUKI_TAX_RATE_PERCENT and TASUKI_TAX_ROUNDING.
  */
 import { BillingDocumentInput, type BillingDocumentResult } from '../../shared/kinds/billingDocument.js';
 import { LEDGER } from '../../shared/sheetLayouts.js';
 import type { AccountingProvider } from '../billing/accountingProvider.js';
 import { GoogleDocsPdfProvider } from '../billing/googleDocsProvider.js';
-import { addDays, endOfNextMonth, isIsoDate, isoDateIn } from '../billing/japaneseDates.js';
-import { computeTotals } from '../billing/tax.js';
+import { addDays, endOfNextMonth, formatJapaneseDate, isIsoDate, isoDateIn } from '../billing/japaneseDates.js';
+import { computeTotals, formatYen } from '../billing/tax.js';
 import { JobFailure, type JobContext, type JobHandler } from '../worker/jobHandler.js';
 import { ensureFolder, getFile, idFromDriveUrl, listChildren, FOLDER_MIME } from '../workspace/driveFiles.js';
+import { buildMimeMessage, ensureDraft, replyContext } from '../workspace/gmailDraft.js';
+import { callGoogle } from '../workspace/googleCall.js';
 import { claimLedgerNumber } from '../workspace/ledgerNumbers.js';
 import { SheetTable } from '../workspace/sheetTable.js';
 import { say } from '../workspace/say.js';
@@ -64,6 +68,60 @@ async function projectFolder(ctx: Ctx, ledger: SheetTable<(typeof LEDGER.columns
     }));
   await ledger.updateRow(row, { folderUrl: folder.url });
   return folder;
+}
+
+const DOC_TITLES = { estimate: { ja: '御見積書', en: 'Estimate' }, invoice: { ja: '御請求書', en: 'Invoice' } } as const;
+
+async function saveDraft(
+  ctx: Ctx,
+  doc: { documentNumber: string; title: string; client: string; clientEmail: string; pdfFileId: string; totals: { total: number }; dueDate: string },
+): Promise<string> {
+  const { input, google, config, job } = ctx;
+  const gmail = config.gmailDelegation ? google.gmailFor(job.requestedBy) : null;
+  if (!gmail) {
+    throw new JobFailure({
+      code: 'gmail_not_configured',
+      retryable: false,
+      userMessage: {
+        ja: 'Gmail の下書きを作るには Gmail へのアクセス（TASUKI_GMAIL_DELEGATION=true とドメイン全体の委任）が必要です。PDF は案件フォルダに保存済みです。',
+        en: 'Saving a Gmail draft needs Gmail access (TASUKI_GMAIL_DELEGATION=true and domain-wide delegation). The PDF is already in the project folder.',
+      },
+    });
+  }
+  const replyTo = input.emailDraft!.replyToGmailMessageId;
+  const context = replyTo ? await replyContext(gmail, replyTo) : undefined;
+  const to = input.emailDraft!.to ?? (doc.clientEmail || context?.from);
+  if (!to) {
+    throw new JobFailure({
+      code: 'no_recipient',
+      retryable: false,
+      userMessage: {
+        ja: `宛先がわかりません。台帳の ${input.projectNumber} にメールアドレスを入力するか、宛先を指定してください。`,
+        en: `No recipient: fill in the e-mail of ${input.projectNumber} in the ledger, or give an address.`,
+      },
+    });
+  }
+  const kind = DOC_TITLES[input.type];
+  const pdf = await callGoogle('drive.files.get (pdf)', () => google.drive.files.get({ fileId: doc.pdfFileId, alt: 'media', supportsAllDrives: true }, { responseType: 'arraybuffer' }));
+  const subject = `${kind.ja} ${doc.documentNumber} ${doc.title}`;
+  const text = [
+    `${doc.client} 御中`,
+    '',
+    `${doc.title} の${kind.ja.replace('御', '')}（${doc.documentNumber}）をお送りいたします。`,
+    `合計 ${formatYen(doc.totals.total)}（税込） / ${input.type === 'invoice' ? 'お支払期限' : '有効期限'} ${formatJapaneseDate(doc.dueDate)}`,
+    '',
+    `Please find attached our ${kind.en.toLowerCase()} ${doc.documentNumber} for "${doc.title}".`,
+    '',
+  ].join('\n');
+  const raw = buildMimeMessage({
+    to,
+    subject,
+    text,
+    inReplyTo: context?.messageIdHeader,
+    attachment: { filename: `${doc.documentNumber}.pdf`, mimeType: 'application/pdf', data: Buffer.from(pdf.data as ArrayBuffer) },
+  });
+  const { messageId } = await ensureDraft(gmail, { key: doc.documentNumber, raw, threadId: context?.threadId });
+  return messageId;
 }
 
 export function createBillingDocumentHandler(makeProvider?: (ctx: Ctx) => AccountingProvider): JobHandler<'billing.document'> {
@@ -143,6 +201,12 @@ export function createBillingDocumentHandler(makeProvider?: (ctx: Ctx) => Accoun
     });
     await ctx.progress(total, total, say(ctx, '台帳を更新しました', 'Ledger updated'));
 
+    const draftMessageId = input.emailDraft
+      ? await ctx.step('draft', () =>
+          saveDraft(ctx, { documentNumber, title: project.title, client: project.client, clientEmail: project.clientEmail, pdfFileId: issued.pdfFileId, totals, dueDate }),
+        )
+      : undefined;
+
     return {
       documentNumber,
       docId: issued.docId,
@@ -152,6 +216,7 @@ export function createBillingDocumentHandler(makeProvider?: (ctx: Ctx) => Accoun
       tax: totals.tax,
       total: totals.total,
       links: [...issued.links, { title: `${input.projectNumber} フォルダ Folder`, url: project.folderUrl }],
+      ...(draftMessageId ? { draftMessageId } : {}),
     };
   }
 

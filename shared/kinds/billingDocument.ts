@@ -18,6 +18,18 @@ export const BillingDocumentInput = z
     items: z.array(BillingItem).min(1).max(100).optional(),
     issueDate: IsoDate.optional(),
     dueDate: IsoDate.optional(),
+    /**
+     * Also save a Gmail draft with the PDF attached in the requester's mailbox (needs Gmail access
+     * through delegation): a reply in the request e-mail's thread when replyToGmailMessageId is
+     * given, addressed to `to`, else the ledger's client e-mail, else the replied message's sender.
+     */
+    emailDraft: z
+      .object({
+        replyToGmailMessageId: z.string().min(1).optional(),
+        to: z.string().email().optional(),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 export type BillingDocumentInput = z.infer<typeof BillingDocumentInput>;
@@ -31,5 +43,7 @@ export const BillingDocumentResult = z.object({
   tax: Yen,
   total: Yen,
   links: z.array(Link),
+  /** Gmail message id of the saved draft, when emailDraft was asked for. */
+  draftMessageId: z.string().optional(),
 });
 export type BillingDocumentResult = z.infer<typeof BillingDocumentResult>;
