@@ -337,6 +337,8 @@ const GLYPHS: Record<string, string> = {
   close: '✕', open_in_new: '↗', link: '↗', receipt: '¥', receipt_long: '¥', payments: '¥', search: '⌕', sync: '↻',
   progress_activity: '◌', pending: '…', hourglass_empty: '⧗', add: '+', play_arrow: '▶', table_chart: '▦', summarize: 'Σ',
   attach_file: '⎘', work: '▣', business: '▣', task_alt: '✓', download: '↓', picture_as_pdf: 'P',
+  stop_circle: '■', stop: '■', block: '⊘', autorenew: '↻', hourglass_top: '⧗', cancel_schedule_send: '✕', edit: '✎',
+  delete: '✕', folder_open: '▤', article: '≡', send: '➤', help: '?', list: '≡', bar_chart: '▥', storefront: '⌂',
 };
 
 function iconEl(ic: Json): HTMLElement {
