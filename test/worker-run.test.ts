@@ -134,6 +134,29 @@ describe('with maxAttempts 5', () => {
     assert.equal(done.attempts, 1, 'the job itself ran once');
   });
 
+  test("a redelivery of a crashed delivery's chain takes its live lease over at once and resumes", async () => {
+    const at = new Date().toISOString();
+    await s.store.createJob({
+      id: 'j-crashed-holder', kind: 'system.echo', input: { message: 'resume', steps: 2, delayMs: 0, failTimes: 0, failPermanently: false },
+      status: 'running', requestedBy: USER, locale: 'en', generation: 1, attempts: 1, cancelRequested: false, createdAt: at, updatedAt: at, version: 0,
+      steps: { 'echo-1': { output: { index: 1, startedAt: at }, finishedAt: at } },
+      lease: { holder: 'crashed-task#0@deadbeef', until: new Date(Date.now() + 600_000).toISOString() },
+    });
+    const deliver = async (task: string) =>
+      request(s.url).post('/tasks/run').set('authorization', `Bearer ${await s.taskToken()}`).set('x-cloudtasks-taskname', task)
+        .set('x-cloudtasks-taskexecutioncount', '0').send({ jobId: 'j-crashed-holder', generation: 1 });
+    const other = await deliver('another-task');
+    assert.equal(other.status, 409, 'another chain waits for the lease');
+    const same = await deliver('crashed-task');
+    assert.equal(same.status, 200);
+    const job = await s.store.getJob('j-crashed-holder');
+    assert.equal(job?.status, 'succeeded');
+    assert.equal(job?.attempts, 2);
+    assert.equal(job?.steps['echo-1']?.finishedAt, at, 'the finished step was kept');
+    assert.equal(executions.get('j-crashed-holder/echo-1'), undefined, 'and not run again');
+    assert.equal(executions.get('j-crashed-holder/echo-2'), 1);
+  });
+
   test('a retryable failure carrying Retry-After answers 429 with that header; the job waits queued', async () => {
     // Recorded directly (no task): this test is the delivery.
     const at = new Date().toISOString();

@@ -2,17 +2,29 @@
  * One Cloud Tasks delivery of a job, as the `X-CloudTasks-*` headers describe it.
  * - retryCount: 0 on the first try; the final attempt is retryCount + 1 >= the queue's maxAttempts.
  * - executionCount: responses Cloud Tasks received (5xx excluded). A delivery after a crash (no
- *   response) keeps the count, so `holder` names the same delivery chain and may resume at once.
+ *   response) keeps the count, so `chain` (task name + execution count) names the same chain of
+ *   deliveries, which may take over that chain's lease at once instead of waiting for it to expire.
+ * - holder: the lease holder of this one delivery, `chain@nonce`; the nonce lets an earlier
+ *   delivery of the same chain that is somehow still running see that it lost the lease.
  */
+import { randomBytes } from 'node:crypto';
 import type { Request } from 'express';
 
 export type Delivery = {
   taskName: string;
   retryCount: number;
   executionCount: number;
-  /** Lease holder id: task name + execution count. */
+  /** Task name + execution count. */
+  chain: string;
+  /** Lease holder id: chain@nonce. */
   holder: string;
 };
+
+/** The chain part of a lease holder id. */
+export function chainOf(holder: string): string {
+  const at = holder.lastIndexOf('@');
+  return at < 0 ? holder : holder.slice(0, at);
+}
 
 function count(value: string | undefined): number {
   const n = Number(value);
@@ -22,11 +34,13 @@ function count(value: string | undefined): number {
 export function deliveryFrom(req: Request): Delivery {
   const taskName = req.get('x-cloudtasks-taskname') ?? 'unnamed-task';
   const executionCount = count(req.get('x-cloudtasks-taskexecutioncount'));
+  const chain = `${taskName}#${executionCount}`;
   return {
     taskName,
     retryCount: count(req.get('x-cloudtasks-taskretrycount')),
     executionCount,
-    holder: `${taskName}#${executionCount}`,
+    chain,
+    holder: `${chain}@${randomBytes(4).toString('hex')}`,
   };
 }
 

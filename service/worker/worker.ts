@@ -9,8 +9,10 @@
  *   `queued` with the error recorded and resumes after its last finished step on redelivery.
  *   Also 503 when the outcome is recorded but could not be reported yet (the redelivery reports).
  *
- * Lease: holder = task name + execution count, valid for the dispatch deadline. A live lease of
- * another holder blocks; an expired one (its holder crashed or was cut off) is taken over.
+ * Lease: held by one delivery (delivery.ts: task name + execution count + nonce), valid for the
+ * dispatch deadline. A live lease of another delivery chain blocks; an expired one (its holder
+ * crashed or was cut off), or one of the same chain (Cloud Tasks got no answer from it, so it
+ * crashed), is taken over. In one instance, a job runs at most once at a time (`running`).
  */
 import { TERMINAL_STATUSES, type JobError, type JobRecord } from '../../shared/job.js';
 import type { TaskPayload } from '../../shared/api.js';
@@ -22,7 +24,7 @@ import type { Logger } from '../logger.js';
 import type { ReplyPort } from '../reply/replyPort.js';
 import type { Store } from '../store/store.js';
 import { classifyFailure, type ClassifiedFailure } from './classifyFailure.js';
-import { isFinalAttempt, type Delivery } from './delivery.js';
+import { chainOf, isFinalAttempt, type Delivery } from './delivery.js';
 import { mutateJob } from './jobMutation.js';
 import { hasReplyTarget, reportOnce } from './reportOnce.js';
 import { LeaseLost, RunContext, type AbortReason } from './runContext.js';
@@ -52,7 +54,8 @@ const ABORT_FAILURES: Record<Exclude<AbortReason, 'canceled'>, JobError> = {
 };
 
 export class Worker {
-  private readonly running = new Map<string, RunContext<unknown>>();
+  /** Jobs running in this instance (undefined while a delivery is still taking the lease). */
+  private readonly running = new Map<string, RunContext<unknown> | undefined>();
   private inFlight = 0;
   private idle: Array<() => void> = [];
   private readonly now: () => Date;
@@ -90,7 +93,7 @@ export class Worker {
 
   /** Stops every running handler (e.g. at the end of the shutdown grace); each answers retryably. */
   abortAll(reason: AbortReason): void {
-    for (const ctx of this.running.values()) ctx.abort(reason);
+    for (const ctx of this.running.values()) ctx?.abort(reason);
   }
 
   private async deliver(payload: TaskPayload, delivery: Delivery, log: Logger): Promise<TaskOutcome> {
@@ -106,7 +109,16 @@ export class Worker {
     }
     if (TERMINAL_STATUSES.includes(job.status)) return this.settle(job, delivery, log);
     if (this.running.has(job.id)) return busy(job.id, config.dispatchDeadlineSeconds, 'this job is already running in this instance');
+    this.running.set(job.id, undefined);
+    try {
+      return await this.takeAndRun(job, payload, delivery, log);
+    } finally {
+      this.running.delete(job.id);
+    }
+  }
 
+  private async takeAndRun(job: JobRecord, payload: TaskPayload, delivery: Delivery, log: Logger): Promise<TaskOutcome> {
+    const { store, config } = this.deps;
     const startedAt = this.now().getTime();
     let blockedUntil: number | undefined;
     const taken = await mutateJob(
@@ -114,7 +126,7 @@ export class Worker {
       job,
       (fresh) => {
         if (fresh.generation !== payload.generation || TERMINAL_STATUSES.includes(fresh.status)) return null;
-        if (fresh.lease && fresh.lease.holder !== delivery.holder && Date.parse(fresh.lease.until) > startedAt) {
+        if (fresh.lease && chainOf(fresh.lease.holder) !== delivery.chain && Date.parse(fresh.lease.until) > startedAt) {
           blockedUntil = Date.parse(fresh.lease.until);
           return null;
         }
@@ -189,7 +201,6 @@ export class Worker {
       }
     } finally {
       ctx?.dispose();
-      this.running.delete(job.id);
     }
     return this.conclude(ctx?.job ?? job, delivery, outcome, log);
   }
