@@ -28,12 +28,16 @@ export function dueFromText(text: string): string | undefined {
   return iso;
 }
 
-/** `300000`, `300,000`, `¥300,000`, `300,000円` → 300000; '' → undefined. */
+const UNITS: Record<string, number> = { 千: 1_000, 万: 10_000, 億: 100_000_000 };
+
+/** `300000`, `300,000`, `¥300,000`, `300,000円`, `30万`, `3.5万円` → whole yen; '' → undefined. */
 export function amountFromText(text: string): number | undefined {
-  const trimmed = text.trim().replace(/[¥￥,\s円]/g, '');
+  const trimmed = text.trim().replace(/[¥￥,\s円]/g, '').replace(/[０-９．]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0));
   if (!trimmed) return undefined;
-  if (!/^\d{1,11}$/.test(trimmed)) throw new UserFacingError('errAmountFormat');
-  return Number(trimmed);
+  const m = /^(\d{1,11}(?:\.\d+)?)(千|万|億)?$/.exec(trimmed);
+  const value = m ? Number(m[1]) * (UNITS[m[2] ?? ''] ?? 1) : NaN;
+  if (!Number.isInteger(value) || value > 10_000_000_000) throw new UserFacingError('errAmountFormat');
+  return value;
 }
 
 export function projectInputFromForm(

@@ -166,3 +166,18 @@ describe('client and title', () => {
     assert.equal(parsed.attachments.length, 1);
   });
 });
+
+describe('form values', () => {
+  it('reads amounts as people type them, and refuses what is not whole yen', async () => {
+    const { amountFromText, dueFromText } = await import('../addon/jobRequests.js');
+    const cases: Array<[string, number | undefined]> = [
+      ['300000', 300_000], ['300,000', 300_000], ['¥300,000', 300_000], ['300,000円', 300_000],
+      ['30万', 300_000], ['3.5万円', 35_000], ['３０万円', 300_000], ['', undefined],
+    ];
+    for (const [text, value] of cases) assert.equal(amountFromText(text), value, text);
+    for (const bad of ['about 30', '12.5', '-3', '1e5']) assert.throws(() => amountFromText(bad), /errAmountFormat/, bad);
+    assert.equal(dueFromText('2026/12/5'), '2026-12-05');
+    assert.equal(dueFromText(''), undefined);
+    assert.throws(() => dueFromText('2026-02-30'), /errDueFormat/);
+  });
+});
