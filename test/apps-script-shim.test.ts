@@ -149,6 +149,37 @@ describe('Apps Script shim', () => {
     assert.equal(claims.email, 'emma@example.co.jp');
   });
 
+  it('a shim member the real platform lacks does not compile', async () => {
+    const ts = (await import('typescript')).default;
+    const file = join(dir, 'subset-check.ts');
+    const shim = new URL('../local/apps-script-shim/cardService.js', import.meta.url).pathname;
+    writeFileSync(
+      file,
+      [
+        '/// <reference types="google-apps-script" />',
+        `import type { SubsetOf } from ${JSON.stringify(shim)};`,
+        'class Good { setText(_t: string) { return this; } }',
+        'class Invented { setText(_t: string) { return this; } setSparkles() { return this; } }',
+        'export const good: SubsetOf<GoogleAppsScript.Card_Service.TextButton, Good> = true;',
+        'export const invented: SubsetOf<GoogleAppsScript.Card_Service.TextButton, Invented> = true;',
+      ].join('\n'),
+    );
+    const root = new URL('..', import.meta.url).pathname;
+    const program = ts.createProgram([file], {
+      strict: true,
+      noEmit: true,
+      skipLibCheck: true,
+      target: ts.ScriptTarget.ES2022,
+      module: ts.ModuleKind.NodeNext,
+      moduleResolution: ts.ModuleResolutionKind.NodeNext,
+      typeRoots: [join(root, 'node_modules/@types')],
+      types: [],
+    });
+    const errors = ts.getPreEmitDiagnostics(program).filter((d) => d.file?.fileName === file);
+    assert.equal(errors.length, 1, errors.map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n')).join('\n'));
+    assert.match(ts.flattenDiagnosticMessageText(errors[0]!.messageText, '\n'), /membersTheRealPlatformLacks: "setSparkles"/);
+  });
+
   it('runs in a bare context and reports a missing function as Apps Script does', async () => {
     assert.deepEqual(await addon.call('globalsSeen', {}), ['undefined', 'undefined', 'undefined', 'object']);
     await assert.rejects(addon.call('nope', {}), /Script function not found: nope/);
