@@ -52,6 +52,17 @@ describe('due date', () => {
     ['納期：12月25日', '2026-12-25', WED_DEC],
     ['納期：12月10日', '2027-12-10', WED_DEC],
     ['Due Jan 5', '2027-01-05', WED_DEC],
+    ['12月20日(金)必着でお願いします', '2026-12-20'],
+    ['納期は12/20（金）です', '2026-12-20'],
+    ['〆切：１月１０日', '2027-01-10'],
+    ['納品日：2026.12.25', '2026-12-25'],
+    ['Deadline: Monday, Dec. 14', '2026-12-14'],
+    ['Could we get it by EOD tomorrow?', '2026-11-28'],
+    ['納期は 12 月 5 日 です', '2026-12-05'],
+    // Vague or missing dates are left for the person to fill in.
+    ['Please send it ASAP', undefined],
+    ['来月上旬に納品希望', undefined],
+    ['12月中旬ごろ', undefined],
     // Greetings and chatter are not due dates.
     ['本日はありがとうございます。', undefined],
     ['Thanks for the monthly report, see you Friday maybe', undefined],
@@ -93,6 +104,10 @@ describe('amount', () => {
     ['ご予算 1.2万ドル', 12_000, 'USD'],
     ['Budget: JPY 450000', 450_000, 'JPY'],
     ['Our budget is 80,000 yen', 80_000, 'JPY'],
+    ['見積金額 1,234,567円', 1_234_567, 'JPY'],
+    ['予算：50万円～80万円', 500_000, 'JPY'],
+    ['謝礼 5千円', 5_000, 'JPY'],
+    ['fee: USD2,000', 2_000, 'USD'],
     ['参加者は30名です', undefined],
     ['no money here', undefined],
   ];
