@@ -1,6 +1,7 @@
 // The service as a real process (service/server.ts) with the real emulator and SQLite file:
 // kill -9 between steps → a new process resumes the job after its last finished step;
-// SIGTERM → the in-flight job finishes before the process exits.
+// SIGTERM → the in-flight job finishes before the process exits; a job longer than the grace
+// period is stopped, recorded as retryable, and finished by the next process.
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { after, before, test } from 'node:test';
@@ -55,8 +56,8 @@ after(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-async function start(): Promise<ServiceProcess> {
-  const p = startServiceProcess(env, port);
+async function start(extraEnv: Record<string, string> = {}): Promise<ServiceProcess> {
+  const p = startServiceProcess({ ...env, ...extraEnv }, port);
   running.push(p);
   await p.ready();
   return p;
@@ -121,4 +122,24 @@ test('SIGTERM: the process stops accepting work but lets the in-flight job finis
   const job = await store.getJob(id);
   assert.equal(job?.status, 'succeeded', 'finished before the process exited');
   assert.equal(job?.attempts, 1);
+});
+
+test('SIGTERM with a job longer than the grace period: it is stopped, handed back, and finished by the next process', async () => {
+  const p = await start({ TASUKI_SHUTDOWN_GRACE_MS: '200' });
+  const id = await enqueue(p.url, { message: 'too long', steps: 5, delayMs: 400 });
+  await waitForJob(id, (j) => j.status === 'running' && echoSteps(j).length >= 1, 'the job to be running');
+  p.kill('SIGTERM');
+  assert.deepEqual(await p.exited, { code: 0, signal: null }, p.output());
+  const handedBack = await store.getJob(id);
+  assert.equal(handedBack?.status, 'queued', 'recorded as waiting for its next delivery');
+  assert.equal(handedBack?.error?.code, 'instance_shutting_down');
+  assert.equal(handedBack?.lease, undefined, 'the lease is released: the next process need not wait');
+  const kept = handedBack!.steps;
+
+  const next = await start();
+  const done = await waitForJob(id, (j) => j.status === 'succeeded', 'the job to finish in the next process');
+  for (const [name, record] of Object.entries(kept)) assert.deepEqual(done.steps[name], record, `${name} kept`);
+  assert.equal(done.error, undefined);
+  next.kill('SIGTERM');
+  await next.exited;
 });
