@@ -220,9 +220,12 @@ async function run(ctx: Ctx): Promise<ProjectCreateResult> {
     const intake = new SheetTable(google.sheets, config.ledgerSpreadsheetId, INTAKE, 'TASUKI_LEDGER_SPREADSHEET_ID');
     const row = await intake.findRow('intakeId', input.intakeId);
     if (row !== null) await intake.updateRow(row, { status: '案件化 project', projectNumber: number });
-    const doc = await ctx.store.getDoc<Record<string, unknown>>('intake', input.intakeId);
-    if (doc && doc.data.projectNumber !== number) {
-      await ctx.store.updateDoc('intake', input.intakeId, doc.version, { ...doc.data, status: 'project', projectNumber: number, projectJobId: job.id });
+    // Compare-and-set; a concurrent change (another scrape touching the record) means read again.
+    for (;;) {
+      const doc = await ctx.store.getDoc<Record<string, unknown>>('intake', input.intakeId);
+      if (!doc || doc.data.projectNumber === number) break;
+      const next = { ...doc.data, status: 'project', projectNumber: number, projectJobId: job.id };
+      if (await ctx.store.updateDoc('intake', input.intakeId, doc.version, next)) break;
     }
     return row;
   });
