@@ -9,11 +9,13 @@ import request from 'supertest';
 import { createApp } from '../service/app.js';
 import { queuePath } from '../service/config.js';
 import { createLogger } from '../service/logger.js';
+import { startTasksEmulator, type TasksEmulator } from '../local/tasks-emulator/emulator.js';
 import { clientFor } from './support/tasks-harness.js';
 import { OTHER_USER, USER, startSpine, type Spine } from './support/spine.js';
 
 let s: Spine;
 let tasks: CloudTasksClient;
+let restartedEmulator: TasksEmulator | undefined;
 
 before(async () => {
   s = await startSpine();
@@ -22,6 +24,7 @@ before(async () => {
 
 after(async () => {
   await tasks.close();
+  await restartedEmulator?.close();
   await s.close();
 });
 
@@ -242,4 +245,29 @@ test("request logs are Cloud Logging JSON with the request's trace", async () =>
   const health = entries.find((e) => (e.httpRequest as { requestUrl?: string } | undefined)?.requestUrl === '/healthz');
   assert.equal(health?.severity, 'INFO');
   assert.equal(health?.['logging.googleapis.com/trace'], undefined);
+});
+
+test('queue down: 503 with the job recorded; sending the same request again queues it (last: stops the emulator)', async () => {
+  await s.emulator.close();
+  const body = { kind: 'system.echo', input: { message: 'later' }, idempotencyKey: 'queue-down-1' };
+  const down = await enqueue(body);
+  assert.equal(down.status, 503);
+  assert.equal(down.body.error.code, 'queue_unavailable');
+  assert.ok(down.get('retry-after'));
+  const [recorded] = await s.store.listJobs({ requestedBy: USER, limit: 1 });
+  assert.equal(recorded?.status, 'queued');
+  assert.equal(recorded?.taskName, undefined, 'no task yet');
+
+  restartedEmulator = await startTasksEmulator({ dataDir: s.dataDir, issuer: s.issuer, port: s.emulator.port, logger: createLogger({ level: 'silent' }), timeScale: 0.2 });
+  // The client's gRPC channel reconnects with its own backoff; a caller retries after Retry-After.
+  let again = await enqueue(body);
+  for (const until = Date.now() + 15_000; again.status === 503 && Date.now() < until; ) {
+    await new Promise((r) => setTimeout(r, 200));
+    again = await enqueue(body);
+  }
+  assert.equal(again.status, 202);
+  assert.equal(again.body.created, false);
+  assert.equal(again.body.job.id, recorded?.id);
+  assert.ok(again.body.job.taskName, 'queued now');
+  await s.waitForJob(recorded!.id, (j) => j.status === 'succeeded');
 });
