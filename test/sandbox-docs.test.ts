@@ -97,3 +97,20 @@ test('batchUpdate is all-or-nothing and names the bad request', async () => {
   await assert.rejects(docs.documents.batchUpdate({ documentId: SEED_IDS.invoiceTemplateDoc, requestBody: { requests: [{ updateTextStyle: {} }] } }), /"updateTextStyle" is not supported by the sandbox/);
   await assert.rejects(docs.documents.batchUpdate({ documentId: SEED_IDS.invoiceTemplateDoc, requestBody: { requests: [], writeControl: { requiredRevisionId: 'rev-0' } } }), /does not match the latest revision/);
 });
+
+test('replaceAllText with newlines splits the paragraph into several, as Docs does', async () => {
+  const { drive, docs } = t.google;
+  const copy = await drive.files.copy({ fileId: SEED_IDS.estimateTemplateDoc, requestBody: { name: 'multi-line', parents: [SEED_IDS.projectsFolder] }, fields: 'id' });
+  const id = copy.data.id!;
+  const before = (await docs.documents.get({ documentId: id })).data.body!.content!.filter((c) => c.paragraph).length;
+  await docs.documents.batchUpdate({ documentId: id, requestBody: { requests: [{ replaceAllText: { containsText: { text: '{{client}}', matchCase: true }, replaceText: '一行目\n二行目\nthird line' } }] } });
+  const doc = (await docs.documents.get({ documentId: id })).data;
+  const paragraphs = doc.body!.content!.filter((c) => c.paragraph).map((c) => c.paragraph!.elements!.map((e) => e.textRun?.content ?? '').join(''));
+  assert.equal(paragraphs.length, before + 2);
+  const first = paragraphs.findIndex((p) => p.endsWith('一行目\n'));
+  assert.ok(first >= 0, 'the first line ends its paragraph');
+  assert.equal(paragraphs[first + 1], '二行目\n');
+  assert.ok(paragraphs[first + 2]!.startsWith('third line'));
+  const content = doc.body!.content!;
+  for (let i = 1; i < content.length; i++) assert.equal(content[i]!.startIndex, content[i - 1]!.endIndex, 'indexes stay consistent');
+});

@@ -163,15 +163,23 @@ export function applyDocRequest(doc: StoredDocument, request: Record<string, unk
       const contains = body.containsText as { text?: string; matchCase?: boolean } | undefined;
       if (!contains?.text) throw badRequest(`Invalid requests[${where}].replaceAllText.containsText.text: must not be empty.`);
       const replace = String(body.replaceText ?? '');
-      if (replace.includes('\n')) throw badRequest(`Invalid requests[${where}].replaceAllText.replaceText: the sandbox does not split paragraphs in replaceAllText.`);
       const flags = contains.matchCase === false ? 'gi' : 'g';
       const re = new RegExp(contains.text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), flags);
       let count = 0;
-      for (const ref of layout(doc).paras) {
+      // Backwards, because a replacement with newlines splits its paragraph into several (as
+      // Docs does), which shifts the block indexes of everything after it.
+      for (const ref of [...layout(doc).paras].reverse()) {
         const matches = ref.text.match(re);
         if (!matches) continue;
         count += matches.length;
-        setParagraph(doc, ref, ref.text.replace(re, () => replace));
+        const next = ref.text.replace(re, () => replace);
+        const b = doc.blocks[ref.block]!;
+        if (b.type === 'paragraph' && next.includes('\n')) {
+          const lines = next.split('\n').map((t) => ({ type: 'paragraph' as const, text: t, ...(b.style ? { style: b.style } : {}) }));
+          doc.blocks.splice(ref.block, 1, ...lines);
+        } else {
+          setParagraph(doc, ref, next);
+        }
       }
       return { replaceAllText: count ? { occurrencesChanged: count } : {} };
     }
