@@ -45,4 +45,8 @@ export const JOB_TEXTS = {
   retry: { ja: '再実行', en: 'Retry' },
   cancel: { ja: '取り消し', en: 'Cancel' },
   refresh: { ja: '更新', en: 'Refresh' },
+  queueUnavailable: {
+    ja: 'ジョブを登録できませんでした（キューに接続できません）。しばらくしてから再実行してください。',
+    en: 'The job could not be queued (the queue is unreachable). Retry it in a moment.',
+  },
 } satisfies Record<string, Localized>;

@@ -247,7 +247,7 @@ test("request logs are Cloud Logging JSON with the request's trace", async () =>
   assert.equal(health?.['logging.googleapis.com/trace'], undefined);
 });
 
-test('queue down: 503 with the job recorded; sending the same request again queues it (last: stops the emulator)', async () => {
+test('queue down: 503, the job recorded as a retryable failure; the same request queues it once the queue is back (last: stops the emulator)', async () => {
   await s.emulator.close();
   const body = { kind: 'system.echo', input: { message: 'later' }, idempotencyKey: 'queue-down-1' };
   const down = await enqueue(body);
@@ -255,8 +255,10 @@ test('queue down: 503 with the job recorded; sending the same request again queu
   assert.equal(down.body.error.code, 'queue_unavailable');
   assert.ok(down.get('retry-after'));
   const [recorded] = await s.store.listJobs({ requestedBy: USER, limit: 1 });
-  assert.equal(recorded?.status, 'queued');
-  assert.equal(recorded?.taskName, undefined, 'no task yet');
+  assert.equal(recorded?.status, 'failed', 'visible as failed, never silently queued without a task');
+  assert.equal(recorded?.error?.code, 'queue_unavailable');
+  assert.equal(recorded?.error?.retryable, true);
+  assert.equal(recorded?.taskName, undefined, 'no task');
 
   restartedEmulator = await startTasksEmulator({ dataDir: s.dataDir, issuer: s.issuer, port: s.emulator.port, logger: createLogger({ level: 'silent' }), timeScale: 0.2 });
   // The client's gRPC channel reconnects with its own backoff; a caller retries after Retry-After.
@@ -269,5 +271,6 @@ test('queue down: 503 with the job recorded; sending the same request again queu
   assert.equal(again.body.created, false);
   assert.equal(again.body.job.id, recorded?.id);
   assert.ok(again.body.job.taskName, 'queued now');
+  assert.ok(again.body.job.generation >= 2, 'as a next generation (one per attempt to queue it)');
   await s.waitForJob(recorded!.id, (j) => j.status === 'succeeded');
 });

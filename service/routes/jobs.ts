@@ -16,6 +16,7 @@ import { EnqueueRequest } from '../../shared/api.js';
 import { JobStatus, TERMINAL_STATUSES, toJobView, type JobRecord } from '../../shared/job.js';
 import { JOB_KINDS } from '../../shared/jobKinds.js';
 import { localeFrom } from '../../shared/locale.js';
+import { JOB_TEXTS } from '../../shared/messages.js';
 import { requireUser } from '../auth/middleware.js';
 import type { AppDeps } from '../app.js';
 import { mutateJob } from '../worker/jobMutation.js';
@@ -41,17 +42,51 @@ export function jobsRouter(deps: AppDeps): Router {
   const router = Router();
   router.use(requireUser(config, deps.trust));
 
-  /** Creates the task of the job's current generation and records its name. */
+  /**
+   * Creates the task of the job's current generation and records its name. When the queue
+   * cannot be reached the job is marked failed (retryable, reported like any failure) so that it
+   * never sits "queued" with no task behind it; sending the same request again, or Retry, queues
+   * it as the next generation.
+   */
   async function dispatch(job: JobRecord, res: Response): Promise<JobRecord> {
     let taskName: string;
     try {
       ({ taskName } = await queue.enqueue({ jobId: job.id, generation: job.generation }));
     } catch (err) {
-      requestLogger(res.locals, deps.log).error({ err, jobId: job.id }, 'could not create the task');
-      throw new HttpError(503, 'queue_unavailable', `job ${job.id} is recorded but could not be queued; send the same request again to queue it`, undefined, { 'Retry-After': '5' });
+      const log = requestLogger(res.locals, deps.log);
+      log.error({ err, jobId: job.id }, 'could not create the task');
+      const at = now().toISOString();
+      const error = { code: 'queue_unavailable', message: JOB_TEXTS.queueUnavailable[job.locale], retryable: true };
+      const { job: failed } = await mutateJob(
+        store,
+        job,
+        (fresh) => (fresh.generation === job.generation && fresh.status === 'queued' && !fresh.taskName ? { ...fresh, status: 'failed', error, finishedAt: at } : null),
+        now,
+      );
+      if (failed?.status === 'failed') {
+        void reportOnce({ store, reply: deps.reply, log, now }, failed).catch((e: unknown) => log.error({ err: e, jobId: job.id }, 'could not report the failure'));
+      }
+      throw new HttpError(503, 'queue_unavailable', `job ${job.id} is recorded but could not be queued; send the same request again (or retry the job) to queue it`, undefined, { 'Retry-After': '5' });
     }
     const { job: updated } = await mutateJob(store, job, (fresh) => (fresh.generation === job.generation && fresh.taskName !== taskName ? { ...fresh, taskName } : null), now);
     return updated ?? job;
+  }
+
+  /** failed/canceled → queued as the next generation (a new task name), or null to refuse. */
+  function requeued(fresh: JobRecord): JobRecord | null {
+    if (fresh.status !== 'failed' && fresh.status !== 'canceled') return null;
+    return {
+      ...fresh,
+      status: 'queued',
+      generation: fresh.generation + 1,
+      taskName: undefined,
+      error: undefined,
+      result: undefined,
+      progress: undefined,
+      lease: undefined,
+      cancelRequested: false,
+      finishedAt: undefined,
+    };
   }
 
   async function ownedJob(req: Request, res: Response): Promise<JobRecord> {
@@ -105,7 +140,11 @@ export function jobsRouter(deps: AppDeps): Router {
       throw new HttpError(409, 'idempotency_key_reused', `idempotencyKey ${body.idempotencyKey} was already used for a different request (job ${job.id})`);
     }
     // A job recorded by an earlier request whose task creation failed gets its task now.
-    const current = job.status === 'queued' && !job.taskName ? await dispatch(job, res) : job;
+    let current = job;
+    if (!created && job.status === 'failed' && job.error?.code === 'queue_unavailable') {
+      current = (await mutateJob(store, job, (fresh) => (fresh.error?.code === 'queue_unavailable' ? requeued(fresh) : null), now)).job ?? job;
+    }
+    if (current.status === 'queued' && !current.taskName) current = await dispatch(current, res);
     res.status(202).json({ job: toJobView(current), created });
   });
 
@@ -128,28 +167,13 @@ export function jobsRouter(deps: AppDeps): Router {
       store,
       job,
       (fresh) => {
-        if (fresh.status === 'failed' || fresh.status === 'canceled') {
-          refusal = undefined;
-          return {
-            ...fresh,
-            status: 'queued',
-            generation: fresh.generation + 1,
-            taskName: undefined,
-            error: undefined,
-            result: undefined,
-            progress: undefined,
-            lease: undefined,
-            cancelRequested: false,
-            finishedAt: undefined,
-          };
-        }
-        refusal =
-          fresh.status === 'queued' && !fresh.taskName
-            ? undefined // recorded but never queued: queue the current generation
-            : fresh.status === 'succeeded'
-              ? `job ${fresh.id} already succeeded; there is nothing to retry`
-              : `job ${fresh.id} is ${fresh.status}; only failed or canceled jobs can be retried`;
-        return null;
+        const next = requeued(fresh);
+        refusal = next
+          ? undefined
+          : fresh.status === 'succeeded'
+            ? `job ${fresh.id} already succeeded; there is nothing to retry`
+            : `job ${fresh.id} is ${fresh.status}; only failed or canceled jobs can be retried`;
+        return next;
       },
       now,
     );
