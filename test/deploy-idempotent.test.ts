@@ -64,7 +64,7 @@ const SENTINEL = 'S3NTINEL-secret-value-91b2';
 test('first run creates everything in order; a second run changes nothing; drift is repaired', () => {
   const project: FakeGcloudState = { secrets: ['tasuki-portal-acme-user', 'tasuki-portal-acme-password'] };
   const state = project as unknown as State;
-  const config = writeDeployConfig(exampleDeployConfig(), mkdtempSync(join(dir, 'a-')));
+  const config = writeDeployConfig(exampleDeployConfig(), dir);
   // A secret value in the operator's environment must never reach gcloud or the output.
   const env = { TASUKI_PORTAL_ACME_PASSWORD: SENTINEL };
 
@@ -114,7 +114,7 @@ test('first run creates everything in order; a second run changes nothing; drift
   // A changed setting redeploys the service (and only that).
   const changed = exampleDeployConfig();
   changed.run.maxInstances = 5;
-  const changedPath = writeDeployConfig(changed, mkdtempSync(join(dir, 'c-')));
+  const changedPath = writeDeployConfig(changed, dir);
   const before = state.mutations.length;
   const fourth = deployInProcess(changedPath, project, env);
   assert.equal(fourth.code, 0, fourth.output);
@@ -136,7 +136,7 @@ test('first run creates everything in order; a second run changes nothing; drift
 
 test('a project the account cannot see stops the run before anything changes', () => {
   const project: FakeGcloudState = { secrets: [], projectMissing: true };
-  const run = deployInProcess(writeDeployConfig(exampleDeployConfig(), mkdtempSync(join(dir, 'p-'))), project);
+  const run = deployInProcess(writeDeployConfig(exampleDeployConfig(), dir), project);
   assert.equal(run.code, 1, run.output);
   assert.match(run.stderr, /cannot read project my-office-tasuki \(ERROR: \(gcloud\) The project \[my-office-tasuki\] does not exist/);
   assert.deepEqual(project.mutations, []);
@@ -147,7 +147,7 @@ test('through the CLI with gcloud as a real executable: a missing secret stops t
   writeFileSync(gcloud, `#!/bin/sh\nexec "${process.execPath}" "${join(REPO_ROOT, 'test', 'support', 'fake-gcloud.mjs')}" "$@"\n`);
   chmodSync(gcloud, 0o755);
   const statePath = newProjectFile(['tasuki-portal-acme-user']);
-  const config = writeDeployConfig(exampleDeployConfig(), mkdtempSync(join(dir, 's-')));
+  const config = writeDeployConfig(exampleDeployConfig(), dir);
   const run = await runDeploy(['--config', config, '--gcloud', gcloud, '--source', source], { FAKE_GCLOUD_STATE: statePath });
   assert.equal(run.code, 1, run.output);
   assert.match(run.stdout, /Deploying tasuki to project my-office-tasuki as operator@example\.co\.jp/);

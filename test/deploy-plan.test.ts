@@ -5,7 +5,10 @@
  * configurations are refused naming the field.
  */
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
 import { TASUKI_QUEUE_SETTINGS } from '../service/queue/cloudTasksQueue.js';
 import { DeployConfigError, parseDeployConfig } from '../scripts/deploy/deployConfig.js';
 import { buildPlan } from '../scripts/deploy/plan.js';
@@ -15,6 +18,9 @@ const PROJECT = 'my-office-tasuki';
 const RUNTIME = `tasuki-runtime@${PROJECT}.iam.gserviceaccount.com`;
 const INVOKER = `tasuki-invoker@${PROJECT}.iam.gserviceaccount.com`;
 const SENTINEL = 'S3NTINEL-do-not-print-7f3a9c';
+
+const dir = mkdtempSync(join(tmpdir(), 'tasuki-deploy-plan-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
 
 /** The commands of a dry-run plan (non-comment lines), in order. */
 function commands(stdout: string): string[] {
@@ -88,7 +94,7 @@ test('dry run of the example configuration: complete, ordered plan; runs nothing
 
 test('no secret value ever appears in the plan, whatever the environment holds', async () => {
   const config = exampleDeployConfig();
-  const path = writeDeployConfig(config);
+  const path = writeDeployConfig(config, dir);
   const run = await runDeploy(['--config', path, '--dry-run'], {
     TASUKI_PORTAL_ACME_USER: SENTINEL,
     TASUKI_PORTAL_ACME_PASSWORD: SENTINEL,
@@ -104,7 +110,7 @@ test('a secret value written under env is refused, named, and not echoed', async
   const config = exampleDeployConfig();
   config.env.TASUKI_PORTAL_ACME_PASSWORD = SENTINEL;
   delete config.secrets.TASUKI_PORTAL_ACME_PASSWORD;
-  const run = await runDeploy(['--config', writeDeployConfig(config), '--dry-run']);
+  const run = await runDeploy(['--config', writeDeployConfig(config, dir), '--dry-run']);
   assert.equal(run.code, 1, run.output);
   assert.match(run.stderr, /env\.TASUKI_PORTAL_ACME_PASSWORD: looks like a secret; store it in Secret Manager/);
   assert.ok(!run.output.includes(SENTINEL));
@@ -113,7 +119,7 @@ test('a secret value written under env is refused, named, and not echoed', async
 test('a portal with a login needs both credential secrets', async () => {
   const config = exampleDeployConfig();
   delete config.secrets.TASUKI_PORTAL_ACME_USER;
-  const run = await runDeploy(['--config', writeDeployConfig(config), '--dry-run']);
+  const run = await runDeploy(['--config', writeDeployConfig(config, dir), '--dry-run']);
   assert.equal(run.code, 1, run.output);
   assert.match(run.stderr, /TASUKI_PORTAL_ACME_USER is missing; portal "acme" has a login/);
 });

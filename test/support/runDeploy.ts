@@ -5,7 +5,6 @@
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 export const REPO_ROOT = resolve(import.meta.dirname, '..', '..');
@@ -16,8 +15,9 @@ export function exampleDeployConfig(): Record<string, any> {
   return JSON.parse(readFileSync(join(REPO_ROOT, 'deploy.config.example.json'), 'utf8'));
 }
 
-export function writeDeployConfig(config: unknown, dir = mkdtempSync(join(tmpdir(), 'tasuki-deploy-test-'))): string {
-  const path = join(dir, 'deploy.config.json');
+/** Writes deploy.config.json into a new folder under `parent` (the caller removes `parent`). */
+export function writeDeployConfig(config: unknown, parent: string): string {
+  const path = join(mkdtempSync(join(parent, 'config-')), 'deploy.config.json');
   writeFileSync(path, JSON.stringify(config, null, 2));
   return path;
 }
