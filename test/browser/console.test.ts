@@ -45,10 +45,11 @@ test('a system.echo job run from the Run form succeeds and its Chat message appe
 
   await page.locator('a.nav-item[data-view="chat"]').click();
   const message = page.locator(`article[data-client-id="client-${jobId}"]`);
-  await message.locator('.gcard').waitFor({ timeout: 15_000 });
+  // The result is patched into the message after the job is recorded as succeeded (the reply is
+  // asynchronous and throttled per space), so wait for the finished card rather than the first one.
+  await message.locator('.gcard', { hasText: /完了|Succeeded/ }).waitFor({ timeout: 15_000 });
   const cardText = (await message.locator('.gcard').textContent()) ?? '';
   assert.match(cardText, new RegExp(jobId!), 'the job card names the job');
-  assert.match(cardText, /完了|Succeeded/);
   await screenshot(page, 'console-chat');
   assert.deepEqual(errors, []);
   await page.context().close();
