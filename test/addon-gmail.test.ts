@@ -91,14 +91,14 @@ describe('Gmail add-on', () => {
     assert.equal(refreshed.action.notification.text, '更新しました');
   });
 
-  it('Draft estimate needs a project number, then enqueues billing.document', async () => {
+  it('Draft estimate needs a project number, then enqueues billing.document with a draft reply to the open mail', async () => {
     const noNumber: AnyJson = await env.addon.call('onGmailDraftEstimate', gmailEvent(acmeId, { parameters: { messageId: acmeId }, form: { client: 'x', title: 'y' } }));
     assert.equal(noNumber.action.notification.text, '見積には案件番号 (例 P-2026-014) が必要です。');
     const ok: AnyJson = await env.addon.call('onGmailDraftEstimate', gmailEvent(acmeId, { locale: 'en', parameters: { messageId: acmeId }, form: { projectNumber: 'p-2026-004' } }));
     assertValidCards(ok);
     const jobId = ok.action.navigations[0].pushCard.name.replace(/^job-/, '');
     const job = await env.spine.store.getJob(jobId);
-    assert.deepEqual(job?.input, { type: 'estimate', projectNumber: 'P-2026-004' });
+    assert.deepEqual(job?.input, { type: 'estimate', projectNumber: 'P-2026-004', emailDraft: { replyToGmailMessageId: acmeId } });
     assert.equal(ok.action.notification.text, 'Job queued: Estimate');
   });
 

@@ -5,7 +5,9 @@
  * Actions and the jobs they enqueue (idempotency key = Gmail message id + action, so a second
  * click on the same mail shows the same job instead of making a second project):
  * - Create project → `project.create` with the edited fields and the mail's content.
- * - Draft estimate → `billing.document` {type: estimate} for the project number in the form.
+ * - Draft estimate → `billing.document` {type: estimate} for the project number in the form, with
+ *   `emailDraft` replying to the open mail: the service saves a Gmail draft with the PDF attached
+ *   in that mail's thread (addressed to the ledger's client e-mail, else the mail's sender).
  * - Add to schedule → `schedule.sync`. project.create already appends the project's schedule row;
  *   this pushes the schedule sheet to Calendar now. Its key also carries the hour, so a later
  *   click syncs again.
@@ -77,7 +79,7 @@ export function gmailDraftEstimate(e: AddonEvent): GoogleAppsScript.Card_Service
   const result = enqueueJob(
     withTeamReply({
       kind: 'billing.document',
-      input: { type: 'estimate', projectNumber },
+      input: { type: 'estimate', projectNumber, emailDraft: { replyToGmailMessageId: messageId } },
       idempotencyKey: idempotencyKey('gmail', messageId, 'estimate', projectNumber),
       locale,
     }),
