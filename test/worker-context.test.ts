@@ -88,6 +88,17 @@ test('progress is stored on the job and forwarded to the reply port', async () =
   assert.ok(replies.includes('progress 3/7'));
 });
 
+test('progress within a second of the last write rides along with the next write', async () => {
+  const job = await runningJob();
+  const ctx = context(job);
+  await ctx.progress(1, 3, 'one');
+  await ctx.progress(2, 3, 'two');
+  assert.equal((await store.getJob(job.id))?.progress?.done, 1, 'the second is not written yet');
+  assert.equal(ctx.job.progress?.done, 2, 'but the run sees it');
+  await ctx.step('next', async () => 'x');
+  assert.equal((await store.getJob(job.id))?.progress?.label, 'two', 'the step write carried it');
+});
+
 test('a cancel request aborts the signal even while the handler is waiting, with reason canceled', async () => {
   const job = await runningJob();
   const ctx = context(job);

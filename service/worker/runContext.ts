@@ -7,8 +7,12 @@
  * a handler sleeping or waiting on an API call with `signal` stops without waiting for its next
  * step. The signal also aborts shortly before the dispatch deadline, so the worker can answer
  * Cloud Tasks itself (and the next delivery resumes) instead of being cut off.
+ *
+ * Progress is written to the record at most once per PROGRESS_WRITE_INTERVAL_MS (each write is a
+ * store write, a Firestore bill line in production); in between it rides along with the next
+ * write, and the worker's final write always carries the latest.
  */
-import type { JobRecord } from '../../shared/job.js';
+import type { JobProgress, JobRecord } from '../../shared/job.js';
 import type { Locale } from '../../shared/locale.js';
 import type { Config } from '../config.js';
 import type { GoogleClients } from '../google/clients.js';
@@ -36,6 +40,8 @@ export class LeaseLost extends Error {
   }
 }
 
+export const PROGRESS_WRITE_INTERVAL_MS = 1000;
+
 /** Step names starting with this are the worker's own bookkeeping (e.g. `$reported`). */
 export const RESERVED_STEP_PREFIX = '$';
 
@@ -61,6 +67,9 @@ export class RunContext<I> implements JobContext<I> {
   readonly config: Config;
   readonly log: Logger;
   private current: JobRecord;
+  /** Progress not yet written to the store (see the file comment). */
+  private pendingProgress: JobProgress | undefined;
+  private lastProgressWrite = Number.NEGATIVE_INFINITY;
   private readonly controller = new AbortController();
   private readonly timers: NodeJS.Timeout[] = [];
 
@@ -74,7 +83,7 @@ export class RunContext<I> implements JobContext<I> {
   }
 
   get job(): JobRecord {
-    return this.current;
+    return this.pendingProgress ? { ...this.current, progress: this.pendingProgress } : this.current;
   }
 
   get locale(): Locale {
@@ -129,8 +138,16 @@ export class RunContext<I> implements JobContext<I> {
 
   async progress(done: number, total: number, label: string): Promise<void> {
     this.signal.throwIfAborted();
-    const progress = { done: Math.max(0, Math.trunc(done)), total: Math.max(0, Math.trunc(total)), label, updatedAt: this.opts.now().toISOString() };
-    const job = await this.mutate((j) => ({ ...j, progress }));
+    const at = this.opts.now();
+    const progress = { done: Math.max(0, Math.trunc(done)), total: Math.max(0, Math.trunc(total)), label, updatedAt: at.toISOString() };
+    let job: JobRecord;
+    if (at.getTime() - this.lastProgressWrite >= PROGRESS_WRITE_INTERVAL_MS) {
+      this.lastProgressWrite = at.getTime();
+      job = await this.mutate((j) => ({ ...j, progress }));
+    } else {
+      this.pendingProgress = progress;
+      job = this.job;
+    }
     if (job.reply) {
       try {
         await this.opts.reply.progress(job);
@@ -148,6 +165,7 @@ export class RunContext<I> implements JobContext<I> {
     let cancelSeen = false;
     const { holder } = this.opts;
     const generation = this.current.generation;
+    const pending = this.pendingProgress;
     const result = await mutateJob(
       this.store,
       this.current,
@@ -157,12 +175,13 @@ export class RunContext<I> implements JobContext<I> {
           return null;
         }
         cancelSeen = fresh.cancelRequested;
-        return change(fresh);
+        return change(pending ? { ...fresh, progress: pending } : fresh);
       },
       this.opts.now,
     );
     if (!result.job || lost) throw new LeaseLost(this.current.id);
     this.current = result.job;
+    if (this.pendingProgress === pending) this.pendingProgress = undefined;
     if (cancelSeen) this.abort('canceled');
     return result.job;
   }

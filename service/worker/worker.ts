@@ -219,7 +219,8 @@ export class Worker {
           lost = true;
           return null;
         }
-        const released = { ...fresh, lease: undefined };
+        // `job` carries the run's latest progress, which may not have been written yet.
+        const released = { ...fresh, lease: undefined, ...(job.progress ? { progress: job.progress } : {}) };
         switch (outcome.kind) {
           case 'succeeded':
             return { ...released, status: 'succeeded', result: outcome.result, error: undefined, finishedAt: at };
