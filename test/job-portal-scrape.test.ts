@@ -4,14 +4,13 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { createPortalScrapeHandler, intakeIdFor, portalScrape } from '../service/jobs/portalScrape.js';
-import type { PortalConfig } from '../service/config.js';
 import { JobFailure } from '../service/worker/jobHandler.js';
 import { ADDON_FUNCTIONS } from '../shared/addonFunctions.js';
 import type { PortalScrapeResult } from '../shared/kinds/portalScrape.js';
 import { INTAKE } from '../shared/sheetLayouts.js';
 import { startJobsEnv, type JobsEnv } from './support/jobsHarness.js';
 import { chatMessages, sheetRows } from './support/jobsInspect.js';
-import { portalConfigFor, startPortalSite, type PortalSite } from './support/portalSite.js';
+import { demoPortalConfig, startPortalSite, type PortalSite } from '../local/demo-portal/portalSite.js';
 
 let env: JobsEnv;
 let site: PortalSite;
@@ -21,7 +20,7 @@ const handler = createPortalScrapeHandler({ allowLoopback: true, env: credential
 before(async () => {
   site = await startPortalSite({ pageSize: 2 });
   for (let i = 1; i <= 3; i++) site.orders.push({ id: `ORD-${200 + i}`, client: '株式会社アクメ', title: `販促ポスター ${i}`, due: `2027/01/${10 + i}`, amount: 100_000 * i });
-  env = await startJobsEnv({ config: { portals: [portalConfigFor(site) as PortalConfig] } });
+  env = await startJobsEnv({ config: { portals: [demoPortalConfig(site.url)] } });
 });
 after(async () => {
   await env.close();

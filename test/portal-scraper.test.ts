@@ -6,7 +6,7 @@ import { checkAddress } from '../service/portal/addressPolicy.js';
 import { CookieJar, guardedRequest } from '../service/portal/guardedHttp.js';
 import { credentialsFromEnv, credentialVariables, scrapePortal } from '../service/portal/portalScraper.js';
 import { JobFailure } from '../service/worker/jobHandler.js';
-import { portalConfigFor, startPortalSite, type PortalSite } from './support/portalSite.js';
+import { demoPortalConfig, startPortalSite, type PortalSite } from '../local/demo-portal/portalSite.js';
 
 let site: PortalSite;
 before(async () => {
@@ -18,15 +18,15 @@ after(() => site.close());
 const creds = { user: 'office', password: 'secret-pass' };
 
 test('logs in, follows every page and reads each order once', async () => {
-  const portal = { ...portalConfigFor(site), maxPages: 10 };
-  const { orders, pages } = await scrapePortal(portal as never, { credentials: creds, allowLoopback: true });
+  const portal = { ...demoPortalConfig(site.url), maxPages: 10 };
+  const { orders, pages } = await scrapePortal(portal, { credentials: creds, allowLoopback: true });
   assert.equal(pages, 3);
   assert.deepEqual(orders.map((o) => o.key), ['A-101', 'A-102', 'A-103', 'A-104', 'A-105']);
   assert.deepEqual(orders[1]!.fields, { orderId: 'A-102', client: '株式会社アクメ', title: '看板デザイン 2', due: '2026-12-12', amount: '100000' });
 });
 
 test('maxPages bounds the crawl', async () => {
-  const { orders, pages } = await scrapePortal({ ...portalConfigFor(site), maxPages: 1 } as never, { credentials: creds, allowLoopback: true });
+  const { orders, pages } = await scrapePortal({ ...demoPortalConfig(site.url), maxPages: 1 }, { credentials: creds, allowLoopback: true });
   assert.equal(pages, 1);
   assert.equal(orders.length, 2);
 });
@@ -35,7 +35,7 @@ test('wrong or missing credentials are permanent failures naming the variables',
   const vars = credentialVariables('acme');
   for (const credentials of [{ user: 'office', password: 'wrong' }, null]) {
     await assert.rejects(
-      scrapePortal(portalConfigFor(site) as never, { credentials, allowLoopback: true }),
+      scrapePortal(demoPortalConfig(site.url), { credentials, allowLoopback: true }),
       (err: unknown) => err instanceof JobFailure && !err.retryable && err.userMessage.en.includes(vars.password),
     );
   }
@@ -46,7 +46,7 @@ test('wrong or missing credentials are permanent failures naming the variables',
 
 test('loopback is refused unless explicitly allowed', async () => {
   await assert.rejects(
-    scrapePortal(portalConfigFor(site) as never, { credentials: creds }),
+    scrapePortal(demoPortalConfig(site.url), { credentials: creds }),
     (err: unknown) => err instanceof JobFailure && err.code === 'portal_address_refused' && !err.retryable,
   );
 });

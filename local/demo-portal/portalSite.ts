@@ -1,13 +1,20 @@
 /**
- * A small client order portal for tests: a login form with a CSRF hidden field, a session cookie,
+ * The demo client order portal of the local stack ("ACME Corp. 発注ポータル"), also the portal
+ * site the scraper tests run against: a login form with a CSRF hidden field, a session cookie,
  * and a paginated order list (`/orders?page=N`, `pageSize` per page, a "次へ" link while more
  * pages remain). `/redirect?to=URL` answers 302 to any URL, to test the scraper's redirect guard;
  * `/status/NNN` answers that status.
  * Orders can be added while it runs (`site.orders.push`), as new requests arrive on a real portal.
+ *
+ * `npm start` runs it seeded with DEMO_PORTAL_ORDERS (two pages) on a free loopback port, and
+ * configures the service with demoPortalConfig(url) and DEMO_PORTAL_CREDENTIALS, so `portal.scrape`
+ * {"portal":"acme"} works from the console. It listens on 127.0.0.1 only: reaching it needs the
+ * local-only TASUKI_PORTAL_ALLOW_LOOPBACK (or the scraper's explicit test option).
  */
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { PortalConfig } from '../../service/config.js';
 
 export type PortalOrder = { id: string; client: string; title: string; due: string; amount: number };
 
@@ -20,13 +27,29 @@ export type PortalSite = {
   close(): Promise<void>;
 };
 
+/** The demo login; the site's default when a test gives none. */
+export const DEMO_PORTAL_CREDENTIALS = { user: 'office', password: 'secret-pass' } as const;
+
+/** The portal id the local stack configures (TASUKI_PORTALS entry, TASUKI_PORTAL_ACME_* credentials). */
+export const DEMO_PORTAL_ID = 'acme';
+
+/** What the demo portal shows when the local stack starts: five open orders, two pages of three. */
+export const DEMO_PORTAL_PAGE_SIZE = 3;
+export const DEMO_PORTAL_ORDERS: readonly PortalOrder[] = [
+  { id: 'ORD-20261125-01', client: '株式会社アクメ', title: '年末セール 店頭ポスター B1 × 2種', due: '2026/12/18', amount: 240_000 },
+  { id: 'ORD-20261125-02', client: '株式会社アクメ', title: '新店舗 看板デザイン（袖看板・ファサード）', due: '2027/01/15', amount: 450_000 },
+  { id: 'ORD-20261126-03', client: '株式会社アクメ', title: '初売りキャンペーン Webバナー 5サイズ', due: '2026/12/25', amount: 60_000 },
+  { id: 'ORD-20261126-04', client: '株式会社アクメ', title: '商品カタログ 2027 表紙デザイン', due: '2027/01/29', amount: 150_000 },
+  { id: 'ORD-20261127-05', client: '株式会社アクメ', title: '展示会 ロールアップバナー', due: '2027/02/10', amount: 98_000 },
+];
+
 const escape = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
 
-export async function startPortalSite(opts: { user?: string; password?: string; pageSize?: number; orders?: PortalOrder[] } = {}): Promise<PortalSite> {
-  const user = opts.user ?? 'office';
-  const password = opts.password ?? 'secret-pass';
+export async function startPortalSite(opts: { user?: string; password?: string; pageSize?: number; orders?: readonly PortalOrder[] } = {}): Promise<PortalSite> {
+  const user = opts.user ?? DEMO_PORTAL_CREDENTIALS.user;
+  const password = opts.password ?? DEMO_PORTAL_CREDENTIALS.password;
   const pageSize = opts.pageSize ?? 3;
-  const orders: PortalOrder[] = opts.orders ?? [];
+  const orders: PortalOrder[] = [...(opts.orders ?? [])];
   const sessions = new Set<string>();
   const csrfTokens = new Set<string>();
   const hits: string[] = [];
@@ -101,14 +124,15 @@ export async function startPortalSite(opts: { user?: string; password?: string; 
   };
 }
 
-/** The TASUKI_PORTALS entry that reads this site. */
-export function portalConfigFor(site: PortalSite, id = 'acme') {
+/** The TASUKI_PORTALS entry that reads this site, whose base URL is `url` (e.g. http://127.0.0.1:PORT). */
+export function demoPortalConfig(url: string, id = DEMO_PORTAL_ID): PortalConfig {
+  const base = url.replace(/\/+$/, '');
   return {
     id,
-    name: 'ACME 発注ポータル',
-    url: `${site.url}/orders`,
-    allowedHosts: ['127.0.0.1'],
-    login: { url: `${site.url}/login`, userField: 'loginId', passwordField: 'pw' },
+    name: 'ACME Corp. 発注ポータル',
+    url: `${base}/orders`,
+    allowedHosts: [new URL(base).hostname],
+    login: { url: `${base}/login`, userField: 'loginId', passwordField: 'pw' },
     selectors: {
       order: 'tr.order',
       fields: { orderId: '@data-id', client: 'td.client', title: 'td.title', due: 'td.due', amount: 'td.amount' },
