@@ -54,6 +54,7 @@ export const VARIABLES = {
   TASUKI_TAX_ROUNDING: { doc: 'Rounding of consumption tax: floor, round or ceil.', example: 'floor', localDefault: 'floor', productionDefault: 'floor' },
   TASUKI_GMAIL_DELEGATION: { doc: "true to read requesters' Gmail (attachments) through domain-wide delegation.", example: 'false', localDefault: 'true', productionDefault: 'false' },
   TASUKI_PORTALS: { doc: 'JSON array of client portals for portal.scrape (id, url, hosts, login, selectors); credentials come from TASUKI_PORTAL_<ID>_USER/_PASSWORD.', example: '[{"id":"acme","url":"https://portal.acme.example/orders", …}]', localDefault: '[]', productionDefault: '[]' },
+  TASUKI_PORTAL_ALLOW_LOOPBACK: { doc: 'true lets portal.scrape reach portals on this machine (127.0.0.1, ::1), for the local demo portal that `npm start` runs; private, link-local and metadata addresses stay refused.', example: 'true', localDefault: 'false', only: 'local' },
   TASUKI_SHUTDOWN_GRACE_MS: { doc: 'On SIGTERM, how long in-flight jobs may run before the process exits.', example: '8000', localDefault: '8000', productionDefault: '8000' },
   LOG_LEVEL: { doc: 'pino log level.', example: 'info', localDefault: 'info', productionDefault: 'info' },
 } satisfies Record<string, VariableDoc>;
@@ -148,6 +149,8 @@ const Shape = z.object({
       return z.NEVER;
     }
   }),
+  /** Local mode only (false in production): the SSRF guard lets portals on loopback through. */
+  portalAllowLoopback: bool,
   shutdownGraceMs: int(0, 3_600_000),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
 });
@@ -166,7 +169,7 @@ const FIELD_OF: Record<VariableName, keyof Config> = {
   TASUKI_SCHEDULE_SPREADSHEET_ID: 'scheduleSpreadsheetId', TASUKI_CALENDAR_ID: 'calendarId',
   TASUKI_ESTIMATE_TEMPLATE_DOC_ID: 'estimateTemplateDocId', TASUKI_INVOICE_TEMPLATE_DOC_ID: 'invoiceTemplateDocId',
   TASUKI_TAX_RATE_PERCENT: 'taxRatePercent', TASUKI_TAX_ROUNDING: 'taxRounding',
-  TASUKI_GMAIL_DELEGATION: 'gmailDelegation', TASUKI_PORTALS: 'portals',
+  TASUKI_GMAIL_DELEGATION: 'gmailDelegation', TASUKI_PORTALS: 'portals', TASUKI_PORTAL_ALLOW_LOOPBACK: 'portalAllowLoopback',
   TASUKI_SHUTDOWN_GRACE_MS: 'shutdownGraceMs', LOG_LEVEL: 'logLevel',
 };
 
@@ -219,6 +222,8 @@ export function loadConfig(env: Env = process.env): Config {
   }
   if (problems.length) throw new ConfigError(problems);
   const config = parsed.data as Config;
+  // Local-only switches are skipped above in production; they read as off there, never as unset.
+  config.portalAllowLoopback = mode === 'local' && config.portalAllowLoopback === true;
   if (mode === 'production') {
     if (config.store !== 'firestore') problems.push('TASUKI_STORE must be firestore in production (SQLite does not survive Cloud Run instances)');
     if (!config.serviceUrl.startsWith('https://')) problems.push('TASUKI_SERVICE_URL must be an https:// URL in production');

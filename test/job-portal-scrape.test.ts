@@ -95,6 +95,34 @@ test('the registered handler never reaches a loopback portal (SSRF guard)', asyn
   assert.equal(site.hits.length, before, 'no request reached the portal');
 });
 
+test('the registered handler reaches a loopback portal only with the local TASUKI_PORTAL_ALLOW_LOOPBACK; never private or metadata addresses', async () => {
+  const withCreds = createPortalScrapeHandler({ env: credentials });
+  const refusedLoopback = (err: unknown) => err instanceof JobFailure && err.code === 'portal_address_refused' && /loopback/.test(err.message);
+  assert.equal(env.config.portalAllowLoopback, false, 'off by default');
+  const before = site.hits.length;
+  // The switch is read in local mode only, whatever a configuration object says.
+  const prod = await env.newJob('portal.scrape', { portal: 'acme' });
+  await assert.rejects(env.run(withCreds, prod.id, { config: { mode: 'production', portalAllowLoopback: true } }), refusedLoopback);
+  assert.equal(site.hits.length, before, 'no request reached the portal');
+
+  site.orders.push({ id: 'ORD-501', client: '株式会社アクメ', title: 'Webバナー 春', due: '2027/03/20', amount: 45_000 });
+  const local = await env.newJob('portal.scrape', { portal: 'acme' });
+  const result = await env.run<PortalScrapeResult>(withCreds, local.id, { config: { portalAllowLoopback: true } });
+  assert.deepEqual(result.intakeIds, ['acme-ORD-501']);
+  assert.ok(site.hits.length > before);
+
+  // Private, link-local (metadata server) and CGNAT addresses stay refused with the switch on.
+  for (const host of ['169.254.169.254', '10.0.0.8', '192.168.1.20', '100.64.0.1']) {
+    const portals = [demoPortalConfig(`http://${host}`, 'inside')];
+    const job = await env.newJob('portal.scrape', { portal: 'inside' });
+    await assert.rejects(
+      env.run(createPortalScrapeHandler({ env: { TASUKI_PORTAL_INSIDE_USER: 'u', TASUKI_PORTAL_INSIDE_PASSWORD: 'p' } }), job.id, { config: { portals, portalAllowLoopback: true } }),
+      (err: unknown) => err instanceof JobFailure && err.code === 'portal_address_refused' && err.message.includes(host) && /private|link-local|reserved/.test(err.message),
+      host,
+    );
+  }
+});
+
 test('cards for many new orders wait out Chat\'s per-space write limit instead of failing', async () => {
   env.sandbox.sandbox.faults.setLimits({ chatWriteIntervalMs: 300, chatWriteBurst: 1 });
   try {

@@ -65,3 +65,13 @@ test('portal credentials: required in production under the names the scraper rea
   // Local mode does not insist (the local portal site is reached with the stack's own settings).
   assert.deepEqual(problemsOf({ TASUKI_PORTALS: productionEnv().TASUKI_PORTALS }), []);
 });
+
+test('TASUKI_PORTAL_ALLOW_LOOPBACK: refused in production naming it; off by default; on only when set in local mode', () => {
+  assert.ok(problemsOf({ ...productionEnv(), TASUKI_PORTAL_ALLOW_LOOPBACK: 'true' }).includes(
+    'TASUKI_PORTAL_ALLOW_LOOPBACK is set, but it is only allowed in local mode; remove it in production',
+  ));
+  assert.equal(loadConfig(productionEnv()).portalAllowLoopback, false);
+  assert.equal(loadConfig({}).portalAllowLoopback, false);
+  assert.equal(loadConfig({ TASUKI_PORTAL_ALLOW_LOOPBACK: 'true' }).portalAllowLoopback, true);
+  assert.ok(problemsOf({ TASUKI_PORTAL_ALLOW_LOOPBACK: 'yes' }).some((p) => p.startsWith('TASUKI_PORTAL_ALLOW_LOOPBACK is invalid')));
+});

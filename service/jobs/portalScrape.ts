@@ -5,6 +5,9 @@
  * PortalConfig). Credentials come from TASUKI_PORTAL_<ID>_USER / _PASSWORD.
  * Reads: the portal over HTTP(S) through the SSRF guard (service/portal/guardedHttp.ts): only the
  * portal's allowed hosts, never private/loopback/link-local addresses, checked on every redirect.
+ * Loopback is let through only in local mode with TASUKI_PORTAL_ALLOW_LOOPBACK=true (the demo
+ * portal of `npm start`), or by a test's explicit `allowLoopback`; private, link-local and
+ * metadata addresses never.
  * Conventional field names in selectors.fields: client, title, due, amount (others are kept too).
  * Writes: an `intake/<intakeId>` record in the store per new order (also the dedupe marker), an
  * Intake sheet row, and a Chat card in the team space with a **Create project** button
@@ -78,17 +81,25 @@ function unknownPortal(id: string, configured: PortalConfig[]): JobFailure {
   });
 }
 
-export function createPortalScrapeHandler(opts: { allowLoopback?: boolean; env?: Record<string, string | undefined> } = {}): JobHandler<'portal.scrape'> {
+export function createPortalScrapeHandler(
+  opts: {
+    /** Overrides the configuration's TASUKI_PORTAL_ALLOW_LOOPBACK (tests). */
+    allowLoopback?: boolean;
+    env?: Record<string, string | undefined>;
+  } = {},
+): JobHandler<'portal.scrape'> {
   async function run(ctx: Ctx): Promise<PortalScrapeResult> {
     const { input, config, google, job, store } = ctx;
     const portal = config.portals.find((p) => p.id === input.portal);
     if (!portal) throw unknownPortal(input.portal, config.portals);
     const receivedAt = isoDateIn(config.timezone, new Date(job.createdAt));
+    // config.ts already refuses the switch in production; the mode check keeps it off there regardless.
+    const allowLoopback = opts.allowLoopback ?? (config.mode === 'local' && config.portalAllowLoopback === true);
 
     const orders = await ctx.step('fetch', async () => {
       const { orders } = await scrapePortal(portal, {
         credentials: credentialsFromEnv(portal.id, opts.env ?? process.env),
-        allowLoopback: opts.allowLoopback,
+        allowLoopback,
         signal: ctx.signal,
       });
       return orders;

@@ -3,7 +3,8 @@
  * or a DNS answer must never lead the service to its own network: private ranges, loopback,
  * link-local (169.254.169.254 is the metadata server, which hands out the service account's
  * tokens), CGNAT, multicast, documentation and reserved ranges are all refused. Loopback can be
- * allowed explicitly, which only tests do (their portal site listens on 127.0.0.1).
+ * allowed explicitly: by tests, and in local mode by TASUKI_PORTAL_ALLOW_LOOPBACK (the demo portal
+ * of `npm start` listens on 127.0.0.1); production configuration refuses that variable.
  */
 import { BlockList, isIP } from 'node:net';
 
