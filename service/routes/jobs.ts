@@ -13,7 +13,7 @@
 import { Router, type Request, type Response } from 'express';
 import * as z from 'zod';
 import { EnqueueRequest } from '../../shared/api.js';
-import { JobStatus, TERMINAL_STATUSES, toJobView, type JobRecord } from '../../shared/job.js';
+import { JobStatus, toJobView, type JobRecord } from '../../shared/job.js';
 import { JOB_KINDS } from '../../shared/jobKinds.js';
 import { localeFrom } from '../../shared/locale.js';
 import { JOB_TEXTS } from '../../shared/messages.js';
