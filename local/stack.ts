@@ -1,8 +1,10 @@
 /**
  * The whole local stack behind `npm start`: the Workspace sandbox with the console on one port
- * (the URL we print), the Cloud Tasks emulator (gRPC), and the service as its own process —
- * exactly the process Cloud Run would run, pointed at the local stand-ins by environment
- * variables. No configuration needed; everything lives under the data folder (.tasuki).
+ * (the URL we print), the Cloud Tasks emulator (gRPC), the demo client portal (ACME's order site
+ * on a free loopback port, configured as portal "acme" so `portal.scrape` runs from the console),
+ * and the service as its own process — exactly the process Cloud Run would run, pointed at the
+ * local stand-ins by environment variables. No configuration needed; everything lives under the
+ * data folder (.tasuki).
  *
  * Also used by the browser tests and the benchmarks (`startStack({ dataDir, ports: 0 })`).
  */
@@ -11,10 +13,11 @@ import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadConfig } from '../service/config.js';
+import { loadConfig, portalCredentialVariables } from '../service/config.js';
 import { createLogger, type Logger } from '../service/logger.js';
 import { createAddonRouter } from './console/addonRoutes.js';
 import { createConsoleRouter } from './console/consoleRouter.js';
+import { DEMO_PORTAL_CREDENTIALS, DEMO_PORTAL_ORDERS, DEMO_PORTAL_PAGE_SIZE, demoPortalConfig, startPortalSite } from './demo-portal/portalSite.js';
 import { LocalIssuer } from './issuer.js';
 import { startSandbox } from './sandbox/sandbox.js';
 import { startTasksEmulator } from './tasks-emulator/emulator.js';
@@ -40,6 +43,8 @@ export type Stack = {
   consoleUrl: string;
   sandboxUrl: string;
   serviceUrl: string;
+  /** The demo client portal (configured as portal "acme"). */
+  portalUrl: string;
   emulatorAddress: string;
   dataDir: string;
   servicePid: number;
@@ -55,6 +60,11 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
 
   const sandbox = await startSandbox({ port: opts.consolePort ?? 8090, dataDir, issuer, logger: logger.child({ component: 'sandbox' }) });
   const emulator = await startTasksEmulator({ port: opts.emulatorPort ?? 8123, host: '127.0.0.1', dataDir, issuer, logger: logger.child({ component: 'tasks-emulator' }) });
+  // Fresh each start, like a client's site that still lists its open orders; what was already
+  // scraped is remembered by the service's intake records, so a second run adds nothing.
+  const portal = await startPortalSite({ ...DEMO_PORTAL_CREDENTIALS, pageSize: DEMO_PORTAL_PAGE_SIZE, orders: DEMO_PORTAL_ORDERS });
+  const portalConfig = demoPortalConfig(portal.url);
+  const portalCredentials = portalCredentialVariables(portalConfig.id);
   const servicePort = opts.servicePort === 0 ? await freePort() : (opts.servicePort ?? 8080);
   const serviceUrl = `http://127.0.0.1:${servicePort}`;
   const serviceEnv: Record<string, string> = {
@@ -64,6 +74,11 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     TASUKI_SERVICE_URL: serviceUrl,
     TASUKI_GOOGLE_ROOT_URL: sandbox.url,
     TASUKI_TASKS_EMULATOR: emulator.address,
+    TASUKI_PORTALS: JSON.stringify([portalConfig]),
+    [portalCredentials.user]: DEMO_PORTAL_CREDENTIALS.user,
+    [portalCredentials.password]: DEMO_PORTAL_CREDENTIALS.password,
+    // The demo portal listens on 127.0.0.1, which the SSRF guard refuses unless told otherwise.
+    TASUKI_PORTAL_ALLOW_LOOPBACK: 'true',
     ...opts.serviceEnv,
   };
   const config = loadConfig(serviceEnv);
@@ -88,6 +103,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   } catch (err) {
     consoleRouter.close();
     await addonRouter.close();
+    await portal.close();
     await emulator.close();
     await sandbox.close();
     throw err;
@@ -96,6 +112,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     consoleUrl: `${sandbox.url}/`,
     sandboxUrl: sandbox.url,
     serviceUrl,
+    portalUrl: portal.url,
     emulatorAddress: emulator.address,
     dataDir,
     get servicePid() {
@@ -109,6 +126,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       consoleRouter.close();
       await addonRouter.close();
       await stopService(child);
+      await portal.close();
       await emulator.close();
       await sandbox.close();
     },
