@@ -16,7 +16,7 @@ import { tempDir } from './support/spine.js';
 import { ADDON_FUNCTIONS } from '../shared/addonFunctions.js';
 import { buildJobCard, jobChatMessage, jobStatusText, progressBar, type JobCardJob } from '../shared/cards/jobCard.js';
 import { validateCardV2 } from '../shared/cardV2.js';
-import { WriteThrottle } from '../service/reply/writeThrottle.js';
+import { ThrottleBusy, WriteThrottle } from '../service/reply/writeThrottle.js';
 import { WorkspaceReply, clientMessageId, columnLetter } from '../service/reply/workspaceReply.js';
 
 const base: JobCardJob = { id: 'j-0123456789abcdef0123456789abcdef', kind: 'project.create', status: 'queued', locale: 'ja', cancelRequested: false };
@@ -135,6 +135,18 @@ describe('write throttle', () => {
     assert.deepEqual(clock.sleeps, [750]);
     await t.acquire('chat:spaces/A');
     assert.deepEqual(clock.sleeps, [750, 1000]);
+    assert.equal(t.tryAcquire('chat:spaces/A'), false, 'a progress write right after is skipped');
+  });
+
+  test('concurrent final writes get consecutive slots; too long a queue is refused with a retry hint', async () => {
+    const clock = fakeClock();
+    const waits: number[] = [];
+    const t = new WriteThrottle({ intervalMs: 1000, maxWaitMs: 2500, now: clock.now, sleep: async (ms) => void waits.push(ms) });
+    await Promise.all([t.acquire('chat:spaces/A'), t.acquire('chat:spaces/A'), t.acquire('chat:spaces/A')]);
+    assert.deepEqual(waits, [1000, 2000], 'slots 0 s, 1 s, 2 s from now');
+    await assert.rejects(t.acquire('chat:spaces/A'), (err: unknown) => err instanceof ThrottleBusy && err.retryAfterSeconds === 3);
+    await t.acquire('chat:spaces/B');
+    assert.deepEqual(waits, [1000, 2000], 'other spaces are not held up');
   });
 });
 

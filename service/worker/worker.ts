@@ -258,7 +258,11 @@ export class Worker {
     } catch (err) {
       const final = isFinalAttempt(delivery, this.deps.config.queueMaxAttempts);
       log.error({ err, finalAttempt: final }, 'could not report the job outcome');
-      if (!final) return { status: 503, body: { jobId: job.id, status: job.status, error: { code: 'reply_failed', message: 'outcome recorded; reporting it failed and will be retried' } } };
+      if (!final) {
+        const body = { jobId: job.id, status: job.status, error: { code: 'reply_failed', message: 'outcome recorded; reporting it failed and will be retried' } };
+        const after = (err as { retryAfterSeconds?: unknown }).retryAfterSeconds;
+        return typeof after === 'number' ? { status: 429, body, headers: { 'Retry-After': String(after) } } : { status: 503, body };
+      }
     }
     return ok({ jobId: job.id, status: job.status });
   }
