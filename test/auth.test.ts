@@ -139,6 +139,12 @@ describe('trust', () => {
     await assert.rejects(verifyBearer(`Bearer ${token}`, trust, s.config.scriptClientId), (err: unknown) => err instanceof AuthFailure && err.code === 'wrong_issuer');
   });
 
+  test('keys that cannot be fetched are a 503 to try again, not a bad token', async () => {
+    const unreachable = loadConfig({ TASUKI_DATA_DIR: tempDir('tasuki-nojwks-'), TASUKI_GOOGLE_ROOT_URL: 'http://127.0.0.1:9', LOG_LEVEL: 'silent' });
+    const token = await s.issuer.mintIdToken({ aud: unreachable.scriptClientId, email: USER });
+    await assert.rejects(verifyBearer(`Bearer ${token}`, tokenTrust(unreachable), unreachable.scriptClientId), (err: unknown) => err instanceof AuthFailure && err.status === 503 && err.code === 'auth_unavailable');
+  });
+
   test('only RS256 is accepted (no alg confusion with HS256)', async () => {
     const secret = new TextEncoder().encode('x'.repeat(32));
     const token = await new SignJWT({ email: USER, email_verified: true })

@@ -7,8 +7,9 @@
  * server listens), keeping it off the cold-start path.
  *
  * Failures are `AuthFailure`s carrying the HTTP status (401: no usable token; 403: a valid token
- * of someone who may not call this endpoint) and a specific `code` so callers can tell an expired
- * token from a forged one.
+ * of someone who may not call this endpoint; 503: the signing keys could not be fetched, so the
+ * caller should try again rather than get a new token) and a specific `code` so callers can tell
+ * an expired token from a forged one.
  */
 import type { JWTPayload, JWTVerifyGetKey } from 'jose';
 
@@ -22,11 +23,12 @@ export type AuthErrorCode =
   | 'invalid_token'
   | 'email_not_verified'
   | 'email_not_allowed'
-  | 'wrong_service_account';
+  | 'wrong_service_account'
+  | 'auth_unavailable';
 
 export class AuthFailure extends Error {
   constructor(
-    readonly status: 401 | 403,
+    readonly status: 401 | 403 | 503,
     readonly code: AuthErrorCode,
     message: string,
   ) {
@@ -126,7 +128,10 @@ function toAuthFailure(err: unknown, errors: Jose['errors']): AuthFailure {
   if (err instanceof errors.JWSInvalid || err instanceof errors.JWTInvalid || err instanceof errors.JOSEAlgNotAllowed) {
     return new AuthFailure(401, 'malformed_token', 'the token is not a well-formed RS256 JWT');
   }
-  // Key fetch failures and the like: still the caller's request cannot be authenticated now.
+  if (err instanceof errors.JWKSTimeout || err instanceof errors.JWKSInvalid || (err instanceof TypeError && /fetch/i.test(err.message))) {
+    return new AuthFailure(503, 'auth_unavailable', `the token signing keys could not be fetched (${err.message}); try again shortly`);
+  }
+  // Anything else jose refuses: the request cannot be authenticated.
   return new AuthFailure(401, 'invalid_token', `the token could not be verified: ${err instanceof Error ? err.message : String(err)}`);
 }
 

@@ -51,7 +51,8 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
       return;
     }
     if (err instanceof AuthFailure) {
-      res.set('WWW-Authenticate', `Bearer error="invalid_token", error_description="${err.code}"`);
+      if (err.status === 401) res.set('WWW-Authenticate', `Bearer error="invalid_token", error_description="${err.code}"`);
+      if (err.status === 503) res.set('Retry-After', '5');
       sendError(res, err.status, { code: err.code, message: err.message });
       return;
     }
