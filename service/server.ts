@@ -2,8 +2,9 @@
  * The service process: reads the configuration (a bad value stops it with a message naming the
  * variable), builds the dependencies, listens on PORT.
  *
- * Ready fast: nothing slow is loaded before listening (see deps.ts); the Cloud Tasks client is
- * warmed in the background afterwards. In local mode the emulator's queue is created if absent.
+ * Ready fast: nothing slow is loaded before listening (see deps.ts); the Cloud Tasks client and
+ * jose are loaded in the background afterwards. In local mode the emulator's queue is created if
+ * absent (retried while the emulator is still starting).
  *
  * SIGTERM (Cloud Run gives ~10 s before SIGKILL): stop accepting connections, let in-flight
  * /tasks/run deliveries finish for up to TASUKI_SHUTDOWN_GRACE_MS, then abort what is still
