@@ -49,11 +49,15 @@ async function runningJob(holder = 'task-a#0'): Promise<JobRecord> {
   return job;
 }
 
-function context(job: JobRecord, opts: { holder?: string; deadlineInMs?: number } = {}): RunContext<unknown> {
-  return new RunContext({
+/** A RunContext; `startedMsAgo` shifts its clock at construction (the run's start) into the past. */
+function context(job: JobRecord, opts: { holder?: string; deadlineInMs?: number; startedMsAgo?: number } = {}): RunContext<unknown> {
+  let shift = opts.startedMsAgo ?? 0;
+  const ctx = new RunContext({
     job, input: job.input, holder: opts.holder ?? 'task-a#0', store, reply, google: {} as GoogleClients, config: config(), log,
-    now: () => new Date(), deadlineAt: Date.now() + (opts.deadlineInMs ?? 60_000), cancelPollMs: 20,
+    now: () => new Date(Date.now() - shift), deadlineAt: Date.now() + (opts.deadlineInMs ?? 60_000), cancelPollMs: 20,
   });
+  shift = 0;
+  return ctx;
 }
 
 test('a step runs once: its output is stored before it returns, and a new context gets it back', async () => {
@@ -82,7 +86,7 @@ test('progress is stored on the job and forwarded to the reply port', async () =
   const job = await runningJob();
   job.reply = { chat: { space: 'spaces/AAAA' } };
   await store.updateJob(job.id, job.version, { ...job, version: job.version + 1 });
-  const ctx = context((await store.getJob(job.id))!);
+  const ctx = context((await store.getJob(job.id))!, { startedMsAgo: 5_000 });
   await ctx.progress(3, 7, 'copying');
   assert.deepEqual((await store.getJob(job.id))?.progress && [3, 7], [3, 7]);
   assert.ok(replies.includes('progress 3/7'));
@@ -90,7 +94,7 @@ test('progress is stored on the job and forwarded to the reply port', async () =
 
 test('progress within a second of the last write rides along with the next write', async () => {
   const job = await runningJob();
-  const ctx = context(job);
+  const ctx = context(job, { startedMsAgo: 5_000 });
   await ctx.progress(1, 3, 'one');
   await ctx.progress(2, 3, 'two');
   assert.equal((await store.getJob(job.id))?.progress?.done, 1, 'the second is not written yet');

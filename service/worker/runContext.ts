@@ -69,12 +69,14 @@ export class RunContext<I> implements JobContext<I> {
   private current: JobRecord;
   /** Progress not yet written to the store (see the file comment). */
   private pendingProgress: JobProgress | undefined;
-  private lastProgressWrite = Number.NEGATIVE_INFINITY;
+  /** The lease write that started the run counts: a quick job's progress rides along with its next write. */
+  private lastProgressWrite: number;
   private readonly controller = new AbortController();
   private readonly timers: NodeJS.Timeout[] = [];
 
   constructor(private readonly opts: RunContextOptions<I>) {
     this.current = opts.job;
+    this.lastProgressWrite = opts.now().getTime();
     this.input = opts.input;
     this.google = opts.google;
     this.store = opts.store;
