@@ -4,6 +4,7 @@
  *   GET  /healthz          liveness/readiness; touches nothing heavy.
  *   *    /v1/jobs*         the job API for the add-on (routes/jobs.ts), Google ID token.
  *   POST /tasks/run        Cloud Tasks deliveries (routes/tasks.ts), OIDC token of the invoker.
+ *   GET  /charts/:id.png   summary chart images for Chat cards (routes/charts.ts), public by id.
  *
  * Bodies are JSON only, at most 100 kB (tasks carry ids, never data). Unknown routes and every
  * error answer `{error:{code,message}}`; stack traces stay in the logs.
@@ -17,6 +18,7 @@ import type { Logger } from './logger.js';
 import type { JobQueue } from './queue/queue.js';
 import type { ReplyPort } from './reply/replyPort.js';
 import type { Store } from './store/store.js';
+import { chartsRouter } from './routes/charts.js';
 import { errorHandler, notFoundRoute } from './routes/httpErrors.js';
 import { jobsRouter } from './routes/jobs.js';
 import { requestLog } from './routes/requestLog.js';
@@ -52,6 +54,8 @@ export function createApp(deps: AppDeps): TasukiApp {
   app.get('/healthz', (_req, res) => {
     res.json({ ok: true });
   });
+  // Before the JSON body parser: Chat fetches these images without credentials or a body.
+  app.use(chartsRouter(deps.store));
   app.use(express.json({ limit: BODY_LIMIT }));
   app.use('/v1/jobs', jobsRouter(deps));
   app.use('/tasks', tasksRouter(deps, worker));

@@ -227,6 +227,14 @@ test('health, unknown routes and errors answer JSON without internals', async ()
   assert.doesNotMatch(JSON.stringify(noJob.body), /at .*\.ts/);
 });
 
+test('summary chart images are served by the app without credentials; unknown ids are a bare 404', async () => {
+  const unknown = await request(s.url).get(`/charts/${'a'.repeat(40)}.png`);
+  assert.equal(unknown.status, 404);
+  assert.equal(unknown.text, 'not found');
+  const malformed = await request(s.url).get('/charts/../../etc/passwd');
+  assert.equal(malformed.status, 404);
+});
+
 test("request logs are Cloud Logging JSON with the request's trace", async () => {
   const lines: string[] = [];
   const out = new PassThrough();
