@@ -6,7 +6,11 @@
  * Action responses become `{ action: { navigations, notification, link } }`; universal action
  * responses `{ action: { navigations: [{ pushCard }] } }`.
  *
- * Typing: every shim class passes `SubsetOf<Real, Shim>` against @types/google-apps-script, so a
+ * Mechanism: every builder is one table of setters (`jsonBuilder`): each setter writes its
+ * argument into the builder's JSON under the Card v2 name, and a render function shapes the JSON
+ * the builder stands for. Chaining (`return this`) and the TO_JSON hook come from the mechanism.
+ *
+ * Typing: every shim builder passes `SubsetOf<Real, Shim>` against @types/google-apps-script, so a
  * builder method the real CardService lacks does not compile. The shim implements only what the
  * add-on calls; calling anything else fails at run time as it would in a typo'd script.
  */
@@ -43,433 +47,249 @@ function clean(obj: Json): Json {
   return Object.fromEntries(Object.entries(obj).filter(([, v]) => v !== undefined));
 }
 
-export class ActionShim {
-  private data: Json = {};
-  setFunctionName(name: string): this {
-    this.data.function = name;
-    return this;
+// The argument lists differ per setter; JsonBuilder gives each method its own from the table.
+type Setter = (data: Json, ...args: any[]) => void;
+type Setters = Record<string, Setter>;
+
+/** A builder made from a setter table: each setter becomes a chaining method of the same arguments. */
+export type JsonBuilder<S extends Setters> = {
+  [K in keyof S]: S[K] extends (data: Json, ...args: infer A) => void ? (...args: A) => JsonBuilder<S> : never;
+} & Jsonable;
+
+/**
+ * One builder class per table. A set value is made plain at once (as the real builders copy what
+ * they are given); appended parts stay live until the builder is rendered.
+ */
+function jsonBuilder<S extends Setters>(setters: S, render: (data: Json) => unknown = clean): new () => JsonBuilder<S> {
+  class Builder {
+    private readonly data: Json = {};
+    [TO_JSON]() {
+      return toPlain(render({ ...this.data }));
+    }
   }
-  setParameters(params: Record<string, string>): this {
-    this.data.parameters = Object.entries(params).map(([key, value]) => ({ key, value: String(value) }));
-    return this;
+  for (const [name, setter] of Object.entries(setters)) {
+    Object.defineProperty(Builder.prototype, name, {
+      value(this: { data: Json }, ...args: unknown[]) {
+        setter(this.data, ...args);
+        return this;
+      },
+      writable: true,
+      configurable: true,
+    });
   }
-  setLoadIndicator(indicator: unknown): this {
-    this.data.loadIndicator = String(indicator);
-    return this;
-  }
-  setPersistValues(persist: boolean): this {
-    this.data.persistValues = persist;
-    return this;
-  }
-  setInteraction(interaction: unknown): this {
-    this.data.interaction = String(interaction);
-    return this;
-  }
-  addRequiredWidget(name: string): this {
-    this.data.requiredWidgets = [...((this.data.requiredWidgets as string[]) ?? []), name];
-    return this;
-  }
-  setAllWidgetsAreRequired(all: boolean): this {
-    this.data.allWidgetsAreRequired = all;
-    return this;
+  return Builder as unknown as new () => JsonBuilder<S>;
+}
+
+/** Setter: store the value (made plain, optionally converted first) under a Card v2 key. */
+function set<V>(key: string, convert: (value: V) => unknown = (value) => value): (data: Json, value: V) => void {
+  return (data, value) => {
+    data[key] = toPlain(convert(value));
+  };
+}
+
+/** Setter: append the value (optionally converted) to a list under a Card v2 key. */
+function add<V>(key: string, convert: (value: V) => unknown = (value) => value): (data: Json, value: V) => void {
+  return (data, value) => {
+    data[key] = [...((data[key] as unknown[] | undefined) ?? []), convert(value)];
+  };
+}
+
+function onClickOf(kind: 'action' | 'openLink' | 'openDynamicLinkAction') {
+  return set<ActionShim | OpenLinkShim>('onClick', (value) => ({ [kind]: toPlain(value) }));
+}
+
+/** A built, immutable result (Card, ActionResponse, UniversalActionResponse). `printJson` exists on the real ones ("for debugging only"). */
+export class BuiltShim {
+  constructor(private readonly json: Json) {}
+  printJson(): string {
+    return JSON.stringify(this.json, null, 2);
   }
   [TO_JSON]() {
-    return clean(this.data);
+    return this.json;
   }
 }
 
-export class OpenLinkShim {
-  private data: Json = {};
-  setUrl(url: string): this {
-    this.data.url = url;
-    return this;
-  }
-  setOpenAs(openAs: unknown): this {
-    this.data.openAs = String(openAs);
-    return this;
-  }
-  setOnClose(onClose: unknown): this {
-    this.data.onClose = String(onClose);
-    return this;
-  }
-  [TO_JSON]() {
-    return clean(this.data);
-  }
+/** A builder whose `build()` freezes its rendered JSON into a BuiltShim. */
+function builtBy<S extends Setters>(setters: S, render: (data: Json) => Json): new () => JsonBuilder<S> & { build(): BuiltShim } {
+  const Base = jsonBuilder(setters, render);
+  Object.defineProperty(Base.prototype, 'build', {
+    value(this: Jsonable) {
+      return new BuiltShim(this[TO_JSON]() as Json);
+    },
+    writable: true,
+    configurable: true,
+  });
+  return Base as unknown as new () => JsonBuilder<S> & { build(): BuiltShim };
 }
 
-function onClickOf(kind: 'action' | 'openLink' | 'openDynamicLinkAction', value: unknown): Json {
-  return { [kind]: toPlain(value) };
-}
+export const ActionShim = jsonBuilder({
+  setFunctionName: set<string>('function'),
+  setParameters: set('parameters', (params: Record<string, string>) =>
+    Object.entries(params).map(([key, value]) => ({ key, value: String(value) })),
+  ),
+  setLoadIndicator: set('loadIndicator', String),
+  setPersistValues: set<boolean>('persistValues'),
+  setInteraction: set('interaction', String),
+  addRequiredWidget: add<string>('requiredWidgets'),
+  setAllWidgetsAreRequired: set<boolean>('allWidgetsAreRequired'),
+});
+export type ActionShim = InstanceType<typeof ActionShim>;
 
-export class TextButtonShim {
-  private data: Json = {};
-  setText(text: string): this {
-    this.data.text = text;
-    return this;
-  }
-  setOnClickAction(action: ActionShim): this {
-    this.data.onClick = onClickOf('action', action);
-    return this;
-  }
-  setOpenLink(link: OpenLinkShim): this {
-    this.data.onClick = onClickOf('openLink', link);
-    return this;
-  }
-  setOnClickOpenLinkAction(action: ActionShim): this {
-    this.data.onClick = onClickOf('openDynamicLinkAction', action);
-    return this;
-  }
-  setTextButtonStyle(style: unknown): this {
-    const s = String(style);
-    this.data.type = s === 'TEXT' ? 'BORDERLESS' : s;
-    return this;
-  }
-  setDisabled(disabled: boolean): this {
-    this.data.disabled = disabled;
-    return this;
-  }
-  setAltText(alt: string): this {
-    this.data.altText = alt;
-    return this;
-  }
-  [TO_JSON]() {
-    return clean(this.data);
-  }
-}
+export const OpenLinkShim = jsonBuilder({
+  setUrl: set<string>('url'),
+  setOpenAs: set('openAs', String),
+  setOnClose: set('onClose', String),
+});
+export type OpenLinkShim = InstanceType<typeof OpenLinkShim>;
 
-export class ButtonSetShim {
-  private buttons: TextButtonShim[] = [];
-  addButton(button: TextButtonShim): this {
-    this.buttons.push(button);
-    return this;
-  }
-  [TO_JSON]() {
-    return { buttonList: { buttons: this.buttons.map(toPlain) } };
-  }
-}
+export const TextButtonShim = jsonBuilder({
+  setText: set<string>('text'),
+  setOnClickAction: onClickOf('action'),
+  setOpenLink: onClickOf('openLink'),
+  setOnClickOpenLinkAction: onClickOf('openDynamicLinkAction'),
+  setTextButtonStyle: set('type', (style: unknown) => (String(style) === 'TEXT' ? 'BORDERLESS' : String(style))),
+  setDisabled: set<boolean>('disabled'),
+  setAltText: set<string>('altText'),
+});
+export type TextButtonShim = InstanceType<typeof TextButtonShim>;
 
-export class TextParagraphShim {
-  private data: Json = {};
-  setText(text: string): this {
-    this.data.text = text;
-    return this;
-  }
-  [TO_JSON]() {
-    return { textParagraph: clean({ text: '', ...this.data }) };
-  }
-}
+export const ButtonSetShim = jsonBuilder({ addButton: add<TextButtonShim>('buttons') }, ({ buttons = [] }) => ({
+  buttonList: { buttons },
+}));
+export type ButtonSetShim = InstanceType<typeof ButtonSetShim>;
 
-export class DecoratedTextShim {
-  private data: Json = {};
-  setText(text: string): this {
-    this.data.text = text;
-    return this;
-  }
-  setTopLabel(text: string): this {
-    this.data.topLabel = text;
-    return this;
-  }
-  setBottomLabel(text: string): this {
-    this.data.bottomLabel = text;
-    return this;
-  }
-  setWrapText(wrap: boolean): this {
-    this.data.wrapText = wrap;
-    return this;
-  }
-  setButton(button: TextButtonShim): this {
-    this.data.button = toPlain(button);
-    return this;
-  }
-  setOnClickAction(action: ActionShim): this {
-    this.data.onClick = onClickOf('action', action);
-    return this;
-  }
-  setOpenLink(link: OpenLinkShim): this {
-    this.data.onClick = onClickOf('openLink', link);
-    return this;
-  }
-  [TO_JSON]() {
-    return { decoratedText: clean({ text: '', ...this.data }) };
-  }
-}
+export const TextParagraphShim = jsonBuilder({ setText: set<string>('text') }, (data) => ({
+  textParagraph: clean({ text: '', ...data }),
+}));
+export type TextParagraphShim = InstanceType<typeof TextParagraphShim>;
 
-export class TextInputShim {
-  private data: Json = {};
-  setFieldName(name: string): this {
-    this.data.name = name;
-    return this;
-  }
-  setTitle(title: string): this {
-    this.data.label = title;
-    return this;
-  }
-  setValue(value: string): this {
-    this.data.value = value;
-    return this;
-  }
-  setHint(hint: string): this {
-    this.data.hintText = hint;
-    return this;
-  }
-  setMultiline(multiline: boolean): this {
-    this.data.type = multiline ? 'MULTIPLE_LINE' : 'SINGLE_LINE';
-    return this;
-  }
-  setOnChangeAction(action: ActionShim): this {
-    this.data.onChangeAction = toPlain(action);
-    return this;
-  }
-  [TO_JSON]() {
-    return { textInput: clean(this.data) };
-  }
-}
+export const DecoratedTextShim = jsonBuilder(
+  {
+    setText: set<string>('text'),
+    setTopLabel: set<string>('topLabel'),
+    setBottomLabel: set<string>('bottomLabel'),
+    setWrapText: set<boolean>('wrapText'),
+    setButton: set<TextButtonShim>('button'),
+    setOnClickAction: onClickOf('action'),
+    setOpenLink: onClickOf('openLink'),
+  },
+  (data) => ({ decoratedText: clean({ text: '', ...data }) }),
+);
+export type DecoratedTextShim = InstanceType<typeof DecoratedTextShim>;
 
-export class DividerShim {
-  [TO_JSON]() {
-    return { divider: {} };
-  }
-}
+export const TextInputShim = jsonBuilder(
+  {
+    setFieldName: set<string>('name'),
+    setTitle: set<string>('label'),
+    setValue: set<string>('value'),
+    setHint: set<string>('hintText'),
+    setMultiline: set('type', (multiline: boolean) => (multiline ? 'MULTIPLE_LINE' : 'SINGLE_LINE')),
+    setOnChangeAction: set<ActionShim>('onChangeAction'),
+  },
+  (data) => ({ textInput: clean(data) }),
+);
+export type TextInputShim = InstanceType<typeof TextInputShim>;
+
+export const DividerShim = jsonBuilder({}, () => ({ divider: {} }));
+export type DividerShim = InstanceType<typeof DividerShim>;
 
 type Widget = TextParagraphShim | DecoratedTextShim | TextInputShim | ButtonSetShim | DividerShim;
 
-export class CardSectionShim {
-  private data: Json = {};
-  private widgets: Widget[] = [];
-  setHeader(header: string): this {
-    this.data.header = header;
-    return this;
-  }
-  addWidget(widget: Widget): this {
-    this.widgets.push(widget);
-    return this;
-  }
-  setCollapsible(collapsible: boolean): this {
-    this.data.collapsible = collapsible;
-    return this;
-  }
-  setNumUncollapsibleWidgets(n: number): this {
-    this.data.uncollapsibleWidgetsCount = n;
-    return this;
-  }
-  [TO_JSON]() {
-    return clean({ ...this.data, widgets: this.widgets.map(toPlain) });
-  }
-}
+export const CardSectionShim = jsonBuilder(
+  {
+    setHeader: set<string>('header'),
+    addWidget: add<Widget>('widgets'),
+    setCollapsible: set<boolean>('collapsible'),
+    setNumUncollapsibleWidgets: set<number>('uncollapsibleWidgetsCount'),
+  },
+  ({ widgets = [], ...data }) => clean({ ...data, widgets }),
+);
+export type CardSectionShim = InstanceType<typeof CardSectionShim>;
 
-export class CardHeaderShim {
-  private data: Json = {};
-  setTitle(title: string): this {
-    this.data.title = title;
-    return this;
-  }
-  setSubtitle(subtitle: string): this {
-    this.data.subtitle = subtitle;
-    return this;
-  }
-  setImageUrl(url: string): this {
-    this.data.imageUrl = url;
-    return this;
-  }
-  setImageAltText(alt: string): this {
-    this.data.imageAltText = alt;
-    return this;
-  }
-  setImageStyle(style: unknown): this {
-    this.data.imageType = String(style) === 'CIRCLE' ? 'CIRCLE' : 'SQUARE';
-    return this;
-  }
-  [TO_JSON]() {
-    return clean({ title: '', ...this.data });
-  }
-}
+export const CardHeaderShim = jsonBuilder(
+  {
+    setTitle: set<string>('title'),
+    setSubtitle: set<string>('subtitle'),
+    setImageUrl: set<string>('imageUrl'),
+    setImageAltText: set<string>('imageAltText'),
+    setImageStyle: set('imageType', (style: unknown) => (String(style) === 'CIRCLE' ? 'CIRCLE' : 'SQUARE')),
+  },
+  (data) => clean({ title: '', ...data }),
+);
+export type CardHeaderShim = InstanceType<typeof CardHeaderShim>;
 
-export class FixedFooterShim {
-  private data: Json = {};
-  setPrimaryButton(button: TextButtonShim): this {
-    this.data.primaryButton = toPlain(button);
-    return this;
-  }
-  setSecondaryButton(button: TextButtonShim): this {
-    this.data.secondaryButton = toPlain(button);
-    return this;
-  }
-  [TO_JSON]() {
-    return clean(this.data);
-  }
-}
+export const FixedFooterShim = jsonBuilder({
+  setPrimaryButton: set<TextButtonShim>('primaryButton'),
+  setSecondaryButton: set<TextButtonShim>('secondaryButton'),
+});
+export type FixedFooterShim = InstanceType<typeof FixedFooterShim>;
 
-export class CardActionShim {
-  private data: Json = {};
-  setText(text: string): this {
-    this.data.actionLabel = text;
-    return this;
-  }
-  setOnClickAction(action: ActionShim): this {
-    this.data.onClick = onClickOf('action', action);
-    return this;
-  }
-  setOpenLink(link: OpenLinkShim): this {
-    this.data.onClick = onClickOf('openLink', link);
-    return this;
-  }
-  [TO_JSON]() {
-    return clean(this.data);
-  }
-}
+export const CardActionShim = jsonBuilder({
+  setText: set<string>('actionLabel'),
+  setOnClickAction: onClickOf('action'),
+  setOpenLink: onClickOf('openLink'),
+});
+export type CardActionShim = InstanceType<typeof CardActionShim>;
 
-/** A built card. `printJson` exists on the real Card ("for debugging only"). */
-export class CardShim {
-  constructor(private readonly json: Json) {}
-  printJson(): string {
-    return JSON.stringify(this.json, null, 2);
-  }
-  [TO_JSON]() {
-    return this.json;
-  }
-}
+export const CardBuilderShim = builtBy(
+  {
+    setHeader: set<CardHeaderShim>('header'),
+    addSection: add<CardSectionShim>('sections'),
+    addCardAction: add<CardActionShim>('cardActions'),
+    setFixedFooter: set<FixedFooterShim>('fixedFooter'),
+    setName: set<string>('name'),
+    setDisplayStyle: set('displayStyle', String),
+    setPeekCardHeader: set<CardHeaderShim>('peekCardHeader'),
+  },
+  (data) =>
+    clean({
+      header: data.header,
+      sections: data.sections,
+      cardActions: data.cardActions,
+      fixedFooter: data.fixedFooter,
+      name: data.name,
+      displayStyle: data.displayStyle,
+      peekCardHeader: data.peekCardHeader,
+    }),
+);
+export type CardBuilderShim = InstanceType<typeof CardBuilderShim>;
 
-export class CardBuilderShim {
-  private data: Json = {};
-  private sections: CardSectionShim[] = [];
-  private cardActions: CardActionShim[] = [];
-  setHeader(header: CardHeaderShim): this {
-    this.data.header = toPlain(header);
-    return this;
-  }
-  addSection(section: CardSectionShim): this {
-    this.sections.push(section);
-    return this;
-  }
-  addCardAction(action: CardActionShim): this {
-    this.cardActions.push(action);
-    return this;
-  }
-  setFixedFooter(footer: FixedFooterShim): this {
-    this.data.fixedFooter = toPlain(footer);
-    return this;
-  }
-  setName(name: string): this {
-    this.data.name = name;
-    return this;
-  }
-  setDisplayStyle(style: unknown): this {
-    this.data.displayStyle = String(style);
-    return this;
-  }
-  setPeekCardHeader(header: CardHeaderShim): this {
-    this.data.peekCardHeader = toPlain(header);
-    return this;
-  }
-  build(): CardShim {
-    const json = clean({
-      header: this.data.header,
-      sections: this.sections.length ? this.sections.map(toPlain) : undefined,
-      cardActions: this.cardActions.length ? this.cardActions.map(toPlain) : undefined,
-      fixedFooter: this.data.fixedFooter,
-      name: this.data.name,
-      displayStyle: this.data.displayStyle,
-      peekCardHeader: this.data.peekCardHeader,
-    });
-    return new CardShim(json);
-  }
-}
+/** Setter without an argument: append a fixed navigation step. */
+const fixedStep = (json: Json) => (data: Json) => add<Json>('steps')(data, json);
+export const NavigationShim = jsonBuilder(
+  {
+    pushCard: add('steps', (card: BuiltShim) => ({ pushCard: toPlain(card) })),
+    updateCard: add('steps', (card: BuiltShim) => ({ updateCard: toPlain(card) })),
+    popCard: fixedStep({ popCard: true }),
+    popToRoot: fixedStep({ popToRoot: true }),
+    popToNamedCard: add('steps', (name: string) => ({ popToCard: name })),
+  },
+  ({ steps = [] }) => steps,
+);
+export type NavigationShim = InstanceType<typeof NavigationShim>;
 
-export class NavigationShim {
-  private steps: Json[] = [];
-  pushCard(card: CardShim): this {
-    this.steps.push({ pushCard: toPlain(card) });
-    return this;
-  }
-  updateCard(card: CardShim): this {
-    this.steps.push({ updateCard: toPlain(card) });
-    return this;
-  }
-  popCard(): this {
-    this.steps.push({ popCard: true });
-    return this;
-  }
-  popToRoot(): this {
-    this.steps.push({ popToRoot: true });
-    return this;
-  }
-  popToNamedCard(name: string): this {
-    this.steps.push({ popToCard: name });
-    return this;
-  }
-  [TO_JSON]() {
-    return this.steps;
-  }
-}
+export const NotificationShim = jsonBuilder({ setText: set<string>('text') }, ({ text = '' }) => ({ text }));
+export type NotificationShim = InstanceType<typeof NotificationShim>;
 
-export class NotificationShim {
-  private text = '';
-  setText(text: string): this {
-    this.text = text;
-    return this;
-  }
-  [TO_JSON]() {
-    return { text: this.text };
-  }
-}
+export const ActionResponseBuilderShim = builtBy(
+  {
+    setNavigation: set<NavigationShim>('navigations'),
+    setNotification: set<NotificationShim>('notification'),
+    setOpenLink: set<OpenLinkShim>('link'),
+    setStateChanged: set<boolean>('stateChanged'),
+  },
+  (data) => ({ action: clean(data) }),
+);
+export type ActionResponseBuilderShim = InstanceType<typeof ActionResponseBuilderShim>;
 
-export class ActionResponseShim {
-  constructor(private readonly json: Json) {}
-  printJson(): string {
-    return JSON.stringify(this.json, null, 2);
-  }
-  [TO_JSON]() {
-    return this.json;
-  }
-}
-
-export class ActionResponseBuilderShim {
-  private action: Json = {};
-  setNavigation(navigation: NavigationShim): this {
-    this.action.navigations = toPlain(navigation);
-    return this;
-  }
-  setNotification(notification: NotificationShim): this {
-    this.action.notification = toPlain(notification);
-    return this;
-  }
-  setOpenLink(link: OpenLinkShim): this {
-    this.action.link = toPlain(link);
-    return this;
-  }
-  setStateChanged(changed: boolean): this {
-    this.action.stateChanged = changed;
-    return this;
-  }
-  build(): ActionResponseShim {
-    return new ActionResponseShim({ action: clean(this.action) });
-  }
-}
-
-export class UniversalActionResponseShim {
-  constructor(private readonly json: Json) {}
-  printJson(): string {
-    return JSON.stringify(this.json, null, 2);
-  }
-  [TO_JSON]() {
-    return this.json;
-  }
-}
-
-export class UniversalActionResponseBuilderShim {
-  private action: Json = {};
-  displayAddOnCards(cards: CardShim[]): this {
-    this.action.navigations = cards.map((card) => ({ pushCard: toPlain(card) }));
-    return this;
-  }
-  setOpenLink(link: OpenLinkShim): this {
-    this.action.link = toPlain(link);
-    return this;
-  }
-  build(): UniversalActionResponseShim {
-    return new UniversalActionResponseShim({ action: clean(this.action) });
-  }
-}
+export const UniversalActionResponseBuilderShim = builtBy(
+  {
+    displayAddOnCards: set('navigations', (cards: BuiltShim[]) => cards.map((card) => ({ pushCard: toPlain(card) }))),
+    setOpenLink: set<OpenLinkShim>('link'),
+  },
+  (data) => ({ action: clean(data) }),
+);
+export type UniversalActionResponseBuilderShim = InstanceType<typeof UniversalActionResponseBuilderShim>;
 
 function enumOf<const K extends string>(...keys: K[]): Record<K, K> {
   return Object.fromEntries(keys.map((k) => [k, k])) as Record<K, K>;
@@ -519,13 +339,13 @@ const checks: [
   SubsetOf<GoogleAppsScript.Card_Service.CardHeader, CardHeaderShim>,
   SubsetOf<GoogleAppsScript.Card_Service.FixedFooter, FixedFooterShim>,
   SubsetOf<GoogleAppsScript.Card_Service.CardAction, CardActionShim>,
-  SubsetOf<GoogleAppsScript.Card_Service.Card, CardShim>,
+  SubsetOf<GoogleAppsScript.Card_Service.Card, BuiltShim>,
   SubsetOf<GoogleAppsScript.Card_Service.CardBuilder, CardBuilderShim>,
   SubsetOf<GoogleAppsScript.Card_Service.Navigation, NavigationShim>,
   SubsetOf<GoogleAppsScript.Card_Service.Notification, NotificationShim>,
-  SubsetOf<GoogleAppsScript.Card_Service.ActionResponse, ActionResponseShim>,
+  SubsetOf<GoogleAppsScript.Card_Service.ActionResponse, BuiltShim>,
   SubsetOf<GoogleAppsScript.Card_Service.ActionResponseBuilder, ActionResponseBuilderShim>,
-  SubsetOf<GoogleAppsScript.Card_Service.UniversalActionResponse, UniversalActionResponseShim>,
+  SubsetOf<GoogleAppsScript.Card_Service.UniversalActionResponse, BuiltShim>,
   SubsetOf<GoogleAppsScript.Card_Service.UniversalActionResponseBuilder, UniversalActionResponseBuilderShim>,
 ] = [true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true];
 void checks;
