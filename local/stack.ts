@@ -6,21 +6,22 @@
  * local stand-ins by environment variables. No configuration needed; everything lives under the
  * data folder (.tasuki).
  *
- * Also used by the browser tests and the benchmarks (`startStack({ dataDir, ports: 0 })`).
+ * Also used by the browser tests and the benchmarks (`startStack({ dataDir, ports: 0 })`); the
+ * tests that need the pieces in their own process start `startStandIns` and run the service there.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadConfig, portalCredentialVariables } from '../service/config.js';
+import { loadConfig, portalCredentialVariables, type Config } from '../service/config.js';
 import { createLogger, type Logger } from '../service/logger.js';
 import { createAddonRouter } from './console/addonRoutes.js';
 import { createConsoleRouter } from './console/consoleRouter.js';
-import { DEMO_PORTAL_CREDENTIALS, DEMO_PORTAL_ORDERS, DEMO_PORTAL_PAGE_SIZE, demoPortalConfig, startPortalSite } from './demo-portal/portalSite.js';
+import { DEMO_PORTAL_CREDENTIALS, DEMO_PORTAL_ORDERS, DEMO_PORTAL_PAGE_SIZE, demoPortalConfig, startPortalSite, type PortalSite } from './demo-portal/portalSite.js';
 import { LocalIssuer } from './issuer.js';
-import { startSandbox } from './sandbox/sandbox.js';
-import { startTasksEmulator } from './tasks-emulator/emulator.js';
+import { startSandbox, type Sandbox, type SandboxOptions } from './sandbox/sandbox.js';
+import { startTasksEmulator, type TasksEmulator } from './tasks-emulator/emulator.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -53,13 +54,54 @@ export type Stack = {
   close(): Promise<void>;
 };
 
-export async function startStack(opts: StackOptions = {}): Promise<Stack> {
+/** Knobs only tests turn (the in-process stack of test/support): faster clocks and polls. */
+export type StandInOptions = Omit<StackOptions, 'serviceLogs'> & {
+  /** Multiplies the emulator's backoffs and deadlines (default 1). */
+  emulatorTimeScale?: number;
+  /** The sandbox's Chat per-space write limit. */
+  chatLimits?: SandboxOptions['chatLimits'];
+  /** How often the console's live feed polls the service's jobs (default 1 s). */
+  consolePollMs?: number;
+};
+
+/**
+ * Everything of the stack but the service: the sandbox with the console mounted, the emulator,
+ * the demo portal, and the environment (and its config) the service is to run with on
+ * `serviceUrl`. startStack runs the service as a process; tests may run it in-process.
+ */
+export type StandIns = {
+  dataDir: string;
+  issuer: LocalIssuer;
+  sandbox: Sandbox;
+  emulator: TasksEmulator;
+  portal: PortalSite;
+  serviceEnv: Record<string, string>;
+  servicePort: number;
+  serviceUrl: string;
+  config: Config;
+  close(): Promise<void>;
+};
+
+export async function startStandIns(opts: StandInOptions = {}): Promise<StandIns> {
   const dataDir = resolve(opts.dataDir ?? join(ROOT, '.tasuki'));
   const logger = opts.logger ?? createLogger({ level: process.env.LOG_LEVEL ?? 'info' });
   const issuer = LocalIssuer.open(dataDir);
 
-  const sandbox = await startSandbox({ port: opts.consolePort ?? 8090, dataDir, issuer, logger: logger.child({ component: 'sandbox' }) });
-  const emulator = await startTasksEmulator({ port: opts.emulatorPort ?? 8123, host: '127.0.0.1', dataDir, issuer, logger: logger.child({ component: 'tasks-emulator' }) });
+  const sandbox = await startSandbox({
+    port: opts.consolePort ?? 8090,
+    dataDir,
+    issuer,
+    logger: logger.child({ component: 'sandbox' }),
+    ...(opts.chatLimits ? { chatLimits: opts.chatLimits } : {}),
+  });
+  const emulator = await startTasksEmulator({
+    port: opts.emulatorPort ?? 8123,
+    host: '127.0.0.1',
+    dataDir,
+    issuer,
+    logger: logger.child({ component: 'tasks-emulator' }),
+    ...(opts.emulatorTimeScale ? { timeScale: opts.emulatorTimeScale } : {}),
+  });
   // Fresh each start, like a client's site that still lists its open orders; what was already
   // scraped is remembered by the service's intake records, so a second run adds nothing.
   const portal = await startPortalSite({ ...DEMO_PORTAL_CREDENTIALS, pageSize: DEMO_PORTAL_PAGE_SIZE, orders: DEMO_PORTAL_ORDERS });
@@ -86,35 +128,55 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   // The add-on, exactly as built for Apps Script, run under the Node shim for the console's slots.
   const addonRouter = createAddonRouter({ dataDir, serviceUrl, sandboxUrl: sandbox.url, scriptClientId: config.scriptClientId, issuer, timeZone: config.timezone });
   const consoleRouter = createConsoleRouter({
-      dataDir,
-      sandboxUrl: sandbox.url,
-      serviceUrl,
-      scriptClientId: config.scriptClientId,
-      issuer,
-      events: sandbox.events,
-      config,
-      addonRouter,
+    dataDir,
+    sandboxUrl: sandbox.url,
+    serviceUrl,
+    scriptClientId: config.scriptClientId,
+    issuer,
+    events: sandbox.events,
+    config,
+    addonRouter,
+    ...(opts.consolePollMs ? { pollMs: opts.consolePollMs } : {}),
   });
   sandbox.app.use(consoleRouter);
 
+  return {
+    dataDir,
+    issuer,
+    sandbox,
+    emulator,
+    portal,
+    serviceEnv,
+    servicePort,
+    serviceUrl,
+    config,
+    async close() {
+      consoleRouter.close();
+      await addonRouter.close();
+      await portal.close();
+      await emulator.close();
+      await sandbox.close();
+    },
+  };
+}
+
+export async function startStack(opts: StackOptions = {}): Promise<Stack> {
+  const standIns = await startStandIns(opts);
+  const { serviceEnv, serviceUrl } = standIns;
   let child: ChildProcess;
   try {
     child = await startService(serviceEnv, serviceUrl, opts.serviceLogs ?? 'ignore');
   } catch (err) {
-    consoleRouter.close();
-    await addonRouter.close();
-    await portal.close();
-    await emulator.close();
-    await sandbox.close();
+    await standIns.close();
     throw err;
   }
   return {
-    consoleUrl: `${sandbox.url}/`,
-    sandboxUrl: sandbox.url,
+    consoleUrl: `${standIns.sandbox.url}/`,
+    sandboxUrl: standIns.sandbox.url,
     serviceUrl,
-    portalUrl: portal.url,
-    emulatorAddress: emulator.address,
-    dataDir,
+    portalUrl: standIns.portal.url,
+    emulatorAddress: standIns.emulator.address,
+    dataDir: standIns.dataDir,
     get servicePid() {
       return child.pid ?? -1;
     },
@@ -123,12 +185,9 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       child = await startService(serviceEnv, serviceUrl, opts.serviceLogs ?? 'ignore');
     },
     async close() {
-      consoleRouter.close();
-      await addonRouter.close();
+      // The service first: it may be mid-delivery from the emulator or mid-write to the sandbox.
       await stopService(child);
-      await portal.close();
-      await emulator.close();
-      await sandbox.close();
+      await standIns.close();
     },
   };
 }

@@ -1,23 +1,31 @@
 // The console in a real browser (Debian chromium via playwright-core) against the whole local
-// stack in-process: run a job from the Run form and watch it finish and reply in Chat; the
-// sandbox views show the seeded office; the language follows the browser and the toggle.
+// stack as `npm start` runs it (startStack): run a job from the Run form and watch it finish and
+// reply in Chat; the sandbox views show the seeded office; the language follows the browser and
+// the toggle.
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser } from 'playwright-core';
+import { startStack, type Stack } from '../../local/stack.js';
+import { createLogger } from '../../service/logger.js';
 import { launchBrowser, openPage, screenshot } from '../support/browser.js';
-import { startBrowserStack, type BrowserStack } from '../support/browserStack.js';
 
-let stack: BrowserStack;
+let dataDir: string;
+let stack: Stack;
 let browser: Browser;
 
 before(async () => {
-  stack = await startBrowserStack();
+  dataDir = mkdtempSync(join(tmpdir(), 'tasuki-console-'));
+  stack = await startStack({ dataDir, consolePort: 0, servicePort: 0, emulatorPort: 0, logger: createLogger({ level: 'silent' }) });
   browser = await launchBrowser();
 });
 
 after(async () => {
   await browser?.close();
   await stack?.close();
+  rmSync(dataDir, { recursive: true, force: true });
 });
 
 test('a system.echo job run from the Run form succeeds and its Chat message appears with its card', async () => {

@@ -3,21 +3,15 @@
  * (which also serves the local issuer's JWKS), the Cloud Tasks emulator over gRPC, the real app
  * with its real worker, handlers, SQLite store, Google clients and Chat reply port. Jobs go in
  * through POST /v1/jobs with an add-on ID token and come back through the emulator's deliveries
- * to /tasks/run, exactly as on a laptop running `npm start`.
+ * to /tasks/run, exactly as on a laptop running `npm start`. The stack is inProcessStack's; this
+ * adds tokens and waiting for jobs.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { LocalIssuer } from '../../local/issuer.js';
-import { startSandbox, type Sandbox } from '../../local/sandbox/sandbox.js';
-import { startTasksEmulator, type TasksEmulator } from '../../local/tasks-emulator/emulator.js';
-import { createApp } from '../../service/app.js';
-import { loadConfig, type Config } from '../../service/config.js';
-import { buildDeps, type BuiltDeps } from '../../service/deps.js';
-import { createLogger } from '../../service/logger.js';
+import type { LocalIssuer } from '../../local/issuer.js';
+import type { Sandbox } from '../../local/sandbox/sandbox.js';
+import type { Config } from '../../service/config.js';
+import type { BuiltDeps } from '../../service/deps.js';
 import type { JobRecord } from '../../shared/job.js';
+import { startInProcessStack } from './inProcessStack.js';
 
 export type JobsSpine = {
   url: string;
@@ -33,31 +27,18 @@ export type JobsSpine = {
 };
 
 export async function startJobsSpine(opts: { chatWriteIntervalMs?: number; timeScale?: number; latencyMs?: number; env?: Record<string, string> } = {}): Promise<JobsSpine> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'tasuki-jobs-spine-'));
-  const issuer = LocalIssuer.open(dataDir);
-  const log = createLogger({ level: 'silent' });
-  const sandbox = await startSandbox({ dataDir, issuer, logger: log, chatLimits: { chatWriteIntervalMs: opts.chatWriteIntervalMs ?? 10, chatWriteBurst: 5 } });
-  if (opts.latencyMs) for (const api of ['chat', 'drive', 'sheets', 'docs', 'gmail', 'calendar'] as const) sandbox.faults.set({ api, latencyMs: opts.latencyMs });
-  const emulator: TasksEmulator = await startTasksEmulator({ dataDir, issuer, logger: log, timeScale: opts.timeScale ?? 0.2 });
-  const server = http.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const config = loadConfig({
-    TASUKI_MODE: 'local',
-    TASUKI_DATA_DIR: dataDir,
-    TASUKI_SERVICE_URL: url,
-    TASUKI_TASKS_EMULATOR: emulator.address,
-    TASUKI_GOOGLE_ROOT_URL: sandbox.url,
-    TASUKI_ALLOWED_DOMAINS: 'example.co.jp',
-    LOG_LEVEL: 'silent',
-    ...opts.env,
+  const stack = await startInProcessStack({
+    prefix: 'tasuki-jobs-spine-',
+    chatLimits: { chatWriteIntervalMs: opts.chatWriteIntervalMs ?? 10, chatWriteBurst: 5 },
+    emulatorTimeScale: opts.timeScale ?? 0.2,
+    serviceEnv: { TASUKI_ALLOWED_DOMAINS: 'example.co.jp', ...opts.env },
+    deps: { cancelPollMs: 200 },
   });
-  const deps = await buildDeps(config, log, { cancelPollMs: 200 });
-  await deps.queue.ensureQueue();
-  server.on('request', createApp(deps));
+  const { config, deps, sandbox, issuer } = stack;
+  if (opts.latencyMs) for (const api of ['chat', 'drive', 'sheets', 'docs', 'gmail', 'calendar'] as const) sandbox.faults.set({ api, latencyMs: opts.latencyMs });
 
   return {
-    url,
+    url: stack.serviceUrl,
     config,
     deps,
     sandbox,
@@ -76,13 +57,6 @@ export async function startJobsSpine(opts: { chatWriteIntervalMs?: number; timeS
         await new Promise((r) => setTimeout(r, 50));
       }
     },
-    async close() {
-      await emulator.close();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      await deps.close();
-      await sandbox.close();
-      rmSync(dataDir, { recursive: true, force: true });
-    },
+    close: () => stack.close(),
   };
 }
