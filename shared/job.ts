@@ -98,7 +98,13 @@ export const JobRecord = z.object({
 });
 export type JobRecord = z.infer<typeof JobRecord>;
 
-/** What the HTTP API returns: the record without internals (lease, version, raw step outputs). */
+/** Step names starting with this are the worker's own bookkeeping (e.g. `$reported`), not the job's work. */
+export const RESERVED_STEP_PREFIX = '$';
+
+/**
+ * What the HTTP API returns: the record without internals (lease, version, raw step outputs, the
+ * worker's reserved steps).
+ */
 export const JobView = JobRecord.omit({ lease: true, version: true, steps: true }).extend({
   steps: z.array(z.string()),
 });
@@ -106,5 +112,5 @@ export type JobView = z.infer<typeof JobView>;
 
 export function toJobView(job: JobRecord): JobView {
   const { lease: _lease, version: _version, steps, ...rest } = job;
-  return { ...rest, steps: Object.keys(steps) };
+  return { ...rest, steps: Object.keys(steps).filter((name) => !name.startsWith(RESERVED_STEP_PREFIX)) };
 }

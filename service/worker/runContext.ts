@@ -12,7 +12,7 @@
  * store write, a Firestore bill line in production); in between it rides along with the next
  * write, and the worker's final write always carries the latest.
  */
-import type { JobProgress, JobRecord } from '../../shared/job.js';
+import { RESERVED_STEP_PREFIX, type JobProgress, type JobRecord } from '../../shared/job.js';
 import type { Locale } from '../../shared/locale.js';
 import type { Config } from '../config.js';
 import type { GoogleClients } from '../google/clients.js';
@@ -41,9 +41,6 @@ export class LeaseLost extends Error {
 }
 
 export const PROGRESS_WRITE_INTERVAL_MS = 1000;
-
-/** Step names starting with this are the worker's own bookkeeping (e.g. `$reported`). */
-export const RESERVED_STEP_PREFIX = '$';
 
 export type RunContextOptions<I> = {
   job: JobRecord;

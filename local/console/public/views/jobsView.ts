@@ -276,9 +276,9 @@ export function openJobDetail(id: string): void {
         j.cancelRequested && j.status !== 'canceled' ? fact(t('detail.cancelRequested'), '✓') : null,
       ),
       h('div', { class: 'section-title' }, t('detail.steps')),
-      // Steps named $… are the worker's own bookkeeping (e.g. $reported), not the job's work.
-      j.steps.some((s) => !s.startsWith('$'))
-        ? h('ul', { class: 'steps' }, j.steps.filter((s) => !s.startsWith('$')).map((s) => h('li', null, s)))
+      // The service's view already leaves out the worker's own $-steps (toJobView).
+      j.steps.length
+        ? h('ul', { class: 'steps' }, j.steps.map((s) => h('li', null, s)))
         : h('p', { class: 'muted', style: 'margin:0' }, t('detail.noSteps')),
       h('div', { class: 'section-title' }, t('detail.input')),
       h('pre', { class: 'json' }, JSON.stringify(j.input, null, 2)),
