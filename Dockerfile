@@ -1,8 +1,13 @@
 # tasuki service image for Cloud Run.
 #
 # Two stages, neither needs a compiler:
-# - build: all dependencies, compiles service/ and shared/ (and whatever they import) to build/.
-# - runtime: production dependencies only, the compiled JavaScript, a non-root user.
+# - build: all dependencies; type-checks service/ and shared/ (tsc -p tsconfig.build.json, no
+#   output) and bundles the service with esbuild (scripts/build-service.ts) into build/service/:
+#   server.js plus lazy chunks. One bundle instead of hundreds of small modules halves the time
+#   from process start to /healthz 200.
+# - runtime: production dependencies only (the bundle loads just the packages it keeps external
+#   from node_modules: native addons and packages that read their own files, see
+#   SERVICE_EXTERNALS), the bundle, a non-root user.
 #
 # Both `npm ci` runs use --ignore-scripts. Of the production dependencies only two have install
 # scripts: protobufjs (a version-scheme warning, nothing built) and better-sqlite3 (downloads or
@@ -23,13 +28,14 @@ RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY shared ./shared
 COPY service ./service
-# local/ is only compiled if service code imports it (e.g. the local-mode adapters chosen at
-# start); tsc follows those imports even though tsconfig.build.json does not include local/.
+# local/ is only built if service code imports it (e.g. the local-mode adapters chosen at start);
+# tsc and esbuild follow those imports even though tsconfig.build.json does not include local/.
 COPY local ./local
-# Non-TypeScript files next to the sources (templates, JSON, assets) are copied beside the
-# compiled modules so `new URL('./x', import.meta.url)` finds them in build/ too.
+COPY scripts/build-service.ts ./scripts/build-service.ts
+# The bundle build fails if a bundled module would look for files beside itself at run time
+# (they would not be in build/), or would load a package that is not a production dependency.
 RUN npx tsc -p tsconfig.build.json \
- && find shared service local -type f ! -name '*.ts' -exec cp --parents {} build/ \; \
+ && npx tsx scripts/build-service.ts \
  && test -f build/service/server.js
 
 FROM ${BASE_IMAGE} AS runtime
@@ -45,6 +51,9 @@ COPY --from=build /app/build ./build
 # root and read-only to the service.
 USER 10001:10001
 EXPOSE 8080
+# Source maps (build/service/**/*.map) are written but not enabled: --enable-source-maps costs
+# ~50 ms of start and ~18 MB of RSS. Names stay readable in stack traces (no identifier
+# minification); for source lines, set NODE_OPTIONS=--enable-source-maps on the service.
 # Cloud Run ignores HEALTHCHECK (it probes the port); other runtimes use it.
 # (--start-period is left out: dockerfilelint 1.8 misparses hyphenated options.)
 HEALTHCHECK --interval=30s --timeout=5s --retries=3 \

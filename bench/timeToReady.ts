@@ -1,16 +1,16 @@
 /**
- * Time-to-ready and idle memory of the service as Cloud Run runs it: compiled JS under plain
- * `node`, a process that hosts neither the emulator nor the sandbox (those run here, in the
+ * Time-to-ready and idle memory of the service as Cloud Run runs it: the production bundle
+ * (scripts/build-service.ts, what the Dockerfile builds) under plain `node`, a process that hosts neither the emulator nor the sandbox (those run here, in the
  * bench process, so the service has real peers). Compared in the same run, alternating, with a
  * bare Express hello world (bench/bareExpress.ts) started the same way.
  */
 import { spawn } from 'node:child_process';
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { freePort } from '../local/stack.js';
+import { buildService } from '../scripts/build-service.js';
 import { percentile, round, rssMb, sleep, waitForOk } from './processes.js';
 
 export type ReadyResult = {
@@ -27,9 +27,9 @@ export type ReadyResult = {
 };
 
 export async function compileForBench(root: string): Promise<{ server: string; bare: string }> {
-  execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.build.json')], { cwd: root, stdio: 'inherit' });
+  const service = await buildService({ root, outDir: join(root, 'build/service') });
   await build({ entryPoints: [join(root, 'bench/bareExpress.ts')], outfile: join(root, 'build/bench/bareExpress.js'), platform: 'node', format: 'esm', bundle: false, logLevel: 'warning' });
-  return { server: join(root, 'build/service/server.js'), bare: join(root, 'build/bench/bareExpress.js') };
+  return { server: service.entry, bare: join(root, 'build/bench/bareExpress.js') };
 }
 
 async function startOnce(script: string, env: Record<string, string>): Promise<{ ms: number; pid: number; stop: () => Promise<void> }> {
