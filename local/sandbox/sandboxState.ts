@@ -10,9 +10,10 @@
  * (a Chat space's messages, a user's mailbox, a calendar's events); listing is in insertion order.
  */
 import { EventEmitter } from 'node:events';
-import { mkdirSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { openSqlite } from '../../service/store/sqliteDatabase.js';
 
 export type ChangeEvent = { api: string; kind: string; id: string; op: 'create' | 'update' | 'delete' };
 export type CallRecord = { at: string; api: string; method: string; path: string; principal: string; status: number };
@@ -40,12 +41,7 @@ export class SandboxState {
   private readonly stmts;
 
   constructor(dataDir: string) {
-    mkdirSync(dataDir, { recursive: true });
-    this.db = new Database(join(dataDir, SANDBOX_DB_FILE));
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = NORMAL');
-    this.db.pragma('busy_timeout = 5000');
-    this.db.exec(SCHEMA);
+    this.db = openSqlite(join(dataDir, SANDBOX_DB_FILE), { schema: SCHEMA });
     this.stmts = {
       get: this.db.prepare('SELECT data FROM resources WHERE api = ? AND kind = ? AND id = ?'),
       upsert: this.db.prepare(

@@ -11,9 +11,9 @@
  * All methods are synchronous (better-sqlite3); callers are the gRPC handlers and the dispatcher
  * of one process.
  */
-import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import type Database from 'better-sqlite3';
 import { join } from 'node:path';
+import { openSqlite, statementCache } from '../../service/store/sqliteDatabase.js';
 import type { QueueRecord, QueueSettings, QueueState } from './queueSettings.js';
 import type { AttemptRecord, HttpTarget, TaskRecord } from './taskRecord.js';
 
@@ -58,12 +58,12 @@ export type RetryUpdate = Pick<TaskRecord, 'scheduleTimeMs' | 'responseCount' | 
 
 export class StateStore {
   private readonly db: Database.Database;
+  /** Statements are prepared once and reused: dispatch runs the same few queries constantly. */
+  private readonly stmt: (sql: string) => Database.Statement;
 
   private constructor(file: string) {
-    this.db = new Database(file);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = NORMAL');
-    this.db.exec(`
+    this.db = openSqlite(file, {
+      schema: `
       CREATE TABLE IF NOT EXISTS queues (
         name TEXT PRIMARY KEY, state TEXT NOT NULL, settings TEXT NOT NULL, purge_ms REAL
       );
@@ -78,7 +78,9 @@ export class StateStore {
       CREATE INDEX IF NOT EXISTS tasks_due ON tasks (queue, dispatching, schedule_ms, seq);
       CREATE TABLE IF NOT EXISTS tombstones (name TEXT PRIMARY KEY, until_ms REAL NOT NULL);
       CREATE TABLE IF NOT EXISTS held_queue_names (name TEXT PRIMARY KEY, until_ms REAL NOT NULL);
-    `);
+    `,
+    });
+    this.stmt = statementCache(this.db);
   }
 
   /**
@@ -89,20 +91,7 @@ export class StateStore {
     return this.stmt('UPDATE tasks SET dispatching = 0 WHERE dispatching = 1').run().changes;
   }
 
-  private readonly statements = new Map<string, Database.Statement>();
-
-  /** Statements are prepared once and reused: dispatch runs the same few queries constantly. */
-  private stmt(sql: string): Database.Statement {
-    let s = this.statements.get(sql);
-    if (!s) {
-      s = this.db.prepare(sql);
-      this.statements.set(sql, s);
-    }
-    return s;
-  }
-
   static open(dataDir: string): StateStore {
-    mkdirSync(dataDir, { recursive: true });
     return new StateStore(join(dataDir, DB_FILE));
   }
 

@@ -12,11 +12,10 @@
  * storeRules.ts has already restricted to identifiers). Sequence claims live in `docs` under
  * internal `seq:` collections (sequenceClaims.ts).
  */
-import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import type Database from 'better-sqlite3';
 import type { JobRecord } from '../../shared/job.js';
 import { claimSequenceNumber, sequenceCollection, type ClaimDocs } from './sequenceClaims.js';
+import { openSqlite, statementCache } from './sqliteDatabase.js';
 import type { DocQuery, JobListQuery, Store, StoredDoc } from './store.js';
 import {
   checkCollection,
@@ -67,18 +66,13 @@ type DocRow = { id: string; version: number; data: string };
 export class SqliteStore implements Store {
   private readonly db: Database.Database;
   private readonly stmt: ReturnType<typeof prepareStatements>;
-  private readonly queryCache = new Map<string, Database.Statement>();
+  /** Query shapes are few (filters × order); each is prepared once per connection. */
+  private readonly prepared: (sql: string) => Database.Statement;
   private readonly claimDocs: ClaimDocs;
 
   constructor(readonly file: string, opts: SqliteStoreOptions = {}) {
-    mkdirSync(dirname(file), { recursive: true });
-    this.db = new Database(file);
-    // busy_timeout first: switching to WAL and creating the schema take the write lock, which
-    // another process opening the same file may hold at this very moment.
-    this.db.pragma(`busy_timeout = ${Math.max(0, Math.floor(opts.busyTimeoutMs ?? 5000))}`);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = NORMAL');
-    this.db.exec(SCHEMA);
+    this.db = openSqlite(file, { schema: SCHEMA, busyTimeoutMs: opts.busyTimeoutMs });
+    this.prepared = statementCache(this.db);
     this.stmt = prepareStatements(this.db);
     this.claimDocs = {
       putIfAbsent: async (c, id, data) => this.rawPutIfAbsent(c, id, data),
@@ -214,16 +208,6 @@ export class SqliteStore implements Store {
     if (q.limit !== undefined) (sql += ' LIMIT ?'), params.push(q.limit);
     const rows = this.prepared(sql).all(...params) as DocRow[];
     return rows.map((row) => toDoc(collection, row));
-  }
-
-  /** Query shapes are few (filters × order); each is prepared once per connection. */
-  private prepared(sql: string): Database.Statement {
-    let stmt = this.queryCache.get(sql);
-    if (!stmt) {
-      stmt = this.db.prepare(sql);
-      this.queryCache.set(sql, stmt);
-    }
-    return stmt;
   }
 }
 
