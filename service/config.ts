@@ -173,6 +173,12 @@ const FIELD_OF: Record<VariableName, keyof Config> = {
   TASUKI_SHUTDOWN_GRACE_MS: 'shutdownGraceMs', LOG_LEVEL: 'logLevel',
 };
 
+/** The variable that sets each Config field (FIELD_OF turned around). */
+export const VARIABLE_OF = Object.fromEntries(Object.entries(FIELD_OF).map(([name, field]) => [field, name])) as Record<keyof Config, VariableName>;
+
+/** The valid Config's schema, for tools that check parts of it ahead of time (the deploy script). */
+export { Shape as ConfigShape };
+
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
     super(`tasuki: invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
@@ -212,10 +218,9 @@ export function loadConfig(env: Env = process.env): Config {
   }
   const parsed = Shape.partial().safeParse(raw);
   if (!parsed.success) {
-    const nameOf = Object.fromEntries(Object.entries(FIELD_OF).map(([n, f]) => [f, n]));
     for (const issue of parsed.error.issues) {
       const field = String(issue.path[0]);
-      const name = nameOf[field] ?? field;
+      const name = VARIABLE_OF[field as keyof Config] ?? field;
       const spec = VARIABLES[name as VariableName];
       problems.push(`${name} is invalid: ${issue.message}${spec ? ` (example: ${spec.example})` : ''}`);
     }

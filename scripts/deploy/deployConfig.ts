@@ -13,9 +13,9 @@
  */
 import { readFileSync } from 'node:fs';
 import * as z from 'zod';
-import { ConfigError, loadConfig, VARIABLES, type VariableDoc, type VariableName } from '../../service/config.js';
+import { ConfigError, ConfigShape, loadConfig, VARIABLE_OF, VARIABLES, type VariableDoc, type VariableName } from '../../service/config.js';
 
-const region = z.string().regex(/^[a-z]+-[a-z]+\d$/, 'must be a region like asia-northeast1');
+const region = ConfigShape.shape.tasksLocation;
 const accountId = z.string().regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, 'must be a service account id (6–30 lowercase letters, digits, hyphens)');
 /** Secret Manager secret name, optionally with :version (default latest). */
 const secretRef = z.string().regex(/^[A-Za-z0-9_-]{1,255}(:(latest|\d+))?$/, 'must be a Secret Manager secret name, optionally name:version');
@@ -38,7 +38,7 @@ export const DeployConfig = z
     /** Queue id; retry and rate settings come from service/queue (tasuki's own), optionally overridden. */
     queue: z
       .object({
-        id: z.string().regex(/^[A-Za-z0-9-]{1,100}$/).default('tasuki-jobs'),
+        id: ConfigShape.shape.tasksQueue.default('tasuki-jobs'),
         maxAttempts: z.number().int().min(-1).max(1000).optional(),
         maxDispatchesPerSecond: z.number().positive().max(500).optional(),
         maxConcurrentDispatches: z.number().int().min(1).max(5000).optional(),
@@ -64,17 +64,17 @@ export const DeployConfig = z
     scriptClientId: z.string().regex(/\.apps\.googleusercontent\.com$/, 'must be an OAuth client ID ending in .apps.googleusercontent.com'),
     /** Fixed public URL (e.g. a custom domain); default: the Cloud Run URL. */
     serviceUrl: z.string().url().optional(),
-    workspace: z
-      .object({
-        chatSpace: z.string(),
-        projectsFolderId: z.string().min(1),
-        templateFolderId: z.string().min(1),
-        ledgerSpreadsheetId: z.string().min(1),
-        scheduleSpreadsheetId: z.string().min(1),
-        calendarId: z.string().min(1),
-        estimateTemplateDocId: z.string().min(1),
-        invoiceTemplateDocId: z.string().min(1),
-      })
+    /** The service's Workspace ids, checked as the service checks them (the Chat space by checkServiceEnv). */
+    workspace: ConfigShape.pick({
+      projectsFolderId: true,
+      templateFolderId: true,
+      ledgerSpreadsheetId: true,
+      scheduleSpreadsheetId: true,
+      calendarId: true,
+      estimateTemplateDocId: true,
+      invoiceTemplateDocId: true,
+    })
+      .extend({ chatSpace: z.string() })
       .strict(),
     /** Any other service variables (service/config.ts), e.g. TASUKI_TIMEZONE, TASUKI_PORTALS. */
     env: z.record(z.string(), z.union([scalar, z.array(z.unknown()), z.record(z.string(), z.unknown())])).default({}),
@@ -96,9 +96,12 @@ const DERIVED: readonly VariableName[] = [
   'TASUKI_MODE', 'GOOGLE_CLOUD_PROJECT', 'TASUKI_TASKS_LOCATION', 'TASUKI_TASKS_QUEUE', 'TASUKI_QUEUE_MAX_ATTEMPTS',
   'TASUKI_DISPATCH_DEADLINE_SECONDS', 'TASUKI_INVOKER_SA', 'TASUKI_SCRIPT_CLIENT_ID', 'TASUKI_ALLOWED_DOMAINS',
   'TASUKI_ALLOWED_EMAILS', 'TASUKI_FIRESTORE_DATABASE', 'TASUKI_STORE', 'TASUKI_SERVICE_URL', 'PORT',
-  'TASUKI_CHAT_SPACE', 'TASUKI_PROJECTS_FOLDER_ID', 'TASUKI_TEMPLATE_FOLDER_ID', 'TASUKI_LEDGER_SPREADSHEET_ID',
-  'TASUKI_SCHEDULE_SPREADSHEET_ID', 'TASUKI_CALENDAR_ID', 'TASUKI_ESTIMATE_TEMPLATE_DOC_ID', 'TASUKI_INVOICE_TEMPLATE_DOC_ID',
+  ...workspaceFields().map((field) => VARIABLE_OF[field]),
 ];
+
+function workspaceFields(): (keyof DeployConfig['workspace'])[] {
+  return Object.keys(DeployConfig.shape.workspace.shape) as (keyof DeployConfig['workspace'])[];
+}
 const SECRET_LOOKING = /(PASSWORD|SECRET|TOKEN|PRIVATE_KEY|CREDENTIALS?)$|^TASUKI_PORTAL_.+_USER$/;
 
 export function parseDeployConfig(data: unknown, source = 'deploy config'): DeployConfig {
@@ -166,7 +169,6 @@ export function secretName(ref: string): string {
  * `serviceUrl` is the URL the service will have (known before the first deploy, see plan.ts).
  */
 export function serviceEnv(config: DeployConfig, opts: { serviceUrl: string; maxAttempts: number }): Record<string, string> {
-  const w = config.workspace;
   const extra = Object.fromEntries(
     Object.entries(config.env).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]),
   );
@@ -184,14 +186,7 @@ export function serviceEnv(config: DeployConfig, opts: { serviceUrl: string; max
     TASUKI_DISPATCH_DEADLINE_SECONDS: String(config.dispatchDeadlineSeconds),
     TASUKI_STORE: 'firestore',
     TASUKI_FIRESTORE_DATABASE: config.firestore.database,
-    TASUKI_CHAT_SPACE: w.chatSpace,
-    TASUKI_PROJECTS_FOLDER_ID: w.projectsFolderId,
-    TASUKI_TEMPLATE_FOLDER_ID: w.templateFolderId,
-    TASUKI_LEDGER_SPREADSHEET_ID: w.ledgerSpreadsheetId,
-    TASUKI_SCHEDULE_SPREADSHEET_ID: w.scheduleSpreadsheetId,
-    TASUKI_CALENDAR_ID: w.calendarId,
-    TASUKI_ESTIMATE_TEMPLATE_DOC_ID: w.estimateTemplateDocId,
-    TASUKI_INVOICE_TEMPLATE_DOC_ID: w.invoiceTemplateDocId,
+    ...Object.fromEntries(workspaceFields().map((field) => [VARIABLE_OF[field], config.workspace[field]])),
     ...extra,
   };
 }
