@@ -2,7 +2,8 @@
  * Dispatches due tasks of RUNNING queues as HTTP requests, the way Cloud Tasks does:
  *  - per queue, a token bucket (maxDispatchesPerSecond, burst = Queue.rate_limits.max_burst_size)
  *    and a cap on attempts in flight (maxConcurrentDispatches);
- *  - Cloud Tasks' request headers, an OIDC token from the local issuer when the task asks for one;
+ *  - Cloud Tasks' request headers, an OIDC token from the local issuer when the task asks for one
+ *    (reused per audience and account until near expiry, see oidcTokens.ts);
  *  - success = any 2xx → the task is removed and its name tombstoned for the dedupe window;
  *    otherwise the queue's retry schedule (Retry-After honoured on 429/503, never shorter than
  *    the backoff), and after the last allowed attempt the task is dropped (tombstoned).
@@ -19,6 +20,7 @@ import type { LocalIssuer } from '../issuer.js';
 import { exhausted, parseRetryAfterMs, retryDelayMs } from './backoff.js';
 import { describeResult, HttpAttempts, type AttemptResult } from './httpAttempt.js';
 import { shortId } from './names.js';
+import { OidcTokens } from './oidcTokens.js';
 import { burstSize, type QueueRecord } from './queueSettings.js';
 import { TokenBucket } from './rateLimiter.js';
 import type { StateStore } from './stateStore.js';
@@ -44,11 +46,14 @@ export class Dispatcher {
   private readonly runtimes = new Map<string, QueueRuntime>();
   private readonly inFlight = new Map<string, InFlight>();
   private readonly http = new HttpAttempts();
+  private readonly tokens: OidcTokens;
   private timer: NodeJS.Timeout | undefined;
   private pumpQueued = false;
   private stopping = false;
 
-  constructor(private readonly o: DispatcherOptions) {}
+  constructor(private readonly o: DispatcherOptions) {
+    this.tokens = new OidcTokens(o.issuer);
+  }
 
   /** Something changed: look for work soon (coalesced into one pass per tick). */
   kick(): void {
@@ -219,10 +224,7 @@ export class Dispatcher {
     if (task.previousResponse !== null) h['X-CloudTasks-TaskPreviousResponse'] = String(task.previousResponse);
     if (task.retryReason) h['X-CloudTasks-TaskRetryReason'] = task.retryReason;
     if (task.http.oidc) {
-      const token = await this.o.issuer.mintIdToken({
-        aud: task.http.oidc.audience || task.http.url,
-        email: task.http.oidc.serviceAccountEmail,
-      });
+      const token = await this.tokens.get(task.http.oidc.audience || task.http.url, task.http.oidc.serviceAccountEmail);
       h['Authorization'] = `Bearer ${token}`;
     }
     return h;
