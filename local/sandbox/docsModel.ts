@@ -133,10 +133,19 @@ export function documentText(doc: StoredDocument): string {
   return doc.blocks.map((b) => (b.type === 'paragraph' ? b.text : b.rows.map((r) => r.map((c) => c.replace(/\n/g, ' ')).join('\t')).join('\n'))).join('\n') + '\n';
 }
 
+/**
+ * Sets one paragraph's text. Newlines in a body paragraph split it into several paragraphs of the
+ * same style, as Docs does (in a table cell they are the cell's paragraph breaks already).
+ */
 function setParagraph(doc: StoredDocument, ref: ParaRef, text: string): void {
   const b = doc.blocks[ref.block]!;
   if (b.type === 'paragraph') {
-    b.text = text;
+    if (text.includes('\n')) {
+      const lines = text.split('\n').map((t) => ({ type: 'paragraph' as const, text: t, ...(b.style ? { style: b.style } : {}) }));
+      doc.blocks.splice(ref.block, 1, ...lines);
+    } else {
+      b.text = text;
+    }
     return;
   }
   const cell = b.rows[ref.row!]![ref.col!]!.split('\n');
@@ -172,14 +181,7 @@ export function applyDocRequest(doc: StoredDocument, request: Record<string, unk
         const matches = ref.text.match(re);
         if (!matches) continue;
         count += matches.length;
-        const next = ref.text.replace(re, () => replace);
-        const b = doc.blocks[ref.block]!;
-        if (b.type === 'paragraph' && next.includes('\n')) {
-          const lines = next.split('\n').map((t) => ({ type: 'paragraph' as const, text: t, ...(b.style ? { style: b.style } : {}) }));
-          doc.blocks.splice(ref.block, 1, ...lines);
-        } else {
-          setParagraph(doc, ref, next);
-        }
+        setParagraph(doc, ref, ref.text.replace(re, () => replace));
       }
       return { replaceAllText: count ? { occurrencesChanged: count } : {} };
     }
@@ -199,14 +201,7 @@ export function applyDocRequest(doc: StoredDocument, request: Record<string, unk
         if (!ref) throw badRequest(`Invalid requests[${where}].insertText: index ${index} must be inside the bounds of an existing paragraph.`);
         offset = index - ref.start;
       }
-      const next = ref.text.slice(0, offset) + text + ref.text.slice(offset);
-      const b = doc.blocks[ref.block]!;
-      if (b.type === 'paragraph' && next.includes('\n')) {
-        const lines = next.split('\n').map((t) => ({ type: 'paragraph' as const, text: t, ...(b.style ? { style: b.style } : {}) }));
-        doc.blocks.splice(ref.block, 1, ...lines);
-      } else {
-        setParagraph(doc, ref, next);
-      }
+      setParagraph(doc, ref, ref.text.slice(0, offset) + text + ref.text.slice(offset));
       return {};
     }
     case 'deleteContentRange': {
