@@ -212,20 +212,18 @@ export const ChipList = z.strictObject({ layout: z.enum(['LAYOUT_UNSPECIFIED', '
 
 const HorizontalAlignment = z.enum(['HORIZONTAL_ALIGNMENT_UNSPECIFIED', 'START', 'CENTER', 'END']);
 
-/** Widgets allowed inside a column (no columns, grid, divider or carousel). */
-const COLUMN_WIDGET_KEYS = ['textParagraph', 'image', 'decoratedText', 'buttonList', 'textInput', 'selectionInput', 'dateTimePicker', 'chipList'] as const;
-export const ColumnWidget = z
-  .strictObject({
-    textParagraph: TextParagraph.optional(),
-    image: Image.optional(),
-    decoratedText: DecoratedText.optional(),
-    buttonList: ButtonList.optional(),
-    textInput: TextInput.optional(),
-    selectionInput: SelectionInput.optional(),
-    dateTimePicker: DateTimePicker.optional(),
-    chipList: ChipList.optional(),
-  })
-  .superRefine(oneOf(COLUMN_WIDGET_KEYS, 'column widget'));
+/** Widgets allowed inside a column (no columns, grid, divider or carousel); a Widget may be any of them too. */
+const COLUMN_WIDGETS = {
+  textParagraph: TextParagraph.optional(),
+  image: Image.optional(),
+  decoratedText: DecoratedText.optional(),
+  buttonList: ButtonList.optional(),
+  textInput: TextInput.optional(),
+  selectionInput: SelectionInput.optional(),
+  dateTimePicker: DateTimePicker.optional(),
+  chipList: ChipList.optional(),
+};
+export const ColumnWidget = z.strictObject(COLUMN_WIDGETS).superRefine(oneOf(Object.keys(COLUMN_WIDGETS), 'column widget'));
 
 export const Columns = z.strictObject({
   columnItems: z
@@ -251,17 +249,10 @@ export const WIDGET_KEYS = ['textParagraph', 'image', 'decoratedText', 'buttonLi
 
 export const Widget = z
   .strictObject({
-    textParagraph: TextParagraph.optional(),
-    image: Image.optional(),
-    decoratedText: DecoratedText.optional(),
-    buttonList: ButtonList.optional(),
-    textInput: TextInput.optional(),
-    selectionInput: SelectionInput.optional(),
-    dateTimePicker: DateTimePicker.optional(),
+    ...COLUMN_WIDGETS,
     divider: z.strictObject({}).optional(),
     grid: Grid.optional(),
     columns: Columns.optional(),
-    chipList: ChipList.optional(),
     carousel: Carousel.optional(),
     horizontalAlignment: HorizontalAlignment.optional(),
     id: z.string().optional(),
