@@ -159,96 +159,88 @@ export function createAddonRouter(opts: AddonRouterOptions): AddonRouter {
   const router = express.Router();
   router.use(express.json({ limit: '200kb' }));
 
-  const handle = (fn: (req: Request) => Promise<unknown>) => (req: Request, res: Response, next: NextFunction) => {
-    fn(req).then((response) => res.json({ response }), next);
-  };
+  /** A POST whose body `schema` checks; `fn` gets it and the user's locale, and answers `{ response }`. */
+  const post = <T extends { user: string; locale?: string | undefined }>(path: string, schema: z.ZodType<T>, fn: (body: T, locale: string) => Promise<unknown>) =>
+    router.post(path, (req: Request, res: Response, next: NextFunction) => {
+      Promise.resolve()
+        .then(() => {
+          const body = parse(schema, req.body);
+          return fn(body, localeOf(body.user, body.locale));
+        })
+        .then((response) => res.json({ response }), next);
+    });
 
-  router.post(
-    '/gmail/open',
-    handle(async (req) => {
-      const body = parse(GmailOpen, req.body);
-      const locale = localeOf(body.user, body.locale);
-      return run('onGmailMessage', { commonEventObject: common('GMAIL', locale, timeZone), gmail: gmailPart(body.messageId) }, body.user, locale);
-    }),
+  post('/gmail/open', GmailOpen, (body, locale) =>
+    run('onGmailMessage', { commonEventObject: common('GMAIL', locale, timeZone), gmail: gmailPart(body.messageId) }, body.user, locale),
   );
 
-  router.post(
-    '/action',
-    handle(async (req) => {
-      const body = parse(ActionBody, req.body);
-      const locale = localeOf(body.user, body.locale);
-      const formInputs = formInputsOf(body.formInputs);
-      const commonEventObject = common(body.host, locale, timeZone, {
-        parameters: body.parameters ?? {},
-        ...(formInputs ? { formInputs } : {}),
-        invokedFunction: body.functionName,
-      });
-      let event: Record<string, unknown> = { commonEventObject };
-      if (body.host === 'GMAIL') {
-        const messageId = body.messageId ?? body.parameters?.messageId;
-        if (messageId) event.gmail = gmailPart(messageId);
-      } else if (body.host === 'CHAT') {
-        if (!body.chat) throw new BadRequest('chat: { space } is required for host CHAT');
-        const dialogEventType = body.chat.dialogEventType ?? (body.chat.dialog ? 'SUBMIT_DIALOG' : undefined);
-        event = {
-          commonEventObject,
-          chat: {
-            user: chatUser(body.user),
-            eventTime: new Date().toISOString(),
-            buttonClickedPayload: {
-              space: { name: body.chat.space, type: 'SPACE' },
-              message: { name: body.chat.messageName ?? `${body.chat.space}/messages/console-${Date.now()}-${++sequence}`, sender: { type: 'BOT' } },
-              isDialogEvent: Boolean(dialogEventType),
-              ...(dialogEventType ? { dialogEventType } : {}),
-            },
+  post('/action', ActionBody, async (body, locale) => {
+    const formInputs = formInputsOf(body.formInputs);
+    const commonEventObject = common(body.host, locale, timeZone, {
+      parameters: body.parameters ?? {},
+      ...(formInputs ? { formInputs } : {}),
+      invokedFunction: body.functionName,
+    });
+    let event: Record<string, unknown> = { commonEventObject };
+    if (body.host === 'GMAIL') {
+      const messageId = body.messageId ?? body.parameters?.messageId;
+      if (messageId) event.gmail = gmailPart(messageId);
+    } else if (body.host === 'CHAT') {
+      if (!body.chat) throw new BadRequest('chat: { space } is required for host CHAT');
+      const dialogEventType = body.chat.dialogEventType ?? (body.chat.dialog ? 'SUBMIT_DIALOG' : undefined);
+      event = {
+        commonEventObject,
+        chat: {
+          user: chatUser(body.user),
+          eventTime: new Date().toISOString(),
+          buttonClickedPayload: {
+            space: { name: body.chat.space, type: 'SPACE' },
+            message: { name: body.chat.messageName ?? `${body.chat.space}/messages/console-${Date.now()}-${++sequence}`, sender: { type: 'BOT' } },
+            isDialogEvent: Boolean(dialogEventType),
+            ...(dialogEventType ? { dialogEventType } : {}),
           },
-        };
-      }
-      return run(body.functionName, event, body.user, locale);
-    }),
-  );
-
-  router.post(
-    '/chat/message',
-    handle(async (req) => {
-      const body = parse(ChatMessage, req.body);
-      const locale = localeOf(body.user, body.locale);
-      const user = chatUser(body.user);
-      const n = ++sequence;
-      const message = {
-        name: `${body.space}/messages/console-${Date.now()}-${n}`,
-        text: body.text,
-        thread: { name: body.thread ?? `${body.space}/threads/console-${Date.now()}-${n}` },
-        sender: user,
+        },
       };
-      const slash = /^(\/[a-z]+)(?:\s+([\s\S]*))?$/i.exec(body.text.trim());
-      const command: ChatCommand | undefined = slash ? CHAT_COMMANDS.find((c) => c.name === slash[1]!.toLowerCase()) : undefined;
-      const commonEventObject = common('CHAT', locale, timeZone);
-      if (command) {
-        const argumentText = (slash![2] ?? '').trim();
-        const event = {
-          commonEventObject,
-          chat: {
-            user,
-            eventTime: new Date().toISOString(),
-            appCommandPayload: {
-              space: { name: body.space, type: 'SPACE' },
-              message: { ...message, argumentText, slashCommand: { commandId: String(command.id) } },
-              appCommandMetadata: { appCommandId: command.id, appCommandType: 'SLASH_COMMAND' },
-              isDialogEvent: Boolean(command.opensDialog),
-              ...(command.opensDialog ? { dialogEventType: 'REQUEST_DIALOG' } : {}),
-            },
-          },
-        };
-        return run('onAppCommand', event, body.user, locale);
-      }
+    }
+    return run(body.functionName, event, body.user, locale);
+  });
+
+  post('/chat/message', ChatMessage, async (body, locale) => {
+    const user = chatUser(body.user);
+    const n = ++sequence;
+    const message = {
+      name: `${body.space}/messages/console-${Date.now()}-${n}`,
+      text: body.text,
+      thread: { name: body.thread ?? `${body.space}/threads/console-${Date.now()}-${n}` },
+      sender: user,
+    };
+    const slash = /^(\/[a-z]+)(?:\s+([\s\S]*))?$/i.exec(body.text.trim());
+    const command: ChatCommand | undefined = slash ? CHAT_COMMANDS.find((c) => c.name === slash[1]!.toLowerCase()) : undefined;
+    const commonEventObject = common('CHAT', locale, timeZone);
+    if (command) {
+      const argumentText = (slash![2] ?? '').trim();
       const event = {
         commonEventObject,
-        chat: { user, eventTime: new Date().toISOString(), messagePayload: { space: { name: body.space, type: 'SPACE' }, message: { ...message, argumentText: body.text } } },
+        chat: {
+          user,
+          eventTime: new Date().toISOString(),
+          appCommandPayload: {
+            space: { name: body.space, type: 'SPACE' },
+            message: { ...message, argumentText, slashCommand: { commandId: String(command.id) } },
+            appCommandMetadata: { appCommandId: command.id, appCommandType: 'SLASH_COMMAND' },
+            isDialogEvent: Boolean(command.opensDialog),
+            ...(command.opensDialog ? { dialogEventType: 'REQUEST_DIALOG' } : {}),
+          },
+        },
       };
-      return run('onMessage', event, body.user, locale);
-    }),
-  );
+      return run('onAppCommand', event, body.user, locale);
+    }
+    const event = {
+      commonEventObject,
+      chat: { user, eventTime: new Date().toISOString(), messagePayload: { space: { name: body.space, type: 'SPACE' }, message: { ...message, argumentText: body.text } } },
+    };
+    return run('onMessage', event, body.user, locale);
+  });
 
   router.get('/sheets/menu', (req, res, next) => {
     const user = typeof req.query.user === 'string' ? req.query.user : SANDBOX_USERS[0]!.email;
@@ -258,15 +250,10 @@ export function createAddonRouter(opts: AddonRouterOptions): AddonRouter {
       .then((items) => res.json({ items }), next);
   });
 
-  router.post(
-    '/sheets/menu',
-    handle(async (req) => {
-      const body = parse(SheetsRun, req.body);
-      const locale = localeOf(body.user, body.locale);
-      const result = await (await addon()).menu.run(body.functionName, { spreadsheetId: body.spreadsheetId, sheetName: body.sheetName, selectedRows: body.selectedRows }, { user: body.user, locale, timeZone });
-      return { ui: result.ui };
-    }),
-  );
+  post('/sheets/menu', SheetsRun, async (body, locale) => {
+    const result = await (await addon()).menu.run(body.functionName, { spreadsheetId: body.spreadsheetId, sheetName: body.sheetName, selectedRows: body.selectedRows }, { user: body.user, locale, timeZone });
+    return { ui: result.ui };
+  });
 
   router.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
     const message = err instanceof Error ? err.message : String(err);
