@@ -10,6 +10,7 @@ import { GOOGLE_ISSUERS, LOCAL_ISSUER_ID, tokenTrust } from '../service/auth/tru
 import { AuthFailure, verifyBearer } from '../service/auth/tokenVerifier.js';
 import { loadConfig } from '../service/config.js';
 import { USER, startSpine, tempDir, type Spine } from './support/spine.js';
+import { MINIMAL_PRODUCTION_ENV } from './support/productionEnv.js';
 
 let s: Spine;
 let stranger: LocalIssuer;
@@ -104,14 +105,7 @@ describe('/tasks/run', () => {
 });
 
 describe('trust', () => {
-  const production = loadConfig({
-    TASUKI_MODE: 'production', TASUKI_SERVICE_URL: 'https://tasuki.example.run.app',
-    TASUKI_SCRIPT_CLIENT_ID: '1-abc.apps.googleusercontent.com', TASUKI_INVOKER_SA: 'inv@p.iam.gserviceaccount.com',
-    GOOGLE_CLOUD_PROJECT: 'my-project', TASUKI_TASKS_LOCATION: 'asia-northeast1', TASUKI_CHAT_SPACE: 'spaces/AAAA',
-    TASUKI_PROJECTS_FOLDER_ID: 'a', TASUKI_TEMPLATE_FOLDER_ID: 'b', TASUKI_LEDGER_SPREADSHEET_ID: 'c',
-    TASUKI_SCHEDULE_SPREADSHEET_ID: 'd', TASUKI_CALENDAR_ID: 'e', TASUKI_ESTIMATE_TEMPLATE_DOC_ID: 'f',
-    TASUKI_INVOICE_TEMPLATE_DOC_ID: 'g', TASUKI_ALLOWED_DOMAINS: 'example.co.jp',
-  });
+  const production = loadConfig(MINIMAL_PRODUCTION_ENV);
 
   test("the service's copy of the local issuer id matches local/issuer.ts", () => {
     assert.equal(LOCAL_ISSUER_ID, LOCAL_ISSUER);

@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import { EnqueueRequest, describeIssues } from '../shared/api.js';
 import { localeFrom } from '../shared/locale.js';
 import { ConfigError, loadConfig } from '../service/config.js';
+import { MINIMAL_PRODUCTION_ENV } from './support/productionEnv.js';
 
 test('enqueue request: input is validated by the kind schema and issues carry dotted paths', () => {
   const r = EnqueueRequest.safeParse({
@@ -41,14 +42,7 @@ test('config: local needs nothing; production names every missing variable', () 
 });
 
 test('config: production refuses local stand-ins and contradictions', () => {
-  const base = {
-    TASUKI_MODE: 'production', TASUKI_SERVICE_URL: 'https://tasuki.example.run.app',
-    TASUKI_SCRIPT_CLIENT_ID: '1-abc.apps.googleusercontent.com', TASUKI_INVOKER_SA: 'inv@p.iam.gserviceaccount.com',
-    GOOGLE_CLOUD_PROJECT: 'my-project', TASUKI_TASKS_LOCATION: 'asia-northeast1', TASUKI_CHAT_SPACE: 'spaces/AAAA',
-    TASUKI_PROJECTS_FOLDER_ID: 'a', TASUKI_TEMPLATE_FOLDER_ID: 'b', TASUKI_LEDGER_SPREADSHEET_ID: 'c',
-    TASUKI_SCHEDULE_SPREADSHEET_ID: 'd', TASUKI_CALENDAR_ID: 'e', TASUKI_ESTIMATE_TEMPLATE_DOC_ID: 'f',
-    TASUKI_INVOICE_TEMPLATE_DOC_ID: 'g', TASUKI_ALLOWED_DOMAINS: 'example.co.jp',
-  };
+  const base = MINIMAL_PRODUCTION_ENV;
   assert.equal(loadConfig(base).store, 'firestore');
   assert.throws(() => loadConfig({ ...base, TASUKI_GOOGLE_ROOT_URL: 'http://127.0.0.1:8090' }), /TASUKI_GOOGLE_ROOT_URL is set, but it is only allowed in local mode/);
   assert.throws(() => loadConfig({ ...base, TASUKI_STORE: 'sqlite' }), /TASUKI_STORE must be firestore/);

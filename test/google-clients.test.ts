@@ -8,6 +8,7 @@ import { loadConfig } from '../service/config.js';
 import { createGoogleClients } from '../service/google/createGoogleClients.js';
 import { SEED_IDS, SEED_USERS } from '../local/sandbox/seedData.js';
 import { startTestSandbox } from './support/sandbox.js';
+import { MINIMAL_PRODUCTION_ENV } from './support/productionEnv.js';
 
 const loaded = (pkg: string) => Object.keys(createRequire(import.meta.url).cache).some((k) => k.includes(`${pkg}/build/`));
 
@@ -56,13 +57,7 @@ test('gmailFor is null without delegation; a missing key file is a clear error',
 });
 
 test('production mode builds clients on Google endpoints without touching the network', () => {
-  const config = loadConfig({
-    TASUKI_MODE: 'production', TASUKI_SERVICE_URL: 'https://tasuki.example.run.app', TASUKI_SCRIPT_CLIENT_ID: '1-abc.apps.googleusercontent.com',
-    TASUKI_INVOKER_SA: 'inv@p.iam.gserviceaccount.com', GOOGLE_CLOUD_PROJECT: 'my-project', TASUKI_TASKS_LOCATION: 'asia-northeast1',
-    TASUKI_CHAT_SPACE: 'spaces/AAAA', TASUKI_PROJECTS_FOLDER_ID: 'a', TASUKI_TEMPLATE_FOLDER_ID: 'b', TASUKI_LEDGER_SPREADSHEET_ID: 'c',
-    TASUKI_SCHEDULE_SPREADSHEET_ID: 'd', TASUKI_CALENDAR_ID: 'e', TASUKI_ESTIMATE_TEMPLATE_DOC_ID: 'f', TASUKI_INVOICE_TEMPLATE_DOC_ID: 'g',
-    TASUKI_ALLOWED_DOMAINS: 'example.co.jp',
-  });
+  const config = loadConfig(MINIMAL_PRODUCTION_ENV);
   const google = createGoogleClients(config);
   const drive = google.drive as unknown as { context: { _options: { rootUrl?: string } } };
   assert.equal(drive.context._options.rootUrl, undefined, 'Google endpoints');
