@@ -78,10 +78,15 @@ export async function ensureFolder(drive: drive_v3.Drive, opts: { parentId: stri
 }
 
 /** Creates without looking first: only for callers that already know the tag is absent. */
-export async function createFolder(drive: drive_v3.Drive, opts: { parentId: string; name: string; tag: Tag }): Promise<DriveFile> {
-  const res = await callGoogle('drive.files.create (folder)', () =>
+export function createFolder(drive: drive_v3.Drive, opts: { parentId: string; name: string; tag: Tag }): Promise<DriveFile> {
+  return createEmpty(drive, opts, FOLDER_MIME, 'drive.files.create (folder)');
+}
+
+/** An empty tagged file of a Google type (a folder, a Doc), created without looking first. */
+async function createEmpty(drive: drive_v3.Drive, opts: { parentId: string; name: string; tag: Tag }, mimeType: string, what: string): Promise<DriveFile> {
+  const res = await callGoogle(what, () =>
     drive.files.create({
-      requestBody: { name: opts.name, mimeType: FOLDER_MIME, parents: [opts.parentId], appProperties: tagProperties(opts.tag) },
+      requestBody: { name: opts.name, mimeType, parents: [opts.parentId], appProperties: tagProperties(opts.tag) },
       fields: FILE_FIELDS,
       supportsAllDrives: true,
     }),
@@ -108,16 +113,7 @@ export async function copyFile(drive: drive_v3.Drive, opts: { sourceId: string; 
 
 /** Creates an empty Google Doc (content is written through the Docs API). */
 export async function ensureDoc(drive: drive_v3.Drive, opts: { parentId: string; name: string; tag: Tag }): Promise<DriveFile> {
-  const found = await findTagged(drive, opts.tag);
-  if (found) return found;
-  const res = await callGoogle('drive.files.create (doc)', () =>
-    drive.files.create({
-      requestBody: { name: opts.name, mimeType: DOC_MIME, parents: [opts.parentId], appProperties: tagProperties(opts.tag) },
-      fields: FILE_FIELDS,
-      supportsAllDrives: true,
-    }),
-  );
-  return toDriveFile(res.data);
+  return (await findTagged(drive, opts.tag)) ?? createEmpty(drive, opts, DOC_MIME, 'drive.files.create (doc)');
 }
 
 /** Uploads bytes as a file (PDFs, e-mail attachments); `bytes` may be produced only when needed. */
