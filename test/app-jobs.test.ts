@@ -51,7 +51,9 @@ async function withPausedQueue<T>(fn: () => Promise<T>): Promise<T> {
 }
 
 test('enqueue answers 202 with the queued job; the emulator dispatches it and it succeeds', async () => {
-  const res = await enqueue({ kind: 'system.echo', input: { message: 'こんにちは', steps: 2 }, reply: { chat: { space: 'spaces/AAAAteam' } }, locale: 'ja' });
+  // Paused while the answer is made: the emulator dispatches at once, so a quick job could already
+  // be running (or done) when the route reads the job back, and the answer would not say queued.
+  const res = await withPausedQueue(() => enqueue({ kind: 'system.echo', input: { message: 'こんにちは', steps: 2 }, reply: { chat: { space: 'spaces/AAAAteam' } }, locale: 'ja' }));
   assert.equal(res.status, 202);
   assert.equal(res.body.created, true);
   const view = res.body.job;
@@ -203,7 +205,9 @@ test('retry: failed → queued as the next generation with a new task; refused f
   assert.equal(failed.error?.retryable, false);
   assert.equal(failed.attempts, 1, 'a permanent failure is not retried by the queue');
 
-  const retry = await request(s.url).post(`/v1/jobs/${id}/retry`).set('authorization', await as(USER));
+  // Paused while the answer is made, so it shows the new generation queued, not already failed again.
+  const token = await as(USER);
+  const retry = await withPausedQueue(async () => request(s.url).post(`/v1/jobs/${id}/retry`).set('authorization', token));
   assert.equal(retry.status, 202);
   assert.equal(retry.body.job.generation, 2);
   assert.equal(retry.body.job.status, 'queued');
