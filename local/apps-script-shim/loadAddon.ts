@@ -17,10 +17,10 @@
  * scriptClientId and email = the calling user; GmailApp and SpreadsheetApp read the sandbox
  * over its REST APIs as that user (delegated service-account token from the sandbox's OAuth).
  */
-import { SignJWT, importPKCS8 } from 'jose';
 import { MessageChannel, Worker } from 'node:worker_threads';
 import { resolve } from 'node:path';
 import type { LocalIssuer } from '../issuer.js';
+import { postTokenGrant, signSandboxAssertion } from '../sandbox/tokenGrant.js';
 import { answerHostCall, type FetchRequest, type FetchResponse, type HostOps, type HostRequest } from './hostBridge.js';
 import type { CallRequest, CallResult, WorkerInit } from './addonWorker.js';
 import type { SheetSelection, UiEvent } from './spreadsheetApp.js';
@@ -77,24 +77,11 @@ function sandboxTokens(opts: LoadAddonOptions) {
   return async (user: string): Promise<string> => {
     const hit = cache.get(user);
     if (hit && hit.until > Date.now()) return hit.token;
-    const key = opts.issuer.runtimeServiceAccountKey();
-    const now = Math.floor(Date.now() / 1000);
-    const assertion = await new SignJWT({ scope: SANDBOX_SCOPES.join(' '), sub: user })
-      .setProtectedHeader({ alg: 'RS256', kid: key.private_key_id })
-      .setIssuer(key.client_email)
-      .setAudience(`${opts.sandboxUrl}/oauth2/token`)
-      .setIssuedAt(now)
-      .setExpirationTime(now + 3600)
-      .sign(await importPKCS8(key.private_key, 'RS256'));
-    const res = await fetch(`${opts.sandboxUrl}/oauth2/token`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', assertion }),
-    });
-    const body = (await res.json().catch(() => ({}))) as { access_token?: string; expires_in?: number; error_description?: string };
-    if (!body.access_token) throw new Error(`sandbox token for ${user} refused: ${body.error_description ?? res.status}`);
-    cache.set(user, { token: body.access_token, until: Date.now() + ((body.expires_in ?? 3600) - 60) * 1000 });
-    return body.access_token;
+    const assertion = await signSandboxAssertion({ sandboxUrl: opts.sandboxUrl, issuer: opts.issuer, scopes: SANDBOX_SCOPES, sub: user });
+    const answer = await postTokenGrant(opts.sandboxUrl, assertion);
+    if (!answer.accessToken) throw new Error(`sandbox token for ${user} refused: ${answer.error ?? answer.status}`);
+    cache.set(user, { token: answer.accessToken, until: Date.now() + ((answer.expiresIn ?? 3600) - 60) * 1000 });
+    return answer.accessToken;
   };
 }
 

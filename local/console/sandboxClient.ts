@@ -7,12 +7,12 @@
  * Sandbox errors arrive in Google's shape {error:{code,message,status}}; they are thrown as
  * SandboxCallError carrying that status and message, so the console can show them as they are.
  */
-import { SignJWT, importPKCS8 } from 'jose';
 import type { LocalIssuer } from '../issuer.js';
+import { postTokenGrant, signSandboxAssertion, type TokenGrantAnswer } from '../sandbox/tokenGrant.js';
 
 const G = 'https://www.googleapis.com/auth/';
-const SCOPES = [`${G}chat.bot`, `${G}drive`, `${G}spreadsheets`, `${G}documents`, `${G}calendar`].join(' ');
-const GMAIL_SCOPES = [`${G}gmail.readonly`].join(' ');
+const SCOPES = [`${G}chat.bot`, `${G}drive`, `${G}spreadsheets`, `${G}documents`, `${G}calendar`];
+const GMAIL_SCOPES = [`${G}gmail.readonly`];
 
 export class SandboxCallError extends Error {
   override readonly name = 'SandboxCallError';
@@ -84,33 +84,16 @@ export class SandboxClient {
   }
 
   private async mint(asUser?: string): Promise<{ token: string; expiresAt: number }> {
-    const sa = this.opts.issuer.runtimeServiceAccountKey();
-    const tokenUrl = `${this.opts.sandboxUrl}/oauth2/token`;
-    const now = Math.floor(Date.now() / 1000);
-    const claims: Record<string, unknown> = { scope: asUser ? GMAIL_SCOPES : SCOPES };
-    if (asUser) claims.sub = asUser;
-    const assertion = await new SignJWT(claims)
-      .setProtectedHeader({ alg: 'RS256', kid: sa.private_key_id, typ: 'JWT' })
-      .setIssuer(sa.client_email)
-      .setAudience(tokenUrl)
-      .setIssuedAt(now)
-      .setExpirationTime(now + 3600)
-      .sign(await importPKCS8(sa.private_key, 'RS256'));
-    let res: Response;
+    const assertion = await signSandboxAssertion({ sandboxUrl: this.opts.sandboxUrl, issuer: this.opts.issuer, scopes: asUser ? GMAIL_SCOPES : SCOPES, sub: asUser });
+    let answer: TokenGrantAnswer;
     try {
-      res = await fetch(tokenUrl, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', assertion }),
-        signal: AbortSignal.timeout(this.opts.timeoutMs ?? 15_000),
-      });
+      answer = await postTokenGrant(this.opts.sandboxUrl, assertion, AbortSignal.timeout(this.opts.timeoutMs ?? 15_000));
     } catch (err) {
       throw new SandboxCallError(503, `the Workspace sandbox at ${this.opts.sandboxUrl} did not answer: ${err instanceof Error ? err.message : String(err)}`);
     }
-    const body = (await res.json().catch(() => ({}))) as { access_token?: string; expires_in?: number; error_description?: string };
-    if (!res.ok || !body.access_token) {
-      throw new SandboxCallError(res.status === 200 ? 502 : res.status, `the sandbox refused the console's token request: ${body.error_description ?? res.status}`);
+    if (!answer.ok || !answer.accessToken) {
+      throw new SandboxCallError(answer.status === 200 ? 502 : answer.status, `the sandbox refused the console's token request: ${answer.error ?? answer.status}`);
     }
-    return { token: body.access_token, expiresAt: Date.now() + (body.expires_in ?? 3600) * 1000 };
+    return { token: answer.accessToken, expiresAt: Date.now() + (answer.expiresIn ?? 3600) * 1000 };
   }
 }

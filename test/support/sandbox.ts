@@ -11,6 +11,7 @@ import type { GoogleClients } from '../../service/google/clients.js';
 import { createGoogleClients } from '../../service/google/createGoogleClients.js';
 import { LocalIssuer } from '../../local/issuer.js';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../local/sandbox/sandbox.js';
+import { postTokenGrant, signSandboxAssertion } from '../../local/sandbox/tokenGrant.js';
 
 export type TestSandbox = {
   sandbox: Sandbox;
@@ -36,24 +37,9 @@ export async function startTestSandbox(opts: Partial<SandboxOptions> & { dataDir
     config,
     google,
     async token({ scopes = ['https://www.googleapis.com/auth/chat.bot', 'https://www.googleapis.com/auth/drive', 'https://www.googleapis.com/auth/spreadsheets', 'https://www.googleapis.com/auth/documents', 'https://www.googleapis.com/auth/calendar', 'https://www.googleapis.com/auth/gmail.modify'], sub } = {}) {
-      const { SignJWT, importPKCS8 } = await import('jose');
-      const key = issuer.runtimeServiceAccountKey();
-      const now = Math.floor(Date.now() / 1000);
-      const assertion = await new SignJWT({ scope: scopes.join(' '), ...(sub ? { sub } : {}) })
-        .setProtectedHeader({ alg: 'RS256', kid: key.private_key_id })
-        .setIssuer(key.client_email)
-        .setAudience(`${sandbox.url}/oauth2/token`)
-        .setIssuedAt(now)
-        .setExpirationTime(now + 3600)
-        .sign(await importPKCS8(key.private_key, 'RS256'));
-      const res = await fetch(`${sandbox.url}/oauth2/token`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', assertion }),
-      });
-      const body = (await res.json()) as { access_token?: string; error_description?: string };
-      if (!body.access_token) throw new Error(`token exchange failed: ${body.error_description}`);
-      return body.access_token;
+      const answer = await postTokenGrant(sandbox.url, await signSandboxAssertion({ sandboxUrl: sandbox.url, issuer, scopes, sub }));
+      if (!answer.accessToken) throw new Error(`token exchange failed: ${answer.error}`);
+      return answer.accessToken;
     },
     async stop() {
       await sandbox.close();
