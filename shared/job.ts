@@ -68,8 +68,11 @@ export const JobLease = z.object({
   until: z.string(),
 });
 
+/** A job id: what the store keys on and a Cloud Tasks task name may contain. */
+export const JOB_ID_PATTERN = /^[a-z0-9][a-z0-9-]{0,40}$/;
+
 export const JobRecord = z.object({
-  id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,40}$/),
+  id: z.string().regex(JOB_ID_PATTERN),
   kind: z.string(),
   input: z.unknown(),
   status: JobStatus,

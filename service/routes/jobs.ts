@@ -13,7 +13,7 @@
 import { Router, type Request, type Response } from 'express';
 import * as z from 'zod';
 import { EnqueueRequest } from '../../shared/api.js';
-import { JobStatus, toJobView, type JobRecord } from '../../shared/job.js';
+import { JOB_ID_PATTERN, JobStatus, toJobView, type JobRecord } from '../../shared/job.js';
 import { JOB_KINDS } from '../../shared/jobKinds.js';
 import { localeFrom } from '../../shared/locale.js';
 import { JOB_TEXTS } from '../../shared/messages.js';
@@ -33,8 +33,6 @@ const ListQuery = z
     before: z.iso.datetime({ offset: true, message: 'must be an ISO time such as 2026-11-27T05:00:00.000Z' }).optional(),
   })
   .strict();
-
-const JOB_ID = /^[a-z0-9][a-z0-9-]{0,40}$/;
 
 export function jobsRouter(deps: AppDeps): Router {
   const { store, queue, config, handlers } = deps;
@@ -91,7 +89,7 @@ export function jobsRouter(deps: AppDeps): Router {
 
   async function ownedJob(req: Request, res: Response): Promise<JobRecord> {
     const id = String(req.params.id);
-    const job = JOB_ID.test(id) ? await store.getJob(id) : null;
+    const job = JOB_ID_PATTERN.test(id) ? await store.getJob(id) : null;
     if (!job || job.requestedBy !== res.locals.user) throw new HttpError(404, 'not_found', `no job ${id}`);
     return job;
   }
