@@ -63,6 +63,11 @@ test('.dockerignore keeps local state, build output, dependencies and secrets ou
   }
   // scripts/ is ignored as a whole, except the bundle build the build stage runs (later lines win).
   assert.ok(ignored.lastIndexOf('!scripts/build-service.ts') > ignored.indexOf('scripts'), '.dockerignore must re-include scripts/build-service.ts after ignoring scripts');
+  // `gcloud run deploy --source .` uploads what .gcloudignore lets through; the build stage needs the script.
+  const uploadIgnored = readFileSync(join(REPO_ROOT, '.gcloudignore'), 'utf8').split('\n').map((l) => l.trim());
+  for (const entry of ['scripts', 'scripts/', 'scripts/build-service.ts', '*.ts']) {
+    assert.ok(!uploadIgnored.includes(entry), `.gcloudignore must not exclude ${entry}: Cloud Build runs scripts/build-service.ts`);
+  }
 });
 
 const bundleHome = mkdtempSync(join(tmpdir(), 'tasuki-dockerfile-bundle-'));
