@@ -84,7 +84,6 @@ const PLACEHOLDER_PROJECT_NUMBER = '<PROJECT_NUMBER>';
 
 export function buildPlan(config: DeployConfig, opts: PlanOptions): Plan {
   const p = ['--project', config.project] as const;
-  const region = ['--region', config.region] as const;
   const runtime = serviceAccountEmail(config, 'runtime');
   const invoker = serviceAccountEmail(config, 'invoker');
   const maxAttempts = config.queue.maxAttempts ?? Number(VARIABLES.TASUKI_QUEUE_MAX_ATTEMPTS.productionDefault);
