@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { promisify } from 'node:util';
 import { buildService } from '../scripts/build-service.js';
+import { IMAGE_INPUTS } from '../scripts/deploy/sourceDigest.js';
 import { REPO_ROOT } from './support/runDeploy.js';
 
 const run = promisify(execFile);
@@ -51,6 +52,14 @@ test('the Dockerfile: LTS base as an argument, two stages, production-only runti
   assert.ok(existsSync(join(REPO_ROOT, 'service', 'server.ts')));
   // The server honours PORT (Cloud Run sets it): config reads PORT.
   assert.match(readFileSync(join(REPO_ROOT, 'service', 'config.ts'), 'utf8'), /\bPORT: \{/);
+});
+
+test('every file the Dockerfile copies from the context counts in the deploy source digest', () => {
+  const sources = [...dockerfile.matchAll(/^COPY (?!--from)(.+) \S+$/gm)].flatMap((m) => m[1]!.trim().split(/\s+/));
+  assert.ok(sources.includes('scripts/build-service.ts') && sources.includes('service'), sources.join(' '));
+  const inputs: readonly string[] = IMAGE_INPUTS;
+  const uncovered = sources.filter((src) => !inputs.some((input) => src === input || src.startsWith(`${input}/`)));
+  assert.deepEqual(uncovered, [], 'a change to these would change the image but not the digest, so npm run deploy would skip it');
 });
 
 test('.dockerignore keeps local state, build output, dependencies and secrets out of the image', () => {

@@ -10,6 +10,7 @@ import { join, relative } from 'node:path';
 
 export const IMAGE_INPUTS = [
   'Dockerfile', 'package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'shared', 'service', 'local',
+  'scripts/build-service.ts',
 ] as const;
 const SKIPPED_DIRS = new Set(['node_modules', '.tasuki', 'build', 'dist', 'test-output', '.git']);
 
