@@ -38,7 +38,3 @@ export function commandById(id: number | string | undefined): ChatCommand | unde
   const n = Number(id);
   return CHAT_COMMANDS.find((c) => c.id === n);
 }
-
-export function commandByName(name: CommandName): ChatCommand {
-  return CHAT_COMMANDS.find((c) => c.name === name)!;
-}

@@ -243,7 +243,3 @@ export function applyDocRequest(doc: StoredDocument, request: Record<string, unk
       throw badRequest(`Invalid requests[${where}]: "${kind}" is not supported by the sandbox (supported: replaceAllText, insertText, deleteContentRange, insertTableRow, deleteTableRow).`);
   }
 }
-
-export function layoutEnd(doc: StoredDocument): number {
-  return layout(doc).end;
-}

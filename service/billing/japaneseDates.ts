@@ -50,11 +50,6 @@ export function formatWarekiDate(isoDate: string): string {
   return `${era.name}${eraYear === 1 ? '元' : eraYear}年${m}月${d}日`;
 }
 
-/** Today's date in the given IANA time zone (the office's, not the server's). */
-export function todayIn(timeZone: string, now: Date = new Date()): string {
-  return isoDateIn(timeZone, now);
-}
-
 /** The calendar date an instant falls on in a time zone. */
 export function isoDateIn(timeZone: string, instant: Date): string {
   // en-CA formats as YYYY-MM-DD.
