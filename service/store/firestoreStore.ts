@@ -23,16 +23,14 @@
  */
 import type { CollectionReference, DocumentSnapshot, Firestore, Query, Settings } from '@google-cloud/firestore';
 import type { JobRecord } from '../../shared/job.js';
-import { claimSequenceNumber, sequenceCollection, type ClaimDocs } from './sequenceClaims.js';
-import type { DocQuery, JobListQuery, Store, StoredDoc } from './store.js';
+import { DocStore } from './docStore.js';
+import type { JobListQuery, Store, StoredDoc } from './store.js';
 import {
   checkCollection,
   checkDocId,
-  checkSequence,
   checkVersion,
   docDataJson,
   jobJson,
-  normalizeDocQuery,
   normalizeJobListQuery,
   parseDocData,
   parseStoredJob,
@@ -63,18 +61,12 @@ const FAILED_PRECONDITION = 9;
 type Sdk = typeof import('@google-cloud/firestore');
 type Client = { db: Firestore; sdk: Sdk };
 
-export class FirestoreStore implements Store {
+export class FirestoreStore extends DocStore implements Store {
   private pending: Promise<Client> | undefined;
   private closed = false;
-  private readonly claimDocs: ClaimDocs;
 
   constructor(private readonly opts: FirestoreStoreOptions) {
-    this.claimDocs = {
-      putIfAbsent: (c, id, data) => this.rawPutIfAbsent(c, id, data),
-      getDoc: (c, id) => this.rawGetDoc(c, id),
-      updateDoc: (c, id, v, data) => this.rawUpdateDoc(c, id, v, data),
-      queryDocs: (c, q) => this.rawQueryDocs(c, q),
-    };
+    super();
   }
 
   async createJob(job: JobRecord): Promise<{ created: boolean; job: JobRecord }> {
@@ -120,20 +112,8 @@ export class FirestoreStore implements Store {
     return snaps.docs.map(jobFrom);
   }
 
-  async putIfAbsent<T extends Record<string, unknown>>(collection: string, id: string, data: T): Promise<{ created: boolean; doc: StoredDoc<T> }> {
-    checkCollection(collection);
-    return (await this.rawPutIfAbsent(collection, id, data)) as { created: boolean; doc: StoredDoc<T> };
-  }
 
-  async getDoc<T extends Record<string, unknown>>(collection: string, id: string): Promise<StoredDoc<T> | null> {
-    checkCollection(collection);
-    return (await this.rawGetDoc(collection, id)) as StoredDoc<T> | null;
-  }
 
-  async updateDoc<T extends Record<string, unknown>>(collection: string, id: string, expectedVersion: number, data: T): Promise<StoredDoc<T> | null> {
-    checkCollection(collection);
-    return (await this.rawUpdateDoc(collection, id, expectedVersion, data)) as StoredDoc<T> | null;
-  }
 
   async deleteDoc(collection: string, id: string): Promise<void> {
     checkCollection(collection);
@@ -141,15 +121,7 @@ export class FirestoreStore implements Store {
     await (await this.docs(collection)).doc(id).delete();
   }
 
-  async queryDocs<T extends Record<string, unknown>>(collection: string, query?: DocQuery): Promise<StoredDoc<T>[]> {
-    checkCollection(collection);
-    return (await this.rawQueryDocs(collection, normalizeDocQuery(collection, query))) as StoredDoc<T>[];
-  }
 
-  async claimSequence(sequence: string, owner: string): Promise<number> {
-    checkSequence(sequence, owner);
-    return claimSequenceNumber(this.claimDocs, sequenceCollection(sequence), owner);
-  }
 
   async close(): Promise<void> {
     if (this.closed) return;
@@ -183,7 +155,7 @@ export class FirestoreStore implements Store {
     return (await this.client()).db.collection(`docs:${collection}`);
   }
 
-  private async rawPutIfAbsent(collection: string, id: string, data: Record<string, unknown>): Promise<{ created: boolean; doc: StoredDoc }> {
+  protected async rawPutIfAbsent(collection: string, id: string, data: Record<string, unknown>): Promise<{ created: boolean; doc: StoredDoc }> {
     checkDocId(collection, id);
     const json = docDataJson(collection, id, data);
     const ref = (await this.docs(collection)).doc(id);
@@ -200,13 +172,13 @@ export class FirestoreStore implements Store {
     }
   }
 
-  private async rawGetDoc(collection: string, id: string): Promise<StoredDoc | null> {
+  protected async rawGetDoc(collection: string, id: string): Promise<StoredDoc | null> {
     checkDocId(collection, id);
     const snap = await (await this.docs(collection)).doc(id).get();
     return snap.exists ? docFrom(collection, snap) : null;
   }
 
-  private async rawUpdateDoc(collection: string, id: string, expectedVersion: number, data: Record<string, unknown>): Promise<StoredDoc | null> {
+  protected async rawUpdateDoc(collection: string, id: string, expectedVersion: number, data: Record<string, unknown>): Promise<StoredDoc | null> {
     checkDocId(collection, id);
     checkVersion(expectedVersion, `document ${collection}/${id}`);
     const json = docDataJson(collection, id, data);
@@ -223,7 +195,7 @@ export class FirestoreStore implements Store {
     return written ? { id, version: expectedVersion + 1, data: parseDocData(collection, id, json) } : null;
   }
 
-  private async rawQueryDocs(collection: string, q: NormalizedDocQuery): Promise<StoredDoc[]> {
+  protected async rawQueryDocs(collection: string, q: NormalizedDocQuery): Promise<StoredDoc[]> {
     const { sdk } = await this.client();
     let fq: Query = await this.docs(collection);
     for (const [field, value] of q.where) fq = fq.where(field, '==', value);

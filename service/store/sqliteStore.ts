@@ -14,17 +14,15 @@
  */
 import type Database from 'better-sqlite3';
 import type { JobRecord } from '../../shared/job.js';
-import { claimSequenceNumber, sequenceCollection, type ClaimDocs } from './sequenceClaims.js';
+import { DocStore } from './docStore.js';
 import { openSqlite, statementCache } from './sqliteDatabase.js';
-import type { DocQuery, JobListQuery, Store, StoredDoc } from './store.js';
+import type { JobListQuery, Store, StoredDoc } from './store.js';
 import {
   checkCollection,
   checkDocId,
-  checkSequence,
   checkVersion,
   docDataJson,
   jobJson,
-  normalizeDocQuery,
   normalizeJobListQuery,
   parseDocData,
   parseStoredJob,
@@ -63,23 +61,17 @@ CREATE INDEX IF NOT EXISTS docs_by_owner ON docs (collection, json_extract(data,
 type JobRow = { id: string; record: string };
 type DocRow = { id: string; version: number; data: string };
 
-export class SqliteStore implements Store {
+export class SqliteStore extends DocStore implements Store {
   private readonly db: Database.Database;
   private readonly stmt: ReturnType<typeof prepareStatements>;
   /** Query shapes are few (filters × order); each is prepared once per connection. */
   private readonly prepared: (sql: string) => Database.Statement;
-  private readonly claimDocs: ClaimDocs;
 
   constructor(readonly file: string, opts: SqliteStoreOptions = {}) {
+    super();
     this.db = openSqlite(file, { schema: SCHEMA, busyTimeoutMs: opts.busyTimeoutMs });
     this.prepared = statementCache(this.db);
     this.stmt = prepareStatements(this.db);
-    this.claimDocs = {
-      putIfAbsent: async (c, id, data) => this.rawPutIfAbsent(c, id, data),
-      getDoc: async (c, id) => this.rawGetDoc(c, id),
-      updateDoc: async (c, id, v, data) => this.rawUpdateDoc(c, id, v, data),
-      queryDocs: async (c, q) => this.rawQueryDocs(c, q),
-    };
   }
 
   async createJob(job: JobRecord): Promise<{ created: boolean; job: JobRecord }> {
@@ -115,20 +107,8 @@ export class SqliteStore implements Store {
     return rows.map((row) => parseStoredJob(row.id, row.record));
   }
 
-  async putIfAbsent<T extends Record<string, unknown>>(collection: string, id: string, data: T): Promise<{ created: boolean; doc: StoredDoc<T> }> {
-    checkCollection(collection);
-    return this.rawPutIfAbsent(collection, id, data) as { created: boolean; doc: StoredDoc<T> };
-  }
 
-  async getDoc<T extends Record<string, unknown>>(collection: string, id: string): Promise<StoredDoc<T> | null> {
-    checkCollection(collection);
-    return this.rawGetDoc(collection, id) as StoredDoc<T> | null;
-  }
 
-  async updateDoc<T extends Record<string, unknown>>(collection: string, id: string, expectedVersion: number, data: T): Promise<StoredDoc<T> | null> {
-    checkCollection(collection);
-    return this.rawUpdateDoc(collection, id, expectedVersion, data) as StoredDoc<T> | null;
-  }
 
   async deleteDoc(collection: string, id: string): Promise<void> {
     checkCollection(collection);
@@ -136,15 +116,7 @@ export class SqliteStore implements Store {
     this.stmt.deleteDoc.run(collection, id);
   }
 
-  async queryDocs<T extends Record<string, unknown>>(collection: string, query?: DocQuery): Promise<StoredDoc<T>[]> {
-    checkCollection(collection);
-    return this.rawQueryDocs(collection, normalizeDocQuery(collection, query)) as StoredDoc<T>[];
-  }
 
-  async claimSequence(sequence: string, owner: string): Promise<number> {
-    checkSequence(sequence, owner);
-    return claimSequenceNumber(this.claimDocs, sequenceCollection(sequence), owner);
-  }
 
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
@@ -155,7 +127,7 @@ export class SqliteStore implements Store {
     return row ? parseStoredJob(row.id, row.record) : null;
   }
 
-  private rawPutIfAbsent(collection: string, id: string, data: Record<string, unknown>): { created: boolean; doc: StoredDoc } {
+  protected rawPutIfAbsent(collection: string, id: string, data: Record<string, unknown>): { created: boolean; doc: StoredDoc } {
     checkDocId(collection, id);
     const json = docDataJson(collection, id, data);
     const info = this.stmt.insertDoc.run(collection, id, json);
@@ -164,13 +136,13 @@ export class SqliteStore implements Store {
     return { created: info.changes === 1, doc };
   }
 
-  private rawGetDoc(collection: string, id: string): StoredDoc | null {
+  protected rawGetDoc(collection: string, id: string): StoredDoc | null {
     checkDocId(collection, id);
     const row = this.stmt.getDoc.get(collection, id);
     return row ? toDoc(collection, row) : null;
   }
 
-  private rawUpdateDoc(collection: string, id: string, expectedVersion: number, data: Record<string, unknown>): StoredDoc | null {
+  protected rawUpdateDoc(collection: string, id: string, expectedVersion: number, data: Record<string, unknown>): StoredDoc | null {
     checkDocId(collection, id);
     checkVersion(expectedVersion, `document ${collection}/${id}`);
     const json = docDataJson(collection, id, data);
@@ -179,7 +151,7 @@ export class SqliteStore implements Store {
     return { id, data: parseDocData(collection, id, json), version: expectedVersion + 1 };
   }
 
-  private rawQueryDocs(collection: string, q: NormalizedDocQuery): StoredDoc[] {
+  protected rawQueryDocs(collection: string, q: NormalizedDocQuery): StoredDoc[] {
     const clauses = ['collection = ?'];
     const params: unknown[] = [collection];
     for (const [field, value] of q.where) {
