@@ -57,8 +57,8 @@ export type JsonBuilder<S extends Setters> = {
 } & Jsonable;
 
 /**
- * One builder class per table. A set value is made plain at once (as the real builders copy what
- * they are given); appended parts stay live until the builder is rendered.
+ * One builder class per table. A set value is made plain when it is set; appended parts
+ * (sections, widgets, buttons) when the builder is rendered.
  */
 function jsonBuilder<S extends Setters>(setters: S, render: (data: Json) => unknown = clean): new () => JsonBuilder<S> {
   class Builder {
