@@ -4,9 +4,8 @@
  * accessors every handler uses. Accessors never throw on a missing part: a handler that needs a
  * field asks for it with `required…`, which raises a localized "the event has no …" error.
  */
-import type { Locale } from '../shared/locale.js';
 import { UserFacingError } from './errors.js';
-import { localeFrom } from './i18n.js';
+import { localeFrom, type Locale } from '../shared/locale.js';
 
 export type FormInput = {
   stringInputs?: { value?: string[] };

@@ -2,7 +2,7 @@
  * Every user-facing string of the add-on, in Japanese and English. Placeholders are `{name}`.
  * The locale comes from the event (`commonEventObject.userLocale`), never from the server.
  */
-import { localeFrom, type Locale, type Localized } from '../shared/locale.js';
+import type { Locale, Localized } from '../shared/locale.js';
 
 export const TEXT = {
   appName: { ja: 'tasuki', en: 'tasuki' },
@@ -94,6 +94,3 @@ export function t(locale: Locale, key: TextKey, vars: Record<string, string | nu
     Object.prototype.hasOwnProperty.call(vars, name) ? String(vars[name]) : whole,
   );
 }
-
-export { localeFrom };
-export type { Locale };
