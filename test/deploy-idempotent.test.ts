@@ -2,7 +2,8 @@
  * A real (not dry) `npm run deploy` against a stand-in gcloud holding a project's state
  * (test/support/fake-gcloud.mjs; in-process through deploy()'s gcloud seam for speed, and once
  * as a spawned executable through the CLI): the first run creates everything in order, a second run over
- * the unchanged project changes nothing, drift is repaired with an update rather than a create,
+ * the unchanged project changes nothing (the Firestore composite indexes included: created once
+ * each, then found by the list check), drift is repaired with an update rather than a create,
  * the service gets TASUKI_SERVICE_URL (corrected if stale) and no secret value, and a missing Secret Manager secret
  * stops the run with instructions.
  */
@@ -12,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { deploy } from '../scripts/deploy.js';
+import { FIRESTORE_COMPOSITE_INDEXES } from '../service/store/firestoreIndexes.js';
 import { fakeGcloud, type FakeGcloudState } from './support/fake-gcloud.mjs';
 import { exampleDeployConfig, REPO_ROOT, runDeploy, writeDeployConfig } from './support/runDeploy.js';
 
@@ -22,6 +24,7 @@ type State = {
   mutations: string[];
   queues: Record<string, { retryConfig: { maxAttempts: number } }>;
   deployedEnv?: Record<string, string>;
+  indexes: { name: string; fields: { fieldPath: string; order: string }[] }[];
   services: Record<string, { spec: { template: { spec: { containers: { env: { name: string; value: string }[] }[] } } } }>;
 };
 
@@ -82,12 +85,27 @@ test('first run creates everything in order; a second run changes nothing; drift
     at(/^projects add-iam-policy-binding .*roles\/datastore\.user/),
     at(/^secrets add-iam-policy-binding tasuki-portal-acme-password /),
     at(/^firestore databases create /),
+    at(/^firestore indexes composite create /),
     at(/^tasks queues create tasuki-jobs /),
     at(/^run deploy tasuki /),
     at(/^run services add-iam-policy-binding tasuki .*roles\/run\.invoker/),
   ];
   assert.deepEqual(order, [...order].sort((a, b) => a - b), 'mutations ran in plan order');
   assert.match(first.stdout, /Done: \d+ command\(s\) changed the project/);
+
+  // Each composite index the job store needs was created exactly once, on the new database,
+  // after it and before the service; the project now holds exactly those.
+  const indexCreates = created.filter((m) => m.startsWith('firestore indexes composite create '));
+  assert.equal(indexCreates.length, FIRESTORE_COMPOSITE_INDEXES.length, indexCreates.join('\n'));
+  assert.equal(new Set(indexCreates).size, indexCreates.length, 'an index was created twice');
+  assert.ok(created.indexOf(indexCreates.at(-1)!) < at(/^run deploy tasuki /));
+  const heldFields = (fields: { fieldPath: string; order: string }[]) =>
+    fields.filter((f) => f.fieldPath !== '__name__').map((f) => `${f.fieldPath} ${f.order.toLowerCase()}`).join(', ');
+  assert.deepEqual(
+    state.indexes.map((i) => `${/collectionGroups\/([^/]+)\//.exec(i.name)?.[1]}: ${heldFields(i.fields)}`).sort(),
+    FIRESTORE_COMPOSITE_INDEXES.map((i) => `${i.collectionGroup}: ${heldFields(i.fields)}`).sort(),
+  );
+  assert.ok(state.indexes.some((i) => i.name.includes('/databases/(default)/collectionGroups/jobs/') && heldFields(i.fields) === 'requestedBy ascending, createdAt descending, id descending'));
 
   // The service was deployed with a complete production environment and its own URL.
   assert.equal(state.deployedEnv?.TASUKI_MODE, 'production');
@@ -101,6 +119,7 @@ test('first run creates everything in order; a second run changes nothing; drift
   const second = deployInProcess(config, project, env);
   assert.equal(second.code, 0, second.output);
   assert.deepEqual(state.mutations, created, 'the second run changed something');
+  assert.equal(state.indexes.length, FIRESTORE_COMPOSITE_INDEXES.length, 'the second run created an index');
   assert.match(second.stdout, /everything was already up to date; nothing changed/);
 
   // Drift: someone lowered the queue's maxAttempts by hand → one update, nothing else.
@@ -132,6 +151,17 @@ test('first run creates everything in order; a second run changes nothing; drift
     state.mutations.slice(staleFrom).map((m) => `${m.split(' --')[0]} ${/--update-env-vars=\S+/.exec(m)?.[0]}`),
     ['run services update tasuki --update-env-vars=TASUKI_SERVICE_URL=https://tasuki-x7y8z9-an.a.run.app'],
   );
+
+  // An index deleted by hand is created again, and only that one.
+  const dropped = state.indexes.find((i) => heldFields(i.fields) === 'status ascending, createdAt descending, id descending')!;
+  state.indexes = state.indexes.filter((i) => i !== dropped);
+  const droppedFrom = state.mutations.length;
+  const sixth = deployInProcess(changedPath, project, env);
+  assert.equal(sixth.code, 0, sixth.output);
+  const recreated = state.mutations.slice(droppedFrom);
+  assert.equal(recreated.length, 1, recreated.join('\n'));
+  assert.match(recreated[0]!, /^firestore indexes composite create --collection-group=jobs --query-scope=COLLECTION --field-config=field-path=status,order=ascending --field-config=field-path=createdAt,order=descending --field-config=field-path=id,order=descending /);
+  assert.equal(state.indexes.length, FIRESTORE_COMPOSITE_INDEXES.length);
 });
 
 test('a project the account cannot see stops the run before anything changes', () => {

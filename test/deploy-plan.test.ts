@@ -1,6 +1,6 @@
 /**
  * `npm run deploy -- --dry-run` over deploy.config.example.json: the plan is complete (every API,
- * account, role, the database, the queue with tasuki's settings, the Cloud Run deploy with its
+ * account, role, the database and the job store's composite indexes, the queue with tasuki's settings, the Cloud Run deploy with its
  * flags, the invoker binding), ordered, runs nothing, and never shows a secret value; bad
  * configurations are refused naming the field.
  */
@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { TASUKI_QUEUE_SETTINGS } from '../service/queue/cloudTasksQueue.js';
+import { FIRESTORE_COMPOSITE_INDEXES } from '../service/store/firestoreIndexes.js';
 import { DeployConfigError, parseDeployConfig } from '../scripts/deploy/deployConfig.js';
 import { buildPlan } from '../scripts/deploy/plan.js';
 import { exampleDeployConfig, runDeploy, writeDeployConfig } from './support/runDeploy.js';
@@ -52,6 +53,24 @@ test('dry run of the example configuration: complete, ordered plan; runs nothing
   const secretUser = indexOf(cmds, new RegExp(`^gcloud secrets add-iam-policy-binding tasuki-portal-acme-user --member=serviceAccount:${RUNTIME} --role=roles/secretmanager\\.secretAccessor`));
   const secretPassword = indexOf(cmds, /^gcloud secrets add-iam-policy-binding tasuki-portal-acme-password /);
   const firestore = indexOf(cmds, /^gcloud firestore databases create '--database=\(default\)' --location=asia-northeast1 --type=firestore-native /);
+  // Every composite index the job store lists (one create each, on the configured database),
+  // among them the one GET /v1/jobs?mine=1&status=… needs.
+  const indexCmds = cmds.filter((c) => c.startsWith('gcloud firestore indexes composite create '));
+  assert.equal(indexCmds.length, FIRESTORE_COMPOSITE_INDEXES.length, indexCmds.join('\n'));
+  const fieldConfigs = (fields: string[]) => fields.map((f) => ` --field-config=field-path=${f.replace(' ', ',order=')}`).join('');
+  for (const index of FIRESTORE_COMPOSITE_INDEXES) {
+    const configs = fieldConfigs(index.fields.map((f) => `${f.fieldPath} ${f.order}`));
+    assert.ok(
+      indexCmds.some((c) => c.includes(` --collection-group=${index.collectionGroup} `) && c.includes(`${configs} '--database=(default)' --project ${PROJECT} --async`)),
+      `no create for index ${JSON.stringify(index)}:\n${indexCmds.join('\n')}`,
+    );
+  }
+  const mineByStatus = indexOf(cmds, new RegExp(
+    `^gcloud firestore indexes composite create --collection-group=jobs --query-scope=COLLECTION${
+      fieldConfigs(['requestedBy ascending', 'status ascending', 'createdAt descending', 'id descending'])
+    } '--database=\\(default\\)' `,
+  ));
+  const indexes = indexCmds.map((c) => cmds.indexOf(c));
   const queue = indexOf(cmds, /^gcloud tasks queues create tasuki-jobs --location=asia-northeast1 /);
   const deploy = indexOf(cmds, /^gcloud run deploy tasuki /);
   const invoker = indexOf(cmds, new RegExp(`^gcloud run services add-iam-policy-binding tasuki --region=asia-northeast1 --member=serviceAccount:${INVOKER} --role=roles/run\\.invoker`));
@@ -61,6 +80,9 @@ test('dry run of the example configuration: complete, ordered plan; runs nothing
   assert.ok(Math.max(saRuntime, saInvoker) < Math.min(...roles, actAs, secretUser, secretPassword));
   assert.ok(Math.max(...roles, actAs, secretUser, secretPassword) < Math.min(firestore, queue));
   assert.ok(Math.max(firestore, queue) < deploy);
+  // The indexes need the database and must exist before the service's first filtered list.
+  assert.ok(indexes.includes(mineByStatus));
+  assert.ok(firestore < Math.min(...indexes) && Math.max(...indexes) < deploy, 'indexes after the database, before the deploy');
   assert.ok(deploy < invoker);
 
   // The queue carries the settings the queue adapter exports (one source of truth).

@@ -2,8 +2,9 @@
  * The deployment plan: every gcloud command `npm run deploy` may run, in order, as data.
  *
  * Order (each phase needs the one before): APIs → service accounts → IAM on the project, the
- * invoker account and the secrets → Firestore database → Cloud Tasks queue → Cloud Run service →
- * service URL check → run.invoker for the invoker account on the (now existing) service.
+ * invoker account and the secrets → Firestore database → its composite indexes → Cloud Tasks
+ * queue → Cloud Run service → service URL check → run.invoker for the invoker account on the (now
+ * existing) service.
  *
  * Idempotency: a step has a read-only `probe` (describe / list / get-iam-policy) and an `apply`
  * that, given the probe's result, returns only the commands still needed, so a second run over
@@ -16,6 +17,7 @@
 import { createHash } from 'node:crypto';
 import { TASUKI_QUEUE_SETTINGS } from '../../service/queue/cloudTasksQueue.js';
 import { VARIABLES } from '../../service/config.js';
+import { compositeIndexCreateArgs, FIRESTORE_COMPOSITE_INDEXES, type FirestoreIndex } from '../../service/store/firestoreIndexes.js';
 import {
   checkServiceEnv, secretName, secretVersionRef, serviceAccountEmail, serviceEnv, type DeployConfig,
 } from './deployConfig.js';
@@ -208,6 +210,19 @@ export function buildPlan(config: DeployConfig, opts: PlanOptions): Plan {
           ]],
   });
 
+  // Without these a real database refuses the job store's filtered lists (FAILED_PRECONDITION
+  // "The query requires an index"). --async: the builds run while Cloud Build builds the image
+  // instead of one after another; an index still building is listed, so a rerun does not repeat it.
+  steps.push({
+    phase: 'firestore',
+    title: `Firestore composite indexes the job store's queries need (${FIRESTORE_COMPOSITE_INDEXES.length})`,
+    probe: ['gcloud', 'firestore', 'indexes', 'composite', 'list', `--database=${config.firestore.database}`, ...p, '--format=json'],
+    apply: (s) =>
+      missingIndexes(s, FIRESTORE_COMPOSITE_INDEXES).map((index) => [
+        'gcloud', ...compositeIndexCreateArgs(index), `--database=${config.firestore.database}`, ...p, '--async',
+      ]),
+  });
+
   const queueFlags = queueSettingFlags(config, maxAttempts);
   steps.push({
     phase: 'queue',
@@ -312,6 +327,34 @@ export function queueMatches(describeJson: string, config: DeployConfig, maxAtte
     Number(rate.maxDispatchesPerSecond) === (config.queue.maxDispatchesPerSecond ?? s.maxDispatchesPerSecond) &&
     Number(rate.maxConcurrentDispatches) === (config.queue.maxConcurrentDispatches ?? s.maxConcurrentDispatches)
   );
+}
+
+/**
+ * The indexes from `wanted` a `gcloud firestore indexes composite list --format=json` result does
+ * not hold: same collection group, query scope COLLECTION and fields in order. Firestore appends
+ * `__name__` to every composite index it reports; that trailing field is not part of the match.
+ */
+export function missingIndexes(state: ProbeResult | undefined, wanted: readonly FirestoreIndex[]): FirestoreIndex[] {
+  if (!state?.ok) return [...wanted];
+  let listed: unknown;
+  try {
+    listed = JSON.parse(state.stdout || '[]');
+  } catch {
+    return [...wanted];
+  }
+  const have = new Set((Array.isArray(listed) ? listed : []).flatMap((i) => {
+    const index = i as { name?: string; queryScope?: string; fields?: { fieldPath?: string; order?: string }[] };
+    const group = /\/collectionGroups\/([^/]+)\/indexes\//.exec(index.name ?? '')?.[1];
+    if (!group || (index.queryScope ?? 'COLLECTION') !== 'COLLECTION') return [];
+    const fields = (index.fields ?? []).map((f) => ({ fieldPath: f.fieldPath ?? '', order: (f.order ?? '').toLowerCase() }));
+    if (fields.at(-1)?.fieldPath === '__name__') fields.pop();
+    return [indexKey(group, fields)];
+  }));
+  return wanted.filter((w) => !have.has(indexKey(w.collectionGroup, w.fields)));
+}
+
+function indexKey(group: string, fields: readonly { fieldPath: string; order: string }[]): string {
+  return JSON.stringify([group, fields.map((f) => `${f.fieldPath} ${f.order}`)]);
 }
 
 /** Roles from `wanted` that `member` does not hold (unconditionally) in an IAM policy JSON. */

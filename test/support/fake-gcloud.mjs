@@ -20,6 +20,7 @@ export function fakeGcloud(state, args) {
   state.policies ??= {};
   state.secrets ??= [];
   state.databases ??= [];
+  state.indexes ??= [];
   state.queues ??= {};
   state.services ??= {};
   state.mutations ??= [];
@@ -105,6 +106,29 @@ export function fakeGcloud(state, args) {
     } else if (has('firestore databases create')) {
       if (state.databases.some((d) => d.name === flags.database)) fail('ALREADY_EXISTS');
       state.databases.push({ name: flags.database, locationId: flags.location, type: flags.type === 'firestore-native' ? 'FIRESTORE_NATIVE' : flags.type });
+      mutate();
+    } else if (has('firestore indexes composite list')) {
+      const database = flags.database ?? '(default)';
+      if (!state.databases.some((d) => d.name === database)) fail(`NOT_FOUND: database ${database} does not exist`);
+      out(state.indexes.filter((i) => i.name.includes(`/databases/${database}/`)));
+    } else if (has('firestore indexes composite create')) {
+      const database = flags.database ?? '(default)';
+      if (!state.databases.some((d) => d.name === database)) fail(`NOT_FOUND: database ${database} does not exist`);
+      // --field-config repeats (one per field), so read every occurrence, in order.
+      const fields = args.filter((a) => a.startsWith('--field-config=')).map((a) => {
+        const kv = Object.fromEntries(a.slice('--field-config='.length).split(',').map((pair) => pair.split('=')));
+        if (!kv['field-path'] || !['ascending', 'descending'].includes(kv.order)) fail(`argument --field-config: bad value ${a}`);
+        return { fieldPath: kv['field-path'], order: kv.order.toUpperCase() };
+      });
+      if (!fields.length) fail('argument --field-config: Must be specified.');
+      const last = fields[fields.length - 1];
+      // Like Firestore: every composite index ends in __name__, in the direction of its last field.
+      if (last.fieldPath !== '__name__') fields.push({ fieldPath: '__name__', order: last.order });
+      const queryScope = String(flags['query-scope'] ?? 'collection').toUpperCase().replace(/-/g, '_');
+      const prefix = `projects/${flags.project}/databases/${database}/collectionGroups/${flags['collection-group']}/indexes/`;
+      const same = (i) => i.name.startsWith(prefix) && i.queryScope === queryScope && JSON.stringify(i.fields) === JSON.stringify(fields);
+      if (state.indexes.some(same)) fail('ALREADY_EXISTS: index already exists');
+      state.indexes.push({ name: `${prefix}CICAgOi3${state.indexes.length + 1}`, queryScope, fields, state: flags.async ? 'CREATING' : 'READY' });
       mutate();
     } else if (has('tasks queues describe')) {
       const q = state.queues[arg('tasks queues describe')[0]];
