@@ -2,7 +2,7 @@
  * The whole local stack behind `npm start`: the Workspace sandbox with the console on one port
  * (the URL we print), the Cloud Tasks emulator (gRPC), the demo client portal (ACME's order site
  * on a free loopback port, configured as portal "acme" so `portal.scrape` runs from the console),
- * and the service as its own process — exactly the process Cloud Run would run, pointed at the
+ * and the service as its own process — its production bundle, exactly what Cloud Run runs, pointed at the
  * local stand-ins by environment variables. No configuration needed; everything lives under the
  * data folder (.tasuki).
  *
@@ -10,7 +10,8 @@
  * tests that need the pieces in their own process start `startStandIns` and run the service there.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, mkdirSync, openSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { closeSync, mkdirSync, openSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -163,10 +164,18 @@ export async function startStandIns(opts: StandInOptions = {}): Promise<StandIns
 export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const standIns = await startStandIns(opts);
   const { serviceEnv, serviceUrl } = standIns;
+  // The service runs from its production bundle (scripts/build-service.ts), exactly the code and
+  // start-up Cloud Run gets, and without a TypeScript loader in its process (about 40 MB less).
+  // Each stack builds its own copy, so stacks started side by side (tests) never share files; the
+  // build runs in a child process so its memory is returned when it exits.
+  const bundleDir = join(ROOT, 'build', `stack-${process.pid}-${randomBytes(4).toString('hex')}`);
   let child: ChildProcess;
+  let entry: string;
   try {
-    child = await startService(serviceEnv, serviceUrl, opts.serviceLogs ?? 'ignore');
+    entry = await buildServiceBundle(bundleDir);
+    child = await startService(entry, serviceEnv, serviceUrl, opts.serviceLogs ?? 'ignore');
   } catch (err) {
+    rmSync(bundleDir, { recursive: true, force: true });
     await standIns.close();
     throw err;
   }
@@ -182,24 +191,25 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     },
     async restartService() {
       await stopService(child);
-      child = await startService(serviceEnv, serviceUrl, opts.serviceLogs ?? 'ignore');
+      child = await startService(entry, serviceEnv, serviceUrl, opts.serviceLogs ?? 'ignore');
     },
     async close() {
       // The service first: it may be mid-delivery from the emulator or mid-write to the sandbox.
       await stopService(child);
+      rmSync(bundleDir, { recursive: true, force: true });
       await standIns.close();
     },
   };
 }
 
-async function startService(env: Record<string, string>, url: string, logs: string): Promise<ChildProcess> {
+async function startService(entry: string, env: Record<string, string>, url: string, logs: string): Promise<ChildProcess> {
   let out: 'inherit' | 'ignore' | number = 'ignore';
   if (logs === 'inherit') out = 'inherit';
   else if (logs !== 'ignore') {
     mkdirSync(dirname(logs), { recursive: true });
     out = openSync(logs, 'a');
   }
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'service/server.ts')], {
+  const child = spawn(process.execPath, [entry], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', out, out === 'ignore' ? 'inherit' : out],
@@ -210,6 +220,22 @@ async function startService(env: Record<string, string>, url: string, logs: stri
   );
   await Promise.race([waitForHealth(url), exited]);
   return child;
+}
+
+/** Builds the service bundle into `outDir` in a child process; resolves with its entry file. */
+function buildServiceBundle(outDir: string): Promise<string> {
+  return new Promise((resolvePromise, reject) => {
+    const build = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts/build-service.ts'), '--out-dir', outDir], {
+      cwd: ROOT,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let errors = '';
+    build.stderr!.on('data', (d: Buffer) => (errors += d.toString()));
+    build.once('error', reject);
+    build.once('exit', (code) =>
+      code === 0 ? resolvePromise(join(outDir, 'server.js')) : reject(new Error(`building the service failed (exit ${code}): ${errors.trim()}`)),
+    );
+  });
 }
 
 async function stopService(child: ChildProcess): Promise<void> {

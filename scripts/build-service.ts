@@ -213,7 +213,14 @@ function stripComments(code: string): string {
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  buildService()
+  // `--out-dir DIR` builds elsewhere than build/service (the local stack builds its own copy).
+  const at = process.argv.indexOf('--out-dir');
+  const outDir = at > 0 ? process.argv[at + 1] : undefined;
+  if (at > 0 && !outDir) {
+    console.error('service build failed: --out-dir needs a folder');
+    process.exit(1);
+  }
+  buildService(outDir ? { outDir, sourcemap: false } : {})
     .then((b) => {
       console.log(
         `service: ${b.entry} + ${b.files.filter((f) => f.endsWith('.js')).length - 1} chunks, ${(b.bytes / 1024).toFixed(0)} KiB; ` +
