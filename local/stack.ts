@@ -2,9 +2,9 @@
  * The whole local stack behind `npm start`: the Workspace sandbox with the console on one port
  * (the URL we print), the Cloud Tasks emulator (gRPC), the demo client portal (ACME's order site
  * on a free loopback port, configured as portal "acme" so `portal.scrape` runs from the console),
- * and the service as its own process — its production bundle, exactly what Cloud Run runs, pointed at the
- * local stand-ins by environment variables. No configuration needed; everything lives under the
- * data folder (.tasuki).
+ * and the service as its own process — its production bundle, exactly what Cloud Run runs,
+ * pointed at the local stand-ins by environment variables. No configuration needed; everything
+ * lives under the data folder (.tasuki).
  *
  * Also used by the browser tests and the benchmarks (`startStack({ dataDir, ports: 0 })`); the
  * tests that need the pieces in their own process start `startStandIns` and run the service there.
