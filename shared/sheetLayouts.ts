@@ -2,11 +2,22 @@
  * The office's spreadsheets as tasuki reads and writes them: sheet names and column order.
  * Row 1 is a header (Japanese / English); data starts on row 2. The sandbox seeds these layouts,
  * the jobs write them, the add-on's Sheets menu reads selections with them. Rows that tasuki
- * creates carry the job id in the last column, so a retried write finds its own row instead of
- * appending a second one.
+ * creates carry the creating job's id in the `jobId` column, so a retried write finds its own row
+ * instead of appending a second one.
+ *
+ * Whose column is whose. The office's columns (status, notes, amounts, …) belong to the office:
+ * a job writes one only where its handler's opening comment says it owns that field. Job
+ * progress (the reply port's "✅ 完了", "⚠️ 失敗 · …") goes only into tasuki's own columns at the
+ * right, TASUKI_STATUS_COLUMNS below; a sheet that predates them gets them appended to the right
+ * of its last header (service/workspace/tasukiColumns.ts), never moving the office's columns.
  */
 
 export type Column = { key: string; header: string };
+
+/** tasuki's job-status column: the last report of the last job that answered into this row. */
+export const TASUKI_STATUS_HEADER = 'tasuki 状態 tasuki status';
+/** tasuki's job column: that job's id (for /status, /retry and the menu's Job status). */
+export const TASUKI_JOB_HEADER = 'tasuki ジョブ tasuki job';
 
 function layout<const K extends string>(sheetName: string, columns: ReadonlyArray<{ key: K; header: string }>) {
   const index = Object.fromEntries(columns.map((c, i) => [c.key, i])) as Record<K, number>;
@@ -38,6 +49,8 @@ export const LEDGER = layout('Ledger', [
   { key: 'deliveredAt', header: '納品日 Delivered' },
   { key: 'clientEmail', header: 'メール Email' },
   { key: 'jobId', header: 'ジョブ Job' },
+  { key: 'tasukiStatus', header: TASUKI_STATUS_HEADER },
+  { key: 'tasukiJob', header: TASUKI_JOB_HEADER },
 ]);
 
 /** Intake (受付): orders pulled from client portals, waiting to become projects. Ledger spreadsheet. */
@@ -52,6 +65,8 @@ export const INTAKE = layout('Intake', [
   { key: 'status', header: 'ステータス Status' },
   { key: 'projectNumber', header: '案件番号 Project' },
   { key: 'jobId', header: 'ジョブ Job' },
+  { key: 'tasukiStatus', header: TASUKI_STATUS_HEADER },
+  { key: 'tasukiJob', header: TASUKI_JOB_HEADER },
 ]);
 
 /** Summary (集計): per client and month, mirrored from the summary database. Ledger spreadsheet. */
@@ -77,3 +92,18 @@ export const SCHEDULE = layout('Schedule', [
   { key: 'rowKey', header: '行キー Row key' },
   { key: 'jobId', header: 'ジョブ Job' },
 ]);
+
+/**
+ * Where the reply port writes a job's status in a sheet it answers into, by header text (the
+ * column is found by its row-1 header, so an office that inserted columns is still right):
+ * - Ledger, Intake: tasuki's own pair, declared above.
+ * - Schedule: its sync column, which is tasuki's already (schedule.sync writes it).
+ * - any other sheet: the same pair as the Ledger, appended at the right when missing.
+ * Never the office's own status column.
+ */
+export const TASUKI_STATUS_COLUMNS: Record<string, { status: string; job?: string }> = {
+  [LEDGER.sheetName]: { status: TASUKI_STATUS_HEADER, job: TASUKI_JOB_HEADER },
+  [INTAKE.sheetName]: { status: TASUKI_STATUS_HEADER, job: TASUKI_JOB_HEADER },
+  [SCHEDULE.sheetName]: { status: SCHEDULE.headers[SCHEDULE.index.syncStatus]! },
+};
+export const DEFAULT_TASUKI_STATUS_COLUMNS = { status: TASUKI_STATUS_HEADER, job: TASUKI_JOB_HEADER } as const;

@@ -11,13 +11,14 @@ import { loadConfig } from '../service/config.js';
 import { createGoogleClients } from '../service/google/createGoogleClients.js';
 import { createLogger } from '../service/logger.js';
 import type { JobRecord } from '../shared/job.js';
-import { LEDGER } from '../shared/sheetLayouts.js';
+import { LEDGER, TASUKI_JOB_HEADER, TASUKI_STATUS_HEADER } from '../shared/sheetLayouts.js';
 import { tempDir } from './support/spine.js';
 import { ADDON_FUNCTIONS } from '../shared/addonFunctions.js';
 import { buildJobCard, jobChatMessage, jobStatusText, progressBar, type JobCardJob } from '../shared/cards/jobCard.js';
 import { validateCardV2 } from '../shared/cardV2.js';
 import { ThrottleBusy, WriteThrottle } from '../service/reply/writeThrottle.js';
-import { WorkspaceReply, clientMessageId, columnLetter } from '../service/reply/workspaceReply.js';
+import { WorkspaceReply, clientMessageId } from '../service/reply/workspaceReply.js';
+import { columnLetter, placeHeaders } from '../service/workspace/tasukiColumns.js';
 
 const base: JobCardJob = { id: 'j-0123456789abcdef0123456789abcdef', kind: 'project.create', status: 'queued', locale: 'ja', cancelRequested: false };
 
@@ -97,6 +98,18 @@ describe('reply helpers', () => {
 
   test('column letters', () => {
     assert.deepEqual([0, 6, 25, 26, 27, 51, 52].map(columnLetter), ['A', 'G', 'Z', 'AA', 'AB', 'AZ', 'BA']);
+  });
+
+  test("tasuki's columns: found by header, missing ones placed right of the last header", () => {
+    const office = ['案件番号 Project', 'ステータス Status', '', 'メモ Notes'];
+    assert.deepEqual(placeHeaders(office, [TASUKI_STATUS_HEADER, TASUKI_JOB_HEADER]), {
+      indexes: [4, 5],
+      added: [{ index: 4, header: TASUKI_STATUS_HEADER }, { index: 5, header: TASUKI_JOB_HEADER }],
+    });
+    // Already there (typed by hand, other case and spacing): found, nothing added.
+    assert.deepEqual(placeHeaders([...office, 'TASUKI 状態  Tasuki Status', 'tasuki ジョブ tasuki job'], [TASUKI_STATUS_HEADER, TASUKI_JOB_HEADER]), { indexes: [4, 5], added: [] });
+    // The office's own Status column is never taken for tasuki's.
+    assert.equal(placeHeaders(['Status', 'ステータス'], [TASUKI_STATUS_HEADER]).indexes[0], 2);
   });
 });
 
@@ -191,25 +204,52 @@ describe('WorkspaceReply on the Workspace sandbox (real Chat and Sheets REST, re
     return sheet.values[row - 1]?.[letter.charCodeAt(0) - 65] ?? '';
   }
 
-  test('progress then finish: one Chat message per job, upserted; status in the ledger status column', async () => {
+  async function sheetValues(spreadsheetId: string, name: string): Promise<string[][]> {
+    const res = await fetch(`${sandbox.url}/_sandbox/sheets/${spreadsheetId}`);
+    const body = (await res.json()) as { sheets: Array<{ properties: { title: string }; values: string[][] }> };
+    return body.sheets.find((s) => s.properties.title === name)!.values;
+  }
+
+  test("progress then finish: one Chat message per job, upserted; status in tasuki's column, the office's Status untouched", async () => {
+    const officeStatus = await ledgerCell(3, LEDGER.letter.status);
+    assert.ok(officeStatus, 'the seeded row has an office status');
     const running = job({ progress: { done: 1, total: 3, label: 'コピー中', updatedAt: at } });
     await reply.progress(running);
     await reply.progress({ ...running, progress: { done: 2, total: 3, label: 'コピー中', updatedAt: at } }); // same instant: skipped
     let messages = await messagesFor(running.id);
     assert.equal(messages.length, 1);
     assert.match(messages[0]!.text ?? '', /1\/3/);
-    assert.match(await ledgerCell(3, LEDGER.letter.status), /実行中 · 1\/3/);
+    assert.match(await ledgerCell(3, LEDGER.letter.tasukiStatus), /実行中 · 1\/3/);
+    assert.equal(await ledgerCell(3, LEDGER.letter.tasukiJob), running.id);
 
     await reply.finished({ ...running, status: 'succeeded', result: { message: 'x', steps: 3 } });
     messages = await messagesFor(running.id);
     assert.equal(messages.length, 1, 'the same message, patched');
     assert.match(messages[0]!.cardsV2?.[0]?.card.header?.subtitle ?? '', /完了/);
-    assert.equal(await ledgerCell(3, LEDGER.letter.status), '✅ 完了');
+    assert.equal(await ledgerCell(3, LEDGER.letter.tasukiStatus), '✅ 完了');
+    assert.equal(await ledgerCell(3, LEDGER.letter.status), officeStatus, "column G is the office's");
   });
 
   test('a space the app is not in makes finished() throw (the worker retries), after still writing the sheet', async () => {
     const lost = job({ id: 'j-5eed0000000000000000000000000002', status: 'failed', error: { code: 'x', message: 'だめでした', retryable: false }, reply: { chat: { space: SEED_IDS.chatOtherSpace }, sheet: { spreadsheetId: SEED_IDS.ledgerSpreadsheet, sheetName: LEDGER.sheetName, row: 4 } } });
     await assert.rejects(reply.finished(lost), (err: unknown) => (err as { response?: { status?: number } }).response?.status === 403 || (err as { status?: number }).status === 403);
-    assert.equal(await ledgerCell(4, LEDGER.letter.status), '⚠️ 失敗 · だめでした');
+    assert.equal(await ledgerCell(4, LEDGER.letter.tasukiStatus), '⚠️ 失敗 · だめでした');
+  });
+
+  test("a sheet made before tasuki's columns gets them appended at the right, once; its own columns stay", async () => {
+    const { sheets } = createGoogleClients(loadConfig({ TASUKI_DATA_DIR: dir, TASUKI_GOOGLE_ROOT_URL: sandbox.url, LOG_LEVEL: 'silent' }), { clientOptions: { retry: false } });
+    const spreadsheetId = SEED_IDS.ledgerSpreadsheet;
+    await sheets.spreadsheets.batchUpdate({ spreadsheetId, requestBody: { requests: [{ addSheet: { properties: { title: 'Orders 2025' } } }] } });
+    const header = ['注文 Order', 'ステータス Status', '備考 Notes'];
+    await sheets.spreadsheets.values.update({ spreadsheetId, range: "'Orders 2025'!A1", valueInputOption: 'RAW', requestBody: { values: [header, ['O-1', '保留 On hold', 'call first']] } });
+    const target = { spreadsheetId, sheetName: 'Orders 2025', row: 2 };
+    const first = job({ id: 'j-5eed0000000000000000000000000003', status: 'succeeded', reply: { sheet: target } });
+    await reply.finished(first);
+    // A second reply port (another instance, no cache) finds the columns the first one added.
+    const fresh = new WorkspaceReply({ google: async () => createGoogleClients(loadConfig({ TASUKI_DATA_DIR: dir, TASUKI_GOOGLE_ROOT_URL: sandbox.url, LOG_LEVEL: 'silent' }), { clientOptions: { retry: false } }), log: createLogger({ level: 'silent' }) });
+    await fresh.finished({ ...first, id: 'j-5eed0000000000000000000000000004' });
+    const values = await sheetValues(spreadsheetId, 'Orders 2025');
+    assert.deepEqual(values[0], [...header, TASUKI_STATUS_HEADER, TASUKI_JOB_HEADER]);
+    assert.deepEqual(values[1], ['O-1', '保留 On hold', 'call first', '✅ 完了', 'j-5eed0000000000000000000000000004']);
   });
 });

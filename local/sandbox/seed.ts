@@ -126,11 +126,11 @@ function seedDrive(state: SandboxState): void {
 
   const ledgerRows: Cell[][] = [
     typed(LEDGER.headers),
-    ...SEED_LEDGER_ROWS.map((r) => typed([r.projectNumber, r.requestedAt, r.client, r.title, r.due, r.amount, r.status, '', r.estimate, r.invoice, r.deliveredAt, r.clientEmail, ''])),
+    ...SEED_LEDGER_ROWS.map((r) => typed([r.projectNumber, r.requestedAt, r.client, r.title, r.due, r.amount, r.status, '', r.estimate, r.invoice, r.deliveredAt, r.clientEmail, '', '', ''])),
   ];
   const intakeRows: Cell[][] = [
     typed(INTAKE.headers),
-    ...SEED_INTAKE_ROWS.map((r) => typed([r.intakeId, r.receivedAt, r.portal, r.client, r.title, r.due, r.amount, r.status, '', ''])),
+    ...SEED_INTAKE_ROWS.map((r) => typed([r.intakeId, r.receivedAt, r.portal, r.client, r.title, r.due, r.amount, r.status, '', '', '', ''])),
   ];
   state.put('sheets', 'spreadsheet', SEED_IDS.ledgerSpreadsheet, spreadsheet(SEED_IDS.ledgerSpreadsheet, '案件台帳 Ledger', [
     newSheet(LEDGER.sheetName, 0, 0, ledgerRows),

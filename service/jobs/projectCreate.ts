@@ -190,7 +190,7 @@ async function run(ctx: Ctx): Promise<ProjectCreateResult> {
       title: input.title,
       due: input.due ?? '',
       amount: input.amount ?? '',
-      status: '受付 received',
+      status: '受付 Received',
       folderUrl: folder.url,
       clientEmail: input.client.email ?? '',
       jobId: job.id,
@@ -219,7 +219,7 @@ async function run(ctx: Ctx): Promise<ProjectCreateResult> {
     if (!input.intakeId) return null;
     const intake = new SheetTable(google.sheets, config.ledgerSpreadsheetId, INTAKE, 'TASUKI_LEDGER_SPREADSHEET_ID');
     const row = await intake.findRow('intakeId', input.intakeId);
-    if (row !== null) await intake.updateRow(row, { status: '案件化 project', projectNumber: number });
+    if (row !== null) await intake.updateRow(row, { status: '案件化 Project', projectNumber: number });
     // Compare-and-set; a concurrent change (another scrape touching the record) means read again.
     for (;;) {
       const doc = await ctx.store.getDoc<Record<string, unknown>>('intake', input.intakeId);

@@ -7,56 +7,34 @@
  *   retried write after a crash is harmless. The card is shared/cards/jobCard.ts in the job's
  *   language. Writes per space are throttled (WriteThrottle): progress is skipped when too soon,
  *   the final card waits its turn.
- * - Sheets: a one-line status (jobStatusText) into `job.reply.sheet`'s row, in the sheet's status
- *   column: Ledger and Intake → their `status` column, Schedule → `syncStatus` (shared/sheetLayouts.ts);
- *   any other sheet → the first column whose row-1 header contains "Status" or "ステータス"
- *   (a sheet without one gets no status, and a warning in the log).
+ * - Sheets: a one-line status (jobStatusText) and the job id into `job.reply.sheet`'s row, in
+ *   tasuki's own columns (shared/sheetLayouts.ts TASUKI_STATUS_COLUMNS: Ledger and Intake →
+ *   "tasuki 状態" + "tasuki ジョブ", Schedule → its sync column, any other sheet → the Ledger's
+ *   pair), found by header and appended at the right when a sheet lacks them
+ *   (workspace/tasukiColumns.ts). The office's own Status column is never written here.
  *
  * Both targets are attempted; if either write fails the call throws after trying the other.
  */
 import type { sheets_v4 } from '@googleapis/sheets';
 import { jobChatMessage, jobStatusText } from '../../shared/cards/jobCard.js';
 import type { JobRecord } from '../../shared/job.js';
-import { INTAKE, LEDGER, SCHEDULE } from '../../shared/sheetLayouts.js';
+import { DEFAULT_TASUKI_STATUS_COLUMNS, TASUKI_STATUS_COLUMNS } from '../../shared/sheetLayouts.js';
 import type { GoogleClients } from '../google/clients.js';
 import type { Logger } from '../logger.js';
+import { locateTasukiColumns, quoteSheet, type TasukiColumnLetters } from '../workspace/tasukiColumns.js';
 import type { ReplyPort } from './replyPort.js';
 import { WriteThrottle } from './writeThrottle.js';
-
-const KNOWN_STATUS_COLUMNS: Record<string, string> = {
-  [LEDGER.sheetName]: LEDGER.letter.status,
-  [INTAKE.sheetName]: INTAKE.letter.status,
-  [SCHEDULE.sheetName]: SCHEDULE.letter.syncStatus,
-};
-
-const STATUS_HEADER = /status|ステータス/i;
 
 /** `client-<jobId>`: job ids are lowercase letters, digits and hyphens, ≤ 41 characters, so this fits Chat's 63. */
 export function clientMessageId(jobId: string): string {
   return `client-${jobId}`.slice(0, 63);
 }
 
-/** A1 column letters for a 0-based index (0 → A, 26 → AA). */
-export function columnLetter(index: number): string {
-  let n = index + 1;
-  let s = '';
-  while (n > 0) {
-    const r = (n - 1) % 26;
-    s = String.fromCharCode(65 + r) + s;
-    n = Math.floor((n - 1) / 26);
-  }
-  return s;
-}
-
-function quoteSheet(name: string): string {
-  return `'${name.replace(/'/g, "''")}'`;
-}
-
 export class WorkspaceReply implements ReplyPort {
   private readonly google: () => Promise<GoogleClients>;
   private readonly log: Logger;
   private readonly throttle: WriteThrottle;
-  private readonly statusColumns = new Map<string, Promise<string | null>>();
+  private readonly columnCache = new Map<string, Promise<TasukiColumnLetters>>();
 
   constructor(opts: { google: () => Promise<GoogleClients>; log: Logger; throttle?: WriteThrottle }) {
     this.google = opts.google;
@@ -106,33 +84,32 @@ export class WorkspaceReply implements ReplyPort {
 
   private async writeSheet(job: JobRecord, sheet: NonNullable<NonNullable<JobRecord['reply']>['sheet']>): Promise<void> {
     const { sheets } = await this.google();
-    const column = await this.statusColumn(sheets, sheet.spreadsheetId, sheet.sheetName);
-    if (!column) {
-      this.log.warn({ jobId: job.id, spreadsheetId: sheet.spreadsheetId, sheetName: sheet.sheetName }, 'sheet has no status column; status not written');
-      return;
-    }
-    await sheets.spreadsheets.values.update({
+    const columns = await this.statusColumns(sheets, sheet.spreadsheetId, sheet.sheetName);
+    const cell = (letter: string) => `${quoteSheet(sheet.sheetName)}!${letter}${sheet.row}`;
+    await sheets.spreadsheets.values.batchUpdate({
       spreadsheetId: sheet.spreadsheetId,
-      range: `${quoteSheet(sheet.sheetName)}!${column}${sheet.row}`,
-      valueInputOption: 'RAW',
-      requestBody: { values: [[jobStatusText(job)]] },
+      requestBody: {
+        valueInputOption: 'RAW',
+        data: [
+          { range: cell(columns.status), values: [[jobStatusText(job)]] },
+          ...(columns.job ? [{ range: cell(columns.job), values: [[job.id]] }] : []),
+        ],
+      },
     });
   }
 
-  private statusColumn(sheets: sheets_v4.Sheets, spreadsheetId: string, sheetName: string): Promise<string | null> {
-    const known = KNOWN_STATUS_COLUMNS[sheetName];
-    if (known) return Promise.resolve(known);
+  /** tasuki's columns in that sheet, looked up (and added when missing) once per process. */
+  private statusColumns(sheets: sheets_v4.Sheets, spreadsheetId: string, sheetName: string): Promise<TasukiColumnLetters> {
     const key = `${spreadsheetId}\n${sheetName}`;
-    let column = this.statusColumns.get(key);
-    if (!column) {
-      column = sheets.spreadsheets.values.get({ spreadsheetId, range: `${quoteSheet(sheetName)}!1:1` }).then((res) => {
-        const headers = res.data.values?.[0] ?? [];
-        const index = headers.findIndex((h) => STATUS_HEADER.test(String(h)));
-        return index >= 0 ? columnLetter(index) : null;
+    let columns = this.columnCache.get(key);
+    if (!columns) {
+      columns = locateTasukiColumns(sheets, spreadsheetId, sheetName, TASUKI_STATUS_COLUMNS[sheetName] ?? DEFAULT_TASUKI_STATUS_COLUMNS).then((found) => {
+        if (found.added.length) this.log.info({ spreadsheetId, sheetName, added: found.added }, "added tasuki's own columns to the sheet");
+        return found;
       });
-      column.catch(() => this.statusColumns.delete(key));
-      this.statusColumns.set(key, column);
+      columns.catch(() => this.columnCache.delete(key));
+      this.columnCache.set(key, columns);
     }
-    return column;
+    return columns;
   }
 }
