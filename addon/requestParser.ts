@@ -14,6 +14,9 @@ export type MailMessage = {
   id: string;
   subject: string;
   from: string;
+  /** The To and Cc headers: the client of a mail the office sent is among them. */
+  to?: string;
+  cc?: string;
   /** ISO time the message was sent. */
   date: string;
   plainBody: string;
