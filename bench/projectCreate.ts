@@ -20,7 +20,7 @@ import { LocalIssuer } from '../local/issuer.js';
 import { startStack } from '../local/stack.js';
 import { loadConfig } from '../service/config.js';
 import { createLogger } from '../service/logger.js';
-import { TASUKI_QUEUE_SETTINGS } from '../service/queue/cloudTasksQueue.js';
+import { TASUKI_QUEUE_SETTINGS } from '../service/queue/queueSettings.js';
 import { SqliteStore } from '../service/store/sqliteStore.js';
 import type { JobRecord, JobView } from '../shared/job.js';
 

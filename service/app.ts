@@ -4,42 +4,20 @@
  *   GET  /healthz          liveness/readiness; touches nothing heavy.
  *   *    /v1/jobs*         the job API for the add-on (routes/jobs.ts), Google ID token.
  *   POST /tasks/run        Cloud Tasks deliveries (routes/tasks.ts), OIDC token of the invoker.
+ *   POST /tasks/sweep      the reconciler's sweep (Cloud Scheduler), OIDC token of the invoker.
  *   GET  /charts/:id.png   summary chart images for Chat cards (routes/charts.ts), public by id.
  *
  * Bodies are JSON only, at most 100 kB (tasks carry ids, never data). Unknown routes and every
  * error answer `{error:{code,message}}`; stack traces stay in the logs.
  */
 import express, { type Express } from 'express';
-import type { TokenTrust } from './auth/tokenVerifier.js';
-import type { Config } from './config.js';
-import type { GoogleClients } from './google/clients.js';
-import type { HandlerRegistry } from './jobs/registry.js';
-import type { Logger } from './logger.js';
-import type { JobQueue } from './queue/queue.js';
-import type { ReplyPort } from './reply/replyPort.js';
-import type { Store } from './store/store.js';
+import type { AppDeps } from './deps.js';
 import { chartsRouter } from './routes/charts.js';
 import { errorHandler, notFoundRoute } from './routes/httpErrors.js';
 import { jobsRouter } from './routes/jobs.js';
 import { requestLog } from './routes/requestLog.js';
 import { tasksRouter } from './routes/tasks.js';
 import { Worker } from './worker/worker.js';
-
-/** What the app runs on; service/deps.ts builds it from the configuration. */
-export type AppDeps = {
-  config: Config;
-  log: Logger;
-  store: Store;
-  queue: JobQueue;
-  reply: ReplyPort;
-  handlers: HandlerRegistry;
-  /** Google clients, loaded on first call. */
-  google: () => Promise<GoogleClients>;
-  trust: TokenTrust;
-  now?: () => Date;
-  /** How often a running job re-reads its record for a cancel request (ms). */
-  cancelPollMs?: number;
-};
 
 export const BODY_LIMIT = '100kb';
 

@@ -9,6 +9,7 @@
  */
 import { readFileSync } from 'node:fs';
 import * as z from 'zod';
+import { retryWindowSeconds } from './queue/queueSettings.js';
 
 export type VariableDoc = {
   /** What it is, for the README reference. */
@@ -37,6 +38,8 @@ export const VARIABLES = {
   TASUKI_TASKS_QUEUE: { doc: 'Cloud Tasks queue id.', example: 'tasuki-jobs', localDefault: 'tasuki-jobs', productionDefault: 'tasuki-jobs' },
   TASUKI_TASKS_EMULATOR: { doc: 'host:port of the local Cloud Tasks emulator (gRPC).', example: '127.0.0.1:8123', localDefault: '127.0.0.1:8123', only: 'local' },
   TASUKI_QUEUE_MAX_ATTEMPTS: { doc: "The queue's retryConfig.maxAttempts, so the worker knows the final attempt.", example: '8', localDefault: '5', productionDefault: '8' },
+  TASUKI_LEASE_SECONDS: { doc: 'How long a running job is held by one delivery without a sign of life; renewed every third of it while the handler runs, so a crashed holder is replaced within this time. Production refuses a value whose double exceeds the queue retry schedule.', example: '30', localDefault: '30', productionDefault: '30' },
+  TASUKI_JOB_MAX_RECOVERIES: { doc: "How many new task generations the reconciler may create for one job whose task ended without the job ending (the job's own attempt budget, beside the queue's per-task attempts); then the job fails as abandoned and is reported.", example: '3', localDefault: '3', productionDefault: '3' },
   TASUKI_DISPATCH_DEADLINE_SECONDS: { doc: 'Task dispatch deadline (15–1800 s); Cloud Run request timeout must be at least this.', example: '600', localDefault: '600', productionDefault: '600' },
   TASUKI_STORE: { doc: 'Job store: sqlite (local) or firestore (production).', example: 'firestore', localDefault: 'sqlite', productionDefault: 'firestore' },
   TASUKI_FIRESTORE_DATABASE: { doc: 'Firestore database id.', example: '(default)', localDefault: '(default)', productionDefault: '(default)' },
@@ -126,6 +129,8 @@ const Shape = z.object({
   tasksEmulator: z.string().regex(/^[^:]+:\d+$/, 'must be host:port').optional(),
   queueMaxAttempts: int(-1, 1000),
   dispatchDeadlineSeconds: int(15, 1800),
+  leaseSeconds: int(2, 600),
+  jobMaxRecoveries: int(0, 100),
   store: z.enum(['sqlite', 'firestore']),
   firestoreDatabase: z.string().min(1),
   googleRootUrl: url.optional(),
@@ -162,7 +167,8 @@ const FIELD_OF: Record<VariableName, keyof Config> = {
   TASUKI_ALLOWED_EMAILS: 'allowedEmails', TASUKI_INVOKER_SA: 'invokerServiceAccount',
   GOOGLE_CLOUD_PROJECT: 'project', TASUKI_TASKS_LOCATION: 'tasksLocation', TASUKI_TASKS_QUEUE: 'tasksQueue',
   TASUKI_TASKS_EMULATOR: 'tasksEmulator', TASUKI_QUEUE_MAX_ATTEMPTS: 'queueMaxAttempts',
-  TASUKI_DISPATCH_DEADLINE_SECONDS: 'dispatchDeadlineSeconds', TASUKI_STORE: 'store',
+  TASUKI_DISPATCH_DEADLINE_SECONDS: 'dispatchDeadlineSeconds', TASUKI_LEASE_SECONDS: 'leaseSeconds',
+  TASUKI_JOB_MAX_RECOVERIES: 'jobMaxRecoveries', TASUKI_STORE: 'store',
   TASUKI_FIRESTORE_DATABASE: 'firestoreDatabase', TASUKI_GOOGLE_ROOT_URL: 'googleRootUrl',
   TASUKI_TIMEZONE: 'timezone', TASUKI_CHAT_SPACE: 'chatSpace', TASUKI_PROJECTS_FOLDER_ID: 'projectsFolderId',
   TASUKI_TEMPLATE_FOLDER_ID: 'templateFolderId', TASUKI_LEDGER_SPREADSHEET_ID: 'ledgerSpreadsheetId',
@@ -236,6 +242,8 @@ export function loadConfig(env: Env = process.env): Config {
       problems.push('TASUKI_ALLOWED_DOMAINS or TASUKI_ALLOWED_EMAILS must name who may use tasuki in production');
     }
     if (config.scriptClientId.startsWith('tasuki-local')) problems.push('TASUKI_SCRIPT_CLIENT_ID is the local placeholder; set the Apps Script OAuth client ID');
+    const timing = leaseTimingProblem(config);
+    if (timing) problems.push(timing);
     for (const portal of config.portals) {
       if (!portal.login) continue;
       for (const name of Object.values(portalCredentialVariables(portal.id))) {
@@ -245,6 +253,25 @@ export function loadConfig(env: Env = process.env): Config {
   }
   if (problems.length) throw new ConfigError(problems);
   return config;
+}
+
+/**
+ * The lease must expire well inside the queue's retry schedule: after a crash, deliveries of
+ * another chain wait for the dead holder's lease (409), and each of those waits spends one of the
+ * task's attempts. Two leases fit in the schedule, so at least one delivery after the expiry still
+ * comes. Checked in production only: locally the emulator may run on a scaled clock, and the
+ * reconciler ends whatever the schedule does not.
+ */
+export function leaseTimingProblem(config: Pick<Config, 'leaseSeconds' | 'queueMaxAttempts' | 'dispatchDeadlineSeconds'>): string | undefined {
+  if (config.leaseSeconds > config.dispatchDeadlineSeconds) {
+    return `TASUKI_LEASE_SECONDS (${config.leaseSeconds}) must not exceed TASUKI_DISPATCH_DEADLINE_SECONDS (${config.dispatchDeadlineSeconds})`;
+  }
+  if (config.queueMaxAttempts === -1) return undefined;
+  const window = retryWindowSeconds(config.queueMaxAttempts);
+  if (2 * config.leaseSeconds <= window) return undefined;
+  let attempts = config.queueMaxAttempts;
+  while (retryWindowSeconds(attempts) < 2 * config.leaseSeconds && attempts < 1000) attempts++;
+  return `TASUKI_LEASE_SECONDS=${config.leaseSeconds} does not fit TASUKI_QUEUE_MAX_ATTEMPTS=${config.queueMaxAttempts}: the queue retries a task for ${window} s, less than two leases (${2 * config.leaseSeconds} s), so after a crash the remaining deliveries could all find the dead holder's lease. Set TASUKI_QUEUE_MAX_ATTEMPTS to at least ${attempts} or lower TASUKI_LEASE_SECONDS.`;
 }
 
 function readConfigFile(path: string): Env {

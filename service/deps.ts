@@ -7,14 +7,34 @@
  * does not pay for gax.
  */
 import type { JWTVerifyGetKey } from 'jose';
-import type { AppDeps } from './app.js';
-import { loadJose } from './auth/tokenVerifier.js';
+import { loadJose, type TokenTrust } from './auth/tokenVerifier.js';
 import { tokenTrust } from './auth/trust.js';
 import type { Config } from './config.js';
 import { handlerRegistry } from './jobs/registry.js';
+import type { GoogleClients } from './google/clients.js';
+import type { HandlerRegistry } from './jobs/registry.js';
 import type { Logger } from './logger.js';
+import type { JobQueue } from './queue/queue.js';
+import type { ReplyPort } from './reply/replyPort.js';
+import type { Store } from './store/store.js';
 import { createCloudTasksQueue } from './queue/cloudTasksQueue.js';
 import { WorkspaceReply } from './reply/workspaceReply.js';
+
+/** What the app (app.ts) runs on; buildDeps below builds it from the configuration. */
+export type AppDeps = {
+  config: Config;
+  log: Logger;
+  store: Store;
+  queue: JobQueue;
+  reply: ReplyPort;
+  handlers: HandlerRegistry;
+  /** Google clients, loaded on first call. */
+  google: () => Promise<GoogleClients>;
+  trust: TokenTrust;
+  now?: () => Date;
+  /** How often a running job re-reads its record for a cancel request (ms). */
+  cancelPollMs?: number;
+};
 
 export type DepsOverrides = Partial<Omit<AppDeps, 'config' | 'log' | 'trust'>> & {
   /** Key source for token verification (tests: a JWKS of a LocalIssuer). */

@@ -5,6 +5,10 @@
  * Lifecycle: queued → running → succeeded | failed | canceled; failed/canceled → queued on retry
  * (a new task generation). `version` increments on every write: stores update by compare-and-set
  * on it, never by multi-document transactions.
+ *
+ * What the user must see is part of the record too: when a generation ends with a reply target,
+ * `report` says the final report is owed, and the outbox (service/worker/outbox.ts) delivers it
+ * until it is delivered or fails permanently, however many task attempts remain.
  */
 import * as z from 'zod';
 import { Locale } from './locale.js';
@@ -64,9 +68,28 @@ export type StepRecord = z.infer<typeof StepRecord>;
 export const JobLease = z.object({
   /** Delivery that holds the lease (task name + execution count). */
   holder: z.string(),
-  /** ISO time after which another delivery may take the job over. */
+  /** ISO time after which another delivery may take the job over (renewed by the run's heartbeat). */
   until: z.string(),
 });
+
+/**
+ * The final report of one generation (the outbox entry):
+ * - owed: the outcome is recorded, the Chat message / sheet status still has to say so;
+ * - delivered: it was written;
+ * - failed: the reply target refused permanently (space gone, app removed…): not retried.
+ */
+export const JobReport = z.object({
+  generation: z.number().int().min(1),
+  state: z.enum(['owed', 'delivered', 'failed']),
+  /** Delivery attempts made so far. */
+  attempts: z.number().int().min(0),
+  /** Not before this ISO time (backoff, or the reply target's Retry-After). */
+  nextAttemptAt: z.string().optional(),
+  /** The last delivery error (retryable while owed; the permanent one when failed). */
+  error: JobError.optional(),
+  deliveredAt: z.string().optional(),
+});
+export type JobReport = z.infer<typeof JobReport>;
 
 /** A job id: what the store keys on and a Cloud Tasks task name may contain. */
 export const JOB_ID_PATTERN = /^[a-z0-9][a-z0-9-]{0,40}$/;
@@ -92,6 +115,10 @@ export const JobRecord = z.object({
   result: z.unknown().optional(),
   error: JobError.optional(),
   lease: JobLease.optional(),
+  /** The final report of the current generation, once it has ended (see JobReport). */
+  report: JobReport.optional(),
+  /** New task generations the reconciler created because a task ended without the job ending. */
+  recoveries: z.number().int().min(0).optional(),
   cancelRequested: z.boolean(),
   createdAt: z.string(),
   updatedAt: z.string(),
@@ -116,4 +143,12 @@ export type JobView = z.infer<typeof JobView>;
 export function toJobView(job: JobRecord): JobView {
   const { lease: _lease, version: _version, steps, ...rest } = job;
   return { ...rest, steps: Object.keys(steps).filter((name) => !name.startsWith(RESERVED_STEP_PREFIX)) };
+}
+
+/**
+ * A job the reconciler still owes something: it has not ended, or its final report has not been
+ * delivered. Stores index this (with updatedAt) so the sweep never scans settled history.
+ */
+export function isUnsettled(job: Pick<JobRecord, 'status' | 'report'>): boolean {
+  return !TERMINAL_STATUSES.includes(job.status) || job.report?.state === 'owed';
 }

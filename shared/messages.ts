@@ -45,6 +45,10 @@ export const JOB_TEXTS = {
   retry: { ja: '再実行', en: 'Retry' },
   cancel: { ja: '取り消し', en: 'Cancel' },
   refresh: { ja: '更新', en: 'Refresh' },
+  abandoned: {
+    ja: '処理していたサーバーが応答しなくなり、自動でのやり直しも尽きたため、ジョブを完了できませんでした。再実行してください。',
+    en: 'The job could not finish: the server running it stopped answering and the automatic retries ran out. Retry it.',
+  },
   queueUnavailable: {
     ja: 'ジョブを登録できませんでした（キューに接続できません）。しばらくしてから再実行してください。',
     en: 'The job could not be queued (the queue is unreachable). Retry it in a moment.',

@@ -77,7 +77,7 @@ test('enqueue answers 202 with the queued job; the emulator dispatches it and it
   assert.ok(got.body.job.steps.includes('echo-1'));
 
   // The worker's own bookkeeping steps ($reported) stay in the record but not in the API's view.
-  await s.waitForJob(view.id, (j) => j.steps.$reported !== undefined);
+  await s.waitForJob(view.id, (j) => j.report?.state === "delivered");
   const reported = await request(s.url).get(`/v1/jobs/${view.id}`).set('authorization', await as(USER));
   assert.deepEqual(reported.body.job.steps.sort(), ['echo-1', 'echo-2']);
 });

@@ -6,7 +6,8 @@ import { grpc } from 'google-gax';
 import { createLocalJWKSet, jwtVerify } from 'jose';
 import { loadConfig, queuePath, type Config } from '../service/config.js';
 import { createLogger } from '../service/logger.js';
-import { CloudTasksQueue, TASUKI_QUEUE_SETTINGS, taskIdFor } from '../service/queue/cloudTasksQueue.js';
+import { CloudTasksQueue, taskIdFor } from '../service/queue/cloudTasksQueue.js';
+import { TASUKI_QUEUE_SETTINGS } from '../service/queue/queueSettings.js';
 import { LOCAL_ISSUER } from '../local/issuer.js';
 import { eventually, startEmulator, startTarget, type EmulatorHandle, type Target } from './support/tasks-harness.js';
 

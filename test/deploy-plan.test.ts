@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { TASUKI_QUEUE_SETTINGS } from '../service/queue/cloudTasksQueue.js';
+import { TASUKI_QUEUE_SETTINGS } from '../service/queue/queueSettings.js';
 import { FIRESTORE_COMPOSITE_INDEXES } from '../service/store/firestoreIndexes.js';
 import { DeployConfigError, parseDeployConfig } from '../scripts/deploy/deployConfig.js';
 import { buildPlan } from '../scripts/deploy/plan.js';

@@ -54,7 +54,7 @@ function context(job: JobRecord, opts: { holder?: string; deadlineInMs?: number;
   let shift = opts.startedMsAgo ?? 0;
   const ctx = new RunContext({
     job, input: job.input, holder: opts.holder ?? 'task-a#0', store, reply, google: {} as GoogleClients, config: config(), log,
-    now: () => new Date(Date.now() - shift), deadlineAt: Date.now() + (opts.deadlineInMs ?? 60_000), cancelPollMs: 20,
+    now: () => new Date(Date.now() - shift), deadlineAt: Date.now() + (opts.deadlineInMs ?? 60_000), cancelPollMs: 20, leaseMs: 30_000,
   });
   shift = 0;
   return ctx;

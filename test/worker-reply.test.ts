@@ -1,6 +1,7 @@
 // What the worker posts back: the job card (valid Card v2 for every state, in the job's
 // language, buttons naming the add-on's functions), the per-space write throttle, and the
 // Workspace reply port against the sandbox (one upserted Chat message, the sheet status cell).
+import { ReplyFailure } from '../service/reply/replyPort.js';
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
@@ -230,9 +231,9 @@ describe('WorkspaceReply on the Workspace sandbox (real Chat and Sheets REST, re
     assert.equal(await ledgerCell(3, LEDGER.letter.status), officeStatus, "column G is the office's");
   });
 
-  test('a space the app is not in makes finished() throw (the worker retries), after still writing the sheet', async () => {
+  test('a space the app is not in makes finished() throw a permanent ReplyFailure (the outbox stops), after still writing the sheet', async () => {
     const lost = job({ id: 'j-5eed0000000000000000000000000002', status: 'failed', error: { code: 'x', message: 'だめでした', retryable: false }, reply: { chat: { space: SEED_IDS.chatOtherSpace }, sheet: { spreadsheetId: SEED_IDS.ledgerSpreadsheet, sheetName: LEDGER.sheetName, row: 4 } } });
-    await assert.rejects(reply.finished(lost), (err: unknown) => (err as { response?: { status?: number } }).response?.status === 403 || (err as { status?: number }).status === 403);
+    await assert.rejects(reply.finished(lost), (err: unknown) => err instanceof ReplyFailure && err.permanent && err.code === 'reply_not_permitted' && /not a member/.test(err.message));
     assert.equal(await ledgerCell(4, LEDGER.letter.tasukiStatus), '⚠️ 失敗 · だめでした');
   });
 

@@ -129,7 +129,7 @@ describe('with maxAttempts 5', () => {
   test('when the final report fails, the outcome stays recorded and the redelivery reports it', async () => {
     s.reply.failFinished = 1;
     const job = await enqueue(s, { kind: 'system.echo', input: { message: 'report me' }, reply: { chat: { space: 'spaces/AAAAteam' } } });
-    const done = await s.waitForJob(job.id, (j) => j.status === 'succeeded' && j.steps.$reported !== undefined);
+    const done = await s.waitForJob(job.id, (j) => j.status === 'succeeded' && j.report?.state === "delivered");
     assert.equal(s.reply.finishedFor(job.id).length, 1);
     assert.equal(done.attempts, 1, 'the job itself ran once');
   });

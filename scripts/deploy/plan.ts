@@ -15,7 +15,7 @@
  * No secret value is ever part of a command: secrets are referenced by Secret Manager name.
  */
 import { createHash } from 'node:crypto';
-import { TASUKI_QUEUE_SETTINGS } from '../../service/queue/cloudTasksQueue.js';
+import { TASUKI_QUEUE_SETTINGS } from '../../service/queue/queueSettings.js';
 import { VARIABLES } from '../../service/config.js';
 import { compositeIndexCreateArgs, FIRESTORE_COMPOSITE_INDEXES, type FirestoreIndex } from '../../service/store/firestoreIndexes.js';
 import {

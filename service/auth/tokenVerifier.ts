@@ -37,6 +37,19 @@ export class AuthFailure extends Error {
   }
 }
 
+/**
+ * The signing keys could not be obtained (the JWKS endpoint refused, timed out, answered 5xx or
+ * something that is not a key set). Thrown by key sources (trust.ts); it says nothing about the
+ * token, so it becomes 503 auth_unavailable, never 401: a valid user must not be told to sign in
+ * again because Google's key server (or the local issuer) had a bad minute.
+ */
+export class KeysUnavailable extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'KeysUnavailable';
+  }
+}
+
 /** Whom a verifier trusts: issuers and where their signing keys come from. */
 export type TokenTrust = {
   issuers: string[];
@@ -128,7 +141,7 @@ function toAuthFailure(err: unknown, errors: Jose['errors']): AuthFailure {
   if (err instanceof errors.JWSInvalid || err instanceof errors.JWTInvalid || err instanceof errors.JOSEAlgNotAllowed) {
     return new AuthFailure(401, 'malformed_token', 'the token is not a well-formed RS256 JWT');
   }
-  if (err instanceof errors.JWKSTimeout || err instanceof errors.JWKSInvalid || (err instanceof TypeError && /fetch/i.test(err.message))) {
+  if (err instanceof KeysUnavailable || err instanceof errors.JWKSTimeout || err instanceof errors.JWKSInvalid || (err instanceof TypeError && /fetch/i.test(err.message))) {
     return new AuthFailure(503, 'auth_unavailable', `the token signing keys could not be fetched (${err.message}); try again shortly`);
   }
   // Anything else jose refuses: the request cannot be authenticated.

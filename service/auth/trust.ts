@@ -9,7 +9,7 @@
  */
 import type { JWTVerifyGetKey } from 'jose';
 import type { Config } from '../config.js';
-import { loadJose, type TokenTrust } from './tokenVerifier.js';
+import { KeysUnavailable, loadJose, type TokenTrust } from './tokenVerifier.js';
 
 export const GOOGLE_ISSUERS = ['https://accounts.google.com', 'accounts.google.com'];
 export const GOOGLE_JWKS_URL = 'https://www.googleapis.com/oauth2/v3/certs';
@@ -31,11 +31,21 @@ export function tokenTrust(config: Config, keys?: JWTVerifyGetKey): TokenTrust {
   }
 }
 
-/** A JWKS fetched from `url` (cached and refreshed by jose), with jose itself loaded on first use. */
-function remoteKeys(url: string): JWTVerifyGetKey {
+/**
+ * A JWKS fetched from `url` (cached and refreshed by jose), with jose itself loaded on first use.
+ * Any failure to get the key set (connection refused, timeout, a 5xx, a page that is not a key
+ * set) is KeysUnavailable; only "no key matches this token" is about the token.
+ */
+export function remoteKeys(url: string): JWTVerifyGetKey {
   let keys: JWTVerifyGetKey | undefined;
   return async (header, token) => {
-    keys ??= (await loadJose()).createRemoteJWKSet(new URL(url));
-    return keys(header, token);
+    const jose = await loadJose();
+    keys ??= jose.createRemoteJWKSet(new URL(url));
+    try {
+      return await keys(header, token);
+    } catch (err) {
+      if (err instanceof jose.errors.JWKSNoMatchingKey || err instanceof jose.errors.JWKSMultipleMatchingKeys) throw err;
+      throw new KeysUnavailable(`signing keys at ${url} could not be fetched: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+    }
   };
 }

@@ -19,25 +19,7 @@ import { TaskPayload } from '../../shared/api.js';
 import { queuePath, type Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { EnqueueTask, JobQueue } from './queue.js';
-
-/**
- * tasuki's queue settings, used by ensureQueue() against the emulator and by the deploy script
- * for the production queue. Backoff 1 s doubling 4 times to 16 s, then +16 s per retry up to
- * 60 s: a transient Google API hiccup is retried within seconds, a longer outage within a minute
- * per attempt. 10 concurrent dispatches keeps one small Cloud Run instance (and the Workspace
- * per-user quotas) from being flooded; 50/s is far above tasuki's traffic but bounds a backlog
- * burst after a pause. maxAttempts comes from TASUKI_QUEUE_MAX_ATTEMPTS so the worker knows
- * which attempt is the last.
- */
-export const TASUKI_QUEUE_SETTINGS = {
-  minBackoffSeconds: 1,
-  maxBackoffSeconds: 60,
-  maxDoublings: 4,
-  /** 0 = no age limit; attempts are bounded by maxAttempts. */
-  maxRetryDurationSeconds: 0,
-  maxConcurrentDispatches: 10,
-  maxDispatchesPerSecond: 50,
-} as const;
+import { TASUKI_QUEUE_SETTINGS } from './queueSettings.js';
 
 /** The Queue resource tasuki expects, in the v2 API's shape. */
 export function tasukiQueueResource(config: Config): protos.google.cloud.tasks.v2.IQueue {
@@ -161,6 +143,17 @@ export class CloudTasksQueue implements JobQueue {
     } catch (err) {
       if (codeOf(err) === NOT_FOUND) return; // already ran, dropped or deleted
       throw new Error(`Cloud Tasks: could not delete task ${taskName}: ${messageOf(err)}`, { cause: err });
+    }
+  }
+
+  async exists(taskName: string): Promise<boolean> {
+    const client = await this.client();
+    try {
+      await client.getTask({ name: taskName });
+      return true;
+    } catch (err) {
+      if (codeOf(err) === NOT_FOUND) return false;
+      throw new Error(`Cloud Tasks: could not look up task ${taskName}: ${messageOf(err)}`, { cause: err });
     }
   }
 

@@ -18,6 +18,11 @@ export interface JobQueue {
   enqueue(task: EnqueueTask): Promise<{ taskName: string; created: boolean }>;
   /** Deletes a task that has not run yet; a task already gone is not an error. */
   cancel(taskName: string): Promise<void>;
+  /**
+   * Whether the task still exists (pending, in backoff or being dispatched). Cloud Tasks deletes
+   * a task once it succeeded or spent its attempts, so false means no delivery will ever come.
+   */
+  exists(taskName: string): Promise<boolean>;
   /** Local mode: creates the queue in the emulator if absent. Production: checks it exists. */
   ensureQueue(): Promise<void>;
   close(): Promise<void>;

@@ -1,8 +1,10 @@
 /**
  * Reply port: how the worker tells the person who asked what is happening to their job.
- * `progress` is best-effort and may be throttled away; `finished` is called once per terminal
- * state of a generation (the worker guards that with the job record) and throws when the
- * message could not be written, so the worker can try again on the next delivery.
+ * `progress` is best-effort and may be throttled away; `finished` is called for each terminal
+ * state of a generation until it succeeds (the outbox, service/worker/outbox.ts, guards that
+ * with the job record) and throws a ReplyFailure when the message could not be written: a
+ * permanent one when the target refuses for good (the space is gone, the app was removed, the
+ * sheet no longer exists), so the outbox stops at once instead of trying for a day.
  * Jobs without a reply target are not passed here.
  */
 import type { JobRecord } from '../../shared/job.js';
@@ -10,4 +12,17 @@ import type { JobRecord } from '../../shared/job.js';
 export interface ReplyPort {
   progress(job: JobRecord): Promise<void>;
   finished(job: JobRecord): Promise<void>;
+}
+
+export class ReplyFailure extends Error {
+  readonly permanent: boolean;
+  readonly code: string;
+  readonly retryAfterSeconds?: number;
+  constructor(opts: { permanent: boolean; code: string; message: string; retryAfterSeconds?: number | undefined; cause?: unknown }) {
+    super(opts.message, { cause: opts.cause });
+    this.name = 'ReplyFailure';
+    this.permanent = opts.permanent;
+    this.code = opts.code;
+    if (opts.retryAfterSeconds !== undefined) this.retryAfterSeconds = opts.retryAfterSeconds;
+  }
 }

@@ -13,7 +13,10 @@
  *   pair), found by header and appended at the right when a sheet lacks them
  *   (workspace/tasukiColumns.ts). The office's own Status column is never written here.
  *
- * Both targets are attempted; if either write fails the call throws after trying the other.
+ * Both targets are attempted; if either write fails the call throws a ReplyFailure after trying
+ * the other: permanent when every failure is Google refusing for good (400/401/403/404: the space
+ * is gone, the app is no longer in it, the sheet was deleted), retryable otherwise (429, 5xx,
+ * network), carrying Google's Retry-After.
  */
 import type { sheets_v4 } from '@googleapis/sheets';
 import { jobChatMessage, jobStatusText } from '../../shared/cards/jobCard.js';
@@ -21,13 +24,25 @@ import type { JobRecord } from '../../shared/job.js';
 import { DEFAULT_TASUKI_STATUS_COLUMNS, TASUKI_STATUS_COLUMNS } from '../../shared/sheetLayouts.js';
 import type { GoogleClients } from '../google/clients.js';
 import type { Logger } from '../logger.js';
+import { googleMessage, retryAfterOf, statusOf } from '../workspace/googleCall.js';
 import { locateTasukiColumns, quoteSheet, type TasukiColumnLetters } from '../workspace/tasukiColumns.js';
-import type { ReplyPort } from './replyPort.js';
+import { ReplyFailure, type ReplyPort } from './replyPort.js';
 import { WriteThrottle } from './writeThrottle.js';
 
 /** `client-<jobId>`: job ids are lowercase letters, digits and hyphens, ≤ 41 characters, so this fits Chat's 63. */
 export function clientMessageId(jobId: string): string {
   return `client-${jobId}`.slice(0, 63);
+}
+
+const PERMANENT_STATUSES = new Set([400, 401, 403, 404]);
+
+/** One ReplyFailure for the failed writes: retryable if any of them may succeed later. */
+function replyFailureOf(errors: unknown[]): ReplyFailure {
+  const retryable = errors.find((err) => !PERMANENT_STATUSES.has(statusOf(err)));
+  const err = retryable ?? errors[0];
+  const status = statusOf(err);
+  const code = retryable !== undefined ? (status === 429 ? 'reply_rate_limited' : 'reply_unavailable') : status === 404 ? 'reply_target_gone' : status === 400 ? 'reply_rejected' : 'reply_not_permitted';
+  return new ReplyFailure({ permanent: retryable === undefined, code, message: `${status || 'network error'} ${googleMessage(err)}`, retryAfterSeconds: retryAfterOf(err), cause: err });
 }
 
 export class WorkspaceReply implements ReplyPort {
@@ -61,7 +76,7 @@ export class WorkspaceReply implements ReplyPort {
     if (sheet && sheetTurn) writes.push(this.writeSheet(job, sheet));
     const results = await Promise.allSettled(writes);
     const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (failed.length) throw failed[0]!.reason;
+    if (failed.length) throw replyFailureOf(failed.map((r) => r.reason as unknown));
   }
 
   private async turn(key: string, final: boolean): Promise<boolean> {

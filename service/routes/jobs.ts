@@ -3,9 +3,11 @@
  * - POST /            enqueue: validate, record (create-if-absent), create the generation's task, 202.
  * - GET /             the caller's jobs, newest first (`mine=1`, `status`, `limit`, `before`).
  * - GET /:id          one job; only its requester sees it (others get 404, not 403: ids don't leak).
- * - POST /:id/retry   failed/canceled → queued as the next generation with a new task.
- * - POST /:id/cancel  queued → canceled (task deleted); running → cancel requested (the worker
- *                     stops at its next step or progress); finished → 409.
+ * - POST /:id/retry   failed/canceled (abandoned included) → queued as the next generation with a
+ *                     new task.
+ * - POST /:id/cancel  queued → canceled (task deleted); running whose holder stopped renewing its
+ *                     lease → canceled at once; running → cancel requested (the worker stops at
+ *                     its next step or progress; the card says canceling meanwhile); finished → 409.
  *
  * The enqueue path does only what it must (one create, one task, one small write), so it answers
  * in milliseconds: everything slow happens in the worker.
@@ -18,9 +20,11 @@ import { JOB_KINDS } from '../../shared/jobKinds.js';
 import { localeFrom } from '../../shared/locale.js';
 import { JOB_TEXTS } from '../../shared/messages.js';
 import { requireUser } from '../auth/middleware.js';
-import type { AppDeps } from '../app.js';
+import type { AppDeps } from '../deps.js';
 import { mutateJob } from '../worker/jobMutation.js';
-import { reportOnce } from '../worker/reportOnce.js';
+import { deliverReport } from '../worker/outbox.js';
+import { leaseLive } from '../worker/reconciler.js';
+import { createJobTask } from '../worker/taskDispatch.js';
 import { HttpError } from './httpErrors.js';
 import { idempotentJobId, randomJobId } from './jobIds.js';
 import { requestLogger } from './requestLog.js';
@@ -47,9 +51,8 @@ export function jobsRouter(deps: AppDeps): Router {
    * it as the next generation.
    */
   async function dispatch(job: JobRecord, res: Response): Promise<JobRecord> {
-    let taskName: string;
     try {
-      ({ taskName } = await queue.enqueue({ jobId: job.id, generation: job.generation }));
+      return await createJobTask({ store, queue, now }, job);
     } catch (err) {
       const log = requestLogger(res.locals, deps.log);
       log.error({ err, jobId: job.id }, 'could not create the task');
@@ -62,12 +65,10 @@ export function jobsRouter(deps: AppDeps): Router {
         now,
       );
       if (failed?.status === 'failed') {
-        void reportOnce({ store, reply: deps.reply, log, now }, failed).catch((e: unknown) => log.error({ err: e, jobId: job.id }, 'could not report the failure'));
+        void deliverReport({ store, reply: deps.reply, log, now }, failed).catch((e: unknown) => log.error({ err: e, jobId: job.id }, 'could not report the failure'));
       }
       throw new HttpError(503, 'queue_unavailable', `job ${job.id} is recorded but could not be queued; send the same request again (or retry the job) to queue it`, undefined, { 'Retry-After': '5' });
     }
-    const { job: updated } = await mutateJob(store, job, (fresh) => (fresh.generation === job.generation && fresh.taskName !== taskName ? { ...fresh, taskName } : null), now);
-    return updated ?? job;
   }
 
   /** failed/canceled → queued as the next generation (a new task name), or null to refuse. */
@@ -84,6 +85,8 @@ export function jobsRouter(deps: AppDeps): Router {
       lease: undefined,
       cancelRequested: false,
       finishedAt: undefined,
+      // A retry asked for by the owner starts the reconciler's budget afresh.
+      recoveries: undefined,
     };
   }
 
@@ -190,7 +193,11 @@ export function jobsRouter(deps: AppDeps): Router {
       job,
       (fresh) => {
         accepted = fresh.status === 'queued' || fresh.status === 'running';
-        if (fresh.status === 'queued') return { ...fresh, status: 'canceled', cancelRequested: true, lease: undefined, finishedAt: at };
+        // Queued, or running in a holder that stopped renewing its lease (crashed): nothing will
+        // stop at a next step, so the job ends here.
+        if (fresh.status === 'queued' || (fresh.status === 'running' && !leaseLive(fresh, new Date(Date.parse(at))))) {
+          return { ...fresh, status: 'canceled', cancelRequested: true, lease: undefined, finishedAt: at };
+        }
         if (fresh.status === 'running' && !fresh.cancelRequested) return { ...fresh, cancelRequested: true };
         return null;
       },
@@ -203,8 +210,12 @@ export function jobsRouter(deps: AppDeps): Router {
       if (next.taskName) {
         await queue.cancel(next.taskName).catch((err: unknown) => log.warn({ err, jobId: next.id }, 'could not delete the task; the worker will see the job canceled'));
       }
-      // The worker never runs a canceled-while-queued job, so the report is made here, off the request path.
-      void reportOnce({ store, reply: deps.reply, log, now }, next).catch((err: unknown) => log.error({ err, jobId: next.id }, 'could not report the cancellation'));
+      // No worker will report a job canceled here, so the report is made here, off the request
+      // path (and owed in the record: the reconciler's sweep delivers it if this fails).
+      void deliverReport({ store, reply: deps.reply, log, now }, next).catch((err: unknown) => log.error({ err, jobId: next.id }, 'could not report the cancellation'));
+    } else if (next.reply?.chat || next.reply?.sheet) {
+      // Show "canceling…" where the user asked until the run stops at its next step.
+      void deps.reply.progress(next).catch((err: unknown) => log.warn({ err, jobId: next.id }, 'could not show the cancel request'));
     }
     res.json({ job: toJobView(next) });
   });

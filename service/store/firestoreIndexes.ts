@@ -4,6 +4,8 @@
  *
  * - listJobs orders by createdAt desc, id desc, optionally with equality on requestedBy and/or
  *   status and `createdAt <` for paging: one composite index per filter combination.
+ * - listUnsettledJobs (the reconciler's sweep): equality on `unsettled`, a range and order on
+ *   `updatedAt`.
  * - The JSON text fields (`record`, `_tasukiData`) are never queried; exempting them from
  *   single-field indexing saves write cost on large records. Document collections are named
  *   `docs:<collection>` by their users, so only `jobs` is listed here; queries that combine a
@@ -29,6 +31,7 @@ export const FIRESTORE_COMPOSITE_INDEXES: readonly FirestoreIndex[] = [
     collectionGroup: 'jobs',
     fields: [{ fieldPath: 'requestedBy', order: 'ascending' }, { fieldPath: 'status', order: 'ascending' }, ...NEWEST_FIRST],
   },
+  { collectionGroup: 'jobs', fields: [{ fieldPath: 'unsettled', order: 'ascending' }, { fieldPath: 'updatedAt', order: 'ascending' }] },
 ];
 
 export const FIRESTORE_UNINDEXED_FIELDS: ReadonlyArray<{ collectionGroup: string; fieldPath: string }> = [

@@ -22,9 +22,9 @@
  * The SDK is imported on first use, so local mode and cold starts never load it.
  */
 import type { CollectionReference, DocumentSnapshot, Firestore, Query, Settings } from '@google-cloud/firestore';
-import type { JobRecord } from '../../shared/job.js';
+import { isUnsettled, type JobRecord } from '../../shared/job.js';
 import { DocStore } from './docStore.js';
-import type { JobListQuery, Store, StoredDoc } from './store.js';
+import type { JobListQuery, Store, StoredDoc, UnsettledQuery } from './store.js';
 import {
   checkCollection,
   checkDocId,
@@ -32,6 +32,7 @@ import {
   docDataJson,
   jobJson,
   normalizeJobListQuery,
+  normalizeUnsettledQuery,
   parseDocData,
   parseStoredJob,
   RESERVED_KEY_PREFIX,
@@ -100,6 +101,14 @@ export class FirestoreStore extends DocStore implements Store {
     if (!snap.exists || snap.get('version') !== expectedVersion) return null;
     const written = await preconditionFailsAsFalse(ref.update(jobFields(valid, json), { lastUpdateTime: snap.updateTime! }));
     return written ? valid : null;
+  }
+
+  async listUnsettledJobs(query: UnsettledQuery): Promise<JobRecord[]> {
+    const q = normalizeUnsettledQuery(query);
+    let fq: Query = (await this.jobs()).where('unsettled', '==', true).where('updatedAt', '<', q.updatedBefore);
+    if (q.updatedAfter !== undefined) fq = fq.where('updatedAt', '>', q.updatedAfter);
+    const snaps = await fq.orderBy('updatedAt', 'asc').limit(q.limit).get();
+    return snaps.docs.map(jobFrom);
   }
 
   async listJobs(query: JobListQuery): Promise<JobRecord[]> {
@@ -215,7 +224,10 @@ export class FirestoreStore extends DocStore implements Store {
 }
 
 function jobFields(job: JobRecord, json: string): Record<string, unknown> {
-  return { id: job.id, requestedBy: job.requestedBy, status: job.status, createdAt: job.createdAt, version: job.version, record: json };
+  return {
+    id: job.id, requestedBy: job.requestedBy, status: job.status, createdAt: job.createdAt, version: job.version,
+    unsettled: isUnsettled(job), updatedAt: job.updatedAt, record: json,
+  };
 }
 
 function jobFrom(snap: DocumentSnapshot): JobRecord {

@@ -7,16 +7,17 @@
  * DO NOTHING for create-if-absent, UPDATE … WHERE version = ? for compare-and-set), so no lock is
  * ever held across an await and SQLite's own locking is the whole concurrency story.
  *
- * Tables: `jobs` (indexed requested_by / status / created_at columns + the JSON record) and
+ * Tables: `jobs` (indexed requested_by / status / created_at columns, and `unsettled` + `updated_at`
+ * for the reconciler's sweep — a partial index holds only unsettled jobs — + the JSON record) and
  * `docs` (collection, id, version, JSON data; queried through json_extract on field names that
  * storeRules.ts has already restricted to identifiers). Sequence claims live in `docs` under
  * internal `seq:` collections (sequenceClaims.ts).
  */
 import type Database from 'better-sqlite3';
-import type { JobRecord } from '../../shared/job.js';
+import { isUnsettled, type JobRecord } from '../../shared/job.js';
 import { DocStore } from './docStore.js';
 import { openSqlite, statementCache } from './sqliteDatabase.js';
-import type { JobListQuery, Store, StoredDoc } from './store.js';
+import type { JobListQuery, Store, StoredDoc, UnsettledQuery } from './store.js';
 import {
   checkCollection,
   checkDocId,
@@ -24,6 +25,7 @@ import {
   docDataJson,
   jobJson,
   normalizeJobListQuery,
+  normalizeUnsettledQuery,
   parseDocData,
   parseStoredJob,
   StoreInputError,
@@ -42,6 +44,8 @@ CREATE TABLE IF NOT EXISTS jobs (
   status TEXT NOT NULL,
   created_at TEXT NOT NULL,
   version INTEGER NOT NULL,
+  unsettled INTEGER NOT NULL DEFAULT 0,
+  updated_at TEXT NOT NULL DEFAULT '',
   record TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS jobs_by_created ON jobs (created_at DESC, id DESC);
@@ -58,6 +62,23 @@ CREATE TABLE IF NOT EXISTS docs (
 CREATE INDEX IF NOT EXISTS docs_by_owner ON docs (collection, json_extract(data, '$.owner'));
 `;
 
+/**
+ * Files written before the sweep existed lack `unsettled` / `updated_at`: add them and fill them
+ * from the records (once; the ALTERs are skipped when the columns exist), then the sweep's index.
+ */
+function migrate(db: Database.Database): void {
+  const columns = new Set((db.pragma('table_info(jobs)') as Array<{ name: string }>).map((c) => c.name));
+  if (!columns.has('unsettled')) {
+    db.transaction(() => {
+      db.exec("ALTER TABLE jobs ADD COLUMN unsettled INTEGER NOT NULL DEFAULT 0");
+      db.exec("ALTER TABLE jobs ADD COLUMN updated_at TEXT NOT NULL DEFAULT ''");
+      db.exec(`UPDATE jobs SET updated_at = json_extract(record, '$.updatedAt'),
+        unsettled = (status IN ('queued', 'running') OR json_extract(record, '$.report.state') = 'owed')`);
+    })();
+  }
+  db.exec('CREATE INDEX IF NOT EXISTS jobs_unsettled ON jobs (updated_at) WHERE unsettled = 1');
+}
+
 type JobRow = { id: string; record: string };
 type DocRow = { id: string; version: number; data: string };
 
@@ -70,13 +91,14 @@ export class SqliteStore extends DocStore implements Store {
   constructor(readonly file: string, opts: SqliteStoreOptions = {}) {
     super();
     this.db = openSqlite(file, { schema: SCHEMA, busyTimeoutMs: opts.busyTimeoutMs });
+    migrate(this.db);
     this.prepared = statementCache(this.db);
     this.stmt = prepareStatements(this.db);
   }
 
   async createJob(job: JobRecord): Promise<{ created: boolean; job: JobRecord }> {
     const { job: valid, json } = jobJson(job, 'createJob');
-    const info = this.stmt.insertJob.run(valid.id, valid.requestedBy, valid.status, valid.createdAt, valid.version, json);
+    const info = this.stmt.insertJob.run(valid.id, valid.requestedBy, valid.status, valid.createdAt, valid.version, isUnsettled(valid) ? 1 : 0, valid.updatedAt, json);
     const stored = this.readJob(valid.id);
     if (!stored) throw new Error(`store: job ${valid.id} vanished right after createJob`);
     return { created: info.changes === 1, job: stored };
@@ -90,7 +112,7 @@ export class SqliteStore extends DocStore implements Store {
     checkVersion(expectedVersion, `job ${id}`);
     if (next?.id !== id) throw new StoreInputError(`store: updateJob(${id}) was given a record with id ${String(next?.id)}`);
     const { job: valid, json } = jobJson({ ...next, version: expectedVersion + 1 }, 'updateJob');
-    const info = this.stmt.casJob.run(valid.requestedBy, valid.status, valid.createdAt, valid.version, json, id, expectedVersion);
+    const info = this.stmt.casJob.run(valid.requestedBy, valid.status, valid.createdAt, valid.version, isUnsettled(valid) ? 1 : 0, valid.updatedAt, json, id, expectedVersion);
     return info.changes === 1 ? valid : null;
   }
 
@@ -104,6 +126,14 @@ export class SqliteStore extends DocStore implements Store {
     const where = clauses.length ? `WHERE ${clauses.join(' AND ')}` : '';
     const sql = `SELECT id, record FROM jobs ${where} ORDER BY created_at DESC, id DESC LIMIT ?`;
     const rows = this.prepared(sql).all(...params, q.limit) as JobRow[];
+    return rows.map((row) => parseStoredJob(row.id, row.record));
+  }
+
+  async listUnsettledJobs(query: UnsettledQuery): Promise<JobRecord[]> {
+    const q = normalizeUnsettledQuery(query);
+    const rows = (q.updatedAfter === undefined
+      ? this.stmt.unsettled.all(q.updatedBefore, q.limit)
+      : this.stmt.unsettledAfter.all(q.updatedBefore, q.updatedAfter, q.limit)) as JobRow[];
     return rows.map((row) => parseStoredJob(row.id, row.record));
   }
 
@@ -186,12 +216,14 @@ export class SqliteStore extends DocStore implements Store {
 function prepareStatements(db: Database.Database) {
   return {
     insertJob: db.prepare(
-      'INSERT INTO jobs (id, requested_by, status, created_at, version, record) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING',
+      'INSERT INTO jobs (id, requested_by, status, created_at, version, unsettled, updated_at, record) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING',
     ),
     getJob: db.prepare<[string], JobRow>('SELECT id, record FROM jobs WHERE id = ?'),
     casJob: db.prepare(
-      'UPDATE jobs SET requested_by = ?, status = ?, created_at = ?, version = ?, record = ? WHERE id = ? AND version = ?',
+      'UPDATE jobs SET requested_by = ?, status = ?, created_at = ?, version = ?, unsettled = ?, updated_at = ?, record = ? WHERE id = ? AND version = ?',
     ),
+    unsettled: db.prepare('SELECT id, record FROM jobs WHERE unsettled = 1 AND updated_at < ? ORDER BY updated_at ASC LIMIT ?'),
+    unsettledAfter: db.prepare('SELECT id, record FROM jobs WHERE unsettled = 1 AND updated_at < ? AND updated_at > ? ORDER BY updated_at ASC LIMIT ?'),
     insertDoc: db.prepare('INSERT INTO docs (collection, id, version, data) VALUES (?, ?, 0, ?) ON CONFLICT (collection, id) DO NOTHING'),
     getDoc: db.prepare<[string, string], DocRow>('SELECT id, version, data FROM docs WHERE collection = ? AND id = ?'),
     casDoc: db.prepare('UPDATE docs SET version = version + 1, data = ? WHERE collection = ? AND id = ? AND version = ?'),

@@ -30,6 +30,14 @@ export type JobListQuery = {
   limit?: number;
 };
 
+/** Unsettled jobs (shared/job.ts isUnsettled) not written since `updatedBefore`, oldest first. */
+export type UnsettledQuery = {
+  updatedBefore: string;
+  /** Page after this updatedAt (exclusive), for a sweep that reads more than one page. */
+  updatedAfter?: string;
+  limit?: number;
+};
+
 export interface Store {
   /** Creates the job if no job has this id; returns the stored one either way. */
   createJob(job: JobRecord): Promise<{ created: boolean; job: JobRecord }>;
@@ -41,6 +49,11 @@ export interface Store {
    */
   updateJob(id: string, expectedVersion: number, next: JobRecord): Promise<JobRecord | null>;
   listJobs(query: JobListQuery): Promise<JobRecord[]>;
+  /**
+   * The reconciler's query: unsettled jobs whose last write is older than `updatedBefore`, by
+   * updatedAt ascending. Indexed in both adapters (never a scan of finished jobs).
+   */
+  listUnsettledJobs(query: UnsettledQuery): Promise<JobRecord[]>;
 
   /** Creates a document if absent; returns the stored one either way. */
   putIfAbsent<T extends Record<string, unknown>>(collection: string, id: string, data: T): Promise<{ created: boolean; doc: StoredDoc<T> }>;

@@ -16,7 +16,7 @@
  *   compared in its toISOString() form (the form createdAt is written in).
  */
 import { JobRecord, JobStatus } from '../../shared/job.js';
-import type { DocQuery, JobListQuery } from './store.js';
+import type { DocQuery, JobListQuery, UnsettledQuery } from './store.js';
 
 export const MAX_RECORD_CHARS = 900_000;
 export const DEFAULT_JOB_LIST_LIMIT = 50;
@@ -144,6 +144,24 @@ export function parseStoredJob(id: string, json: string): JobRecord {
 }
 
 export type NormalizedJobListQuery = { requestedBy?: string; status?: JobStatus; before?: string; limit: number };
+
+export type NormalizedUnsettledQuery = { updatedBefore: string; updatedAfter?: string; limit: number };
+
+/** Checks an UnsettledQuery: ISO times normalized, limit 1…MAX_JOB_LIST_LIMIT (default 100). */
+export function normalizeUnsettledQuery(query: UnsettledQuery): NormalizedUnsettledQuery {
+  const iso = (value: unknown, name: string): string => {
+    const time = typeof value === 'string' ? Date.parse(value) : Number.NaN;
+    if (Number.isNaN(time)) throw new StoreInputError(`store: listUnsettledJobs ${name} ${JSON.stringify(value)} is invalid; it must be an ISO date-time`);
+    return new Date(time).toISOString();
+  };
+  const out: NormalizedUnsettledQuery = { updatedBefore: iso(query.updatedBefore, 'updatedBefore'), limit: 100 };
+  if (query.updatedAfter !== undefined) out.updatedAfter = iso(query.updatedAfter, 'updatedAfter');
+  if (query.limit !== undefined) {
+    if (!Number.isInteger(query.limit) || query.limit < 1) throw new StoreInputError(`store: listUnsettledJobs limit ${String(query.limit)} is invalid; it must be an integer ≥ 1`);
+    out.limit = Math.min(query.limit, MAX_JOB_LIST_LIMIT);
+  }
+  return out;
+}
 
 export function normalizeJobListQuery(query: JobListQuery): NormalizedJobListQuery {
   const out: NormalizedJobListQuery = { limit: DEFAULT_JOB_LIST_LIMIT };

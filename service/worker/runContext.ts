@@ -2,8 +2,11 @@
  * The JobContext a handler runs with during one delivery (see jobHandler.ts for the contract).
  *
  * Every write goes through `mutate`, which checks on the fresh record that this delivery still
- * holds the lease (else LeaseLost: another delivery took the job over, this one must stop) and
- * notices a cancel request (then `signal` aborts). Cancel is also polled every `cancelPollMs`, so
+ * holds the lease (else LeaseLost: another delivery took the job over, this one must stop),
+ * renews the lease, and notices a cancel request (then `signal` aborts). A heartbeat renews the
+ * lease when no write has for a third of the lease period, so a live run keeps its job while a
+ * dead one loses it within one lease period (worker.ts states the timing); a heartbeat that finds
+ * the lease gone aborts the run (`leaseLost`). Cancel is also polled every `cancelPollMs`, so
  * a handler sleeping or waiting on an API call with `signal` stops without waiting for its next
  * step. The signal also aborts shortly before the dispatch deadline, so the worker can answer
  * Cloud Tasks itself (and the next delivery resumes) instead of being cut off.
@@ -22,7 +25,7 @@ import type { Store } from '../store/store.js';
 import type { JobContext } from './jobHandler.js';
 import { mutateJob } from './jobMutation.js';
 
-export type AbortReason = 'canceled' | 'deadline' | 'shutdown';
+export type AbortReason = 'canceled' | 'deadline' | 'shutdown' | 'leaseLost';
 
 /** Thrown into the handler (as `signal.reason`) when the run must stop. */
 export class JobAborted extends Error {
@@ -55,6 +58,8 @@ export type RunContextOptions<I> = {
   /** Abort the run at this time (a margin before the dispatch deadline). */
   deadlineAt: number;
   cancelPollMs: number;
+  /** Lease period; every write renews the lease to now + leaseMs, the heartbeat every third of it. */
+  leaseMs: number;
 };
 
 export class RunContext<I> implements JobContext<I> {
@@ -70,10 +75,14 @@ export class RunContext<I> implements JobContext<I> {
   private lastProgressWrite: number;
   private readonly controller = new AbortController();
   private readonly timers: NodeJS.Timeout[] = [];
+  /** When this run last wrote the record (each write renews the lease). */
+  private lastWrite: number;
+  private beating = false;
 
   constructor(private readonly opts: RunContextOptions<I>) {
     this.current = opts.job;
     this.lastProgressWrite = opts.now().getTime();
+    this.lastWrite = this.lastProgressWrite;
     this.input = opts.input;
     this.google = opts.google;
     this.store = opts.store;
@@ -115,6 +124,28 @@ export class RunContext<I> implements JobContext<I> {
       );
     }, this.opts.cancelPollMs);
     this.timers.push(poll);
+    const beatEvery = Math.max(200, Math.floor(this.opts.leaseMs / 3));
+    this.timers.push(setInterval(() => void this.heartbeat(beatEvery), Math.max(100, Math.floor(beatEvery / 2))));
+  }
+
+  /** Renews the lease if no write has for `beatEvery` ms; see the file comment. */
+  private async heartbeat(beatEvery: number): Promise<void> {
+    if (this.beating || this.signal.aborted || this.opts.now().getTime() - this.lastWrite < beatEvery) return;
+    this.beating = true;
+    try {
+      await this.mutate((job) => job);
+    } catch (err) {
+      if (err instanceof LeaseLost) {
+        this.log.warn('heartbeat found the lease taken over; stopping this run');
+        this.abort('leaseLost');
+      } else {
+        // The store did not answer: the next beat tries again; if the lease expires meanwhile,
+        // another delivery may take over and this run stops at its next write.
+        this.log.warn({ err }, 'lease heartbeat failed');
+      }
+    } finally {
+      this.beating = false;
+    }
   }
 
   dispose(): void {
@@ -174,12 +205,14 @@ export class RunContext<I> implements JobContext<I> {
           return null;
         }
         cancelSeen = fresh.cancelRequested;
-        return change(pending ? { ...fresh, progress: pending } : fresh);
+        const next = change(pending ? { ...fresh, progress: pending } : fresh);
+        return next && { ...next, lease: { holder, until: new Date(this.opts.now().getTime() + this.opts.leaseMs).toISOString() } };
       },
       this.opts.now,
     );
     if (!result.job || lost) throw new LeaseLost(this.current.id);
     this.current = result.job;
+    if (result.changed) this.lastWrite = this.opts.now().getTime();
     if (this.pendingProgress === pending) this.pendingProgress = undefined;
     if (cancelSeen) this.abort('canceled');
     return result.job;

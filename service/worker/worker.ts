@@ -9,10 +9,23 @@
  *   `queued` with the error recorded and resumes after its last finished step on redelivery.
  *   Also 503 when the outcome is recorded but could not be reported yet (the redelivery reports).
  *
- * Lease: held by one delivery (delivery.ts: task name + execution count + nonce), valid for the
- * dispatch deadline. A live lease of another delivery chain blocks; an expired one (its holder
- * crashed or was cut off), or one of the same chain (Cloud Tasks got no answer from it, so it
- * crashed), is taken over. In one instance, a job runs at most once at a time (`running`).
+ * Lease: held by one delivery (delivery.ts: task name + execution count + nonce) for
+ * TASUKI_LEASE_SECONDS (L, 30 s) and renewed by the run (every write, and a heartbeat after L/3
+ * without one: runContext.ts). A live lease of another delivery chain blocks (409, Retry-After =
+ * what is left of it); an expired one (its holder crashed or was cut off), or one of the same
+ * chain (Cloud Tasks got no answer from it, so it crashed), is taken over. In one instance, a job
+ * runs at most once at a time (`running`).
+ *
+ * Timing (production defaults): a holder that dies stops renewing, so its lease runs out at most
+ * L = 30 s later. Cloud Tasks retries the task after 1, 2, 4, 8, 16, 32, 48 s (8 attempts, 111 s
+ * in all, queueSettings.ts); a redelivery of the same chain takes over at once, one of another
+ * chain within L, and config.ts refuses an L whose double exceeds the retry schedule, so at least
+ * one delivery arrives after the lease has expired. The dispatch deadline (600 s) only bounds one
+ * delivery; the run aborts itself 10 s before it and answers retryably. When every delivery is
+ * spent anyway (the service was down for the whole schedule), the task is gone and the
+ * reconciler (reconciler.ts, every minute) finds the job unsettled: it creates a new generation
+ * within the job's budget or ends it as abandoned. Final reports go through the outbox
+ * (outbox.ts), which outlives the task.
  */
 import { TERMINAL_STATUSES, type JobError, type JobRecord } from '../../shared/job.js';
 import type { TaskPayload } from '../../shared/api.js';
@@ -26,7 +39,7 @@ import type { Store } from '../store/store.js';
 import { classifyFailure, type ClassifiedFailure } from './classifyFailure.js';
 import { chainOf, isFinalAttempt, type Delivery } from './delivery.js';
 import { mutateJob } from './jobMutation.js';
-import { hasReplyTarget, reportOnce } from './reportOnce.js';
+import { deliverReport, hasReplyTarget } from './outbox.js';
 import { LeaseLost, RunContext, type AbortReason } from './runContext.js';
 
 export type WorkerDeps = {
@@ -48,7 +61,7 @@ type RunResult =
   | { kind: 'canceled' }
   | { kind: 'failed'; failure: ClassifiedFailure };
 
-const ABORT_FAILURES: Record<Exclude<AbortReason, 'canceled'>, JobError> = {
+const ABORT_FAILURES: Record<Exclude<AbortReason, 'canceled' | 'leaseLost'>, JobError> = {
   deadline: { code: 'deadline_exceeded', message: 'the run reached the dispatch deadline; it resumes on the next delivery', retryable: true },
   shutdown: { code: 'instance_shutting_down', message: 'the service instance shut down; the job resumes on the next delivery', retryable: true },
 };
@@ -108,7 +121,7 @@ export class Worker {
       return ok({ ignored: 'stale_generation', jobId: job.id });
     }
     if (TERMINAL_STATUSES.includes(job.status)) return this.settle(job, delivery, log);
-    if (this.running.has(job.id)) return busy(job.id, config.dispatchDeadlineSeconds, 'this job is already running in this instance');
+    if (this.running.has(job.id)) return busy(job.id, config.leaseSeconds, 'this job is already running in this instance');
     this.running.set(job.id, undefined);
     try {
       return await this.takeAndRun(job, payload, delivery, log);
@@ -138,7 +151,7 @@ export class Worker {
           status: 'running',
           attempts: fresh.attempts + 1,
           startedAt: fresh.startedAt ?? new Date(startedAt).toISOString(),
-          lease: { holder: delivery.holder, until: new Date(startedAt + config.dispatchDeadlineSeconds * 1000).toISOString() },
+          lease: { holder: delivery.holder, until: new Date(startedAt + config.leaseSeconds * 1000).toISOString() },
         };
       },
       this.now,
@@ -174,6 +187,7 @@ export class Worker {
             job, input: input.data, holder: delivery.holder, store: this.deps.store, reply: this.deps.reply,
             google: await this.deps.google(), config, log, now: this.now,
             deadlineAt: startedAt + deadlineMs - margin, cancelPollMs: this.deps.cancelPollMs ?? 1000,
+            leaseMs: config.leaseSeconds * 1000,
           });
           this.running.set(job.id, ctx);
           ctx.start();
@@ -193,6 +207,10 @@ export class Worker {
         return busy(job.id, 1, err.message);
       }
       const reason = ctx?.abortReason;
+      if (reason === 'leaseLost') {
+        log.warn('lease lost during the run; leaving the job to the delivery that holds it');
+        return busy(job.id, 1, 'lease lost during the run');
+      }
       if (reason === 'canceled') outcome = { kind: 'canceled' };
       else if (reason) outcome = { kind: 'failed', failure: { error: ABORT_FAILURES[reason] } };
       else {
@@ -251,18 +269,25 @@ export class Worker {
     return this.settle(recorded, delivery, log);
   }
 
-  /** A terminal job: make sure it was reported, then answer 200 (or 503 to try reporting again). */
+  /**
+   * A terminal job: deliver its owed report (outbox.ts), then answer 200. When the reply target
+   * is briefly unavailable and the task has attempts left, answer 503/429 so Cloud Tasks tries
+   * again soon; otherwise 200 all the same: the report stays owed and the reconciler's sweep
+   * delivers it, whatever happens to this task.
+   */
   private async settle(job: JobRecord, delivery: Delivery, log: Logger): Promise<TaskOutcome> {
+    let delivered;
     try {
-      await reportOnce({ store: this.deps.store, reply: this.deps.reply, log, now: this.now }, job);
+      delivered = await deliverReport({ store: this.deps.store, reply: this.deps.reply, log, now: this.now }, job, { force: true });
     } catch (err) {
-      const final = isFinalAttempt(delivery, this.deps.config.queueMaxAttempts);
-      log.error({ err, finalAttempt: final }, 'could not report the job outcome');
-      if (!final) {
-        const body = { jobId: job.id, status: job.status, error: { code: 'reply_failed', message: 'outcome recorded; reporting it failed and will be retried' } };
-        const after = (err as { retryAfterSeconds?: unknown }).retryAfterSeconds;
-        return typeof after === 'number' ? { status: 429, body, headers: { 'Retry-After': String(after) } } : { status: 503, body };
-      }
+      // The store itself failed while recording the delivery: the report is still owed.
+      log.error({ err }, 'could not record the report of the job outcome');
+      delivered = { state: 'retry' as const, job };
+    }
+    if (delivered.state === 'retry' && !isFinalAttempt(delivery, this.deps.config.queueMaxAttempts)) {
+      const body = { jobId: job.id, status: job.status, error: { code: 'reply_failed', message: 'outcome recorded; reporting it failed and will be retried' } };
+      const after = 'retryAfterSeconds' in delivered ? delivered.retryAfterSeconds : undefined;
+      return after !== undefined ? { status: 429, body, headers: { 'Retry-After': String(after) } } : { status: 503, body };
     }
     return ok({ jobId: job.id, status: job.status });
   }

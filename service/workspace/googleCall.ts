@@ -21,7 +21,8 @@ export function statusOf(err: unknown): number {
   return Number.isFinite(status) ? Number(status) : 0;
 }
 
-function retryAfterOf(err: unknown): number | undefined {
+/** Seconds from a Google error's Retry-After header, if it sent one. */
+export function retryAfterOf(err: unknown): number | undefined {
   const headers = (err as GoogleishError)?.response?.headers;
   const raw = headers ? (typeof (headers as Headers).get === 'function' ? (headers as Headers).get('retry-after') : (headers as Record<string, string>)['retry-after']) : undefined;
   const seconds = Number(raw);
