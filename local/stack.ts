@@ -52,6 +52,14 @@ export type Stack = {
   servicePid: number;
   /** Stops the service process (SIGTERM, like Cloud Run) and starts a new one. */
   restartService(): Promise<void>;
+  /** Chaos hooks (local/chaos): SIGKILL the service (a crash, no shutdown code runs) and wait until it is gone. */
+  killService(): Promise<void>;
+  /** Starts the service again after killService (no-op while one runs); resolves once it is healthy. */
+  startService(): Promise<void>;
+  /** Stops the Cloud Tasks emulator (its state stays in its SQLite file). */
+  stopEmulator(): Promise<void>;
+  /** Starts it again on the same port from its persisted state (no-op while it runs). */
+  startEmulator(): Promise<void>;
   close(): Promise<void>;
 };
 
@@ -59,6 +67,8 @@ export type Stack = {
 export type StandInOptions = Omit<StackOptions, 'serviceLogs'> & {
   /** Multiplies the emulator's backoffs and deadlines (default 1). */
   emulatorTimeScale?: number;
+  /** On an emulator stop, how long attempts in flight may finish (default 5 s; 0 = cut at once, like a crash). */
+  emulatorCloseGraceMs?: number;
   /** The sandbox's Chat per-space write limit. */
   chatLimits?: SandboxOptions['chatLimits'];
   /** How often the console's live feed polls the service's jobs (default 1 s). */
@@ -74,7 +84,10 @@ export type StandIns = {
   dataDir: string;
   issuer: LocalIssuer;
   sandbox: Sandbox;
-  emulator: TasksEmulator;
+  /** The emulator (a new object after stopEmulator + startEmulator). */
+  readonly emulator: TasksEmulator;
+  stopEmulator(): Promise<void>;
+  startEmulator(): Promise<void>;
   portal: PortalSite;
   serviceEnv: Record<string, string>;
   servicePort: number;
@@ -95,14 +108,16 @@ export async function startStandIns(opts: StandInOptions = {}): Promise<StandIns
     logger: logger.child({ component: 'sandbox' }),
     ...(opts.chatLimits ? { chatLimits: opts.chatLimits } : {}),
   });
-  const emulator = await startTasksEmulator({
-    port: opts.emulatorPort ?? 8123,
+  const emulatorOptions = {
     host: '127.0.0.1',
     dataDir,
     issuer,
     logger: logger.child({ component: 'tasks-emulator' }),
     ...(opts.emulatorTimeScale ? { timeScale: opts.emulatorTimeScale } : {}),
-  });
+    ...(opts.emulatorCloseGraceMs !== undefined ? { closeGraceMs: opts.emulatorCloseGraceMs } : {}),
+  };
+  let emulator = await startTasksEmulator({ ...emulatorOptions, port: opts.emulatorPort ?? 8123 });
+  let emulatorRunning = true;
   // Fresh each start, like a client's site that still lists its open orders; what was already
   // scraped is remembered by the service's intake records, so a second run adds nothing.
   const portal = await startPortalSite({ ...DEMO_PORTAL_CREDENTIALS, pageSize: DEMO_PORTAL_PAGE_SIZE, orders: DEMO_PORTAL_ORDERS });
@@ -145,7 +160,19 @@ export async function startStandIns(opts: StandInOptions = {}): Promise<StandIns
     dataDir,
     issuer,
     sandbox,
-    emulator,
+    get emulator() {
+      return emulator;
+    },
+    async stopEmulator() {
+      emulatorRunning = false;
+      await emulator.close();
+    },
+    async startEmulator() {
+      if (emulatorRunning) return;
+      // Same port: the service's TASUKI_TASKS_EMULATOR names it.
+      emulator = await startTasksEmulator({ ...emulatorOptions, port: emulator.port });
+      emulatorRunning = true;
+    },
     portal,
     serviceEnv,
     servicePort,
@@ -161,7 +188,7 @@ export async function startStandIns(opts: StandInOptions = {}): Promise<StandIns
   };
 }
 
-export async function startStack(opts: StackOptions = {}): Promise<Stack> {
+export async function startStack(opts: StackOptions & Pick<StandInOptions, 'emulatorTimeScale' | 'emulatorCloseGraceMs'> = {}): Promise<Stack> {
   const standIns = await startStandIns(opts);
   const { serviceEnv, serviceUrl } = standIns;
   // The service runs from its production bundle (scripts/build-service.ts), exactly the code and
@@ -193,6 +220,18 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       await stopService(child);
       child = await startService(entry, serviceEnv, serviceUrl, opts.serviceLogs ?? 'ignore');
     },
+    async killService() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const gone = new Promise<void>((res) => child.once('exit', () => res()));
+      child.kill('SIGKILL');
+      await gone;
+    },
+    async startService() {
+      if (child.exitCode === null && child.signalCode === null) return;
+      child = await startService(entry, serviceEnv, serviceUrl, opts.serviceLogs ?? 'ignore');
+    },
+    stopEmulator: () => standIns.stopEmulator(),
+    startEmulator: () => standIns.startEmulator(),
     async close() {
       // The service first: it may be mid-delivery from the emulator or mid-write to the sandbox.
       await stopService(child);
@@ -218,7 +257,13 @@ async function startService(entry: string, env: Record<string, string>, url: str
   const exited = new Promise<never>((_, reject) =>
     child.once('exit', (code) => reject(new Error(`the service process exited with code ${code} before it was ready`))),
   );
-  await Promise.race([waitForHealth(url), exited]);
+  try {
+    await Promise.race([waitForHealth(url), exited]);
+  } catch (err) {
+    // Never leave a process that did not come up running behind us.
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    throw err;
+  }
   return child;
 }
 

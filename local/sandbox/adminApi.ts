@@ -3,7 +3,7 @@
  * local tool bound to loopback); everything here is outside Google's API surface.
  *
  *   GET    /_sandbox                               overview: seededAt, users, seed ids, counts
- *   GET    /_sandbox/faults                        every API's fault knobs
+ *   GET    /_sandbox/faults                        every API's fault knobs, and the errors injected so far per status
  *   PUT    /_sandbox/faults                        {api, latencyMs?, errorRates?: {"429"|"500"|"503": rate}} → that API's knobs
  *   DELETE /_sandbox/faults[?api=drive]            clear knobs (all APIs, or one)
  *   GET    /_sandbox/limits                        Chat per-space write limit {chatWriteIntervalMs, chatWriteBurst}
@@ -64,7 +64,7 @@ export function adminRouter(opts: { state: SandboxState; faults: Faults }): Rout
     });
   });
 
-  router.get('/faults', (_req, res) => res.json({ faults: faults.all() }));
+  router.get('/faults', (_req, res) => res.json({ faults: faults.all(), injected: faults.injected() }));
   router.put('/faults', (req, res) => {
     const parsed = FaultUpdate.safeParse(req.body);
     if (!parsed.success) return fail(res, 400, `Invalid fault update: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; ')}`);

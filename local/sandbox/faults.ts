@@ -6,6 +6,7 @@
  *
  *   sandbox.faults.set({ api: 'drive', latencyMs: 200, errorRates: { 503: 0.1 } })
  *   sandbox.faults.clear()              // every API back to normal
+ *   sandbox.faults.injected()           // {"503": 12, …}: errors injected so far
  *
  * Chat's per-space write limit is a token bucket: `chatWriteBurst` writes at once, refilled by one
  * every `chatWriteIntervalMs` (Google's limit is about one write per second per space, enforced
@@ -53,6 +54,8 @@ const ERROR_MESSAGES: Record<string, string> = {
 export class Faults {
   private readonly perApi = new Map<SandboxApi, ApiFaults>();
   private readonly buckets = new Map<string, { tokens: number; at: number }>();
+  /** Errors the knobs injected since start, per status (the chaos suite reports them). */
+  private readonly injectedCounts: Record<string, number> = {};
   limits: ChatLimits;
 
   constructor(limits: Partial<ChatLimits> = {}, private readonly random: () => number = Math.random) {
@@ -80,6 +83,11 @@ export class Faults {
 
   all(): Record<SandboxApi, ApiFaults> {
     return Object.fromEntries(SANDBOX_APIS.map((api) => [api, this.get(api)])) as Record<SandboxApi, ApiFaults>;
+  }
+
+  /** How many errors the knobs have injected since the sandbox started, per status; Chat's write limit is not counted. */
+  injected(): Record<string, number> {
+    return { ...this.injectedCounts };
   }
 
   clear(api?: SandboxApi): void {
@@ -123,6 +131,7 @@ export class Faults {
         if (f.latencyMs > 0) await new Promise((r) => setTimeout(r, f.latencyMs));
         for (const [status, rate] of Object.entries(f.errorRates)) {
           if (rate && this.random() < rate) {
+            this.injectedCounts[status] = (this.injectedCounts[status] ?? 0) + 1;
             throw new GoogleError(Number(status), `${ERROR_MESSAGES[status] ?? 'Error'} (injected by the sandbox's fault knobs)`, {
               headers: status === '500' ? {} : { 'Retry-After': '1' },
             });

@@ -1,0 +1,178 @@
+/**
+ * The chaos suite's jobs: a seeded mix of every job kind, and their enqueueing through the real
+ * HTTP API (`POST /v1/jobs`) with ID tokens from the local issuer, as the add-on sends them.
+ *
+ * Mix (weights): project.create 30, billing.document 25, system.echo 18, schedule.sync 15, and
+ * 4 each of ledger.summarize, ledger.search, portal.scrape; with 7 jobs or more each kind occurs
+ * at least once. Users alternate between sato@ (ja) and emma@ (en). Reply targets: the team
+ * Chat space for 90% of jobs (none for the rest, which must still end); each invoice on a
+ * seeded project whose ledger row no other job targets also replies into that row's status cell.
+ * system.echo jobs sleep up to 4 s over 1–4 steps, some fail retryably once or twice, a few fail
+ * permanently (those must end failed, with a message). billing.document takes seeded projects,
+ * so it never depends on a project.create of the same run.
+ *
+ * Enqueue: each job at its seeded arrival time; a refused connection, a 5xx, a 429 or a 401 (the
+ * token is valid: a 401 here means the service could not fetch the signing keys) is retried with
+ * the same idempotencyKey for up to a minute, as a careful client would; any other 4xx is a
+ * rejection, recorded and not retried.
+ */
+import type { EnqueueRequest } from '../../shared/api.js';
+import type { JobKind } from '../../shared/jobKinds.js';
+import type { LocalIssuer } from '../issuer.js';
+import type { SeededRandom } from './seededRandom.js';
+
+export type PlannedJob = {
+  index: number;
+  /** Milliseconds after the workload starts. */
+  atMs: number;
+  user: string;
+  request: EnqueueRequest;
+};
+
+export type EnqueueOutcome = {
+  index: number;
+  kind: JobKind;
+  jobId?: string;
+  tries: number;
+  /** Set when the service refused the request for good (4xx other than 401/429), or retries ran out. */
+  refused?: string;
+};
+
+export type SeedProject = { projectNumber: string; row: number };
+
+const USERS = [
+  { email: 'sato@example.co.jp', locale: 'ja' as const },
+  { email: 'emma@example.co.jp', locale: 'en' as const },
+];
+
+const WEIGHTS: Array<[JobKind, number]> = [
+  ['project.create', 30],
+  ['billing.document', 25],
+  ['system.echo', 18],
+  ['schedule.sync', 15],
+  ['ledger.summarize', 4],
+  ['ledger.search', 4],
+  ['portal.scrape', 4],
+];
+
+function pickKind(rnd: SeededRandom): JobKind {
+  const total = WEIGHTS.reduce((a, [, w]) => a + w, 0);
+  let x = rnd.next() * total;
+  for (const [kind, w] of WEIGHTS) {
+    if ((x -= w) < 0) return kind;
+  }
+  return WEIGHTS[0]![0];
+}
+
+export function planWorkload(opts: {
+  jobs: number;
+  spreadMs: number;
+  rnd: SeededRandom;
+  seed: number;
+  teamSpace: string;
+  ledgerSpreadsheetId: string;
+  projects: SeedProject[];
+}): PlannedJob[] {
+  const { rnd, projects } = opts;
+  if (projects.length === 0) throw new Error('planWorkload: the ledger has no seeded projects for billing.document');
+  const usedRows = new Set<number>();
+  const planned: PlannedJob[] = [];
+  for (let i = 0; i < opts.jobs; i++) {
+    const kind = opts.jobs >= WEIGHTS.length && i < WEIGHTS.length ? WEIGHTS[i]![0] : pickKind(rnd);
+    const user = USERS[i % USERS.length]!;
+    const reply: NonNullable<EnqueueRequest['reply']> = {};
+    if (rnd.next() < 0.9) reply.chat = { space: opts.teamSpace };
+    let input: unknown;
+    switch (kind) {
+      case 'project.create':
+        input = {
+          source: 'console',
+          client: { name: rnd.pick(['株式会社カオス', 'Chaos Monkey Ltd.', '混沌デザイン', 'Entropy & Co.']), email: 'client@chaos.example' },
+          title: `カオス案件 chaos ${opts.seed}-${i}`,
+          due: `2027-0${rnd.int(1, 9)}-1${rnd.int(0, 9)}`,
+          amount: rnd.int(1, 100) * 10_000,
+        };
+        break;
+      case 'billing.document': {
+        const project = rnd.pick(projects);
+        const type = rnd.next() < 0.5 ? 'estimate' : 'invoice';
+        input = { type, projectNumber: project.projectNumber };
+        if (type === 'invoice' && !usedRows.has(project.row)) {
+          usedRows.add(project.row);
+          reply.sheet = { spreadsheetId: opts.ledgerSpreadsheetId, sheetName: 'Ledger', row: project.row };
+        }
+        break;
+      }
+      case 'system.echo': {
+        const r = rnd.next();
+        input = {
+          message: `chaos ${opts.seed}-${i}`,
+          steps: rnd.int(1, 4),
+          delayMs: rnd.int(0, 4) * 1000,
+          failTimes: r < 0.3 ? rnd.int(1, 2) : 0,
+          failPermanently: r > 0.95,
+        };
+        break;
+      }
+      case 'schedule.sync':
+        input = {};
+        break;
+      case 'ledger.summarize':
+        input = rnd.next() < 0.5 ? {} : { client: '株式会社アクメ' };
+        break;
+      case 'ledger.search':
+        input = { words: rnd.pick(['ポスター', 'Menu', 'チラシ', 'chaos']) };
+        break;
+      case 'portal.scrape':
+        input = { portal: 'acme' };
+        break;
+    }
+    planned.push({
+      index: i,
+      atMs: Math.round(rnd.between(0, opts.spreadMs)),
+      user: user.email,
+      request: {
+        kind,
+        input,
+        ...(reply.chat || reply.sheet ? { reply } : {}),
+        idempotencyKey: `chaos-${opts.seed}-${i}`,
+        locale: user.locale,
+      },
+    });
+  }
+  return planned.sort((a, b) => a.atMs - b.atMs);
+}
+
+const RETRY_FOR_MS = 60_000;
+
+/** POSTs one planned job until the service takes it (or refuses it for good). */
+export async function enqueueJob(opts: { serviceUrl: string; issuer: LocalIssuer; audience: string; job: PlannedJob; signal: AbortSignal }): Promise<EnqueueOutcome> {
+  const { job } = opts;
+  const deadline = Date.now() + RETRY_FOR_MS;
+  let last = '';
+  for (let tries = 1; ; tries++) {
+    if (opts.signal.aborted) return { index: job.index, kind: job.request.kind, tries, refused: `aborted (${last})` };
+    try {
+      const token = await opts.issuer.mintIdToken({ aud: opts.audience, email: job.user });
+      const res = await fetch(`${opts.serviceUrl}/v1/jobs`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify(job.request),
+        signal: AbortSignal.any([opts.signal, AbortSignal.timeout(15_000)]),
+      });
+      const text = await res.text();
+      if (res.status === 200 || res.status === 201 || res.status === 202) {
+        const body = JSON.parse(text) as { job: { id: string } };
+        return { index: job.index, kind: job.request.kind, jobId: body.job.id, tries };
+      }
+      last = `${res.status} ${text.slice(0, 300)}`;
+      if (res.status >= 400 && res.status < 500 && res.status !== 401 && res.status !== 429 && res.status !== 408) {
+        return { index: job.index, kind: job.request.kind, tries, refused: last };
+      }
+    } catch (err) {
+      last = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+    }
+    if (Date.now() > deadline) return { index: job.index, kind: job.request.kind, tries, refused: `gave up after ${tries} tries: ${last}` };
+    await new Promise((r) => setTimeout(r, Math.min(2000, 200 * tries)));
+  }
+}
