@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { SEED_IDS } from '../local/sandbox/seedData.js';
+import { forChatText } from '../shared/userText.js';
 import { startTestSandbox, type TestSandbox } from './support/sandbox.js';
 
 let t: TestSandbox;
@@ -150,4 +151,45 @@ test('list pages through messages with pageSize/pageToken and orderBy', async ()
   } while (pageToken);
   const all = await chat.spaces.messages.list({ parent: SEED_IDS.chatDmSpace, orderBy: 'createTime desc' });
   assert.deepEqual(all.data.messages!.map((m) => m.name), [...seen].reverse());
+});
+
+test('spaces.members.get: a Membership for a member (by e-mail or user id), 404 for anyone else', async () => {
+  const chat = t.google.chat;
+  const sato = 'sato@example.co.jp';
+  const member = await chat.spaces.members.get({ name: `${SEED_IDS.chatDmSpace}/members/${sato}` });
+  assert.equal(member.data.state, 'JOINED');
+  assert.equal(member.data.member?.type, 'HUMAN');
+  const userId = member.data.member!.name!.slice('users/'.length);
+  assert.equal(member.data.name, `${SEED_IDS.chatDmSpace}/members/${userId}`);
+  const byId = await chat.spaces.members.get({ name: `${SEED_IDS.chatDmSpace}/members/${userId}` });
+  assert.equal(byId.data.name, member.data.name);
+  // Emma is not in Sato's direct-message space: Google answers 404, and so does the sandbox.
+  const e = await rejects(chat.spaces.members.get({ name: `${SEED_IDS.chatDmSpace}/members/emma@example.co.jp` }), 404, /not found/);
+  assert.equal(e.response?.data?.error?.status, 'NOT_FOUND');
+  // The path template has one segment after members/: users/<email> is no method at all.
+  await rejects(chat.spaces.members.get({ name: `${SPACE}/members/users/${sato}` }), 404, /does not implement/);
+  // A space the app is not in: the app cannot read its members.
+  await rejects(chat.spaces.members.get({ name: `${SEED_IDS.chatOtherSpace}/members/${sato}` }), 403, /not a member/);
+});
+
+test('membership changes through the admin API are what members.get answers next', async () => {
+  const chat = t.google.chat;
+  const space = SEED_IDS.chatDmSpace.slice('spaces/'.length);
+  const add = await fetch(`${t.sandbox.url}/_sandbox/chat/spaces/${space}/members`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'office@example.co.jp' }) });
+  assert.equal(add.status, 200);
+  assert.equal((await chat.spaces.members.get({ name: `${SEED_IDS.chatDmSpace}/members/office@example.co.jp` })).data.state, 'JOINED');
+  const remove = await fetch(`${t.sandbox.url}/_sandbox/chat/spaces/${space}/members/office@example.co.jp`, { method: 'DELETE' });
+  assert.equal(remove.status, 200);
+  await rejects(chat.spaces.members.get({ name: `${SEED_IDS.chatDmSpace}/members/office@example.co.jp` }), 404, /not found/);
+});
+
+test('messages carry USER_MENTION annotations for <users/…> in their text, and none for defused text', async () => {
+  const chat = t.google.chat;
+  const mention = await chat.spaces.messages.create({ parent: SPACE, requestBody: { text: 'hi <users/all> and <users/123>' } });
+  assert.deepEqual(mention.data.annotations?.map((a) => [a.type, a.userMention?.user?.name, a.startIndex, a.length]), [
+    ['USER_MENTION', 'users/all', 3, 11],
+    ['USER_MENTION', 'users/123', 19, 11],
+  ]);
+  const plain = await chat.spaces.messages.create({ parent: SPACE, requestBody: { text: `title: ${forChatText('<users/all>')}` } });
+  assert.equal(plain.data.annotations, undefined);
 });

@@ -11,6 +11,8 @@
  *   GET    /_sandbox/events                        Server-Sent Events: `change` {api, kind, id, op} on every write
  *   GET    /_sandbox/calls?limit=100               recent API calls: time, api, method, path, caller (SA or delegated user), status
  *   GET    /_sandbox/chat/spaces                   spaces with members
+ *   PUT    /_sandbox/chat/spaces/{id}/members      add a person to a space {email, displayName?} (membership tests)
+ *   DELETE /_sandbox/chat/spaces/{id}/members/{email}  remove a person from a space
  *   GET    /_sandbox/chat/spaces/{id}/messages     a space's messages, oldest first (id without "spaces/")
  *   POST   /_sandbox/chat/spaces/{id}/messages     post as a person {senderEmail, text, threadName?} (e.g. a typed /command)
  *   GET    /_sandbox/drive/files[?parent=ID]       every file's full metadata (or a folder's children)
@@ -37,6 +39,7 @@ import { SANDBOX_USERS, SEED_IDS } from './seedData.js';
 import { readRange, type StoredSpreadsheet } from './sheetsModel.js';
 
 const HumanMessage = z.strictObject({ senderEmail: z.string().email(), text: z.string().min(1).max(4096), threadName: z.string().optional() });
+const NewMember = z.strictObject({ email: z.string().email(), displayName: z.string().min(1).max(200).optional() });
 const NewMail = z.strictObject({ from: z.string().min(1), subject: z.string().min(1), text: z.string(), date: z.string().optional() });
 
 function attachmentsOf(part: MessagePart): Array<{ filename: string; mimeType: string; size: number; attachmentId?: string }> {
@@ -99,18 +102,52 @@ export function adminRouter(opts: { state: SandboxState; faults: Faults }): Rout
   router.get('/calls', (req, res) => res.json({ calls: state.recentCalls(Number(req.query.limit ?? 100) || 100) }));
 
   router.get('/chat/spaces', (_req, res) => res.json({ spaces: state.list<StoredSpace>('chat', 'space') }));
+  /** The space named by the route's :id, or a 404 answered (undefined). */
+  const spaceOf = (req: express.Request, res: express.Response): { name: string; stored: StoredSpace } | undefined => {
+    const name = `spaces/${String(req.params.id)}`;
+    const stored = state.get<StoredSpace>('chat', 'space', name);
+    if (!stored) fail(res, 404, `No space ${name}`);
+    return stored && { name, stored };
+  };
+  const invalid = (res: express.Response, what: string, error: z.ZodError) =>
+    fail(res, 400, `Invalid ${what}: ${error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; ')}`);
   router.get('/chat/spaces/:id/messages', (req, res) => {
     const name = `spaces/${req.params.id}`;
     if (!state.get('chat', 'space', name)) return fail(res, 404, `No space ${name}`);
     res.json({ messages: state.list<ChatMessage>('chat', 'message', name) });
   });
 
+  router.put('/chat/spaces/:id/members', (req, res) => {
+    const found = spaceOf(req, res);
+    if (!found) return;
+    const { name, stored } = found;
+    const parsed = NewMember.safeParse(req.body);
+    if (!parsed.success) return invalid(res, 'member', parsed.error);
+    const email = parsed.data.email.toLowerCase();
+    if (!stored.members.some((m) => m.email === email)) {
+      stored.members.push({ email, displayName: parsed.data.displayName ?? email, type: 'HUMAN' });
+      state.put('chat', 'space', name, stored);
+    }
+    res.json(stored);
+  });
+
+  router.delete('/chat/spaces/:id/members/:email', (req, res) => {
+    const found = spaceOf(req, res);
+    if (!found) return;
+    const { name, stored } = found;
+    const email = req.params.email.toLowerCase();
+    const members = stored.members.filter((m) => m.email !== email || m.type !== 'HUMAN');
+    if (members.length === stored.members.length) return fail(res, 404, `${email} is not a member of ${name}`);
+    state.put('chat', 'space', name, { ...stored, members });
+    res.json({ ...stored, members });
+  });
+
   router.post('/chat/spaces/:id/messages', (req, res) => {
-    const name = `spaces/${req.params.id}`;
-    const space = state.get<StoredSpace>('chat', 'space', name);
-    if (!space) return fail(res, 404, `No space ${name}`);
+    const found = spaceOf(req, res);
+    if (!found) return;
+    const { name, stored: space } = found;
     const parsed = HumanMessage.safeParse(req.body);
-    if (!parsed.success) return fail(res, 400, `Invalid message: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; ')}`);
+    if (!parsed.success) return invalid(res, 'message', parsed.error);
     const member = space.members.find((m) => m.email === parsed.data.senderEmail.toLowerCase() && m.type === 'HUMAN');
     if (!member) return fail(res, 403, `${parsed.data.senderEmail} is not a member of ${name}`);
     const id = chatMessageId();

@@ -32,7 +32,7 @@ export type Principal = { email: string; kind: 'serviceAccount' | 'user'; servic
 const G = 'https://www.googleapis.com/auth/';
 /** Scopes that grant each API (any one suffices), as Google's discovery documents list them. */
 const SCOPES_FOR: Record<Exclude<SandboxApi, 'oauth2'>, string[]> = {
-  chat: [`${G}chat.bot`, `${G}chat.messages`, `${G}chat.messages.create`, `${G}chat.spaces`, `${G}chat.spaces.readonly`, `${G}chat.messages.readonly`],
+  chat: [`${G}chat.bot`, `${G}chat.app.memberships`, `${G}chat.memberships`, `${G}chat.memberships.readonly`, `${G}chat.messages`, `${G}chat.messages.create`, `${G}chat.spaces`, `${G}chat.spaces.readonly`, `${G}chat.messages.readonly`],
   drive: [`${G}drive`, `${G}drive.file`, `${G}drive.readonly`],
   sheets: [`${G}spreadsheets`, `${G}spreadsheets.readonly`, `${G}drive`, `${G}drive.file`],
   docs: [`${G}documents`, `${G}documents.readonly`, `${G}drive`, `${G}drive.file`],

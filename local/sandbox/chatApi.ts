@@ -3,6 +3,7 @@
  *
  *   GET   v1/spaces                      spaces.list   (spaces the caller is a member of; filter spaceType)
  *   GET   v1/spaces/{space}              spaces.get
+ *   GET   v1/spaces/{space}/members/{m}  spaces.members.get (m: the member's user id, or their e-mail as an alias)
  *   POST  v1/spaces/{space}/messages     spaces.messages.create  ?messageId&requestId&messageReplyOption&threadKey
  *   GET   v1/spaces/{space}/messages     spaces.messages.list    ?pageSize&pageToken&orderBy&filter&showDeleted
  *   GET   v1/spaces/{space}/messages/{m} spaces.messages.get     (m may be the client-assigned id)
@@ -20,10 +21,18 @@
  * - writes (create/patch/delete) are limited per space (Faults.takeChatWrite → 429).
  * - a message is at most 32,000 bytes, text at most 4,096 characters, cards are Card v2-valid
  *   (400 naming the bad field path), and the app must be a member of the space (403).
+ * - a message's `annotations` carry a USER_MENTION for every `<users/…>` in its text, as Google
+ *   returns them (the text's formatting is modelled in chatFormatting.ts).
+ * - spaces.members.get answers a Membership (state JOINED) for a member and 404 NOT_FOUND for
+ *   anyone else, as Google does; `{member}` is the user id (`users/{id}` without the prefix) or
+ *   the user's e-mail. The name has one segment after `members/` (Google's path template is
+ *   `v1/{name=spaces/*\/members/*}`, one segment each), so `members/users/…` matches no method
+ *   and is a 404 too.
  */
 import express, { type Response, type Router } from 'express';
 import * as z from 'zod';
 import { ButtonList, validateCardsV2 } from '../../shared/cardV2.js';
+import { mentionAnnotations } from './chatFormatting.js';
 import type { Principal } from './auth.js';
 import type { Faults } from './faults.js';
 import { badRequest, conflict, forbidden, notFound } from './googleError.js';
@@ -65,6 +74,7 @@ export type ChatMessage = {
   space: { name: string };
   clientAssignedMessageId?: string;
   threadReply?: boolean;
+  annotations?: ReturnType<typeof mentionAnnotations>;
 };
 
 const OUTPUT_ONLY = {
@@ -180,7 +190,7 @@ export function chatRouter(opts: { state: SandboxState; faults: Faults }): Route
       name: `${spaceName}/messages/${chatMessageId()}`,
       sender: senderOf(res),
       createTime: now,
-      ...(body.text !== undefined ? { text: body.text, formattedText: body.text, argumentText: body.text } : {}),
+      ...(body.text !== undefined ? { text: body.text, formattedText: body.text, argumentText: body.text, ...annotationsOf(body.text) } : {}),
       ...(body.cardsV2 ? { cardsV2: body.cardsV2 } : {}),
       ...(body.accessoryWidgets ? { accessoryWidgets: body.accessoryWidgets } : {}),
       ...(body.fallbackText ? { fallbackText: body.fallbackText } : {}),
@@ -218,6 +228,23 @@ export function chatRouter(opts: { state: SandboxState; faults: Faults }): Route
   routes.on('GET', /^\/v1\/spaces\/([^/]+)$/, (req, res, [id]) => {
     checkQuery(req, ['useAdminAccess']);
     return memberSpace(res, `spaces/${id}`).space;
+  });
+
+  routes.on('GET', /^\/v1\/spaces\/([^/]+)\/members\/([^/]+)$/, (req, res, [id, member]) => {
+    checkQuery(req, ['useAdminAccess']);
+    const spaceName = `spaces/${id}`;
+    const stored = memberSpace(res, spaceName);
+    const wanted = decodeURIComponent(member!).toLowerCase();
+    const found = stored.members.find((m) => m.email === wanted || chatUserName(m.email) === `users/${wanted}`);
+    if (!found) throw notFound(`Membership ${spaceName}/members/${member} not found.`);
+    const user = chatUserName(found.email);
+    return {
+      name: `${spaceName}/members/${user.slice('users/'.length)}`,
+      state: 'JOINED',
+      role: 'ROLE_MEMBER',
+      member: { name: user, type: found.type },
+      createTime: stored.space.createTime,
+    };
   });
 
   routes.on('POST', /^\/v1\/spaces\/([^/]+)\/messages$/, (req, res, [id]) => {
@@ -303,12 +330,14 @@ export function chatRouter(opts: { state: SandboxState; faults: Faults }): Route
       if (value === undefined || (Array.isArray(value) && value.length === 0)) delete (updated as Record<string, unknown>)[f];
       else (updated as Record<string, unknown>)[f] = value;
       if (f === 'text') {
+        delete updated.annotations;
         if (body.text === undefined) {
           delete updated.formattedText;
           delete updated.argumentText;
         } else {
           updated.formattedText = body.text;
           updated.argumentText = body.text;
+          Object.assign(updated, annotationsOf(body.text));
         }
       }
     }
@@ -336,6 +365,12 @@ export function chatRouter(opts: { state: SandboxState; faults: Faults }): Route
   router.use(express.json({ limit: '256kb' }));
   router.use(routes.handler());
   return router;
+}
+
+/** Chat's annotations for a text: USER_MENTION per `<users/…>` (none: the field is absent). */
+function annotationsOf(text: string): { annotations?: ChatMessage['annotations'] } {
+  const annotations = mentionAnnotations(text);
+  return annotations.length ? { annotations } : {};
 }
 
 /** The list filter subset: `createTime > "…"`, `createTime < "…"`, `thread.name = …`, joined by AND. */

@@ -20,6 +20,7 @@ import type { docs_v1 } from '@googleapis/docs';
 import type { drive_v3 } from '@googleapis/drive';
 import { JobFailure } from '../worker/jobHandler.js';
 import { documentText, getDocument, placeholder, replaceAllRequests } from '../workspace/docsContent.js';
+import { forDocsValue } from '../../shared/userText.js';
 import { ensureCopy, ensureUpload, exportPdf, getFile } from '../workspace/driveFiles.js';
 import { callGoogle } from '../workspace/googleCall.js';
 import type { AccountingProvider, BillingDraft, IssuedDocument, StepRunner } from './accountingProvider.js';
@@ -120,7 +121,8 @@ export async function fillBillingDoc(docs: docs_v1.Docs, documentId: string, dra
     (row.tableCells ?? []).forEach((cell, c) => {
       const field = columns[c];
       const index = cell.content?.[0]?.startIndex;
-      if (field && index !== undefined && index !== null) inserts.push({ index, text: values[field] });
+      // Escaped like the placeholder values: the replaceAllText requests below run over this text too.
+      if (field && index !== undefined && index !== null) inserts.push({ index, text: forDocsValue(values[field]) });
     });
   }
   inserts.sort((a, b) => b.index - a.index);

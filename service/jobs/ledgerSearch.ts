@@ -13,6 +13,7 @@ import type { JobContext, JobHandler } from '../worker/jobHandler.js';
 import { clientMessageId, linksCard, upsertChatMessage } from '../workspace/chatMessages.js';
 import { readLedgerProjects } from './ledgerSummarize.js';
 import { say } from '../workspace/say.js';
+import { forChatText } from '../../shared/userText.js';
 
 type Ctx = JobContext<LedgerSearchInput>;
 const MAX_MATCHES = 20;
@@ -49,7 +50,8 @@ async function run(ctx: Ctx): Promise<LedgerSearchResult> {
     const space = job.reply?.chat?.space;
     if (!space) return null;
     const ja = ctx.locale === 'ja';
-    const title = ja ? `検索: ${input.words}` : `Search: ${input.words}`;
+    const label = ja ? '検索' : 'Search';
+    const title = `${label}: ${input.words}`;
     const lines = matches.map((m) => `${m.projectNumber} ${m.requestedAt ?? ''} ${m.client} — ${m.title}`);
     const card = linksCard({
       cardId: 'search',
@@ -58,7 +60,7 @@ async function run(ctx: Ctx): Promise<LedgerSearchResult> {
       lines: lines.length ? [lines.join('\n')] : [ja ? '見つかりませんでした。' : 'Nothing found.'],
       links: matches.flatMap((m) => (m.url ? [{ title: m.projectNumber, url: m.url }] : [])).slice(0, 5),
     });
-    const { name } = await upsertChatMessage(google.chat, { space, messageId: clientMessageId('ledger.search', job.id), text: `${title} (${matches.length})`, cardsV2: [card], signal: ctx.signal });
+    const { name } = await upsertChatMessage(google.chat, { space, messageId: clientMessageId('ledger.search', job.id), text: `${label}: ${forChatText(input.words)} (${matches.length})`, cardsV2: [card], signal: ctx.signal });
     return name;
   });
   await ctx.progress(2, 2, say(ctx, '完了', 'Done'));

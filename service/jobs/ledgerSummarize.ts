@@ -26,6 +26,7 @@ import type { JobContext, JobHandler } from '../worker/jobHandler.js';
 import { clientMessageId, linksCard, upsertChatMessage } from '../workspace/chatMessages.js';
 import { SheetTable } from '../workspace/sheetTable.js';
 import { say } from '../workspace/say.js';
+import { forChatText } from '../../shared/userText.js';
 
 type Ctx = JobContext<LedgerSummarizeInput>;
 
@@ -94,7 +95,8 @@ async function run(ctx: Ctx): Promise<LedgerSummarizeResult> {
     const ja = ctx.locale === 'ja';
     const totalCount = rows.reduce((s, r) => s + r.count, 0);
     const totalAmount = rows.reduce((s, r) => s + r.amount, 0);
-    const title = ja ? `集計${input.client ? `: ${input.client}` : ''}` : `Summary${input.client ? `: ${input.client}` : ''}`;
+    const label = ja ? '集計' : 'Summary';
+    const title = `${label}${input.client ? `: ${input.client}` : ''}`;
     const lines = rows.slice(-12).map((r) => `${r.month} ${r.client}: ${r.count}${ja ? '件' : ''} ${formatYen(r.amount)}${r.medianLeadDays !== null ? ` · ${ja ? 'リードタイム中央値' : 'median lead'} ${r.medianLeadDays}${ja ? '日' : 'd'}` : ''}`);
     const card = linksCard({
       cardId: 'summary',
@@ -105,7 +107,7 @@ async function run(ctx: Ctx): Promise<LedgerSummarizeResult> {
       imageAlt: title,
       links: links.slice(0, 1),
     });
-    const { name } = await upsertChatMessage(google.chat, { space, messageId: clientMessageId('ledger.summarize', job.id), text: `${title} — ${totalCount} / ${formatYen(totalAmount)}`, cardsV2: [card], signal: ctx.signal });
+    const { name } = await upsertChatMessage(google.chat, { space, messageId: clientMessageId('ledger.summarize', job.id), text: `${label}${input.client ? `: ${forChatText(input.client)}` : ''} — ${totalCount} / ${formatYen(totalAmount)}`, cardsV2: [card], signal: ctx.signal });
     return name;
   });
   await ctx.progress(4, 4, say(ctx, '完了', 'Done'));

@@ -34,6 +34,7 @@ import { clientMessageId, linksCard, upsertChatMessage } from '../workspace/chat
 import { parseSpan } from '../workspace/scheduleDates.js';
 import { SheetTable } from '../workspace/sheetTable.js';
 import { say } from '../workspace/say.js';
+import { forChatText } from '../../shared/userText.js';
 
 type Ctx = JobContext<PortalScrapeInput>;
 
@@ -160,7 +161,7 @@ export function createPortalScrapeHandler(
           ],
           actions: [{ text: ja ? '案件を作成' : 'Create project', function: ADDON_FUNCTIONS.createProjectFromIntake, parameters }],
         });
-        const text = `${ja ? '新しい発注' : 'New order'} (${portal.id}): ${order.client} — ${order.title}`;
+        const text = `${ja ? '新しい発注' : 'New order'} (${portal.id}): ${forChatText(order.client)} — ${forChatText(order.title)}`;
         await upsertChatMessage(google.chat, { space: config.chatSpace, messageId: clientMessageId('intake', order.intakeId), text, cardsV2: [card], signal: ctx.signal });
         return row;
       });

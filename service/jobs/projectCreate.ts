@@ -43,6 +43,7 @@ import { claimLedgerNumber } from '../workspace/ledgerNumbers.js';
 import { SheetTable } from '../workspace/sheetTable.js';
 import { copyTemplateTree, fillName, readTemplateTree } from '../workspace/templateCopy.js';
 import { say } from '../workspace/say.js';
+import { forChatText } from '../../shared/userText.js';
 
 type Ctx = JobContext<ProjectCreateInput>;
 
@@ -259,7 +260,7 @@ async function run(ctx: Ctx): Promise<ProjectCreateResult> {
     const space = config.chatSpace;
     if (job.reply?.chat?.space === space) return null;
     const title = ctx.locale === 'ja' ? `新しい案件 ${number}` : `New project ${number}`;
-    const text = `${title}: ${input.client.name} — ${input.title}${input.due ? ` (${ctx.locale === 'ja' ? '納期' : 'due'} ${input.due})` : ''}`;
+    const text = `${title}: ${forChatText(input.client.name)} — ${forChatText(input.title)}${input.due ? ` (${ctx.locale === 'ja' ? '納期' : 'due'} ${input.due})` : ''}`;
     const card = linksCard({
       cardId: `project-${number}`,
       title,

@@ -10,6 +10,7 @@
  */
 import type { chat_v1 } from '@googleapis/chat';
 import { createHash } from 'node:crypto';
+import { forCardHtml } from '../../shared/userText.js';
 import { JobFailure } from '../worker/jobHandler.js';
 import { callGoogle } from './googleCall.js';
 
@@ -62,7 +63,11 @@ async function writeOnce(chat: chat_v1.Chat, opts: { space: string; messageId: s
   return { name: res.data.name ?? name };
 }
 
-/** A small card: title, optional lines, link buttons, optional action buttons and image. */
+/**
+ * A small card: title, optional lines, link buttons, optional action buttons and image. `lines`
+ * are plain text (they often hold user text) and are HTML-escaped here for the textParagraph;
+ * the title, subtitle and button texts are plain text in Chat already.
+ */
 export function linksCard(opts: {
   cardId: string;
   title: string;
@@ -74,7 +79,7 @@ export function linksCard(opts: {
   imageAlt?: string;
 }): ChatCard {
   const widgets: chat_v1.Schema$GoogleAppsCardV1Widget[] = [];
-  for (const line of opts.lines ?? []) widgets.push({ textParagraph: { text: line } });
+  for (const line of opts.lines ?? []) widgets.push({ textParagraph: { text: forCardHtml(line) } });
   if (opts.imageUrl) widgets.push({ image: { imageUrl: opts.imageUrl, altText: opts.imageAlt ?? opts.title } });
   const buttons: chat_v1.Schema$GoogleAppsCardV1Button[] = [
     ...(opts.links ?? []).map((l) => ({ text: l.title, onClick: { openLink: { url: l.url } } })),

@@ -5,6 +5,7 @@
  * there, so a redelivered job does not write the text twice).
  */
 import type { docs_v1 } from '@googleapis/docs';
+import { forDocsValue } from '../../shared/userText.js';
 import { callGoogle } from './googleCall.js';
 
 export function placeholder(name: string): string {
@@ -29,9 +30,13 @@ export async function getDocument(docs: docs_v1.Docs, documentId: string): Promi
   return res.data;
 }
 
+/**
+ * One replaceAllText per placeholder. Google applies them in order, so each value is escaped
+ * (forDocsValue): a value holding `{{amount}}` would otherwise be filled in by a later request.
+ */
 export function replaceAllRequests(values: Record<string, string>): docs_v1.Schema$Request[] {
   return Object.entries(values).map(([name, value]) => ({
-    replaceAllText: { containsText: { text: placeholder(name), matchCase: true }, replaceText: value },
+    replaceAllText: { containsText: { text: placeholder(name), matchCase: true }, replaceText: forDocsValue(value) },
   }));
 }
 

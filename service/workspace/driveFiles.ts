@@ -6,9 +6,13 @@
  *
  * Every call works on shared drives too (supportsAllDrives / includeItemsFromAllDrives), where
  * offices usually keep project folders; on My Drive the flags change nothing.
+ *
+ * Names are mostly user text (client, title, attachment names): every name written goes through
+ * forDriveName (shared/userText.ts), which drops line breaks, controls and direction overrides.
  */
 import type { drive_v3 } from '@googleapis/drive';
 import { Readable } from 'node:stream';
+import { forDriveName } from '../../shared/userText.js';
 import { callGoogle, statusOf } from './googleCall.js';
 
 export const FOLDER_MIME = 'application/vnd.google-apps.folder';
@@ -86,7 +90,7 @@ export function createFolder(drive: drive_v3.Drive, opts: { parentId: string; na
 async function createEmpty(drive: drive_v3.Drive, opts: { parentId: string; name: string; tag: Tag }, mimeType: string, what: string): Promise<DriveFile> {
   const res = await callGoogle(what, () =>
     drive.files.create({
-      requestBody: { name: opts.name, mimeType, parents: [opts.parentId], appProperties: tagProperties(opts.tag) },
+      requestBody: { name: forDriveName(opts.name), mimeType, parents: [opts.parentId], appProperties: tagProperties(opts.tag) },
       fields: FILE_FIELDS,
       supportsAllDrives: true,
     }),
@@ -103,7 +107,7 @@ export async function copyFile(drive: drive_v3.Drive, opts: { sourceId: string; 
   const res = await callGoogle('drive.files.copy', () =>
     drive.files.copy({
       fileId: opts.sourceId,
-      requestBody: { name: opts.name, parents: [opts.parentId], appProperties: tagProperties(opts.tag) },
+      requestBody: { name: forDriveName(opts.name), parents: [opts.parentId], appProperties: tagProperties(opts.tag) },
       fields: FILE_FIELDS,
       supportsAllDrives: true,
     }),
@@ -126,7 +130,7 @@ export async function ensureUpload(
   const bytes = typeof opts.bytes === 'function' ? await opts.bytes() : opts.bytes;
   const res = await callGoogle('drive.files.create (upload)', () =>
     drive.files.create({
-      requestBody: { name: opts.name, mimeType: opts.mimeType, parents: [opts.parentId], appProperties: tagProperties(opts.tag) },
+      requestBody: { name: forDriveName(opts.name), mimeType: opts.mimeType, parents: [opts.parentId], appProperties: tagProperties(opts.tag) },
       media: { mimeType: opts.mimeType, body: Readable.from(bytes) },
       fields: FILE_FIELDS,
       supportsAllDrives: true,

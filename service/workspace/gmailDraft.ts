@@ -8,6 +8,7 @@
  */
 import type { gmail_v1 } from '@googleapis/gmail';
 import { randomBytes } from 'node:crypto';
+import { forMailHeader } from '../../shared/userText.js';
 import { callGoogle } from './googleCall.js';
 
 function encodeWord(s: string): string {
@@ -27,11 +28,14 @@ export function buildMimeMessage(opts: {
   attachment: { filename: string; mimeType: string; data: Buffer };
 }): string {
   const boundary = `tasuki-${randomBytes(12).toString('hex')}`;
+  // The recipient and Message-ID can come from a received e-mail: one line each (forMailHeader).
+  // The subject is encoded whenever it is not plain printable ASCII, line breaks included.
+  const inReplyTo = opts.inReplyTo ? forMailHeader(opts.inReplyTo) : undefined;
   const headers = [
-    `To: ${opts.to}`,
+    `To: ${forMailHeader(opts.to)}`,
     `Subject: ${encodeWord(opts.subject)}`,
     'MIME-Version: 1.0',
-    ...(opts.inReplyTo ? [`In-Reply-To: ${opts.inReplyTo}`, `References: ${opts.inReplyTo}`] : []),
+    ...(inReplyTo ? [`In-Reply-To: ${inReplyTo}`, `References: ${inReplyTo}`] : []),
     `Content-Type: multipart/mixed; boundary="${boundary}"`,
   ];
   const name = encodeWord(opts.attachment.filename);

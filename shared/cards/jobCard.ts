@@ -8,12 +8,18 @@
  * → result section (primitive result fields, links as buttons) → buttons: Retry for failed or
  * canceled jobs, Cancel for queued or running ones, Refresh always. Button functions are the
  * add-on's (shared/addonFunctions.ts) and get `jobId` as their parameter.
+ *
+ * Progress labels, error messages and result values can carry user text (titles, file names,
+ * portal data): every string put into a widget that renders Chat's HTML subset goes through
+ * forCardHtml, and the message text through forChatText (shared/userText.ts). Header titles and
+ * button texts are plain text in Chat and are left as they are.
  */
 import type { chat_v1 } from '@googleapis/chat';
 import { ADDON_FUNCTIONS } from '../addonFunctions.js';
 import type { JobError, JobProgress, JobStatus } from '../job.js';
 import type { Locale, Localized } from '../locale.js';
 import { JOB_TEXTS, KIND_LABELS, STATUS_LABELS, STATUS_SYMBOLS } from '../messages.js';
+import { forCardHtml as html, forChatText } from '../userText.js';
 
 export type Card = chat_v1.Schema$GoogleAppsCardV1Card;
 type Widget = chat_v1.Schema$GoogleAppsCardV1Widget;
@@ -93,9 +99,9 @@ function resultLines(result: unknown): Widget[] {
     if (widgets.length >= MAX_RESULT_LINES) break;
     if (/(Id|Url|Row|Ids)$/.test(key)) continue;
     if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {
-      widgets.push({ decoratedText: { topLabel: key, text: String(value), wrapText: true } });
+      widgets.push({ decoratedText: { topLabel: html(key), text: html(String(value)), wrapText: true } });
     } else if (Array.isArray(value) && key !== 'links') {
-      widgets.push({ decoratedText: { topLabel: key, text: String(value.length) } });
+      widgets.push({ decoratedText: { topLabel: html(key), text: String(value.length) } });
     }
   }
   return widgets;
@@ -106,23 +112,23 @@ export function buildJobCard(job: JobCardJob): Card {
   const status: Widget[] = [
     {
       decoratedText: {
-        topLabel: t(JOB_TEXTS.status, locale),
-        text: t(STATUS_LABELS[job.status], locale),
+        topLabel: html(t(JOB_TEXTS.status, locale)),
+        text: html(t(STATUS_LABELS[job.status], locale)),
         startIcon: { materialIcon: { name: STATUS_ICONS[job.status] } },
-        bottomLabel: `${t(JOB_TEXTS.jobId, locale)} ${job.id}`,
+        bottomLabel: html(`${t(JOB_TEXTS.jobId, locale)} ${job.id}`),
       },
     },
   ];
   if (job.progress && (job.status === 'running' || job.status === 'queued')) {
-    status.push({ decoratedText: { topLabel: t(JOB_TEXTS.progress, locale), text: progressBar(job.progress), bottomLabel: job.progress.label, wrapText: true } });
+    status.push({ decoratedText: { topLabel: html(t(JOB_TEXTS.progress, locale)), text: progressBar(job.progress), bottomLabel: html(job.progress.label), wrapText: true } });
   }
-  if (job.cancelRequested && job.status === 'running') status.push({ textParagraph: { text: t(JOB_TEXTS.cancelRequested, locale) } });
+  if (job.cancelRequested && job.status === 'running') status.push({ textParagraph: { text: html(t(JOB_TEXTS.cancelRequested, locale)) } });
   if (job.error && job.status !== 'succeeded') {
     status.push({
       decoratedText: {
-        topLabel: t(JOB_TEXTS.error, locale),
-        text: job.error.message,
-        bottomLabel: job.status === 'queued' ? `${job.error.code} · ${t(JOB_TEXTS.retryingAutomatically, locale)}` : job.error.code,
+        topLabel: html(t(JOB_TEXTS.error, locale)),
+        text: html(job.error.message),
+        bottomLabel: html(job.status === 'queued' ? `${job.error.code} · ${t(JOB_TEXTS.retryingAutomatically, locale)}` : job.error.code),
         wrapText: true,
       },
     });
@@ -135,7 +141,7 @@ export function buildJobCard(job: JobCardJob): Card {
     if (links.length) {
       widgets.push({ buttonList: { buttons: links.map((l) => ({ text: l.title, icon: { materialIcon: { name: 'open_in_new' } }, onClick: { openLink: { url: l.url } } })) } });
     }
-    if (widgets.length) sections.push({ header: t(JOB_TEXTS.result, locale), widgets });
+    if (widgets.length) sections.push({ header: html(t(JOB_TEXTS.result, locale)), widgets });
   }
 
   const buttons: Button[] = [];
@@ -155,7 +161,7 @@ export function buildJobCard(job: JobCardJob): Card {
 /** The Chat message body for a job: fallback text plus the card. */
 export function jobChatMessage(job: JobCardJob): { text: string; cardsV2: chat_v1.Schema$CardWithId[] } {
   return {
-    text: `${kindLabel(job.kind, job.locale)}: ${jobStatusText(job)}`,
+    text: `${kindLabel(job.kind, job.locale)}: ${forChatText(jobStatusText(job))}`,
     cardsV2: [{ cardId: `job-${job.id}`, card: buildJobCard(job) }],
   };
 }

@@ -6,6 +6,7 @@ import { after, before, test } from 'node:test';
 import { build } from 'esbuild';
 import type { Browser, Page } from 'playwright-core';
 import { PUBLIC_DIR } from '../../local/console/browserBundle.js';
+import { forChatText } from '../../shared/userText.js';
 import { launchBrowser, openPage, screenshot } from '../support/browser.js';
 
 let browser: Browser;
@@ -70,8 +71,9 @@ test('every widget renders; unknown widgets leave a visible placeholder; broken 
       buttons: Array.from(root.querySelectorAll('button.gbtn')).map((b) => [b.textContent, b.classList.contains('filled')]),
     };
   }, CARD);
-  assert.equal(summary.title, '案件の作成 Create');
-  assert.equal(summary.bold, 'Create');
+  // Chat draws card header titles as plain text (only section headers and text widgets take HTML).
+  assert.equal(summary.title, '案件の作成 <b>Create</b>');
+  assert.equal(summary.bold, undefined);
   assert.deepEqual(summary.inputs, ['title', 'kind', 'notify', 'notify']);
   assert.equal(summary.gridItems, 2);
   assert.equal(summary.columns, 2);
@@ -139,4 +141,20 @@ test("Chat message text formatting: bold, italic, strike, code, links", async ()
   assert.match(html, /<a href="https:\/\/example\.com\/f"[^>]*>folder<\/a>/);
   assert.doesNotMatch(html, /href="javascript/);
   assert.deepEqual(errors, []);
+});
+
+test('Chat message text: mentions and labelled links render; user text defused by forChatText stays text', async () => {
+  const { rendered, defused } = await page.evaluate((defusedText) => {
+    const [raw, safe] = ['<users/all> <https://example.com|click> *x*', defusedText].map((text) => {
+      const div = document.createElement('div');
+      div.append((window as any).CardRenderer.chatText(text));
+      return div;
+    });
+    return { rendered: raw!.innerHTML, defused: { elements: safe!.querySelectorAll('*').length, text: safe!.textContent } };
+  }, forChatText('<users/all> <https://example.com|click> *x*'));
+  assert.match(rendered, /<b class="mention">@all<\/b>/);
+  assert.match(rendered, /<a href="https:\/\/example\.com\/"[^>]*>click<\/a>/);
+  assert.match(rendered, /<b>x<\/b>/);
+  assert.equal(defused.elements, 0, 'no element: no mention, link or bold');
+  assert.equal(defused.text, forChatText('<users/all> <https://example.com|click> *x*'));
 });

@@ -1,7 +1,9 @@
 /**
  * Renders Google Workspace Card v2 JSON (GoogleAppsCardV1Card, as in Chat's `cardsV2[].card`
  * and add-on responses) as DOM, close to how Chat and the Gmail sidebar draw it, and Chat's
- * message text formatting (*bold*, _italic_, ~strike~, `code`, ```blocks```, <url|label>).
+ * message text formatting (local/sandbox/chatFormatting.ts: mentions, links, *bold* and the rest).
+ * Card header titles and subtitles are plain text, as in Chat; the HTML subset applies to section
+ * headers, textParagraph and decoratedText.
  *
  * Safety: card text is data from the sandbox and the add-on. The HTML subset Chat allows in
  * textParagraph/decoratedText (b, i, u, s, font color, a href, br, ul/ol/li…) is parsed with
@@ -14,6 +16,7 @@
  * objects do). `onClick.openLink` opens a new tab; `onClick.card` asks the host to push that card.
  * Unknown widgets render as a small labelled placeholder rather than disappearing.
  */
+import { parseChatText } from '../../sandbox/chatFormatting.js';
 import { h } from './dom.js';
 
 export type CardActionEvent = {
@@ -82,7 +85,7 @@ function renderHeader(header: Json): HTMLElement {
     'div',
     { class: 'gcard-header' },
     header.imageUrl ? image(header.imageUrl, header.imageAltText ?? '', circle ? 'circle' : '') : null,
-    h('div', null, h('div', { class: 'gcard-title' }, richText(header.title ?? '')), header.subtitle ? h('div', { class: 'gcard-subtitle' }, richText(header.subtitle)) : null),
+    h('div', null, h('div', { class: 'gcard-title' }, String(header.title ?? '')), header.subtitle ? h('div', { class: 'gcard-subtitle' }, String(header.subtitle)) : null),
   );
 }
 
@@ -421,24 +424,16 @@ function copySafe(node: Node, into: Node): void {
   into.appendChild(out);
 }
 
-/** Chat message text (`message.text`) with Chat's markdown-like formatting → safe DOM. */
+const TOKEN_TAGS = { pre: 'pre', code: 'code', mention: 'b', bold: 'b', italic: 'i', strike: 's' } as const;
+
+/** Chat message text (`message.text`) → safe DOM, by the sandbox's model of Chat's formatting. */
 export function chatText(text: string): DocumentFragment {
   const frag = document.createDocumentFragment();
-  const re = /```\n?([\s\S]*?)```|`([^`\n]+)`|<(https?:\/\/[^|>\s]+)(?:\|([^>]+))?>|<(users\/[^>]+)>|(https?:\/\/[^\s<>]+)|\*([^*\n]+)\*|(?<![\w])_([^_\n]+)_(?![\w])|~([^~\n]+)~/g;
-  let last = 0;
-  for (const m of text.matchAll(re)) {
-    const at = m.index ?? 0;
-    if (at > last) frag.appendChild(document.createTextNode(text.slice(last, at)));
-    if (m[1] !== undefined) frag.appendChild(h('pre', null, m[1]));
-    else if (m[2] !== undefined) frag.appendChild(h('code', null, m[2]));
-    else if (m[3] !== undefined) frag.appendChild(h('a', { href: safeUrl(m[3]) ?? '#', target: '_blank', rel: 'noopener' }, m[4] ?? m[3]));
-    else if (m[5] !== undefined) frag.appendChild(h('b', null, m[5] === 'users/all' ? '@all' : '@' + m[5].replace(/^users\//, '')));
-    else if (m[6] !== undefined) frag.appendChild(h('a', { href: safeUrl(m[6]) ?? '#', target: '_blank', rel: 'noopener' }, m[6]));
-    else if (m[7] !== undefined) frag.appendChild(h('b', null, m[7]));
-    else if (m[8] !== undefined) frag.appendChild(h('i', null, m[8]));
-    else if (m[9] !== undefined) frag.appendChild(h('s', null, m[9]));
-    last = at + m[0].length;
+  for (const token of parseChatText(text)) {
+    if (token.kind === 'text') frag.appendChild(document.createTextNode(token.text));
+    else if (token.kind === 'link') frag.appendChild(h('a', { href: safeUrl(token.href) ?? '#', target: '_blank', rel: 'noopener' }, token.text));
+    else if (token.kind === 'block') frag.appendChild(document.createTextNode(token.block === 'bullet' ? '• ' : token.block === 'quote' ? '▎' : ''));
+    else frag.appendChild(h(TOKEN_TAGS[token.kind], token.kind === 'mention' ? { class: 'mention' } : null, token.text));
   }
-  if (last < text.length) frag.appendChild(document.createTextNode(text.slice(last)));
   return frag;
 }
