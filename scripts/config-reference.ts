@@ -3,7 +3,7 @@
  * - the configuration reference, from VARIABLES and PATTERN_VARIABLES in service/config.ts
  *   (every variable, its local and production default, an example);
  * - the Chat slash commands to enter in the Chat API configuration, from addon/chat/commands.ts
- *   (ids must match what the handler dispatches on).
+ *   through scripts/chat-config.ts (ids must match what the handler dispatches on).
  *
  * Each table lives between `<!-- generated:NAME -->` and `<!-- /generated:NAME -->` in README.md.
  *   npx tsx scripts/config-reference.ts          rewrite the tables in place
@@ -12,14 +12,13 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { CHAT_COMMANDS } from '../addon/chat/commands.js';
 import { PATTERN_VARIABLES, VARIABLES, type VariableDoc } from '../service/config.js';
+
+import { cell, chatCommandsTable } from './chat-config.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const README = join(ROOT, 'README.md');
 
-// Markdown cells: escape the pipe, and angle brackets that would read as HTML tags.
-const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\n/g, ' ');
 const code = (text: string) => (text === '' ? '(empty)' : `\`${text.replace(/\|/g, '\\|')}\``);
 
 function defaults(spec: VariableDoc): [string, string] {
@@ -40,17 +39,6 @@ export function configReferenceTable(): string {
   }
   for (const [name, spec] of Object.entries(PATTERN_VARIABLES) as [string, VariableDoc][]) {
     rows.push(`| \`${name}\` | ${cell(spec.doc)} Secret: mount it from Secret Manager (deploy.config.json \`secrets\`). | (unset) | required per portal with a login | ${cell(spec.example)} |`);
-  }
-  return rows.join('\n');
-}
-
-export function chatCommandsTable(): string {
-  const rows = [
-    '| Command ID | Name | Description | Opens a dialog |',
-    '|---|---|---|---|',
-  ];
-  for (const c of CHAT_COMMANDS as readonly { id: number; name: string; usage: string; description: { ja: string; en: string }; opensDialog?: boolean }[]) {
-    rows.push(`| ${c.id} | \`${c.name}\` | ${cell(c.description.en)} / ${cell(c.description.ja)} (usage: \`${c.usage}\`) | ${c.opensDialog ? 'yes' : 'no'} |`);
   }
   return rows.join('\n');
 }

@@ -5,6 +5,8 @@
  *   *    /v1/jobs*         the job API for the add-on (routes/jobs.ts), Google ID token.
  *   POST /tasks/run        Cloud Tasks deliveries (routes/tasks.ts), OIDC token of the invoker.
  *   POST /tasks/sweep      the reconciler's sweep (Cloud Scheduler), OIDC token of the invoker.
+ *   POST /schedules/:id/run  a schedule's firing (routes/schedules.ts): Cloud Scheduler, or the
+ *                          local stack's scheduler, with the invoker's OIDC token.
  *   GET  /charts/:id.png   summary chart images for Chat cards (routes/charts.ts), public by id.
  *
  * Bodies are JSON only, at most 100 kB (tasks carry ids, never data). Unknown routes and every
@@ -16,6 +18,7 @@ import { chartsRouter } from './routes/charts.js';
 import { errorHandler, notFoundRoute } from './routes/httpErrors.js';
 import { jobsRouter } from './routes/jobs.js';
 import { requestLog } from './routes/requestLog.js';
+import { schedulesRouter } from './routes/schedules.js';
 import { tasksRouter } from './routes/tasks.js';
 import { Worker } from './worker/worker.js';
 
@@ -37,6 +40,7 @@ export function createApp(deps: AppDeps): TasukiApp {
   app.use(express.json({ limit: BODY_LIMIT }));
   app.use('/v1/jobs', jobsRouter(deps));
   app.use('/tasks', tasksRouter(deps, worker));
+  app.use('/schedules', schedulesRouter(deps));
   app.use(notFoundRoute);
   app.use(errorHandler(deps.log));
   return Object.assign(app, { worker });

@@ -10,6 +10,7 @@
 import { readFileSync } from 'node:fs';
 import * as z from 'zod';
 import { retryWindowSeconds } from './queue/queueSettings.js';
+import { parseSchedules, withTimeZones, type Schedule } from './schedules/schedule.js';
 
 export type VariableDoc = {
   /** What it is, for the README reference. */
@@ -58,6 +59,8 @@ export const VARIABLES = {
   TASUKI_GMAIL_DELEGATION: { doc: "true to read requesters' Gmail (attachments) through domain-wide delegation.", example: 'false', localDefault: 'true', productionDefault: 'false' },
   TASUKI_PORTALS: { doc: 'JSON array of client portals for portal.scrape (id, url, hosts, login, selectors); credentials come from TASUKI_PORTAL_<ID>_USER/_PASSWORD.', example: '[{"id":"acme","url":"https://portal.acme.example/orders", …}]', localDefault: '[]', productionDefault: '[]' },
   TASUKI_PORTAL_ALLOW_LOOPBACK: { doc: 'true lets portal.scrape reach portals on this machine (127.0.0.1, ::1), for the local demo portal that `npm start` runs; private, link-local and metadata addresses stay refused.', example: 'true', localDefault: 'false', only: 'local' },
+  TASUKI_SCHEDULES: { doc: 'JSON array of recurring jobs: {id, cron (unix-cron, 5 fields), timeZone? (default TASUKI_TIMEZONE), kind, input?, reply? (default the team space), locale?}. In production each is a Cloud Scheduler job (npm run deploy) calling POST /schedules/<id>/run with the invoker\'s OIDC token; locally the stack runs them.', example: '[{"id":"scrape-acme","cron":"0 8 * * MON-FRI","kind":"portal.scrape","input":{"portal":"acme"}}]', localDefault: '[]', productionDefault: '[]' },
+  TASUKI_SCHEDULE_USER: { doc: 'E-mail address scheduled jobs are enqueued as (their requester: whose /jobs list shows them); an allowed user. Required in production when TASUKI_SCHEDULES is not empty.', example: 'office@example.co.jp', localDefault: 'office@example.co.jp', productionDefault: '' },
   TASUKI_SHUTDOWN_GRACE_MS: { doc: 'On SIGTERM, how long in-flight jobs may run before the process exits.', example: '8000', localDefault: '8000', productionDefault: '8000' },
   LOG_LEVEL: { doc: 'pino log level.', example: 'info', localDefault: 'info', productionDefault: 'info' },
 } satisfies Record<string, VariableDoc>;
@@ -154,12 +157,19 @@ const Shape = z.object({
       return z.NEVER;
     }
   }),
+  schedules: z.string().transform((s, ctx) => {
+    const { schedules, problems } = parseSchedules(s);
+    for (const message of problems) ctx.addIssue({ code: 'custom', message });
+    return problems.length ? z.NEVER : schedules;
+  }),
+  scheduleUser: z.union([z.literal(''), z.string().email()]),
   /** Local mode only (false in production): the SSRF guard lets portals on loopback through. */
   portalAllowLoopback: bool,
   shutdownGraceMs: int(0, 3_600_000),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
 });
-export type Config = z.infer<typeof Shape>;
+/** The valid configuration; each schedule's time zone is resolved (the office's by default). */
+export type Config = Omit<z.infer<typeof Shape>, 'schedules'> & { schedules: Schedule[] };
 
 const FIELD_OF: Record<VariableName, keyof Config> = {
   TASUKI_MODE: 'mode', PORT: 'port', TASUKI_DATA_DIR: 'dataDir', TASUKI_SERVICE_URL: 'serviceUrl',
@@ -176,6 +186,7 @@ const FIELD_OF: Record<VariableName, keyof Config> = {
   TASUKI_ESTIMATE_TEMPLATE_DOC_ID: 'estimateTemplateDocId', TASUKI_INVOICE_TEMPLATE_DOC_ID: 'invoiceTemplateDocId',
   TASUKI_TAX_RATE_PERCENT: 'taxRatePercent', TASUKI_TAX_ROUNDING: 'taxRounding',
   TASUKI_GMAIL_DELEGATION: 'gmailDelegation', TASUKI_PORTALS: 'portals', TASUKI_PORTAL_ALLOW_LOOPBACK: 'portalAllowLoopback',
+  TASUKI_SCHEDULES: 'schedules', TASUKI_SCHEDULE_USER: 'scheduleUser',
   TASUKI_SHUTDOWN_GRACE_MS: 'shutdownGraceMs', LOG_LEVEL: 'logLevel',
 };
 
@@ -232,9 +243,11 @@ export function loadConfig(env: Env = process.env): Config {
     }
   }
   if (problems.length) throw new ConfigError(problems);
-  const config = parsed.data as Config;
+  const data = parsed.data!;
+  const config = { ...data, schedules: withTimeZones(data.schedules ?? [], data.timezone ?? 'Asia/Tokyo') } as Config;
   // Local-only switches are skipped above in production; they read as off there, never as unset.
   config.portalAllowLoopback = mode === 'local' && config.portalAllowLoopback === true;
+  problems.push(...scheduleProblems(config));
   if (mode === 'production') {
     if (config.store !== 'firestore') problems.push('TASUKI_STORE must be firestore in production (SQLite does not survive Cloud Run instances)');
     if (!config.serviceUrl.startsWith('https://')) problems.push('TASUKI_SERVICE_URL must be an https:// URL in production');
@@ -272,6 +285,24 @@ export function leaseTimingProblem(config: Pick<Config, 'leaseSeconds' | 'queueM
   let attempts = config.queueMaxAttempts;
   while (retryWindowSeconds(attempts) < 2 * config.leaseSeconds && attempts < 1000) attempts++;
   return `TASUKI_LEASE_SECONDS=${config.leaseSeconds} does not fit TASUKI_QUEUE_MAX_ATTEMPTS=${config.queueMaxAttempts}: the queue retries a task for ${window} s, less than two leases (${2 * config.leaseSeconds} s), so after a crash the remaining deliveries could all find the dead holder's lease. Set TASUKI_QUEUE_MAX_ATTEMPTS to at least ${attempts} or lower TASUKI_LEASE_SECONDS.`;
+}
+
+/** Schedules that name a portal TASUKI_PORTALS lacks, or that no allowed user would own. */
+function scheduleProblems(config: Config): string[] {
+  const problems: string[] = [];
+  const portals = new Set(config.portals.map((p) => p.id));
+  for (const s of config.schedules) {
+    const portal = s.kind === 'portal.scrape' ? (s.input as { portal?: string }).portal : undefined;
+    if (portal && !portals.has(portal)) problems.push(`TASUKI_SCHEDULES is invalid: schedule "${s.id}" scrapes portal "${portal}", which TASUKI_PORTALS does not list`);
+  }
+  if (config.schedules.length && config.mode === 'production') {
+    const user = config.scheduleUser.toLowerCase();
+    if (!user) problems.push('TASUKI_SCHEDULE_USER is missing; TASUKI_SCHEDULES has schedules, and their jobs need a requester (an allowed e-mail address, e.g. office@your-domain)');
+    else if (!config.allowedEmails.map((e) => e.toLowerCase()).includes(user) && !config.allowedDomains.map((d) => d.toLowerCase()).includes(user.slice(user.lastIndexOf('@') + 1))) {
+      problems.push(`TASUKI_SCHEDULE_USER ${config.scheduleUser} is not an allowed user (TASUKI_ALLOWED_DOMAINS / TASUKI_ALLOWED_EMAILS)`);
+    }
+  }
+  return problems;
 }
 
 function readConfigFile(path: string): Env {

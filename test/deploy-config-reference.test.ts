@@ -11,7 +11,8 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { promisify } from 'node:util';
 import { CHAT_COMMANDS } from '../addon/chat/commands.js';
-import { chatCommandsTable, configReferenceTable, README, regenerate } from '../scripts/config-reference.js';
+import { chatCommandsTable } from '../scripts/chat-config.js';
+import { configReferenceTable, README, regenerate } from '../scripts/config-reference.js';
 import { PATTERN_VARIABLES, VARIABLES } from '../service/config.js';
 import { REPO_ROOT } from './support/runDeploy.js';
 
@@ -36,7 +37,7 @@ test('the configuration table has every variable, with production requirements m
 
 test('the Chat command table lists every command id and name the add-on dispatches on', () => {
   const table = chatCommandsTable();
-  for (const c of CHAT_COMMANDS) assert.ok(table.includes(`| ${c.id} | \`${c.name}\` |`), `command ${c.id} ${c.name}`);
+  for (const c of CHAT_COMMANDS) assert.ok(table.includes(`| ${c.id} | Slash command | \`${c.name}\` |`), `command ${c.id} ${c.name}`);
   assert.ok(readFileSync(README, 'utf8').includes(table));
 });
 

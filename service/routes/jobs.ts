@@ -26,7 +26,7 @@ import { deliverReport } from '../worker/outbox.js';
 import { leaseLive } from '../worker/reconciler.js';
 import { createJobTask } from '../worker/taskDispatch.js';
 import { HttpError } from './httpErrors.js';
-import { idempotentJobId, randomJobId } from './jobIds.js';
+import { newJobRecord } from './newJob.js';
 import { requestLogger } from './requestLog.js';
 
 const ListQuery = z
@@ -117,25 +117,15 @@ export function jobsRouter(deps: AppDeps): Router {
     }
     // Parse again with the kind's schema to store the input with its defaults applied.
     const input: unknown = JOB_KINDS[body.kind].input.parse(body.input);
-    const user = String(res.locals.user);
-    const at = now().toISOString();
-    const record: JobRecord = {
-      id: body.idempotencyKey ? idempotentJobId(user, body.idempotencyKey) : randomJobId(),
+    const record = newJobRecord({
       kind: body.kind,
       input,
-      status: 'queued',
-      requestedBy: user,
+      requestedBy: String(res.locals.user),
       locale: body.locale ?? localeFrom(req.get('accept-language')),
       ...(body.reply ? { reply: body.reply } : {}),
       ...(body.idempotencyKey ? { idempotencyKey: body.idempotencyKey } : {}),
-      generation: 1,
-      attempts: 0,
-      steps: {},
-      cancelRequested: false,
-      createdAt: at,
-      updatedAt: at,
-      version: 0,
-    };
+      at: now(),
+    });
     const { created, job } = await store.createJob(record);
     if (!created && (job.kind !== record.kind || JSON.stringify(job.input) !== JSON.stringify(record.input))) {
       throw new HttpError(409, 'idempotency_key_reused', `idempotencyKey ${body.idempotencyKey} was already used for a different request (job ${job.id})`);
