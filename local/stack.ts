@@ -4,7 +4,8 @@
  * on a free loopback port, configured as portal "acme" so `portal.scrape` runs from the console),
  * and the service as its own process — its production bundle, exactly what Cloud Run runs,
  * pointed at the local stand-ins by environment variables. No configuration needed; everything
- * lives under the data folder (.tasuki).
+ * lives under the data folder (.tasuki). It also stands in for the Cloud Scheduler job that calls
+ * the reconciler's sweep (every SWEEP_INTERVAL_MS).
  *
  * Also used by the browser tests and the benchmarks (`startStack({ dataDir, ports: 0 })`); the
  * tests that need the pieces in their own process start `startStandIns` and run the service there.
@@ -22,6 +23,7 @@ import { createConsoleRouter } from './console/consoleRouter.js';
 import { DEMO_PORTAL_CREDENTIALS, DEMO_PORTAL_ORDERS, DEMO_PORTAL_PAGE_SIZE, demoPortalConfig, startPortalSite, type PortalSite } from './demo-portal/portalSite.js';
 import { LocalIssuer } from './issuer.js';
 import { startSandbox, type Sandbox, type SandboxOptions } from './sandbox/sandbox.js';
+import { startSweepScheduler } from './sweepScheduler.js';
 import { startTasksEmulator, type TasksEmulator } from './tasks-emulator/emulator.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -73,7 +75,16 @@ export type StandInOptions = Omit<StackOptions, 'serviceLogs'> & {
   chatLimits?: SandboxOptions['chatLimits'];
   /** How often the console's live feed polls the service's jobs (default 1 s). */
   consolePollMs?: number;
+  /**
+   * How often the reconciler's sweep is called (the local Cloud Scheduler job; sweepScheduler.ts).
+   * startStack's default is SWEEP_INTERVAL_MS; 0 or unset here = off (tests that run the service
+   * in-process sweep when they choose).
+   */
+  sweepIntervalMs?: number;
 };
+
+/** The local sweep cadence: production's Cloud Scheduler job runs every minute. */
+export const SWEEP_INTERVAL_MS = 10_000;
 
 /**
  * Everything of the stack but the service: the sandbox with the console mounted, the emulator,
@@ -155,6 +166,9 @@ export async function startStandIns(opts: StandInOptions = {}): Promise<StandIns
     ...(opts.consolePollMs ? { pollMs: opts.consolePollMs } : {}),
   });
   sandbox.app.use(consoleRouter);
+  const sweeps = opts.sweepIntervalMs
+    ? startSweepScheduler({ serviceUrl, invoker: config.invokerServiceAccount, issuer, intervalMs: opts.sweepIntervalMs, logger: logger.child({ component: 'scheduler' }) })
+    : undefined;
 
   return {
     dataDir,
@@ -179,6 +193,7 @@ export async function startStandIns(opts: StandInOptions = {}): Promise<StandIns
     serviceUrl,
     config,
     async close() {
+      sweeps?.close();
       consoleRouter.close();
       await addonRouter.close();
       await portal.close();
@@ -188,8 +203,8 @@ export async function startStandIns(opts: StandInOptions = {}): Promise<StandIns
   };
 }
 
-export async function startStack(opts: StackOptions & Pick<StandInOptions, 'emulatorTimeScale' | 'emulatorCloseGraceMs'> = {}): Promise<Stack> {
-  const standIns = await startStandIns(opts);
+export async function startStack(opts: StackOptions & Pick<StandInOptions, 'sweepIntervalMs' | 'emulatorTimeScale' | 'emulatorCloseGraceMs' | 'chatLimits'> = {}): Promise<Stack> {
+  const standIns = await startStandIns({ sweepIntervalMs: SWEEP_INTERVAL_MS, ...opts });
   const { serviceEnv, serviceUrl } = standIns;
   // The service runs from its production bundle (scripts/build-service.ts), exactly the code and
   // start-up Cloud Run gets, and without a TypeScript loader in its process (about 40 MB less).

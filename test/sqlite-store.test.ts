@@ -110,3 +110,22 @@ test('createStore: local configuration gives a SqliteStore at <dataDir>/tasuki.s
   await other.close();
   await store.close();
 });
+
+test('a job file from before the sweep gains its unsettled/updated_at columns, filled from the records', async () => {
+  const file = tempFile();
+  const old = new Database(file);
+  old.exec(`CREATE TABLE jobs (id TEXT PRIMARY KEY, requested_by TEXT NOT NULL, status TEXT NOT NULL, created_at TEXT NOT NULL, version INTEGER NOT NULL, record TEXT NOT NULL)`);
+  const record = (id: string, status: string, extra: object = {}) =>
+    JSON.stringify({ id, kind: 'system.echo', input: {}, status, requestedBy: 'a@example.co.jp', locale: 'ja', generation: 1, attempts: 0, steps: {}, cancelRequested: false, createdAt: '2026-11-01T00:00:00.000Z', updatedAt: '2026-11-01T00:00:00.000Z', version: 0, ...extra });
+  const insert = old.prepare('INSERT INTO jobs VALUES (?, ?, ?, ?, 0, ?)');
+  insert.run('old-running', 'a@example.co.jp', 'running', '2026-11-01T00:00:00.000Z', record('old-running', 'running'));
+  insert.run('old-done', 'a@example.co.jp', 'succeeded', '2026-11-01T00:00:00.000Z', record('old-done', 'succeeded'));
+  old.close();
+  const store = new SqliteStore(file);
+  assert.deepEqual((await store.listUnsettledJobs({ updatedBefore: '2026-12-01T00:00:00.000Z' })).map((j) => j.id), ['old-running']);
+  await store.close();
+  // Opening again (columns present) changes nothing.
+  const again = new SqliteStore(file);
+  assert.equal((await again.listUnsettledJobs({ updatedBefore: '2026-12-01T00:00:00.000Z' })).length, 1);
+  await again.close();
+});

@@ -73,7 +73,7 @@ function migrate(db: Database.Database): void {
       db.exec("ALTER TABLE jobs ADD COLUMN unsettled INTEGER NOT NULL DEFAULT 0");
       db.exec("ALTER TABLE jobs ADD COLUMN updated_at TEXT NOT NULL DEFAULT ''");
       db.exec(`UPDATE jobs SET updated_at = json_extract(record, '$.updatedAt'),
-        unsettled = (status IN ('queued', 'running') OR json_extract(record, '$.report.state') = 'owed')`);
+        unsettled = (status IN ('queued', 'running') OR coalesce(json_extract(record, '$.report.state'), '') = 'owed')`);
     })();
   }
   db.exec('CREATE INDEX IF NOT EXISTS jobs_unsettled ON jobs (updated_at) WHERE unsettled = 1');

@@ -158,6 +158,32 @@ export function storeConformance(factory: StoreFactory): void {
       await assert.rejects(store.listJobs({ status: 'sleeping' as JobRecord['status'] }), (err: unknown) => err instanceof StoreInputError && /status/.test(err.message));
     });
 
+    test('listUnsettledJobs: unsettled jobs (not ended, or a report owed) written before a time, oldest first; follows updates; pages', async () => {
+      const store = await oneStore();
+      const at = (m: number) => `2026-11-27T05:${String(m).padStart(2, '0')}:00.000Z`;
+      await store.createJob(job('u-queued', { updatedAt: at(1) }));
+      await store.createJob(job('u-running', { status: 'running', updatedAt: at(3) }));
+      await store.createJob(job('u-owed', { status: 'succeeded', updatedAt: at(2), reply: { chat: { space: 'spaces/AAA' } }, report: { generation: 1, state: 'owed', attempts: 0 } }));
+      await store.createJob(job('u-done', { status: 'succeeded', updatedAt: at(0) }));
+      await store.createJob(job('u-delivered', { status: 'failed', updatedAt: at(0), report: { generation: 1, state: 'delivered', attempts: 1 } }));
+      await store.createJob(job('u-fresh', { updatedAt: at(30) }));
+      const ids = async (q: Parameters<Store['listUnsettledJobs']>[0]) => (await store.listUnsettledJobs(q)).map((j) => j.id);
+      assert.deepEqual(await ids({ updatedBefore: at(10) }), ['u-queued', 'u-owed', 'u-running']);
+      assert.deepEqual(await ids({ updatedBefore: at(10), limit: 2 }), ['u-queued', 'u-owed']);
+      assert.deepEqual(await ids({ updatedBefore: at(10), updatedAfter: at(2) }), ['u-running']);
+      assert.deepEqual(await ids({ updatedBefore: at(2) }), ['u-queued'], 'strictly before');
+      // Settling a job takes it out; a report owed again brings it back, at its new time.
+      const running = (await store.getJob('u-running'))!;
+      await store.updateJob('u-running', running.version, { ...running, status: 'succeeded', updatedAt: at(4) });
+      const owed = (await store.getJob('u-owed'))!;
+      await store.updateJob('u-owed', owed.version, { ...owed, report: { generation: 1, state: 'delivered', attempts: 1 }, updatedAt: at(5) });
+      const done = (await store.getJob('u-done'))!;
+      await store.updateJob('u-done', done.version, { ...done, status: 'failed', reply: { chat: { space: 'spaces/AAA' } }, report: { generation: 1, state: 'owed', attempts: 0 }, updatedAt: at(6) });
+      assert.deepEqual(await ids({ updatedBefore: at(10) }), ['u-queued', 'u-done']);
+      await assert.rejects(store.listUnsettledJobs({ updatedBefore: 'soon' }), (err: unknown) => err instanceof StoreInputError && /updatedBefore/.test(err.message));
+      await assert.rejects(store.listUnsettledJobs({ updatedBefore: at(1), limit: 0 }), (err: unknown) => err instanceof StoreInputError && /limit/.test(err.message));
+    });
+
     test('listJobs: the default limit is 50', async () => {
       const store = await oneStore();
       for (let i = 0; i < 55; i++) {
