@@ -44,8 +44,12 @@ ENV NODE_ENV=production \
     PORT=8080
 WORKDIR /app
 COPY package.json package-lock.json ./
+# The summary chart draws with Noto Sans JP Regular from @embedpdf/fonts-jp (OFL-1.1, see
+# service/summary/chartFont.ts); the package's six other weights (~27 MB) are never used.
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund \
- && npm cache clean --force
+ && npm cache clean --force \
+ && find node_modules/@embedpdf/fonts-jp/fonts -name '*.otf' ! -name 'NotoSansJP-Regular.otf' -delete \
+ && test -f node_modules/@embedpdf/fonts-jp/fonts/NotoSansJP-Regular.otf
 COPY --from=build /app/build ./build
 # A numeric uid needs no /etc/passwd entry, so it works on any base; the app files stay owned by
 # root and read-only to the service.

@@ -9,7 +9,8 @@
  *
  * The service URL (env TASUKI_SERVICE_URL, default the local service) is baked in as the default
  * for the add-on and written into the manifest's urlFetchWhitelist, which Apps Script requires
- * for deployments (with a trailing slash: entries are prefixes).
+ * for deployments (with a trailing slash: entries are prefixes), and its /charts/ path into
+ * openLinkUrlPrefixes, so the /summary chart link opens from Gmail and Sheets.
  */
 import { build, type Plugin } from 'esbuild';
 import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
@@ -145,10 +146,23 @@ function normalizeServiceUrl(raw: string): string {
   return raw.replace(/\/+$/, '');
 }
 
-/** The top-level manifest with the service URL as the only UrlFetch prefix. */
+/** Where the service's summary charts live (service/routes/charts.ts), as a link prefix. */
+export function chartsLinkPrefix(serviceUrl: string): string {
+  return `${serviceUrl}/charts/`;
+}
+
+/**
+ * The top-level manifest with the service URL as the only UrlFetch prefix, and the service's
+ * chart images added to `addOns.common.openLinkUrlPrefixes`: Gmail and Sheets refuse to open a
+ * card link whose URL no prefix allows, and the /summary card links its chart there. Only the
+ * /charts/ path is added (public images behind unguessable ids), not the whole service.
+ */
 export function manifestFor(serviceUrl: string): Record<string, unknown> {
   const manifest = JSON.parse(readFileSync(join(ROOT, 'appsscript.json'), 'utf8')) as Record<string, unknown>;
   manifest.urlFetchWhitelist = [`${serviceUrl}/`];
+  const common = ((manifest.addOns as Record<string, unknown> | undefined)?.common ?? {}) as { openLinkUrlPrefixes?: string[] };
+  const prefixes = (common.openLinkUrlPrefixes ?? []).filter((p) => p !== chartsLinkPrefix(serviceUrl));
+  common.openLinkUrlPrefixes = [...prefixes, chartsLinkPrefix(serviceUrl)];
   return manifest;
 }
 

@@ -37,6 +37,7 @@ export const SERVICE_EXTERNALS = [
   '@googleapis/*',
   'google-auth-library',
   '@resvg/*',
+  '@embedpdf/*',
   'pdf-lib',
   'cheerio',
 ];

@@ -54,3 +54,13 @@ export const JOB_TEXTS = {
     en: 'The job could not be queued (the queue is unreachable). Retry it in a moment.',
   },
 } satisfies Record<string, Localized>;
+
+/** The summary chart's words (service/summary/summaryChart.ts) and the /summary answer's title. */
+export const SUMMARY_TEXTS = {
+  chartTitleAll: { ja: '月別の依頼（全クライアント）', en: 'Requests by month (all clients)' },
+  chartTitleClient: { ja: '月別の依頼 — {client}', en: 'Requests by month — {client}' },
+  chartLegend: { ja: '棒: 金額 · 数字: 件数', en: 'Bars: amount · numbers: requests' },
+  chartNoData: { ja: 'データがありません', en: 'No data' },
+  chartCount: { ja: '{count}件', en: '{count}' },
+  chartYear: { ja: '{year}年', en: '{year}' },
+} satisfies Record<string, Localized>;

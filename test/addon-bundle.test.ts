@@ -73,6 +73,14 @@ describe('built add-on bundle', () => {
     assert.deepEqual(manifest.addOns.chat, {});
   });
 
+  it("adds the service's chart path to openLinkUrlPrefixes, keeping Google's hosts", () => {
+    const manifest = JSON.parse(readFileSync(build.manifestPath, 'utf8'));
+    const prefixes: string[] = manifest.addOns.common.openLinkUrlPrefixes;
+    assert.equal(prefixes.at(-1), 'https://tasuki-abc123-an.a.run.app/charts/');
+    assert.ok(prefixes.includes('https://drive.google.com/') && prefixes.includes('https://docs.google.com/'));
+    assert.equal(prefixes.filter((p) => p.includes('run.app')).length, 1, 'only the chart path, once');
+  });
+
   it(`stays within ${BUDGET_BYTES / 1024} KiB minified`, () => {
     assert.ok(build.bytes <= BUDGET_BYTES, `bundle is ${build.bytes} bytes`);
   });

@@ -21,7 +21,7 @@ import { formatYen } from '../billing/tax.js';
 import type { Store } from '../store/store.js';
 import { chartIdFor, saveChart } from '../summary/chartImages.js';
 import { byMonth, matchesClient, projectFromLedger, summarize, type LedgerProject } from '../summary/ledgerSummary.js';
-import { chartSvg, renderPng } from '../summary/summaryChart.js';
+import { chartSvg, chartTitle, renderPng } from '../summary/summaryChart.js';
 import type { JobContext, JobHandler } from '../worker/jobHandler.js';
 import { clientMessageId, linksCard, upsertChatMessage } from '../workspace/chatMessages.js';
 import { SheetTable } from '../workspace/sheetTable.js';
@@ -79,8 +79,8 @@ async function run(ctx: Ctx): Promise<LedgerSummarizeResult> {
 
   const chartUrl = await ctx.step('chart', async () => {
     const id = await chartIdFor(store, job.id);
-    const title = input.client ? `Requests by month: "${input.client}"`.replace(/[^\x20-\x7e]/g, '?') : 'Requests by month (all clients)';
-    await saveChart(store, id, renderPng(chartSvg(byMonth(rows), title)), job.id);
+    const title = chartTitle(ctx.locale, input.client);
+    await saveChart(store, id, renderPng(chartSvg(byMonth(rows), { title, locale: ctx.locale })), job.id);
     return `${config.serviceUrl}/charts/${id}.png`;
   });
   await ctx.progress(3, 4, say(ctx, 'グラフを作成', 'Chart drawn'));
