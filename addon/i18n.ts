@@ -42,6 +42,7 @@ export const TEXT = {
   errInvalid: { ja: '入力に誤りがあります: {details}', en: 'Please correct the input: {details}' },
   errUnauthenticated: { ja: 'サービスにログインできませんでした (401)。アドオンを再承認してください。', en: 'The service did not accept your sign-in (401). Please re-authorize the add-on.' },
   errForbidden: { ja: 'このアカウントは tasuki を使えません (403)。管理者に許可を依頼してください。', en: 'This account may not use tasuki (403). Ask the administrator to allow it.' },
+  errTargetForbidden: { ja: '{message} (403)', en: '{message} (403)' },
   errNotFound: { ja: 'ジョブ {id} が見つかりません。', en: 'Job {id} was not found.' },
   errNotFoundGeneric: { ja: '見つかりません: {message}', en: 'Not found: {message}' },
   errConflict: { ja: 'この操作は今はできません: {message}', en: 'That cannot be done now: {message}' },

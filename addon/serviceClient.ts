@@ -93,6 +93,9 @@ function call<T>(method: Method, path: string, body: unknown, context: { jobId?:
     case 401:
       throw new UserFacingError('errUnauthenticated', {}, status);
     case 403:
+      // A refused reply target (a space the user is not in, a foreign sheet): the service names
+      // it in the locale this request was sent with.
+      if (error?.code === 'target_forbidden') throw new UserFacingError('errTargetForbidden', { message }, status);
       throw new UserFacingError('errForbidden', {}, status);
     case 404:
       if (context.jobId) throw new UserFacingError('errNotFound', { id: context.jobId }, status);

@@ -39,7 +39,18 @@ describe('add-on service errors', () => {
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'tasuki-errors-'));
     build = await buildAddon({ outDir: dir });
-    server = http.createServer((_req, res) => {
+    server = http.createServer((req, res) => {
+      if (mode === 'target') {
+        // The service answers a refused reply target in the locale the request was sent with.
+        let raw = '';
+        req.on('data', (c: Buffer) => (raw += c.toString()));
+        req.on('end', () => {
+          const locale = (JSON.parse(raw || '{}') as { locale?: string }).locale;
+          const message = locale === 'ja' ? '返信先のスペース spaces/X には送れません。' : 'tasuki cannot reply in spaces/X.';
+          res.writeHead(403, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { code: 'target_forbidden', message, issues: [{ path: 'reply.chat.space', message: 'not a member' }] } }));
+        });
+        return;
+      }
       const [status, body] = ANSWERS[mode]!;
       res.writeHead(status, { 'content-type': body.startsWith('{') ? 'application/json' : 'text/html' }).end(body);
     });
@@ -72,6 +83,14 @@ describe('add-on service errors', () => {
       }
     });
   }
+
+  it('403 for a refused reply target → the service\'s message in the user\'s language, not "may not use tasuki"', async () => {
+    mode = 'target';
+    for (const [locale, text] of [['ja', '⚠️ 返信先のスペース spaces/X には送れません。 (403)'], ['en', '⚠️ tasuki cannot reply in spaces/X. (403)']] as const) {
+      const response = (await addon.call('onAppCommand', slashCommandEvent(6, 'P-2026-014', { locale }), { locale })) as AnyJson;
+      assert.equal(response.hostAppDataAction.chatDataAction.createMessageAction.message.text, text);
+    }
+  });
 
   it('the real service answers a token for another audience with 401, shown as such', async () => {
     const env = await startAddonEnv();

@@ -74,7 +74,7 @@ describe('with maxAttempts 5', () => {
   });
 
   test('a duplicate delivery of a finished job answers 2xx and re-does nothing', async () => {
-    const job = await enqueue(s, { kind: 'system.echo', input: { message: 'dup', steps: 3 }, reply: { chat: { space: 'spaces/AAAAteam' } } });
+    const job = await enqueue(s, { kind: 'system.echo', input: { message: 'dup', steps: 3 }, reply: { chat: { space: s.config.chatSpace } } });
     const done = await s.waitForJob(job.id, (j) => j.status === 'succeeded' && s.reply.finishedFor(j.id).length === 1);
     const res = await request(s.url)
       .post('/tasks/run')
@@ -110,7 +110,7 @@ describe('with maxAttempts 5', () => {
   });
 
   test('retryable failures go back to the queue (503) and are retried with backoff until success', async () => {
-    const job = await enqueue(s, { kind: 'system.echo', input: { message: 'flaky', failTimes: 2 }, reply: { chat: { space: 'spaces/AAAAteam' } } });
+    const job = await enqueue(s, { kind: 'system.echo', input: { message: 'flaky', failTimes: 2 }, reply: { chat: { space: s.config.chatSpace } } });
     const done = await s.waitForJob(job.id, (j) => j.status === 'succeeded' && s.reply.finishedFor(j.id).length === 1);
     assert.deepEqual(attemptsSeen.get(job.id), [1, 2, 3]);
     assert.equal(done.attempts, 3);
@@ -120,7 +120,7 @@ describe('with maxAttempts 5', () => {
   });
 
   test('a handler result that breaks its schema is a permanent failure, reported once', async () => {
-    const job = await enqueue(s, { kind: 'system.echo', input: { message: 'bad-result' }, reply: { chat: { space: 'spaces/AAAAteam' } } });
+    const job = await enqueue(s, { kind: 'system.echo', input: { message: 'bad-result' }, reply: { chat: { space: s.config.chatSpace } } });
     const failed = await s.waitForJob(job.id, (j) => j.status === 'failed' && s.reply.finishedFor(j.id).length === 1);
     assert.equal(failed.error?.code, 'invalid_result');
     assert.equal(failed.attempts, 1);
@@ -128,7 +128,7 @@ describe('with maxAttempts 5', () => {
 
   test('when the final report fails, the outcome stays recorded and the redelivery reports it', async () => {
     s.reply.failFinished = 1;
-    const job = await enqueue(s, { kind: 'system.echo', input: { message: 'report me' }, reply: { chat: { space: 'spaces/AAAAteam' } } });
+    const job = await enqueue(s, { kind: 'system.echo', input: { message: 'report me' }, reply: { chat: { space: s.config.chatSpace } } });
     const done = await s.waitForJob(job.id, (j) => j.status === 'succeeded' && j.report?.state === "delivered");
     assert.equal(s.reply.finishedFor(job.id).length, 1);
     assert.equal(done.attempts, 1, 'the job itself ran once');
@@ -200,7 +200,7 @@ describe('with maxAttempts 2', () => {
   });
 
   test('a retryable failure on the final attempt fails the job, reported once, nothing lost', async () => {
-    const job = await enqueue(s, { kind: 'system.echo', input: { message: 'always flaky', failTimes: 10 }, reply: { chat: { space: 'spaces/AAAAteam' } } });
+    const job = await enqueue(s, { kind: 'system.echo', input: { message: 'always flaky', failTimes: 10 }, reply: { chat: { space: s.config.chatSpace } } });
     const failed = await s.waitForJob(job.id, (j) => j.status === 'failed' && s.reply.finishedFor(j.id).length === 1);
     assert.equal(failed.attempts, 2);
     assert.equal(failed.error?.code, 'echo_failed_retryably');

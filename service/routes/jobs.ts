@@ -1,6 +1,7 @@
 /**
  * The user-facing job API (`/v1/jobs*`, Google ID token required; see shared/api.ts):
- * - POST /            enqueue: validate, record (create-if-absent), create the generation's task, 202.
+ * - POST /            enqueue: validate, authorize its targets (replyAuthorization.ts), record
+ *                     (create-if-absent), create the generation's task, 202.
  * - GET /             the caller's jobs, newest first (`mine=1`, `status`, `limit`, `before`).
  * - GET /:id          one job; only its requester sees it (others get 404, not 403: ids don't leak).
  * - POST /:id/retry   failed/canceled (abandoned included) → queued as the next generation with a
@@ -27,6 +28,7 @@ import { leaseLive } from '../worker/reconciler.js';
 import { createJobTask } from '../worker/taskDispatch.js';
 import { HttpError } from './httpErrors.js';
 import { newJobRecord } from './newJob.js';
+import { ReplyAuthorization } from './replyAuthorization.js';
 import { requestLogger } from './requestLog.js';
 
 const ListQuery = z
@@ -43,6 +45,7 @@ export function jobsRouter(deps: AppDeps): Router {
   const now = deps.now ?? (() => new Date());
   const router = Router();
   router.use(requireUser(config, deps.trust));
+  const replyAuthorization = new ReplyAuthorization({ config, chat: async () => (await deps.google()).chat });
 
   /**
    * Creates the task of the job's current generation and records its name. When the queue
@@ -107,21 +110,18 @@ export function jobsRouter(deps: AppDeps): Router {
     if (!handlers.has(body.kind)) {
       throw new HttpError(400, 'invalid_request', `kind ${body.kind} is not available on this service yet`, [{ path: 'kind', message: 'no handler for this kind' }]);
     }
-    // The worker writes status into reply.sheet with the service's own credentials: only into
-    // the office spreadsheets tasuki is configured with, never into any sheet a caller names.
-    const sheet = body.reply?.sheet;
-    if (sheet && sheet.spreadsheetId !== config.ledgerSpreadsheetId && sheet.spreadsheetId !== config.scheduleSpreadsheetId) {
-      throw new HttpError(400, 'invalid_request', `reply.sheet.spreadsheetId ${sheet.spreadsheetId} is not one of tasuki's spreadsheets`, [
-        { path: 'reply.sheet.spreadsheetId', message: 'must be the ledger or schedule spreadsheet tasuki is configured with' },
-      ]);
-    }
+    const user = String(res.locals.user);
+    const locale = body.locale ?? localeFrom(req.get('accept-language'));
+    // The worker writes with the service's own credentials: every place it will write for this
+    // user (Chat space, sheet, calendar) is authorized before anything is recorded.
+    await replyAuthorization.authorize(user, body, locale);
     // Parse again with the kind's schema to store the input with its defaults applied.
     const input: unknown = JOB_KINDS[body.kind].input.parse(body.input);
     const record = newJobRecord({
       kind: body.kind,
       input,
-      requestedBy: String(res.locals.user),
-      locale: body.locale ?? localeFrom(req.get('accept-language')),
+      requestedBy: user,
+      locale,
       ...(body.reply ? { reply: body.reply } : {}),
       ...(body.idempotencyKey ? { idempotencyKey: body.idempotencyKey } : {}),
       at: now(),
