@@ -40,9 +40,10 @@ export class LocalIssuer {
     return new LocalIssuer(loadOrCreateKey(join(dataDir, 'issuer-key.json')), loadOrCreateKey(join(dataDir, 'runtime-sa-key.json')));
   }
 
-  /** A Google-shaped ID token (RS256, kid in header). */
-  async mintIdToken(claims: { aud: string; email: string; sub?: string; emailVerified?: boolean; ttlSeconds?: number; extra?: Record<string, unknown> }): Promise<string> {
-    const now = Math.floor(Date.now() / 1000);
+  /** A Google-shaped ID token (RS256, kid in header), valid for an hour from its iat unless told otherwise. */
+  async mintIdToken(claims: { aud: string; email: string; sub?: string; emailVerified?: boolean; ttlSeconds?: number; issuedAt?: number; extra?: Record<string, unknown> }): Promise<string> {
+    // issuedAt (epoch seconds) lets tests mint tokens dated in the past or the future.
+    const now = claims.issuedAt ?? Math.floor(Date.now() / 1000);
     const key = await importPKCS8(this.key.privateKeyPem, 'RS256');
     return new SignJWT({ email: claims.email, email_verified: claims.emailVerified ?? true, ...claims.extra })
       .setProtectedHeader({ alg: 'RS256', kid: this.key.kid, typ: 'JWT' })

@@ -2,6 +2,7 @@
 // (Cloud Tasks' OIDC token), through the real app, the real jose verifier and a JWKS fetched
 // over HTTP. Also: production trust never includes the local issuer, even holding its keys.
 import assert from 'node:assert/strict';
+import { createPublicKey } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { createLocalJWKSet, exportJWK, generateKeyPair, SignJWT } from 'jose';
 import request from 'supertest';
@@ -45,7 +46,46 @@ function userCases(): Case[] {
     { name: 'task token at the user door', auth: async () => `Bearer ${await s.taskToken()}`, status: 401, code: 'wrong_audience' },
     { name: 'unverified e-mail', auth: async () => `Bearer ${await s.userToken(USER, { emailVerified: false })}`, status: 403, code: 'email_not_verified' },
     { name: 'domain not allowed', auth: async () => `Bearer ${await s.userToken('mallory@evil.example')}`, status: 403, code: 'email_not_allowed' },
+    { name: 'HS256 signed with the public key', auth: async () => `Bearer ${await hs256WithPublicKey(s.config.scriptClientId)}`, status: 401, code: 'malformed_token' },
+    { name: 'alg none', auth: async () => `Bearer ${unsigned(s.config.scriptClientId)}`, status: 401, code: 'malformed_token' },
+    { name: "another key under the issuer's kid", auth: async () => `Bearer ${await wrongKid(s.config.scriptClientId)}`, status: 401, code: 'invalid_signature' },
+    { name: 'iat in the future', auth: async () => `Bearer ${await s.issuer.mintIdToken({ aud: s.config.scriptClientId, email: USER, issuedAt: nowSeconds() + 600 })}`, status: 401, code: 'invalid_token' },
+    { name: 'older than an hour, exp still ahead', auth: async () => `Bearer ${await s.issuer.mintIdToken({ aud: s.config.scriptClientId, email: USER, issuedAt: nowSeconds() - 7200, ttlSeconds: 3 * 3600 })}`, status: 401, code: 'token_expired' },
   ];
+}
+
+const nowSeconds = () => Math.floor(Date.now() / 1000);
+
+/** The classic alg confusion: HS256 with the issuer's public key (PEM) as the HMAC secret. */
+async function hs256WithPublicKey(aud: string): Promise<string> {
+  const [jwk] = (await s.issuer.jwks()).keys;
+  const pem = createPublicKey({ key: jwk as import('node:crypto').JsonWebKey, format: 'jwk' }).export({ type: 'spki', format: 'pem' });
+  return new SignJWT({ email: USER, email_verified: true })
+    .setProtectedHeader({ alg: 'HS256', kid: jwk!.kid })
+    .setIssuer(LOCAL_ISSUER_ID)
+    .setAudience(aud)
+    .setIssuedAt()
+    .setExpirationTime('5m')
+    .sign(new TextEncoder().encode(String(pem)));
+}
+
+function unsigned(aud: string): string {
+  const part = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
+  const now = nowSeconds();
+  return `${part({ alg: 'none', typ: 'JWT' })}.${part({ iss: LOCAL_ISSUER_ID, aud, email: USER, email_verified: true, iat: now, exp: now + 300 })}.x`;
+}
+
+/** A stranger's key signing a token that names the trusted issuer's key id. */
+async function wrongKid(aud: string): Promise<string> {
+  const [jwk] = (await s.issuer.jwks()).keys;
+  const { privateKey } = await generateKeyPair('RS256');
+  return new SignJWT({ email: USER, email_verified: true })
+    .setProtectedHeader({ alg: 'RS256', kid: jwk!.kid })
+    .setIssuer(LOCAL_ISSUER_ID)
+    .setAudience(aud)
+    .setIssuedAt()
+    .setExpirationTime('5m')
+    .sign(privateKey);
 }
 
 describe('/v1/jobs', () => {
@@ -63,6 +103,12 @@ describe('/v1/jobs', () => {
       assert.equal(listed.status, c.status, `${c.name} (GET)`);
     }
     assert.deepEqual(await s.store.listJobs({}), [], 'nothing recorded');
+  });
+
+  test('clock skew: an iat a few seconds ahead is accepted', async () => {
+    const token = await s.issuer.mintIdToken({ aud: s.config.scriptClientId, email: USER, issuedAt: nowSeconds() + 10 });
+    const res = await request(s.url).get('/v1/jobs?mine=1').set('authorization', `Bearer ${token}`);
+    assert.equal(res.status, 200);
   });
 
   test('accepts allowed domains and allowed addresses; e-mail case does not matter', async () => {
@@ -83,6 +129,9 @@ describe('/tasks/run', () => {
       { name: 'wrong audience', auth: async () => `Bearer ${await s.taskToken({ aud: 'https://elsewhere.example' })}`, status: 401, code: 'wrong_audience' },
       { name: 'wrong service account', auth: async () => `Bearer ${await s.taskToken({ email: 'intruder@tasuki-local.iam.gserviceaccount.com' })}`, status: 403, code: 'wrong_service_account' },
       { name: 'a user with the right audience', auth: async () => `Bearer ${await s.taskToken({ email: USER })}`, status: 403, code: 'wrong_service_account' },
+      { name: 'iat in the future', auth: async () => `Bearer ${await s.issuer.mintIdToken({ aud: s.config.serviceUrl, email: s.config.invokerServiceAccount, issuedAt: nowSeconds() + 600 })}`, status: 401, code: 'invalid_token' },
+      { name: 'older than an hour', auth: async () => `Bearer ${await s.issuer.mintIdToken({ aud: s.config.serviceUrl, email: s.config.invokerServiceAccount, issuedAt: nowSeconds() - 7200, ttlSeconds: 3 * 3600 })}`, status: 401, code: 'token_expired' },
+      { name: 'HS256 signed with the public key', auth: async () => `Bearer ${await hs256WithPublicKey(s.config.serviceUrl)}`, status: 401, code: 'malformed_token' },
     ];
     for (const c of cases) {
       const auth = await c.auth();

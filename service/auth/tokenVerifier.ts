@@ -70,7 +70,7 @@ export class VerifiedTokenCache {
   get(key: string, nowSeconds: number): VerifiedClaims | undefined {
     const claims = this.entries.get(key);
     if (!claims) return undefined;
-    if (typeof claims.exp !== 'number' || claims.exp <= nowSeconds) {
+    if (typeof claims.exp !== 'number' || claims.exp <= nowSeconds || typeof claims.iat !== 'number' || claims.iat + MAX_TOKEN_AGE_SECONDS + CLOCK_TOLERANCE_SECONDS < nowSeconds) {
       this.entries.delete(key);
       return undefined;
     }
@@ -104,6 +104,13 @@ const ALGORITHMS = ['RS256'];
 /** A little leeway for clock skew between the issuer and this instance. */
 const CLOCK_TOLERANCE_SECONDS = 30;
 
+/**
+ * Google's ID and OIDC tokens live one hour (exp = iat + 3600). A token older than that, whatever
+ * its exp says, or one issued in the future beyond the clock skew above, did not come from Google
+ * as Google issues tokens: refused (jose's maxTokenAge checks both sides of iat).
+ */
+export const MAX_TOKEN_AGE_SECONDS = 3600;
+
 export async function verifyBearer(authorization: string | undefined, trust: TokenTrust, audience: string): Promise<VerifiedClaims> {
   if (!authorization) throw new AuthFailure(401, 'missing_token', 'Authorization header with a Bearer token is required');
   const match = BEARER.exec(authorization.trim());
@@ -119,6 +126,7 @@ export async function verifyBearer(authorization: string | undefined, trust: Tok
       audience,
       algorithms: ALGORITHMS,
       clockTolerance: CLOCK_TOLERANCE_SECONDS,
+      maxTokenAge: MAX_TOKEN_AGE_SECONDS,
       requiredClaims: ['exp', 'iat'],
     });
     trust.cache.set(cacheKey, payload as VerifiedClaims);
@@ -133,6 +141,7 @@ function toAuthFailure(err: unknown, errors: Jose['errors']): AuthFailure {
   if (err instanceof errors.JWTClaimValidationFailed) {
     if (err.claim === 'aud') return new AuthFailure(401, 'wrong_audience', 'the token was issued for another audience');
     if (err.claim === 'iss') return new AuthFailure(401, 'wrong_issuer', 'the token was not issued by a trusted issuer');
+    if (err.claim === 'iat') return new AuthFailure(401, 'invalid_token', "the token's iat is in the future beyond the allowed clock skew; get a fresh token (or check this server's clock)");
     return new AuthFailure(401, 'invalid_token', `the token's "${err.claim}" claim is not acceptable: ${err.reason}`);
   }
   if (err instanceof errors.JWSSignatureVerificationFailed || err instanceof errors.JWKSNoMatchingKey) {
