@@ -56,17 +56,23 @@ function userCases(): Case[] {
 
 const nowSeconds = () => Math.floor(Date.now() / 1000);
 
-/** The classic alg confusion: HS256 with the issuer's public key (PEM) as the HMAC secret. */
-async function hs256WithPublicKey(aud: string): Promise<string> {
+/** A token for USER from the trusted issuer's name and kid, signed however the attack needs. */
+async function claimingIssuer(aud: string, alg: 'HS256' | 'RS256', key: Parameters<SignJWT['sign']>[0]): Promise<string> {
   const [jwk] = (await s.issuer.jwks()).keys;
-  const pem = createPublicKey({ key: jwk as import('node:crypto').JsonWebKey, format: 'jwk' }).export({ type: 'spki', format: 'pem' });
   return new SignJWT({ email: USER, email_verified: true })
-    .setProtectedHeader({ alg: 'HS256', kid: jwk!.kid })
+    .setProtectedHeader({ alg, kid: jwk!.kid })
     .setIssuer(LOCAL_ISSUER_ID)
     .setAudience(aud)
     .setIssuedAt()
     .setExpirationTime('5m')
-    .sign(new TextEncoder().encode(String(pem)));
+    .sign(key);
+}
+
+/** The classic alg confusion: HS256 with the issuer's public key (PEM) as the HMAC secret. */
+async function hs256WithPublicKey(aud: string): Promise<string> {
+  const [jwk] = (await s.issuer.jwks()).keys;
+  const pem = createPublicKey({ key: jwk as import('node:crypto').JsonWebKey, format: 'jwk' }).export({ type: 'spki', format: 'pem' });
+  return claimingIssuer(aud, 'HS256', new TextEncoder().encode(String(pem)));
 }
 
 function unsigned(aud: string): string {
@@ -77,15 +83,7 @@ function unsigned(aud: string): string {
 
 /** A stranger's key signing a token that names the trusted issuer's key id. */
 async function wrongKid(aud: string): Promise<string> {
-  const [jwk] = (await s.issuer.jwks()).keys;
-  const { privateKey } = await generateKeyPair('RS256');
-  return new SignJWT({ email: USER, email_verified: true })
-    .setProtectedHeader({ alg: 'RS256', kid: jwk!.kid })
-    .setIssuer(LOCAL_ISSUER_ID)
-    .setAudience(aud)
-    .setIssuedAt()
-    .setExpirationTime('5m')
-    .sign(privateKey);
+  return claimingIssuer(aud, 'RS256', (await generateKeyPair('RS256')).privateKey);
 }
 
 describe('/v1/jobs', () => {
