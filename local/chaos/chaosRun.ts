@@ -67,6 +67,8 @@ export type ChaosSummary = Omit<Verdict, 'jobs'> & {
   /** Accepted job ids the store does not hold. */
   lost: number;
   enqueueRetries: number;
+  /** Why enqueue tries failed, counted over all jobs. */
+  enqueueErrors: Record<string, number>;
   kills: number;
   serviceStartFailures: number;
   emulatorRestarts: number;
@@ -177,6 +179,7 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosSummary> {
       minMs: opts.killMinSeconds * 1000,
       maxMs: opts.killMaxSeconds * 1000,
       onError: (err) => log(`chaos: service start failed: ${err instanceof Error ? err.message : String(err)}`),
+      onCycle: ({ upMs, startMs }) => log(`chaos: SIGKILL after ${(upMs / 1000).toFixed(1)} s up; healthy again ${(startMs / 1000).toFixed(1)} s later`),
     });
     const windowStart = Date.now();
     const enqueues: Array<Promise<EnqueueOutcome>> = plan.map((job) =>
@@ -262,6 +265,10 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosSummary> {
       refused: refused.length,
       lost,
       enqueueRetries: outcomes.reduce((a, o) => a + o.tries - 1, 0),
+      enqueueErrors: outcomes.reduce<Record<string, number>>((all, o) => {
+        for (const [k, v] of Object.entries(o.errors)) all[k] = (all[k] ?? 0) + v;
+        return all;
+      }, {}),
       kills: killer.kills,
       serviceStartFailures: killer.startFailures,
       emulatorRestarts: emulatorReport ? 1 : 0,

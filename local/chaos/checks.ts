@@ -22,8 +22,9 @@
  *   - calendarEvents: non-cancelled events tagged tasukiRowKey with the same row key; or with the
  *     same (summary, start, end) — one schedule row shown twice under two keys.
  *   - chatMessages: the app's messages made during the run, in one space, about the same thing:
- *     the same client id; else the same entity card (`job-…`, `project-…`, `intake-…`); else the
- *     same (card id, text).
+ *     the same client id; or the same entity card (`job-…`, `project-…`, `intake-…`); or, for
+ *     messages without either, the same (card id, text). (Two jobs asking the same question, e.g.
+ *     two searches for "Menu", post two equal answers under two client ids: not duplicates.)
  *   - numbers: a project number on two Ledger rows; a document number (E-/I-YYYY-NNN) in the
  *     names of the PDFs of two different jobs; a number in two succeeded jobs' results.
  * - numberGaps: per sequence (P/E/I and year), numbers above the pre-run ledger's highest and
@@ -67,8 +68,9 @@ export type Verdict = {
   numberGaps: { total: number; explained: number; heldByUnfinished: number; unexplained: number };
   failuresWithoutMessage: number;
   failuresByCode: Record<string, number>;
-  strandedJobs: Array<{ id: string; kind: string; status: string; attempts?: number; generation?: number; leaseUntil?: string; taskExists?: boolean; error?: string }>;
-  unreportedJobs: Array<{ id: string; kind: string; status: string; target: 'chat' | 'sheet'; why: string }>;
+  strandedJobs: Array<{ id: string; kind: string; status: string; attempts?: number; generation?: number; recoveries?: number; leaseUntil?: string; taskExists?: boolean; error?: string }>;
+  /** `engineSays`: the job record's report state (owed/delivered/failed), for diagnosis only. */
+  unreportedJobs: Array<{ id: string; kind: string; status: string; target: 'chat' | 'sheet'; why: string; engineSays?: string }>;
   duplicateExamples: Array<{ type: keyof DuplicateCounts; key: string; count: number }>;
   gapExamples: Array<{ sequence: string; number: number; owner?: string; ownerStatus?: string; kind: 'explained' | 'held' | 'unexplained' }>;
   badFailures: Array<{ id: string; kind: string; error?: ObservedJob['error'] }>;
@@ -249,7 +251,8 @@ export function judge(input: CheckInput): Verdict {
     [
       (m) => (m.clientAssignedMessageId ? `${m.space.name}/${m.clientAssignedMessageId}` : null),
       (m) => (entityCard(m) ? `${m.space.name}/${entityCard(m)}` : null),
-      (m) => (entityCard(m) ? null : `${m.space.name}/${(m.cardsV2?.[0] as { cardId?: string } | undefined)?.cardId ?? ''}/${m.text ?? ''}`),
+      // Messages posted without a client id (messages.create) have only their content to go by.
+      (m) => (entityCard(m) || m.clientAssignedMessageId ? null : `${m.space.name}/${(m.cardsV2?.[0] as { cardId?: string } | undefined)?.cardId ?? ''}/${m.text ?? ''}`),
     ],
   );
   note('chatMessages', chat.groups);
@@ -352,11 +355,15 @@ export function judge(input: CheckInput): Verdict {
       status: j.status,
       ...(j.attempts !== undefined ? { attempts: j.attempts } : {}),
       ...(j.generation !== undefined ? { generation: j.generation } : {}),
+      ...(j.recoveries !== undefined ? { recoveries: j.recoveries } : {}),
       ...(j.lease?.until ? { leaseUntil: j.lease.until } : {}),
       ...(input.emulatorTasks && j.taskName ? { taskExists: input.emulatorTasks.has(j.taskName) } : {}),
       ...(j.error ? { error: `${j.error.code}: ${j.error.message}` } : {}),
     })),
-    unreportedJobs: unreportedJobs.slice(0, EXAMPLES),
+    unreportedJobs: unreportedJobs.slice(0, EXAMPLES).map((u) => {
+      const report = byId.get(u.id)?.report;
+      return report?.state ? { ...u, engineSays: `${report.state}${report.error ? ` (${report.error.code}: ${report.error.message})` : ''}` } : u;
+    }),
     duplicateExamples,
     gapExamples,
     badFailures: badFailures.slice(0, EXAMPLES).map((j) => ({ id: j.id, kind: j.kind, ...(j.error ? { error: j.error } : {}) })),

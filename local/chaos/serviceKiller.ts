@@ -21,7 +21,15 @@ export type ServiceKiller = {
   stop(): Promise<void>;
 };
 
-export function startServiceKiller(opts: { service: KillableService; rnd: SeededRandom; minMs: number; maxMs: number; onError?: (err: unknown) => void }): ServiceKiller {
+export function startServiceKiller(opts: {
+  service: KillableService;
+  rnd: SeededRandom;
+  minMs: number;
+  maxMs: number;
+  onError?: (err: unknown) => void;
+  /** After each kill and restart: how long the killed instance was up, how long the new one took to be healthy. */
+  onCycle?: (cycle: { upMs: number; startMs: number }) => void;
+}): ServiceKiller {
   const { service, rnd } = opts;
   if (!(opts.minMs > 0 && opts.maxMs >= opts.minMs)) throw new Error(`kill interval must satisfy 0 < min <= max (got ${opts.minMs}–${opts.maxMs} ms)`);
   let kills = 0;
@@ -52,11 +60,14 @@ export function startServiceKiller(opts: { service: KillableService; rnd: Seeded
 
   const loop = (async () => {
     while (!stopping) {
+      const upSince = Date.now();
       await sleep(rnd.between(opts.minMs, opts.maxMs));
       if (stopping) break;
       await service.killService();
       kills++;
+      const killedAt = Date.now();
       await startUntilUp();
+      opts.onCycle?.({ upMs: killedAt - upSince, startMs: Date.now() - killedAt });
     }
     await startUntilUp();
   })();

@@ -34,6 +34,9 @@ export type ObservedJob = {
   taskName?: string;
   lease?: { holder?: string; until?: string };
   cancelRequested?: boolean;
+  /** The engine's own account of the final report (its outbox); shown beside the truth, never trusted. */
+  report?: { state?: string; attempts?: number; error?: { code?: string; message?: string } };
+  recoveries?: number;
   stepNames: string[];
   createdAt?: string;
   updatedAt?: string;

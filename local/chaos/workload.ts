@@ -34,6 +34,8 @@ export type EnqueueOutcome = {
   kind: JobKind;
   jobId?: string;
   tries: number;
+  /** Why the tries before the last one failed ("ECONNREFUSED", "503 auth_unavailable", …), counted. */
+  errors: Record<string, number>;
   /** Set when the service refused the request for good (4xx other than 401/429), or retries ran out. */
   refused?: string;
 };
@@ -150,8 +152,13 @@ export async function enqueueJob(opts: { serviceUrl: string; issuer: LocalIssuer
   const { job } = opts;
   const deadline = Date.now() + RETRY_FOR_MS;
   let last = '';
+  const errors: Record<string, number> = {};
+  const failedTry = (reason: string, detail: string) => {
+    errors[reason] = (errors[reason] ?? 0) + 1;
+    last = detail;
+  };
   for (let tries = 1; ; tries++) {
-    if (opts.signal.aborted) return { index: job.index, kind: job.request.kind, tries, refused: `aborted (${last})` };
+    if (opts.signal.aborted) return { index: job.index, kind: job.request.kind, tries, errors, refused: `aborted (${last})` };
     try {
       const token = await opts.issuer.mintIdToken({ aud: opts.audience, email: job.user });
       const res = await fetch(`${opts.serviceUrl}/v1/jobs`, {
@@ -163,16 +170,18 @@ export async function enqueueJob(opts: { serviceUrl: string; issuer: LocalIssuer
       const text = await res.text();
       if (res.status === 200 || res.status === 201 || res.status === 202) {
         const body = JSON.parse(text) as { job: { id: string } };
-        return { index: job.index, kind: job.request.kind, jobId: body.job.id, tries };
+        return { index: job.index, kind: job.request.kind, jobId: body.job.id, tries, errors };
       }
-      last = `${res.status} ${text.slice(0, 300)}`;
+      const code = /"code"\s*:\s*"([^"]+)"/.exec(text)?.[1];
+      failedTry(`${res.status}${code ? ` ${code}` : ''}`, `${res.status} ${text.slice(0, 300)}`);
       if (res.status >= 400 && res.status < 500 && res.status !== 401 && res.status !== 429 && res.status !== 408) {
-        return { index: job.index, kind: job.request.kind, tries, refused: last };
+        return { index: job.index, kind: job.request.kind, tries, errors, refused: last };
       }
     } catch (err) {
-      last = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+      const cause = (err as { cause?: { code?: string } }).cause?.code;
+      failedTry(cause ?? (err instanceof Error ? err.name : 'error'), err instanceof Error ? `${err.name}: ${err.message}${cause ? ` (${cause})` : ''}` : String(err));
     }
-    if (Date.now() > deadline) return { index: job.index, kind: job.request.kind, tries, refused: `gave up after ${tries} tries: ${last}` };
+    if (Date.now() > deadline) return { index: job.index, kind: job.request.kind, tries, errors, refused: `gave up after ${tries} tries: ${last}` };
     await new Promise((r) => setTimeout(r, Math.min(2000, 200 * tries)));
   }
 }
