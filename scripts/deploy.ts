@@ -14,11 +14,11 @@
  * ids only; secrets are referenced by Secret Manager name, and no secret value is ever printed.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DeployConfigError, readDeployConfig, serviceAccountEmail, type DeployConfig } from './deploy/deployConfig.js';
+import { DeployConfigError, placeholderWarnings, readDeployConfig, serviceAccountEmail, type DeployConfig } from './deploy/deployConfig.js';
 import { buildPlan, type Command, type Plan, type PlanContext, type ProbeResult } from './deploy/plan.js';
 import { sourceDigest } from './deploy/sourceDigest.js';
 
@@ -76,6 +76,7 @@ function dryRun(config: DeployConfig, plan: Plan, io: DeployIO): void {
   io.out('# runs each command only if its check shows the resource missing or different.');
   plan.steps.forEach((step, i) => {
     io.out(`\n# ${i + 1}. [${step.phase}] ${step.title}`);
+    if (step.note) io.out(`# note: ${step.note}`);
     if (step.probe) io.out(`# check: ${show(step.probe)}`);
     for (const [path, text] of Object.entries(step.files?.(ctx) ?? {})) {
       io.out(`# writes ${path}:`);
@@ -118,6 +119,7 @@ function run(config: DeployConfig, plan: Plan, gcloud: Gcloud, io: DeployIO): vo
       return;
     }
     io.out(`${prefix}:`);
+    if (step.note) io.out(`  (${step.note})`);
     for (const [path, text] of Object.entries(step.files?.(ctx) ?? {})) writeFileSync(path, text, { mode: 0o600 });
     for (const cmd of cmds) {
       io.out(`  $ ${show(cmd)}`);
@@ -144,8 +146,12 @@ function printAddonValues(config: DeployConfig, plan: Plan, ctx: PlanContext, io
 #       Apps Script project; it must equal TASUKI_SCRIPT_CLIENT_ID or every enqueue answers 401.
 #   Cloud Tasks OIDC:               audience ${env.TASUKI_SERVICE_URL}, signed as ${serviceAccountEmail(config, 'invoker')}
 #   Allowed users:                  ${[env.TASUKI_ALLOWED_DOMAINS, env.TASUKI_ALLOWED_EMAILS].filter(Boolean).join(', ')}
-#   Chat app: add it to ${env.TASUKI_CHAT_SPACE} and share the Drive folders, sheets, calendar and
-#       templates with ${serviceAccountEmail(config, 'runtime')}.`);
+#   Chat app: configure it as a Workspace add-on (\`npm run chat-config\` prints every setting) and add it
+#       to ${env.TASUKI_CHAT_SPACE}.
+#   Workspace access for ${serviceAccountEmail(config, 'runtime')}:
+#       the folders and Docs templates must be in a shared drive where it is a Content manager
+#       (a service account has no My Drive storage: files it creates elsewhere fail with storageQuotaExceeded);
+#       the spreadsheets Editor, the calendar "Make changes to events". README: "Give the runtime account its Workspace access".`);
 }
 
 /** The whole command: returns the exit code (0 done, 1 failed, 2 usage). */
@@ -164,6 +170,9 @@ export function deploy(argv: string[], io: DeployIO = consoleIO): number {
   const workDir = mkdtempSync(join(tmpdir(), 'tasuki-deploy-'));
   try {
     const config = readDeployConfig(resolve(process.cwd(), opts.config));
+    for (const warning of placeholderWarnings(config, JSON.parse(readFileSync(join(ROOT, 'deploy.config.example.json'), 'utf8')))) {
+      io.err(`deploy: warning: ${warning}`);
+    }
     const plan = buildPlan(config, {
       envFile: join(workDir, 'env.yaml'),
       sourceDir: opts.source === ROOT ? '.' : opts.source,

@@ -11,7 +11,8 @@
  *   tsx scripts/push-addon.ts [--dry-run] [--script-id ID] [--clasp-json FILE] [--dist DIR]
  *
  * `--dry-run` prints the project, the files and the clasp command, and changes nothing (no
- * network: clasp itself needs a `clasp login` and Google's API).
+ * network: clasp itself needs a `clasp login` and Google's API). Both refuse a bundle whose
+ * service URL is not https (a local build): Apps Script would reject its urlFetchWhitelist.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -78,11 +79,17 @@ export async function pushAddon(argv: string[], env: NodeJS.ProcessEnv = process
   const claspConfig = { scriptId, rootDir: '.', scriptExtensions: ['.js', '.gs'], htmlExtensions: ['.html'] };
   const command = ['npx', 'clasp', 'push', '-f'];
 
-  out(`Apps Script project: ${scriptId} (from ${from})`);
-  out(`files: Code.js (${(statSync(code).size / 1024).toFixed(1)} KiB), appsscript.json (urlFetchWhitelist ${whitelist.join(', ') || 'none'})`);
-  if (whitelist.some((u) => u.startsWith('http://127.0.0.1') || u.startsWith('http://localhost'))) {
-    out('warning: the manifest allows only the local service URL; build with TASUKI_SERVICE_URL=https://… for a real deployment');
+  // Apps Script accepts only https prefixes in urlFetchWhitelist, and a bundle built for the
+  // local stack would call http://127.0.0.1 from Google's servers: refuse before clasp does.
+  const notHttps = whitelist.filter((u) => !u.startsWith('https://'));
+  if (whitelist.length === 0 || notHttps.length) {
+    throw new PushError(
+      `refusing to push: the add-on's service URL is ${notHttps[0] ?? '(none)'}, not https. Build it with the deployed service URL: ` +
+        'TASUKI_SERVICE_URL=https://<the URL npm run deploy printed> npm run push',
+    );
   }
+  out(`Apps Script project: ${scriptId} (from ${from})`);
+  out(`files: Code.js (${(statSync(code).size / 1024).toFixed(1)} KiB), appsscript.json (urlFetchWhitelist ${whitelist.join(', ')})`);
   out(`${args.dryRun ? 'would run' : 'running'}: ${command.join(' ')}  (in ${relative(ROOT, args.dist) || args.dist}, .clasp.json ${JSON.stringify(claspConfig)})`);
   if (args.dryRun) return 0;
 

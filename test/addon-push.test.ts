@@ -1,6 +1,7 @@
 /**
  * `npm run push` without Google: --dry-run names the project, the files and the clasp command and
- * writes nothing; a missing or placeholder Script ID is refused with a message naming what to set.
+ * writes nothing; a missing or placeholder Script ID is refused with a message naming what to set;
+ * a bundle built for the local stack (an http service URL) is refused before clasp runs.
  */
 import assert from 'node:assert/strict';
 import { copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -46,5 +47,19 @@ describe('push-addon', () => {
     copyFileSync(join(import.meta.dirname, '..', '.clasp.json.template'), template);
     await assert.rejects(pushAddon(['--dry-run', '--dist', dist, '--clasp-json', template], {}, () => {}), /still holds the template's placeholder scriptId/);
     await assert.rejects(pushAddon(['--dry-run', '--force'], { TASUKI_SCRIPT_ID: 'x' }, () => {}), /unknown option --force/);
+  });
+
+  it('refuses a bundle whose service URL is not https, dry run or not', async () => {
+    const local = join(dir, 'local-dist');
+    await buildAddon({ outDir: local, serviceUrl: 'http://127.0.0.1:8080' });
+    for (const args of [['--dry-run'], []]) {
+      const lines: string[] = [];
+      await assert.rejects(
+        pushAddon([...args, '--dist', local], { TASUKI_SCRIPT_ID: 'x' }, (l) => lines.push(l)),
+        /refusing to push: the add-on's service URL is http:\/\/127\.0\.0\.1:8080\/, not https\. .*TASUKI_SERVICE_URL=https:\/\//,
+      );
+      assert.ok(!lines.some((l) => /running: npx clasp/.test(l)), 'clasp never ran');
+      assert.equal(existsSync(join(local, '.clasp.json')), false);
+    }
   });
 });

@@ -89,6 +89,7 @@ test('first run creates everything in order; a second run changes nothing; drift
     at(/^tasks queues create tasuki-jobs /),
     at(/^run deploy tasuki /),
     at(/^run services add-iam-policy-binding tasuki .*roles\/run\.invoker/),
+    at(/^scheduler jobs create http tasuki-sweep /),
   ];
   assert.deepEqual(order, [...order].sort((a, b) => a - b), 'mutations ran in plan order');
   assert.match(first.stdout, /Done: \d+ command\(s\) changed the project/);
@@ -147,9 +148,15 @@ test('first run creates everything in order; a second run changes nothing; drift
   const staleFrom = state.mutations.length;
   const fifth = deployInProcess(changedPath, project, env);
   assert.equal(fifth.code, 0, fifth.output);
+  // …and the Scheduler jobs follow it (their URI and OIDC audience are the service URL).
   assert.deepEqual(
-    state.mutations.slice(staleFrom).map((m) => `${m.split(' --')[0]} ${/--update-env-vars=\S+/.exec(m)?.[0]}`),
-    ['run services update tasuki --update-env-vars=TASUKI_SERVICE_URL=https://tasuki-x7y8z9-an.a.run.app'],
+    state.mutations.slice(staleFrom).map((m) => `${m.split(' --')[0]} ${/--update-env-vars=\S+|--oidc-token-audience=\S+/.exec(m)?.[0]}`),
+    [
+      'run services update tasuki --update-env-vars=TASUKI_SERVICE_URL=https://tasuki-x7y8z9-an.a.run.app',
+      'scheduler jobs update http tasuki-sweep --oidc-token-audience=https://tasuki-x7y8z9-an.a.run.app',
+      'scheduler jobs update http tasuki-schedule-scrape-acme --oidc-token-audience=https://tasuki-x7y8z9-an.a.run.app',
+      'scheduler jobs update http tasuki-schedule-sync-schedule --oidc-token-audience=https://tasuki-x7y8z9-an.a.run.app',
+    ],
   );
 
   // An index deleted by hand is created again, and only that one.
@@ -162,6 +169,45 @@ test('first run creates everything in order; a second run changes nothing; drift
   assert.equal(recreated.length, 1, recreated.join('\n'));
   assert.match(recreated[0]!, /^firestore indexes composite create --collection-group=jobs --query-scope=COLLECTION --field-config=field-path=status,order=ascending --field-config=field-path=createdAt,order=descending --field-config=field-path=id,order=descending /);
   assert.equal(state.indexes.length, FIRESTORE_COMPOSITE_INDEXES.length);
+});
+
+test('Scheduler jobs: created once with the invoker\'s OIDC token; a changed schedule is updated, a removed one deleted; an old allUsers binding is removed', () => {
+  const project: FakeGcloudState = { secrets: ['tasuki-portal-acme-user', 'tasuki-portal-acme-password'] };
+  const state = project as unknown as State & { schedulerJobs: Record<string, { schedule: string; timeZone: string; httpTarget: { uri: string; oidcToken: { serviceAccountEmail: string; audience: string } } }>; policies: Record<string, { bindings: { role: string; members: string[] }[] }> };
+  const config = exampleDeployConfig();
+  const first = deployInProcess(writeDeployConfig(config, dir), project);
+  assert.equal(first.code, 0, first.output);
+  const jobs = state.schedulerJobs;
+  const prefix = 'projects/my-office-tasuki/locations/asia-northeast1/jobs/';
+  assert.deepEqual(Object.keys(jobs).sort(), ['tasuki-schedule-scrape-acme', 'tasuki-schedule-sync-schedule', 'tasuki-sweep'].map((id) => prefix + id));
+  const scrape = jobs[`${prefix}tasuki-schedule-scrape-acme`]!;
+  assert.equal(scrape.schedule, '0 8 * * MON-FRI');
+  assert.equal(scrape.timeZone, 'Asia/Tokyo');
+  assert.equal(scrape.httpTarget.uri, 'https://tasuki-123456789012.asia-northeast1.run.app/schedules/scrape-acme/run');
+  assert.deepEqual(scrape.httpTarget.oidcToken, { serviceAccountEmail: 'tasuki-invoker@my-office-tasuki.iam.gserviceaccount.com', audience: 'https://tasuki-123456789012.asia-northeast1.run.app' });
+  assert.equal(state.deployedEnv?.TASUKI_SCHEDULE_USER, 'office@example.co.jp');
+  assert.deepEqual(JSON.parse(state.deployedEnv!.TASUKI_SCHEDULES!).map((s: { id: string }) => s.id), ['scrape-acme', 'sync-schedule']);
+
+  const again = deployInProcess(writeDeployConfig(config, dir), project);
+  assert.match(again.stdout, /nothing changed/);
+
+  // Someone made the service public the old way: the next deploy takes allUsers away again.
+  state.policies['run:tasuki']!.bindings.push({ role: 'roles/run.invoker', members: ['allUsers'] });
+  let from = state.mutations.length;
+  assert.equal(deployInProcess(writeDeployConfig(config, dir), project).code, 0);
+  assert.deepEqual(state.mutations.slice(from).map((m) => m.split(' --project')[0]), ['run services remove-iam-policy-binding tasuki --region=asia-northeast1 --member=allUsers --role=roles/run.invoker']);
+  assert.ok(!JSON.stringify(state.policies['run:tasuki']).includes('allUsers'));
+
+  // The scrape moves to 09:00; the schedule sync is dropped from the file.
+  config.schedules[0].cron = '0 9 * * MON-FRI';
+  config.schedules.splice(1, 1);
+  from = state.mutations.length;
+  assert.equal(deployInProcess(writeDeployConfig(config, dir), project).code, 0);
+  const changed = state.mutations.slice(from).map((m) => m.split(' --')[0]);
+  assert.deepEqual(changed, ['run deploy tasuki', 'scheduler jobs update http tasuki-schedule-scrape-acme', 'scheduler jobs delete tasuki-schedule-sync-schedule']);
+  assert.equal(jobs[`${prefix}tasuki-schedule-scrape-acme`]!.schedule, '0 9 * * MON-FRI');
+  assert.equal(jobs[`${prefix}tasuki-schedule-sync-schedule`], undefined);
+  assert.ok(jobs[`${prefix}tasuki-sweep`], 'the sweep stays');
 });
 
 test('a project the account cannot see stops the run before anything changes', () => {

@@ -41,7 +41,7 @@ test('dry run of the example configuration: complete, ordered plan; runs nothing
   const cmds = commands(run.stdout);
 
   const apis = indexOf(cmds, /^gcloud services enable /);
-  for (const api of ['run', 'cloudtasks', 'firestore', 'chat', 'drive', 'sheets', 'docs', 'gmail', 'calendar-json', 'secretmanager', 'iamcredentials', 'cloudbuild', 'artifactregistry']) {
+  for (const api of ['run', 'cloudtasks', 'firestore', 'chat', 'drive', 'sheets', 'docs', 'gmail', 'calendar-json', 'secretmanager', 'iamcredentials', 'cloudbuild', 'artifactregistry', 'cloudscheduler']) {
     assert.match(cmds[apis]!, new RegExp(` ${api.replace('-', '\\-')}\\.googleapis\\.com `), `API ${api}`);
   }
   const saRuntime = indexOf(cmds, /^gcloud iam service-accounts create tasuki-runtime /);
@@ -94,7 +94,7 @@ test('dry run of the example configuration: complete, ordered plan; runs nothing
   ]) assert.ok(cmds[queue]!.includes(` ${flag} `), `queue flag ${flag} in ${cmds[queue]}`);
 
   const d = cmds[deploy]!;
-  for (const flag of ['--source=.', `--service-account=${RUNTIME}`, '--allow-unauthenticated', '--concurrency=10', '--min-instances=0', '--max-instances=3', '--region=asia-northeast1']) {
+  for (const flag of ['--source=.', `--service-account=${RUNTIME}`, '--no-invoker-iam-check', '--concurrency=10', '--min-instances=0', '--max-instances=3', '--region=asia-northeast1']) {
     assert.ok(d.includes(` ${flag} `), `deploy flag ${flag} in ${d}`);
   }
   const timeout = Number(/--timeout=(\d+)/.exec(d)?.[1]);
@@ -109,9 +109,60 @@ test('dry run of the example configuration: complete, ordered plan; runs nothing
     'TASUKI_CHAT_SPACE: "spaces/AAAAbCdEfGh"',
   ]) assert.ok(run.stdout.includes(`#   ${line}`), `env file shows ${line}`);
 
+  // Public without allUsers, and the plan says which organization policy that meets.
+  assert.ok(!cmds.some((c) => /allUsers|--allow-unauthenticated/.test(c)), 'no allUsers binding anywhere in the plan');
+  assert.match(run.stdout, /# note: public without allUsers: --no-invoker-iam-check .*"Domain restricted sharing" organization policy \(iam\.allowedPolicyMemberDomains \/ iam\.managed\.allowedPolicyMembers\)/);
+
+  // Cloud Scheduler: the reconciler's sweep every minute and one job per configured schedule, in
+  // the office's time zone, each POSTing with the invoker's OIDC token (audience: the service URL),
+  // after the service exists.
+  const url = 'https://tasuki-<PROJECT_NUMBER>.asia-northeast1.run.app';
+  const scheduler = (id: string) => indexOf(cmds, new RegExp(`^gcloud scheduler jobs create http ${id} --location=asia-northeast1 `));
+  const jobs = { sweep: scheduler('tasuki-sweep'), scrape: scheduler('tasuki-schedule-scrape-acme'), sync: scheduler('tasuki-schedule-sync-schedule') };
+  for (const [name, i] of Object.entries(jobs)) {
+    const c = cmds[i]!;
+    assert.ok(i > invoker, `${name} after the service and its invoker binding`);
+    assert.ok(c.includes(` --http-method=POST --oidc-service-account-email=${INVOKER} '--oidc-token-audience=${url}' `), c);
+  }
+  assert.ok(cmds[jobs.sweep]!.includes(` '--schedule=* * * * *' --time-zone=Etc/UTC '--uri=${url}/tasks/sweep' `), cmds[jobs.sweep]);
+  assert.ok(cmds[jobs.scrape]!.includes(` '--schedule=0 8 * * MON-FRI' --time-zone=Asia/Tokyo '--uri=${url}/schedules/scrape-acme/run' `), cmds[jobs.scrape]);
+  assert.ok(cmds[jobs.sync]!.includes(` '--schedule=30 7 * * *' --time-zone=Asia/Tokyo '--uri=${url}/schedules/sync-schedule/run' `), cmds[jobs.sync]);
+  assert.ok(run.stdout.includes(`#   TASUKI_SCHEDULE_USER: "office@example.co.jp"`));
+  assert.match(run.stdout, /#   TASUKI_SCHEDULES: ".*scrape-acme.*sync-schedule.*"/);
+
   // What the add-on needs is printed at the end.
   assert.match(run.stdout, /urlFetchWhitelist: https:\/\/tasuki-<PROJECT_NUMBER>\.asia-northeast1\.run\.app\//);
   assert.match(run.stdout, /TASUKI_SERVICE_URL=https:\/\/\S+ npm run push/);
+});
+
+test('run.publicAccess "allUsers" deploys with --allow-unauthenticated, and says where that fails', async () => {
+  const config = exampleDeployConfig();
+  config.run.publicAccess = 'allUsers';
+  const run = await runDeploy(['--config', writeDeployConfig(config, dir), '--dry-run']);
+  assert.equal(run.code, 0, run.output);
+  const deploy = commands(run.stdout).find((c) => c.startsWith('gcloud run deploy '))!;
+  assert.match(deploy, / --allow-unauthenticated /);
+  assert.doesNotMatch(deploy, /--no-invoker-iam-check/);
+  assert.match(run.stdout, /# note: public through an allUsers run\.invoker binding .*refused where the "Domain restricted sharing" organization policy/);
+});
+
+test('the example\'s placeholder values are warned about, field by field; a filled-in file gets no warning', async () => {
+  const example = await runDeploy(['--config', 'deploy.config.example.json', '--dry-run']);
+  assert.equal(example.code, 0, 'a warning, not a refusal');
+  for (const field of ['project', 'scriptClientId', 'access.domains.0', 'workspace.chatSpace', 'workspace.projectsFolderId', 'workspace.calendarId', 'scheduleUser', 'env.TASUKI_PORTALS.0.url', 'env.TASUKI_PORTALS.0.login.url']) {
+    assert.match(example.stderr, new RegExp(`deploy: warning: ${field.replace(/\./g, '\\.')} still holds the example's placeholder`), field);
+  }
+  const mine = exampleDeployConfig();
+  mine.project = 'atelier-tasuki-prod';
+  mine.scriptClientId = '987654321098-zyxwvutsrqponmlkjihgfedcba987654.apps.googleusercontent.com';
+  mine.access.domains = ['atelier.example.jp'];
+  mine.scheduleUser = 'office@atelier.example.jp';
+  for (const key of Object.keys(mine.workspace)) mine.workspace[key] = key === 'chatSpace' ? 'spaces/AAAArealSpace' : `${mine.workspace[key]}-real`;
+  mine.env.TASUKI_PORTALS[0].url = 'https://orders.acme.co.jp/list';
+  mine.env.TASUKI_PORTALS[0].login.url = 'https://orders.acme.co.jp/login';
+  const filled = await runDeploy(['--config', writeDeployConfig(mine, dir), '--dry-run']);
+  assert.equal(filled.code, 0, filled.output);
+  assert.doesNotMatch(filled.stderr, /warning/);
 });
 
 test('no secret value ever appears in the plan, whatever the environment holds', async () => {
@@ -156,6 +207,11 @@ test('bad or incomplete configurations are refused naming the field', async () =
     ['derived variable', (c) => (c.env.TASUKI_SERVICE_URL = 'https://x.example'), /env\.TASUKI_SERVICE_URL: set by the deploy script/],
     ['nobody allowed', (c) => (c.access = { domains: [], emails: [] }), /access: name at least one Workspace domain/],
     ['deadline too long', (c) => (c.dispatchDeadlineSeconds = 3600), /dispatchDeadlineSeconds/],
+    ['bad cron', (c) => (c.schedules[0].cron = '0 8 L * *'), /TASUKI_SCHEDULES is invalid: 0\.cron: "0 8 L \* \*"/],
+    ['schedule of an unknown portal', (c) => (c.schedules[0].input.portal = 'ghost'), /schedule "scrape-acme" scrapes portal "ghost"/],
+    ['schedule user not allowed', (c) => (c.scheduleUser = 'bot@elsewhere.example'), /TASUKI_SCHEDULE_USER bot@elsewhere\.example is not an allowed user/],
+    ['schedules without a user', (c) => delete c.scheduleUser, /TASUKI_SCHEDULE_USER is missing/],
+    ['bad public access', (c) => (c.run.publicAccess = 'everyone'), /run\.publicAccess/],
   ];
   // In-process (the CLI wraps exactly these two calls; it is run end to end above).
   for (const [name, change, expected] of cases) {

@@ -14,6 +14,7 @@
 import { readFileSync } from 'node:fs';
 import * as z from 'zod';
 import { ConfigError, ConfigShape, loadConfig, VARIABLE_OF, VARIABLES, type VariableDoc, type VariableName } from '../../service/config.js';
+import { ScheduleConfig } from '../../service/schedules/schedule.js';
 
 const region = ConfigShape.shape.tasksLocation;
 const accountId = z.string().regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, 'must be a service account id (6–30 lowercase letters, digits, hyphens)');
@@ -53,9 +54,20 @@ export const DeployConfig = z
         maxInstances: z.number().int().min(1).max(1000).default(3),
         memory: z.string().regex(/^\d+(Mi|Gi)$/, 'must look like 512Mi or 1Gi').default('1Gi'),
         cpu: z.string().regex(/^\d+(\.\d+)?$/, 'must be a number of CPUs like 1').default('1'),
+        /**
+         * How the service is public. tasuki verifies every token itself (the add-on's ID token,
+         * the invoker's OIDC token), so Cloud Run's own IAM gate stays open:
+         * - no-invoker-iam-check (default): `--no-invoker-iam-check`, no IAM binding at all, so it
+         *   works under the "Domain restricted sharing" organization policy
+         *   (iam.allowedPolicyMemberDomains / iam.managed.allowedPolicyMembers), where an allUsers
+         *   binding is refused. Google's recommended way.
+         * - allUsers: `--allow-unauthenticated` (roles/run.invoker for allUsers), only where no
+         *   such policy applies.
+         */
+        publicAccess: z.enum(['no-invoker-iam-check', 'allUsers']).default('no-invoker-iam-check'),
       })
       .strict()
-      .default({ concurrency: 10, minInstances: 0, maxInstances: 3, memory: '1Gi', cpu: '1' }),
+      .default({ concurrency: 10, minInstances: 0, maxInstances: 3, memory: '1Gi', cpu: '1', publicAccess: 'no-invoker-iam-check' }),
     /** Who may enqueue jobs: Workspace domains and extra addresses. */
     access: z
       .object({ domains: z.array(z.string().min(1)).default([]), emails: z.array(z.string().email()).default([]) })
@@ -78,6 +90,13 @@ export const DeployConfig = z
       .strict(),
     /** Any other service variables (service/config.ts), e.g. TASUKI_TIMEZONE, TASUKI_PORTALS. */
     env: z.record(z.string(), z.union([scalar, z.array(z.unknown()), z.record(z.string(), z.unknown())])).default({}),
+    /**
+     * Recurring jobs (service/schedules/schedule.ts): each becomes a Cloud Scheduler job calling
+     * POST /schedules/<id>/run with the invoker's OIDC token, and TASUKI_SCHEDULES for the service.
+     */
+    schedules: z.array(ScheduleConfig).default([]),
+    /** Whom scheduled jobs are enqueued as (TASUKI_SCHEDULE_USER); an allowed user. */
+    scheduleUser: z.string().email().optional(),
     /** Environment variable → Secret Manager secret name (portal credentials). */
     secrets: z.record(z.string().regex(/^[A-Z][A-Z0-9_]*$/, 'must be an environment variable name'), secretRef).default({}),
   })
@@ -96,6 +115,7 @@ const DERIVED: readonly VariableName[] = [
   'TASUKI_MODE', 'GOOGLE_CLOUD_PROJECT', 'TASUKI_TASKS_LOCATION', 'TASUKI_TASKS_QUEUE', 'TASUKI_QUEUE_MAX_ATTEMPTS',
   'TASUKI_DISPATCH_DEADLINE_SECONDS', 'TASUKI_INVOKER_SA', 'TASUKI_SCRIPT_CLIENT_ID', 'TASUKI_ALLOWED_DOMAINS',
   'TASUKI_ALLOWED_EMAILS', 'TASUKI_FIRESTORE_DATABASE', 'TASUKI_STORE', 'TASUKI_SERVICE_URL', 'PORT',
+  'TASUKI_SCHEDULES', 'TASUKI_SCHEDULE_USER',
   ...workspaceFields().map((field) => VARIABLE_OF[field]),
 ];
 
@@ -131,6 +151,29 @@ export function parseDeployConfig(data: unknown, source = 'deploy config'): Depl
   if (config.run.minInstances > config.run.maxInstances) problems.push('run.minInstances is larger than run.maxInstances');
   if (problems.length) throw new DeployConfigError(problems.map((p) => `${source}: ${p}`));
   return config;
+}
+
+/**
+ * Fields that still hold deploy.config.example.json's sample value (a copied file not yet filled
+ * in): the project, the add-on's client id, who may use tasuki, the Workspace ids, the schedule
+ * user and the portals' addresses. Each is a warning line naming the field; the deploy goes on
+ * (a placeholder client id is the documented first run).
+ */
+export function placeholderWarnings(config: DeployConfig, example: unknown): string[] {
+  const mine = leaves(config);
+  const watched = /^(project|scriptClientId|workspace\.|access\.|scheduleUser$|env\.TASUKI_PORTALS\..*url$)/;
+  return [...leaves(example)]
+    .filter(([path, value]) => watched.test(path) && mine.get(path) === value)
+    .map(([path, value]) => `${path} still holds the example's placeholder "${value}"; put your own value in deploy.config.json`);
+}
+
+function leaves(value: unknown, path = '', out = new Map<string, unknown>()): Map<string, unknown> {
+  if (value && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) leaves(v, path ? `${path}.${k}` : k, out);
+  } else {
+    out.set(path, value);
+  }
+  return out;
 }
 
 export function readDeployConfig(path: string): DeployConfig {
@@ -187,6 +230,8 @@ export function serviceEnv(config: DeployConfig, opts: { serviceUrl: string; max
     TASUKI_STORE: 'firestore',
     TASUKI_FIRESTORE_DATABASE: config.firestore.database,
     ...Object.fromEntries(workspaceFields().map((field) => [VARIABLE_OF[field], config.workspace[field]])),
+    ...(config.schedules.length ? { TASUKI_SCHEDULES: JSON.stringify(config.schedules) } : {}),
+    ...(config.scheduleUser ? { TASUKI_SCHEDULE_USER: config.scheduleUser } : {}),
     ...extra,
   };
 }

@@ -4,7 +4,19 @@
  * Order (each phase needs the one before): APIs → service accounts → IAM on the project, the
  * invoker account and the secrets → Firestore database → its composite indexes → Cloud Tasks
  * queue → Cloud Run service → service URL check → run.invoker for the invoker account on the (now
- * existing) service.
+ * existing) service → Cloud Scheduler jobs (they call the service's URL).
+ *
+ * Public access without allUsers: the service is deployed with `--no-invoker-iam-check` (Cloud
+ * Run's IAM gate off, no IAM binding), which Google recommends and which works under the "Domain
+ * restricted sharing" organization policy (constraints iam.allowedPolicyMemberDomains /
+ * iam.managed.allowedPolicyMembers) that refuses allUsers bindings. This is safe because tasuki
+ * verifies every token itself (routes' auth middleware). `run.publicAccess: "allUsers"` deploys
+ * with `--allow-unauthenticated` instead, for projects without that policy.
+ *
+ * Scheduler jobs are data (`schedulerJobs`): one per configured schedule plus the reconciler's
+ * sweep, each an HTTP POST to a path of the service with the invoker's OIDC token (audience: the
+ * service URL, as /tasks/run expects). Jobs named `<service>-…` that the list no longer holds are
+ * deleted.
  *
  * Idempotency: a step has a read-only `probe` (describe / list / get-iam-policy) and an `apply`
  * that, given the probe's result, returns only the commands still needed, so a second run over
@@ -24,18 +36,22 @@ import {
 
 export type Command = readonly string[];
 export type ProbeResult = { ok: boolean; stdout: string; stderr: string };
-export type Phase = 'project' | 'apis' | 'accounts' | 'iam' | 'firestore' | 'queue' | 'deploy' | 'service-url' | 'invoker';
+export type Phase = 'project' | 'apis' | 'accounts' | 'iam' | 'firestore' | 'queue' | 'deploy' | 'service-url' | 'invoker' | 'scheduler';
 
 /** Values learned while running (dry run: placeholders). */
 export type PlanContext = {
   projectNumber?: string;
   /** URL the Cloud Run service reports (status.url) after deploy. */
   deployedUrl?: string;
+  /** TASUKI_SERVICE_URL as the service has it after the service-url step (audience of OIDC tokens). */
+  serviceUrlInUse?: string;
 };
 
 export type Step = {
   phase: Phase;
   title: string;
+  /** Why the step is as it is (printed with the plan). */
+  note?: string;
   /** Read-only command showing the current state; its failure means "absent". */
   probe?: Command;
   /** Commands still needed; `state` is undefined in a dry run (everything is planned). */
@@ -50,8 +66,27 @@ export const REQUIRED_APIS = [
   'run.googleapis.com', 'cloudtasks.googleapis.com', 'firestore.googleapis.com', 'chat.googleapis.com',
   'drive.googleapis.com', 'sheets.googleapis.com', 'docs.googleapis.com', 'gmail.googleapis.com',
   'calendar-json.googleapis.com', 'secretmanager.googleapis.com', 'iamcredentials.googleapis.com',
-  'cloudbuild.googleapis.com', 'artifactregistry.googleapis.com',
+  'cloudbuild.googleapis.com', 'artifactregistry.googleapis.com', 'cloudscheduler.googleapis.com',
 ] as const;
+
+/**
+ * A Cloud Scheduler job the deploy keeps in place: POST <service URL><path> on a unix-cron
+ * schedule, with an OIDC token of the invoker account whose audience is the service URL.
+ */
+export type SchedulerJob = {
+  /** Cloud Scheduler job id, `<service>-…`. */
+  id: string;
+  description: string;
+  /** unix-cron, five fields. */
+  schedule: string;
+  timeZone: string;
+  /** Path on the service, e.g. /tasks/sweep. */
+  path: string;
+  /** How long Cloud Scheduler waits for the answer (15 s – 30 min), e.g. "180s". */
+  attemptDeadline: string;
+  /** Retries of a failed attempt (0: the next firing is the retry). */
+  maxRetryAttempts: number;
+};
 
 /**
  * Project roles of the runtime account: the job store, creating/reading/deleting tasks (enqueue,
@@ -75,6 +110,7 @@ export type PlanOptions = {
 
 export type Plan = {
   steps: Step[];
+  schedulerJobs: SchedulerJob[];
   /** The service's environment (plain variables), TASUKI_SERVICE_URL included. */
   env(ctx: PlanContext): Record<string, string>;
   serviceUrl(ctx: PlanContext): string;
@@ -239,7 +275,8 @@ export function buildPlan(config: DeployConfig, opts: PlanOptions): Plan {
     ? `--set-secrets=${Object.entries(config.secrets).map(([name, ref]) => `${name}=${secretVersionRef(ref)}`).join(',')}`
     : '--clear-secrets';
   const deployFlags = [
-    `--region=${config.region}`, ...p, `--source=${opts.sourceDir ?? '.'}`, `--service-account=${runtime}`, '--allow-unauthenticated',
+    `--region=${config.region}`, ...p, `--source=${opts.sourceDir ?? '.'}`, `--service-account=${runtime}`,
+    config.run.publicAccess === 'allUsers' ? '--allow-unauthenticated' : '--no-invoker-iam-check',
     `--timeout=${timeoutSeconds}`, `--concurrency=${config.run.concurrency}`, `--min-instances=${config.run.minInstances}`,
     `--max-instances=${config.run.maxInstances}`, `--memory=${config.run.memory}`, `--cpu=${config.run.cpu}`,
     `--env-vars-file=${opts.envFile}`, secretsFlag,
@@ -247,6 +284,10 @@ export function buildPlan(config: DeployConfig, opts: PlanOptions): Plan {
   steps.push({
     phase: 'deploy',
     title: `Cloud Run service ${config.service} (build from source, deploy)`,
+    note:
+      config.run.publicAccess === 'allUsers'
+        ? 'public through an allUsers run.invoker binding (--allow-unauthenticated): refused where the "Domain restricted sharing" organization policy (iam.allowedPolicyMemberDomains / iam.managed.allowedPolicyMembers) applies; use run.publicAccess "no-invoker-iam-check" there'
+        : 'public without allUsers: --no-invoker-iam-check turns Cloud Run\'s IAM gate off and grants nobody anything, so it meets the "Domain restricted sharing" organization policy (iam.allowedPolicyMemberDomains / iam.managed.allowedPolicyMembers); safe because tasuki verifies every token itself (add-on ID tokens, the invoker\'s OIDC tokens)',
     probe: ['gcloud', 'run', 'services', 'describe', config.service, `--region=${config.region}`, ...p, '--format=json'],
     files: (ctx) => ({ [opts.envFile]: envFileText(env(ctx)) }),
     apply: (s, ctx) => {
@@ -263,8 +304,10 @@ export function buildPlan(config: DeployConfig, opts: PlanOptions): Plan {
     title: 'TASUKI_SERVICE_URL matches the deployed service URL',
     probe: ['gcloud', 'run', 'services', 'describe', config.service, `--region=${config.region}`, ...p, '--format=json'],
     learn: (s, ctx) => {
-      const url = serviceUrlsOf(s.stdout)[0];
-      if (url) ctx.deployedUrl = url;
+      const urls = serviceUrlsOf(s.stdout);
+      if (urls[0]) ctx.deployedUrl = urls[0];
+      const current = envOf(s.stdout).TASUKI_SERVICE_URL;
+      ctx.serviceUrlInUse = config.serviceUrl?.replace(/\/+$/, '') ?? (current && urls.includes(current) ? current : urls[0]);
     },
     apply: (s, ctx) => {
       if (config.serviceUrl) return [];
@@ -281,16 +324,114 @@ export function buildPlan(config: DeployConfig, opts: PlanOptions): Plan {
 
   steps.push({
     phase: 'invoker',
-    title: `${invoker} may invoke the service (Cloud Tasks' OIDC caller)`,
+    title: `${invoker} may invoke the service (Cloud Tasks' and Cloud Scheduler's OIDC caller)`,
+    note: config.run.publicAccess === 'allUsers' ? undefined : 'and no allUsers binding: one left from an earlier --allow-unauthenticated deploy is removed',
     probe: ['gcloud', 'run', 'services', 'get-iam-policy', config.service, `--region=${config.region}`, ...p, '--format=json'],
-    apply: (s) =>
-      missingRoles(s, `serviceAccount:${invoker}`, ['roles/run.invoker']).map((role) => [
-        'gcloud', 'run', 'services', 'add-iam-policy-binding', config.service, `--region=${config.region}`,
-        `--member=serviceAccount:${invoker}`, `--role=${role}`, ...p, '--quiet',
-      ]),
+    apply: (s) => {
+      const binding = (verb: 'add' | 'remove', member: string): Command => [
+        'gcloud', 'run', 'services', `${verb}-iam-policy-binding`, config.service, `--region=${config.region}`,
+        `--member=${member}`, '--role=roles/run.invoker', ...p, '--quiet',
+      ];
+      const cmds = missingRoles(s, `serviceAccount:${invoker}`, ['roles/run.invoker']).map(() => binding('add', `serviceAccount:${invoker}`));
+      if (config.run.publicAccess !== 'allUsers' && s?.ok && missingRoles(s, 'allUsers', ['roles/run.invoker']).length === 0) cmds.push(binding('remove', 'allUsers'));
+      return cmds;
+    },
   });
 
-  return { steps, env, serviceUrl, maxAttempts, timeoutSeconds };
+  const schedulerJobs = schedulerJobsFor(config, env({}).TASUKI_TIMEZONE ?? 'Asia/Tokyo');
+  const urlInUse = (ctx: PlanContext) => ctx.serviceUrlInUse ?? serviceUrl(ctx);
+  steps.push({
+    phase: 'scheduler',
+    title: `Cloud Scheduler jobs in ${config.region} (${schedulerJobs.map((j) => j.id).join(', ')})`,
+    note: `each POSTs to the service with an OIDC token of ${invoker} (audience: the service URL); Cloud Scheduler's service agent signs it, which needs nothing from you unless roles/cloudscheduler.serviceAgent was revoked`,
+    probe: ['gcloud', 'scheduler', 'jobs', 'list', `--location=${config.region}`, ...p, '--format=json'],
+    apply: (s, ctx) => {
+      const existing = s?.ok ? listedSchedulerJobs(s.stdout) : new Map<string, ListedSchedulerJob>();
+      const cmds: Command[] = [];
+      for (const job of schedulerJobs) {
+        const uri = `${urlInUse(ctx)}${job.path}`;
+        const have = existing.get(job.id);
+        const common = [
+          job.id, `--location=${config.region}`, `--schedule=${job.schedule}`, `--time-zone=${job.timeZone}`, `--uri=${uri}`,
+          '--http-method=POST', `--oidc-service-account-email=${invoker}`, `--oidc-token-audience=${urlInUse(ctx)}`,
+          `--attempt-deadline=${job.attemptDeadline}`, `--max-retry-attempts=${job.maxRetryAttempts}`, `--description=${job.description}`, ...p,
+        ];
+        if (!have) cmds.push(['gcloud', 'scheduler', 'jobs', 'create', 'http', ...common]);
+        else if (!schedulerJobMatches(have, job, uri, invoker, urlInUse(ctx))) cmds.push(['gcloud', 'scheduler', 'jobs', 'update', 'http', ...common]);
+      }
+      const wanted = new Set(schedulerJobs.map((j) => j.id));
+      for (const id of existing.keys()) {
+        if (id.startsWith(`${config.service}-`) && !wanted.has(id)) cmds.push(['gcloud', 'scheduler', 'jobs', 'delete', id, `--location=${config.region}`, ...p, '--quiet']);
+      }
+      return cmds;
+    },
+  });
+
+  return { steps, schedulerJobs, env, serviceUrl, maxAttempts, timeoutSeconds };
+}
+
+/**
+ * The deployment's Cloud Scheduler jobs: the reconciler's sweep every minute (issue 9: it ends
+ * jobs whose task is gone), and one per configured schedule, in the schedule's time zone (the
+ * office's by default). A schedule's firing retries three times; the sweep does not (the next
+ * minute is its retry).
+ */
+export function schedulerJobsFor(config: DeployConfig, officeTimeZone: string): SchedulerJob[] {
+  return [
+    {
+      id: `${config.service}-sweep`, description: 'tasuki: reconcile jobs whose task is gone (POST /tasks/sweep)',
+      schedule: '* * * * *', timeZone: 'Etc/UTC', path: '/tasks/sweep', attemptDeadline: '60s', maxRetryAttempts: 0,
+    },
+    ...config.schedules.map((s) => ({
+      id: `${config.service}-schedule-${s.id}`,
+      description: `tasuki schedule ${s.id}: ${s.description ?? s.kind}`,
+      schedule: s.cron.trim(),
+      timeZone: s.timeZone ?? officeTimeZone,
+      path: `/schedules/${s.id}/run`,
+      attemptDeadline: '180s',
+      maxRetryAttempts: 3,
+    })),
+  ];
+}
+
+type ListedSchedulerJob = {
+  schedule?: string;
+  timeZone?: string;
+  description?: string;
+  attemptDeadline?: string;
+  retryConfig?: { retryCount?: number };
+  httpTarget?: { uri?: string; httpMethod?: string; oidcToken?: { serviceAccountEmail?: string; audience?: string } };
+};
+
+/** `gcloud scheduler jobs list --format=json` by job id. */
+function listedSchedulerJobs(json: string): Map<string, ListedSchedulerJob> {
+  let list: unknown;
+  try {
+    list = JSON.parse(json || '[]');
+  } catch {
+    return new Map();
+  }
+  return new Map(
+    (Array.isArray(list) ? list : []).flatMap((j: ListedSchedulerJob & { name?: string }) => {
+      const id = /\/jobs\/([^/]+)$/.exec(j.name ?? '')?.[1];
+      return id ? [[id, j] as const] : [];
+    }),
+  );
+}
+
+function schedulerJobMatches(have: ListedSchedulerJob, job: SchedulerJob, uri: string, invoker: string, audience: string): boolean {
+  const t = have.httpTarget ?? {};
+  return (
+    have.schedule === job.schedule &&
+    have.timeZone === job.timeZone &&
+    have.description === job.description &&
+    Number.parseFloat(have.attemptDeadline ?? '') === Number.parseFloat(job.attemptDeadline) &&
+    Number(have.retryConfig?.retryCount ?? 0) === job.maxRetryAttempts &&
+    t.uri === uri &&
+    (t.httpMethod ?? 'POST') === 'POST' &&
+    t.oidcToken?.serviceAccountEmail === invoker &&
+    t.oidcToken?.audience === audience
+  );
 }
 
 function queueSettingFlags(config: DeployConfig, maxAttempts: number): string[] {

@@ -23,6 +23,7 @@ export function fakeGcloud(state, args) {
   state.indexes ??= [];
   state.queues ??= {};
   state.services ??= {};
+  state.schedulerJobs ??= {};
   state.mutations ??= [];
   state.projectNumber ??= '123456789012';
   let stdout = '';
@@ -198,6 +199,48 @@ export function fakeGcloud(state, args) {
       if (!state.services[arg('run services get-iam-policy')[0]]) fail('Cannot find service');
       out(policy(`run:${arg('run services get-iam-policy')[0]}`));
     } else if (has('run services add-iam-policy-binding')) bind(`run:${arg('run services add-iam-policy-binding')[0]}`);
+    else if (has('run services remove-iam-policy-binding')) {
+      const p = policy(`run:${arg('run services remove-iam-policy-binding')[0]}`);
+      const b = p.bindings.find((x) => x.role === flags.role && x.members.includes(flags.member));
+      if (!b) fail(`Policy binding with the specified principal, role, and condition not found!`);
+      b.members = b.members.filter((m) => m !== flags.member);
+      p.bindings = p.bindings.filter((x) => x.members.length);
+      mutate();
+      out(p);
+    } else if (has('scheduler jobs list')) {
+      out(Object.values(state.schedulerJobs).filter((j) => j.name.includes(`/locations/${flags.location}/`)));
+    } else if (has('scheduler jobs create http') || has('scheduler jobs update http')) {
+      const creating = has('scheduler jobs create http');
+      const id = arg(creating ? 'scheduler jobs create http' : 'scheduler jobs update http')[0];
+      const name = `projects/${flags.project}/locations/${flags.location}/jobs/${id}`;
+      const existing = state.schedulerJobs[name];
+      if (creating && existing) fail(`ALREADY_EXISTS: Job ${name} already exists.`);
+      if (!creating && !existing) fail(`NOT_FOUND: Job not found.`);
+      if (creating && (!flags.schedule || !flags.uri)) fail('argument --schedule --uri: Must be specified.');
+      const prev = existing ?? {};
+      state.schedulerJobs[name] = {
+        name,
+        description: flags.description ?? prev.description,
+        schedule: flags.schedule ?? prev.schedule,
+        timeZone: flags['time-zone'] ?? prev.timeZone ?? 'Etc/UTC',
+        attemptDeadline: flags['attempt-deadline'] ?? prev.attemptDeadline ?? '180s',
+        retryConfig: { ...(prev.retryConfig ?? { maxBackoffDuration: '3600s', maxDoublings: 5, maxRetryDuration: '0s', minBackoffDuration: '5s' }), ...(flags['max-retry-attempts'] !== undefined ? { retryCount: Number(flags['max-retry-attempts']) } : {}) },
+        httpTarget: {
+          uri: flags.uri ?? prev.httpTarget?.uri,
+          httpMethod: String(flags['http-method'] ?? prev.httpTarget?.httpMethod ?? 'POST').toUpperCase(),
+          headers: { 'User-Agent': 'Google-Cloud-Scheduler' },
+          oidcToken: { serviceAccountEmail: flags['oidc-service-account-email'] ?? prev.httpTarget?.oidcToken?.serviceAccountEmail, audience: flags['oidc-token-audience'] ?? prev.httpTarget?.oidcToken?.audience },
+        },
+        state: 'ENABLED',
+        userUpdateTime: '2026-12-03T00:00:00Z',
+      };
+      mutate();
+    } else if (has('scheduler jobs delete')) {
+      const name = `projects/${flags.project}/locations/${flags.location}/jobs/${arg('scheduler jobs delete')[0]}`;
+      if (!state.schedulerJobs[name]) fail('NOT_FOUND: Job not found.');
+      delete state.schedulerJobs[name];
+      mutate();
+    }
     else fail(`fake gcloud does not know: ${args.join(' ')}`);
   }
 }
