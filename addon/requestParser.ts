@@ -1,12 +1,16 @@
 /**
  * Turns an e-mail (as read in Apps Script) into the request the Gmail card shows and the user
- * corrects: client, title, due date, amount, attachments. Pure: "today" (the message date in the
- * user's time zone) is given by the caller, so the parser is tested in Node with fixed days.
+ * corrects: client, title, due date, amount — each with where it was read and whether the parser
+ * is sure (addon/parse/evidence.ts) — and the attachments. Pure: "today" (the message date in the
+ * user's time zone) and the office's own domains are given by the caller, so the parser is tested
+ * in Node with fixed days (test/addon-request-parser.test.ts, and the corpus scored by
+ * `npm run parse:score`).
  */
-import { parseAmount, type AmountMatch } from './parse/amount.js';
+import { readAmount, type AmountReading } from './parse/amount.js';
 import type { CalendarDay } from './parse/calendarDay.js';
-import { parseClient, type ParsedClient } from './parse/client.js';
-import { parseDueDate } from './parse/dueDate.js';
+import { readClient, type ClientReading } from './parse/client.js';
+import { readDueDate, type DueDateReading } from './parse/dueDate.js';
+import { isOfficeAddress, parseAddress, readThread } from './parse/thread.js';
 
 export type MailAttachment = { name: string; mimeType: string; size: number };
 
@@ -24,12 +28,10 @@ export type MailMessage = {
 };
 
 export type ParsedRequest = {
-  client: ParsedClient;
+  client: ClientReading;
   title: string;
-  /** ISO date, when the mail names one. */
-  due?: string;
-  dueText?: string;
-  amount?: AmountMatch;
+  due: DueDateReading;
+  amount: AmountReading;
   attachments: MailAttachment[];
 };
 
@@ -48,19 +50,18 @@ export function titleFromSubject(subject: string): string {
   return title || subject.trim();
 }
 
-export function parseRequest(message: MailMessage, today: CalendarDay): ParsedRequest {
-  const text = `${message.subject}\n${message.plainBody}`;
-  const request: ParsedRequest = {
-    client: parseClient(message.from, message.plainBody),
+/**
+ * @param officeDomains the office's own mail domains: a mail from one of them was sent by the
+ *   office, and its client is the other party.
+ */
+export function parseRequest(message: MailMessage, today: CalendarDay, officeDomains: string[] = []): ParsedRequest {
+  const from = parseAddress(message.from);
+  const thread = readThread(message.subject, message.plainBody, today, from);
+  return {
+    client: readClient(thread, { from, to: message.to, cc: message.cc }, officeDomains),
     title: titleFromSubject(message.subject),
+    due: readDueDate(thread, today),
+    amount: readAmount(thread, (email) => isOfficeAddress(email, officeDomains)),
     attachments: message.attachments,
   };
-  const due = parseDueDate(text, today);
-  if (due) {
-    request.due = due.date;
-    request.dueText = due.matched;
-  }
-  const amount = parseAmount(text);
-  if (amount) request.amount = amount;
-  return request;
 }

@@ -12,6 +12,7 @@
  *   Expect-Amount: 300000 | USD 2000 | -   (yen, or a currency code and the number)
  *   Expect-Flags: due:past, due:weekday    (flags the card must show for that field)
  *   Class: past-date                       (a failure class of the issue; every such case must pass)
+ *   Set: holdout                           (written after the parser, never tuned on: reported apart)
  *   Why: …                                 (how the office reads this mail)
  * "Today" is the message's Date in the office's time zone (Asia/Tokyo); the office's own domain
  * is example.co.jp (the sample office's), so mails from it are mails the office sent.
@@ -24,7 +25,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import type { Money } from '../addon/parse/amount.js';
 import type { CalendarDay } from '../addon/parse/calendarDay.js';
+import type { Reading } from '../addon/parse/evidence.js';
 import { parseRequest, type MailMessage } from '../addon/requestParser.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -43,17 +46,19 @@ export type CorpusCase = {
   today: CalendarDay;
   expected: Expected;
   classes: string[];
+  holdout: boolean;
   why: string;
 };
 
 /** What the scorer compares: the value the card would offer, whether it says it is unsure, its flags. */
-export type Reading = {
+export type Reading_ = {
   value: string | undefined;
   unsure: boolean;
   flags: string[];
   source?: string;
+  runnerUp?: string;
 };
-export type ReadCase = Record<Field, Reading>;
+export type ReadCase = Record<Field, Reading_>;
 
 function dayIn(iso: string, timeZone: string): CalendarDay {
   const parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(iso));
@@ -111,6 +116,7 @@ export function parseCorpusFile(path: string): CorpusCase {
       flags: (headers.get('expect-flags') ?? '').split(',').map((f) => f.trim()).filter(Boolean),
     },
     classes: (headers.get('class') ?? '').split(',').map((c) => c.trim()).filter(Boolean),
+    holdout: headers.get('set') === 'holdout',
     why: need('Why'),
   };
 }
@@ -137,20 +143,23 @@ function expectedText(c: CorpusCase, field: Field): string | undefined {
 
 /** The parser's reading of one mail, field by field, as the card offers it. */
 export function readCase(c: CorpusCase): ReadCase {
-  const parsed = parseRequest(c.message, c.today);
+  const parsed = parseRequest(c.message, c.today, OFFICE_DOMAINS);
+  const money = (m: Money | undefined) => m && `${m.currency} ${m.value}`;
+  const reading = <T>(r: Reading<T>, show: (v: T | undefined) => string | undefined): Reading_ => ({
+    value: show(r.value),
+    unsure: !r.sure,
+    flags: r.flags,
+    source: r.source && `${r.source.where}: ${r.source.line}`,
+    runnerUp: r.runnerUp && `${show(r.runnerUp.value)} (${r.runnerUp.source.where}: ${r.runnerUp.source.text}) ${r.runnerUp.flags.join(' ')}`.trim(),
+  });
   return {
-    client: { value: parsed.client.name || undefined, unsure: false, flags: [], source: parsed.client.company },
-    due: { value: parsed.due, unsure: false, flags: [], source: parsed.dueText },
-    amount: {
-      value: parsed.amount ? `${parsed.amount.currency} ${parsed.amount.value}` : undefined,
-      unsure: false,
-      flags: [],
-      source: parsed.amount?.matched,
-    },
+    client: reading(parsed.client, (v) => v),
+    due: reading(parsed.due, (v) => v),
+    amount: reading(parsed.amount, money),
   };
 }
 
-function isHit(c: CorpusCase, field: Field, r: Reading): boolean {
+function isHit(c: CorpusCase, field: Field, r: Reading_): boolean {
   const want = expectedText(c, field);
   const valueOk = field === 'client' ? sameClient(r.value, want) : r.value === want;
   const flagsOk = c.expected.flags.filter((f) => f.startsWith(`${field}:`)).every((f) => r.flags.includes(f.slice(field.length + 1)));
@@ -175,12 +184,12 @@ function tally(results: Array<{ hit: boolean; unsure: boolean }>): Tally {
 }
 
 export type Score = {
-  corpus: { dir: string; cases: number; ja: number; en: number };
-  fields: Record<Field, { all: Tally; ja: Tally; en: Tally }>;
+  corpus: { dir: string; cases: number; ja: number; en: number; holdout: number };
+  fields: Record<Field, { all: Tally; ja: Tally; en: Tally; holdout: Tally }>;
   classes: Record<string, { cases: number; passed: number; failing: string[] }>;
   /** Cases whose offered due date lies before the message date without a past flag: must be 0. */
   pastOfferedUnflagged: string[];
-  misses: Array<{ file: string; field: Field; expected: string | undefined; got: string | undefined; unsure: boolean; flags: string[]; source?: string; why: string }>;
+  misses: Array<{ file: string; field: Field; expected: string | undefined; got: string | undefined; unsure: boolean; flags: string[]; source?: string; runnerUp?: string; why: string }>;
 };
 
 export function scoreCorpus(cases: CorpusCase[], dir = CORPUS_DIR): Score {
@@ -193,13 +202,14 @@ export function scoreCorpus(cases: CorpusCase[], dir = CORPUS_DIR): Score {
       all: tally(rows),
       ja: tally(rows.filter((x) => x.c.lang === 'ja')),
       en: tally(rows.filter((x) => x.c.lang === 'en')),
+      holdout: tally(rows.filter((x) => x.c.holdout)),
     };
   }
   for (const { c, r } of read) {
     for (const field of FIELDS) {
       if (isHit(c, field, r[field])) continue;
       const got = r[field];
-      misses.push({ file: c.file, field, expected: expectedText(c, field), got: got.value, unsure: got.unsure, flags: got.flags, source: got.source, why: c.why });
+      misses.push({ file: c.file, field, expected: expectedText(c, field), got: got.value, unsure: got.unsure, flags: got.flags, source: got.source, runnerUp: got.runnerUp, why: c.why });
     }
   }
   const classes: Score['classes'] = {};
@@ -216,7 +226,7 @@ export function scoreCorpus(cases: CorpusCase[], dir = CORPUS_DIR): Score {
     .filter(({ c, r }) => r.due.value !== undefined && r.due.value < iso(c.today) && !r.due.flags.includes('past'))
     .map(({ c }) => c.file);
   return {
-    corpus: { dir, cases: cases.length, ja: cases.filter((c) => c.lang === 'ja').length, en: cases.filter((c) => c.lang === 'en').length },
+    corpus: { dir, cases: cases.length, ja: cases.filter((c) => c.lang === 'ja').length, en: cases.filter((c) => c.lang === 'en').length, holdout: cases.filter((c) => c.holdout).length },
     fields,
     classes,
     pastOfferedUnflagged,

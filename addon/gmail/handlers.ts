@@ -25,12 +25,13 @@ import { FORM, projectInputFromForm } from '../jobRequests.js';
 import { parseRequest, type MailMessage } from '../requestParser.js';
 import { enqueueJob, idempotencyKey, listMyJobs, withTeamReply } from '../serviceClient.js';
 import { messageDay, readOpenedMessage } from './message.js';
+import { officeDomains } from './officeDomains.js';
 import { buildRequestCard } from './requestCard.js';
 
 export function gmailMessageCard(e: AddonEvent): GoogleAppsScript.Card_Service.Card {
   const locale = localeOf(e);
   const message = readOpenedMessage(e);
-  const request = parseRequest(message, messageDay(message, timeZoneOf(e)));
+  const request = parseRequest(message, messageDay(message, timeZoneOf(e)), officeDomains());
   return buildRequestCard(request, message.id, locale);
 }
 

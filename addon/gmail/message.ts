@@ -27,6 +27,8 @@ export function readOpenedMessage(e: AddonEvent): MailMessage {
     id: messageId,
     subject: message.getSubject() ?? '',
     from: message.getFrom() ?? '',
+    to: message.getTo() ?? '',
+    cc: message.getCc() ?? '',
     date: message.getDate().toISOString(),
     plainBody: (message.getPlainBody() ?? '').slice(0, MAX_BODY),
     attachments: message.getAttachments({ includeInlineImages: false }).map((a) => ({

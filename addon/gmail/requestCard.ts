@@ -1,12 +1,13 @@
 /**
  * The Gmail sidebar card for an opened request e-mail: every parsed field in an editable form,
- * and the three actions (Create project, Draft estimate, Add to schedule). Each action carries
+ * each with where it was read and how sure the parser is (./fieldEvidence.ts), and the three actions (Create project, Draft estimate, Add to schedule). Each action carries
  * the message id; the handler re-reads the message so the job input holds the mail's content.
  */
 import type { Locale } from '../../shared/locale.js';
 import { t } from '../i18n.js';
 import { FORM } from '../jobRequests.js';
 import type { ParsedRequest } from '../requestParser.js';
+import { fieldEvidence, formatDay, formatMoney, type FieldEvidence } from './fieldEvidence.js';
 
 export const GMAIL_ACTIONS = {
   createProject: 'onGmailCreateProject',
@@ -29,23 +30,28 @@ function formatBytes(size: number): string {
   return `${(size / 1024 / 1024).toFixed(1)} MB`;
 }
 
+/** The input, the line saying where its value was read, and the runner-up when the parser is unsure. */
+function field(section: GoogleAppsScript.Card_Service.CardSection, name: string, label: string, value: string | undefined, evidence: FieldEvidence): void {
+  section.addWidget(input(name, label, value, evidence.hint));
+  if (evidence.runnerUp) section.addWidget(CardService.newTextParagraph().setText(evidence.runnerUp));
+}
+
 export function buildRequestCard(request: ParsedRequest, messageId: string, locale: Locale): GoogleAppsScript.Card_Service.Card {
   const params = { messageId };
   const amount = request.amount;
-  const amountHint = amount
-    ? amount.currency === 'JPY'
-      ? t(locale, 'foundIn', { text: amount.matched })
-      : t(locale, 'foreignAmount', { text: amount.matched, currency: amount.currency })
-    : undefined;
+  const amountEvidence = fieldEvidence(locale, amount, (m) => formatMoney(m.value, m.currency));
+  if (amount.value && amount.value.currency !== 'JPY') {
+    amountEvidence.hint = `${t(locale, 'foreignAmount', { text: amount.source?.text ?? '', currency: amount.value.currency })} ${amountEvidence.hint}`;
+  }
   const fields = CardService.newCardSection()
     .setHeader(t(locale, 'requestHeader'))
-    .addWidget(CardService.newTextParagraph().setText(t(locale, 'requestSubtitle')))
-    .addWidget(input(FORM.client, t(locale, 'fieldClient'), request.client.name, request.client.senderName))
-    .addWidget(input(FORM.clientEmail, t(locale, 'fieldClientEmail'), request.client.email))
-    .addWidget(input(FORM.title, t(locale, 'fieldTitle'), request.title))
-    .addWidget(input(FORM.due, t(locale, 'fieldDue'), request.due, request.dueText ? t(locale, 'foundIn', { text: request.dueText }) : undefined))
-    .addWidget(input(FORM.amount, t(locale, 'fieldAmount'), amount?.currency === 'JPY' ? String(amount.value) : undefined, amountHint))
-    .addWidget(input(FORM.projectNumber, t(locale, 'fieldProjectNumber'), undefined));
+    .addWidget(CardService.newTextParagraph().setText(t(locale, 'requestSubtitle')));
+  field(fields, FORM.client, t(locale, 'fieldClient'), request.client.value, fieldEvidence(locale, request.client, (name) => name));
+  fields.addWidget(input(FORM.clientEmail, t(locale, 'fieldClientEmail'), request.client.email));
+  fields.addWidget(input(FORM.title, t(locale, 'fieldTitle'), request.title));
+  field(fields, FORM.due, t(locale, 'fieldDue'), request.due.value, fieldEvidence(locale, request.due, (iso) => formatDay(locale, iso)));
+  field(fields, FORM.amount, t(locale, 'fieldAmount'), amount.value?.currency === 'JPY' ? String(amount.value.value) : undefined, amountEvidence);
+  fields.addWidget(input(FORM.projectNumber, t(locale, 'fieldProjectNumber'), undefined));
 
   const attachments = CardService.newCardSection().setHeader(t(locale, 'attachments')).setCollapsible(request.attachments.length > 3);
   if (request.attachments.length === 0) attachments.addWidget(CardService.newTextParagraph().setText(t(locale, 'noAttachments')));
@@ -71,7 +77,7 @@ export function buildRequestCard(request: ParsedRequest, messageId: string, loca
 
   return CardService.newCardBuilder()
     .setName(`request-${messageId}`)
-    .setHeader(CardService.newCardHeader().setTitle(request.title || t(locale, 'appName')).setSubtitle(request.client.name))
+    .setHeader(CardService.newCardHeader().setTitle(request.title || t(locale, 'appName')).setSubtitle(request.client.value ?? request.client.personName ?? ''))
     .addSection(fields)
     .addSection(attachments)
     .addSection(actions)

@@ -45,3 +45,59 @@ export function fromIsoDate(text: string): CalendarDay | undefined {
   const d = { year: Number(m[1]), month: Number(m[2]), day: Number(m[3]) };
   return isValidDay(d.year, d.month, d.day) ? d : undefined;
 }
+
+export function isWeekend(d: CalendarDay): boolean {
+  const w = weekday(d);
+  return w === 0 || w === 6;
+}
+
+/** `n` working days after `d` (Saturdays and Sundays skipped; public holidays are not known here). */
+export function addBusinessDays(d: CalendarDay, n: number): CalendarDay {
+  let day = d;
+  for (let left = n; left > 0; ) {
+    day = addDays(day, 1);
+    if (!isWeekend(day)) left--;
+  }
+  return day;
+}
+
+/** The nearest weekday (Mon–Fri) on or after `d` (step 1) or on or before it (step -1). */
+export function nearestWorkday(d: CalendarDay, step: 1 | -1): CalendarDay {
+  let day = d;
+  while (isWeekend(day)) day = addDays(day, step);
+  return day;
+}
+
+/** The given weekday (0 = Sunday) in the week (Monday first) `weeksAhead` weeks from `d`'s. */
+export function weekdayInWeek(d: CalendarDay, target: number, weeksAhead: number): CalendarDay {
+  const monday = addDays(d, -((weekday(d) + 6) % 7) + 7 * weeksAhead);
+  return addDays(monday, (target + 6) % 7);
+}
+
+/** The next such weekday on or after `d`. */
+export function nextWeekday(d: CalendarDay, target: number): CalendarDay {
+  return addDays(d, (target - weekday(d) + 7) % 7);
+}
+
+export function daysBetween(a: CalendarDay, b: CalendarDay): number {
+  return Math.round((Date.UTC(b.year, b.month - 1, b.day) - Date.UTC(a.year, a.month - 1, a.day)) / 86_400_000);
+}
+
+/**
+ * A month and day written without a year, as the office reads it: this year when still ahead;
+ * a date up to three months back stays in the past (a late or mistyped date, to be flagged, not
+ * a due date a year away); anything earlier is next year's (December mail about January).
+ */
+export function yearlessDay(today: CalendarDay, month: number, day: number): CalendarDay | undefined {
+  if (!isValidDay(today.year, month, day) && !isValidDay(today.year + 1, month, day)) return undefined;
+  const thisYear = { year: today.year, month, day };
+  if (isValidDay(today.year, month, day) && (compareDays(thisYear, today) >= 0 || daysBetween(thisYear, today) <= 92)) return thisYear;
+  return isValidDay(today.year + 1, month, day) ? { year: today.year + 1, month, day } : undefined;
+}
+
+const MONTH_NAMES = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+
+/** 1–12 for "Dec", "December", "Sept."; 0 for anything else. */
+export function monthFromName(name: string): number {
+  return MONTH_NAMES.indexOf(name.toLowerCase().slice(0, 3)) + 1;
+}
