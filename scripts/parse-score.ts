@@ -147,7 +147,8 @@ export function readCase(c: CorpusCase): ReadCase {
   const money = (m: Money | undefined) => m && `${m.currency} ${m.value}`;
   const reading = <T>(r: Reading<T>, show: (v: T | undefined) => string | undefined): Reading_ => ({
     value: show(r.value),
-    unsure: !r.sure,
+    // The card says "check" when it shows a value or a candidate it is not sure of; "not in the mail" is not doubt.
+    unsure: !r.sure && (r.value !== undefined || r.runnerUp !== undefined),
     flags: r.flags,
     source: r.source && `${r.source.where}: ${r.source.line}`,
     runnerUp: r.runnerUp && `${show(r.runnerUp.value)} (${r.runnerUp.source.where}: ${r.runnerUp.source.text}) ${r.runnerUp.flags.join(' ')}`.trim(),

@@ -299,7 +299,7 @@ describe('client and title', () => {
     );
     assert.equal(parsed.title, '展示会パネル制作');
     assert.deepEqual([parsed.client.value, parsed.client.email, parsed.client.sure], ['株式会社アクメ', 'yamada@acme.co.jp', true]);
-    assert.deepEqual(parsed.due.source, { where: 'body', text: '12月20日', line: '納期：12月20日' });
+    assert.deepEqual(parsed.due.source, { where: 'body', text: '12月20日', line: '納期：12月20日', excerpt: '納期：12月20日' });
     assert.equal(parsed.due.value, '2026-12-20');
     assert.deepEqual(parsed.amount.value, { value: 300_000, currency: 'JPY' });
     assert.deepEqual([parsed.amount.source?.text, parsed.amount.sure], ['30万円', true]);

@@ -8,45 +8,23 @@ import type { Locale } from '../../shared/locale.js';
 import type { Flag, Reading, Source, Where } from '../parse/evidence.js';
 import { t, type TextKey } from '../i18n.js';
 
-const WHERE: Record<Where, TextKey> = {
-  subject: 'whereSubject',
-  body: 'whereBody',
-  quoted: 'whereQuoted',
-  forwarded: 'whereForwarded',
-  signature: 'whereSignature',
-  from: 'whereFrom',
-  to: 'whereTo',
-  salutation: 'whereSalutation',
-  domain: 'whereDomain',
-};
-
-const FLAG: Record<Flag, TextKey> = {
-  past: 'flagPast',
-  weekday: 'flagWeekday',
-  approximate: 'flagApproximate',
-  quoted: 'flagQuoted',
-  conflict: 'flagConflict',
-  range: 'flagRange',
-  taxIncluded: 'flagTaxIncluded',
-  taxExcluded: 'flagTaxExcluded',
-  person: 'flagPerson',
-  domain: 'flagDomain',
-};
+/** `whereBody`, `flagPast` …: the catalogue keys are named after the parser's words. */
+const key = (prefix: 'where' | 'flag', word: Where | Flag) => `${prefix}${word[0]!.toUpperCase()}${word.slice(1)}` as TextKey;
 
 /** What the card shows for one field: the hint under the input, and a runner-up line when unsure. */
 export type FieldEvidence = { hint: string; runnerUp?: string };
 
 function place(locale: Locale, source: Source): { where: string; text: string } {
-  return { where: t(locale, WHERE[source.where]), text: source.text || source.line };
+  return { where: t(locale, key('where', source.where)), text: source.excerpt };
 }
 
 function reasons(locale: Locale, flags: Flag[]): string {
-  return flags.map((f) => t(locale, FLAG[f])).join(locale === 'ja' ? '、' : ', ');
+  return flags.map((f) => t(locale, key('flag', f))).join(locale === 'ja' ? '、' : ', ');
 }
 
 function note(locale: Locale, flags: Flag[]): string {
   const tax = flags.find((f) => f === 'taxIncluded' || f === 'taxExcluded');
-  return tax ? ` · ${t(locale, FLAG[tax])}` : '';
+  return tax ? ` · ${t(locale, key('flag', tax))}` : '';
 }
 
 export function fieldEvidence<T>(locale: Locale, reading: Reading<T>, show: (value: T) => string): FieldEvidence {
@@ -55,8 +33,7 @@ export function fieldEvidence<T>(locale: Locale, reading: Reading<T>, show: (val
     if (!runner) return { hint: t(locale, 'evidenceNone') };
     return { hint: t(locale, 'evidenceNotOffered', { reasons: reasons(locale, runner.flags), value: show(runner.value), ...place(locale, runner.source) }) };
   }
-  const key: TextKey = reading.sure ? 'evidenceSure' : 'evidenceUnsure';
-  const hint = t(locale, key, { reasons: reasons(locale, reading.flags), note: reading.sure ? note(locale, reading.flags) : '', ...place(locale, reading.source) });
+  const hint = t(locale, reading.sure ? 'evidenceSure' : 'evidenceUnsure', { reasons: reasons(locale, reading.flags), note: reading.sure ? note(locale, reading.flags) : '', ...place(locale, reading.source) });
   if (reading.sure || !runner) return { hint };
   return { hint, runnerUp: t(locale, 'evidenceRunnerUp', { value: show(runner.value), ...place(locale, runner.source) }) };
 }

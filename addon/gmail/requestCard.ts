@@ -40,8 +40,10 @@ export function buildRequestCard(request: ParsedRequest, messageId: string, loca
   const params = { messageId };
   const amount = request.amount;
   const amountEvidence = fieldEvidence(locale, amount, (m) => formatMoney(m.value, m.currency));
+  // The form takes yen: a foreign amount is shown, not entered.
   if (amount.value && amount.value.currency !== 'JPY') {
-    amountEvidence.hint = `${t(locale, 'foreignAmount', { text: amount.source?.text ?? '', currency: amount.value.currency })} ${amountEvidence.hint}`;
+    const foreign = t(locale, 'foreignAmount', { text: amount.source?.text ?? '', currency: amount.value.currency });
+    amountEvidence.hint = amount.sure ? foreign : `${foreign} ${amountEvidence.hint}`;
   }
   const fields = CardService.newCardSection()
     .setHeader(t(locale, 'requestHeader'))

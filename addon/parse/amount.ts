@@ -158,6 +158,8 @@ export function amountCandidates(thread: MailThread, isOffice: (email: string | 
       const flags: Flag[] = [];
       if (m.lower !== undefined) flags.push('range');
       if (where === 'quoted') flags.push('quoted');
+      if (label === 'negative') flags.push('otherPurpose');
+      if (label === 'none') flags.push('noLabel');
       if (TAX_INCLUDED.test(around)) flags.push('taxIncluded');
       else if (TAX_EXCLUDED.test(around)) flags.push('taxExcluded');
       const score =

@@ -11,7 +11,8 @@
 /** Where in the mail a value was read. */
 export type Where = 'subject' | 'body' | 'quoted' | 'forwarded' | 'signature' | 'from' | 'to' | 'salutation' | 'domain';
 
-export type Source = { where: Where; text: string; line: string };
+/** text: what was read; line: the line it stands on; excerpt: the part of the line the card shows. */
+export type Source = { where: Where; text: string; line: string; excerpt: string };
 
 /**
  * Why a reading is not sure, or what the card must say about it.
@@ -19,12 +20,17 @@ export type Source = { where: Where; text: string; line: string };
  * approximate: 中旬, mid-January, 来月頭 · quoted: only older messages in the thread say it ·
  * conflict: another candidate scores about as high · range: 20〜30万円 (the upper bound taken) ·
  * taxIncluded / taxExcluded: as the mail says (the ledger amount is before tax) · person: no
- * company found, the client is a person's name · domain: the client is only the mail domain.
+ * company found, the client is a person's name · domain: the client is only the mail domain ·
+ * otherPurpose: its clause says it is for something else (a meeting, a reply, a draft; postage,
+ * a unit price, a corrected price) · noLabel: no word says it is the deadline or the fee.
+ * The last two come with candidates that are shown but never offered.
  */
-export type Flag = 'past' | 'weekday' | 'approximate' | 'quoted' | 'conflict' | 'range' | 'taxIncluded' | 'taxExcluded' | 'person' | 'domain';
+export type Flag =
+  | 'past' | 'weekday' | 'approximate' | 'quoted' | 'conflict' | 'range' | 'taxIncluded' | 'taxExcluded' | 'person' | 'domain'
+  | 'otherPurpose' | 'noLabel';
 
 /** Flags that make a reading unsure (the tax flags only describe the amount). */
-const DOUBTFUL: Flag[] = ['past', 'weekday', 'approximate', 'quoted', 'conflict', 'range', 'taxIncluded', 'person', 'domain'];
+const DOUBTFUL: Flag[] = ['past', 'weekday', 'approximate', 'quoted', 'conflict', 'range', 'taxIncluded', 'person', 'domain', 'otherPurpose', 'noLabel'];
 
 export type Candidate<T> = {
   value: T;
@@ -63,7 +69,7 @@ export function choose<T>(candidates: Array<Candidate<T>>): Reading<T> {
   const other = ranked.find((c) => c.key !== chosen?.key);
   if (!chosen) {
     if (!other) return { sure: false, flags: [] };
-    return { sure: false, flags: other.flags.filter((f) => f === 'past' || f === 'weekday'), runnerUp: alternative(other) };
+    return { sure: false, flags: other.flags, runnerUp: alternative(other) };
   }
   const flags = [...chosen.flags];
   const rival = ranked.find((c) => c.key !== chosen.key && (c.offerable || c.flags.includes('past')) && c.score > chosen.score - CLOSE);
@@ -81,5 +87,12 @@ function alternative<T>(c: Candidate<T>): Alternative<T> {
 /** The line as evidence: trimmed and cut to a length a sidebar can show. */
 export function sourceOf(where: Where, text: string, line: string): Source {
   const trimmed = line.trim();
-  return { where, text: text.trim(), line: trimmed.length > 80 ? `${trimmed.slice(0, 79)}…` : trimmed };
+  const at = Math.max(0, trimmed.indexOf(text.trim()));
+  const from = Math.max(0, at - EXCERPT_CONTEXT);
+  const to = Math.min(trimmed.length, at + text.trim().length + EXCERPT_CONTEXT);
+  const excerpt = `${from > 0 ? '…' : ''}${trimmed.slice(from, to)}${to < trimmed.length ? '…' : ''}`;
+  return { where, text: text.trim(), line: trimmed.length > 120 ? `${trimmed.slice(0, 119)}…` : trimmed, excerpt };
 }
+
+/** Characters of the line shown on each side of what was read: enough for its label (納期：, Budget:). */
+const EXCERPT_CONTEXT = 16;

@@ -54,18 +54,7 @@ export function parseAddress(text: string): Address {
 
 /** Every address of a To or Cc header (commas inside quoted names do not split). */
 export function parseAddressList(header: string): Address[] {
-  const parts: string[] = [];
-  let current = '';
-  let quoted = false;
-  for (const ch of header) {
-    if (ch === '"') quoted = !quoted;
-    if (ch === ',' && !quoted) {
-      parts.push(current);
-      current = '';
-    } else current += ch;
-  }
-  parts.push(current);
-  return parts.map(parseAddress).filter((a) => a.email);
+  return (header.match(/(?:"[^"]*"|[^,])+/g) ?? []).map(parseAddress).filter((a) => a.email);
 }
 
 const ADDRESS = '<?([^<>\\s]+@[^<>\\s]+?)>?';
