@@ -76,7 +76,7 @@ export async function benchProjectCreate(opts: { jobs?: number; latencyMs?: numb
         await json<{ job: JobView }>(`${stack.serviceUrl}/v1/jobs`, {
           method: 'POST',
           headers: auth,
-          body: JSON.stringify({ kind: 'project.create', idempotencyKey: `bench-${i}`, input: { source: 'gmail', client: { name: `ベンチ顧客${i}` }, title: `ベンチ案件 ${i}`, due: '2027-03-31', amount: 100_000 } }),
+          body: JSON.stringify({ kind: 'project.create', idempotencyKey: `bench-${i}`, input: { source: 'gmail', client: { name: `ベンチ顧客${i}` }, newClient: true, title: `ベンチ案件 ${i}`, due: '2027-03-31', amount: 100_000 } }),
         })
       ).job.id;
     // Job records are read from the store file directly: polling the API would spend the

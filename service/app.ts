@@ -3,6 +3,7 @@
  *
  *   GET  /healthz          liveness/readiness; touches nothing heavy.
  *   *    /v1/jobs*         the job API for the add-on (routes/jobs.ts), Google ID token.
+ *   GET  /v1/clients/match which client of the directory a sender is (routes/clients.ts), same token.
  *   POST /tasks/run        Cloud Tasks deliveries (routes/tasks.ts), OIDC token of the invoker.
  *   POST /tasks/sweep      the reconciler's sweep (Cloud Scheduler), OIDC token of the invoker.
  *   POST /schedules/:id/run  a schedule's firing (routes/schedules.ts): Cloud Scheduler, or the
@@ -15,6 +16,7 @@
 import express, { type Express } from 'express';
 import type { AppDeps } from './deps.js';
 import { chartsRouter } from './routes/charts.js';
+import { clientsRouter } from './routes/clients.js';
 import { errorHandler, notFoundRoute } from './routes/httpErrors.js';
 import { jobsRouter } from './routes/jobs.js';
 import { requestLog } from './routes/requestLog.js';
@@ -39,6 +41,7 @@ export function createApp(deps: AppDeps): TasukiApp {
   app.use(chartsRouter(deps.store));
   app.use(express.json({ limit: BODY_LIMIT }));
   app.use('/v1/jobs', jobsRouter(deps));
+  app.use('/v1/clients', clientsRouter(deps));
   app.use('/tasks', tasksRouter(deps, worker));
   app.use('/schedules', schedulesRouter(deps));
   app.use(notFoundRoute);

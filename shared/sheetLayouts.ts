@@ -79,6 +79,19 @@ export const SUMMARY = layout('Summary', [
   { key: 'updatedAt', header: '更新 Updated' },
 ]);
 
+/**
+ * Clients (顧客): optional, in the ledger spreadsheet. The client directory is the Ledger's client
+ * column plus this sheet, where the office names a client once and lists the other spellings
+ * (aliases, separated by commas or 、) and its mail domains. tasuki appends a row only when a user
+ * confirms a new client (project.create with newClient); the office edits the rest.
+ */
+export const CLIENTS = layout('Clients', [
+  { key: 'name', header: 'クライアント Client' },
+  { key: 'aliases', header: '別名 Aliases' },
+  { key: 'domains', header: 'メールドメイン Mail domains' },
+  { key: 'notes', header: 'メモ Notes' },
+]);
+
 /** Schedule (スケジュール): one row per scheduled item, synced to Calendar. Schedule spreadsheet. */
 export const SCHEDULE = layout('Schedule', [
   { key: 'projectNumber', header: '案件番号 Project' },

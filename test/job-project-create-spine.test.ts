@@ -28,7 +28,7 @@ async function enqueueAll(token: string) {
         .send({
           kind: 'project.create',
           idempotencyKey: `gmail-msg-${i}`,
-          input: { source: 'gmail', client: { name: `クライアント${i}` }, title: `依頼 ${i}`, due: '2027-01-20', amount: 10_000 * (i + 1) },
+          input: { source: 'gmail', client: { name: `クライアント${i}` }, newClient: true, title: `依頼 ${i}`, due: '2027-01-20', amount: 10_000 * (i + 1) },
         });
       assert.equal(res.status, 202, JSON.stringify(res.body));
       return res.body as { job: { id: string }; created: boolean };

@@ -130,7 +130,7 @@ test('system.echo and project.create run to success through the emulator in the 
   const project = await enqueue({
     kind: 'project.create',
     idempotencyKey: 'bundle-project-1',
-    input: { source: 'console', client: { name: 'バンドル商事' }, title: 'バンドルの確認', due: '2027-02-01', amount: 120_000 },
+    input: { source: 'console', client: { name: 'バンドル商事' }, newClient: true, title: 'バンドルの確認', due: '2027-02-01', amount: 120_000 },
   });
   const [echoJob, projectJob] = await Promise.all([finished(echo), finished(project)]);
   assert.equal(echoJob.status, 'succeeded', `system.echo: ${JSON.stringify(echoJob.error)}\n${output}`);

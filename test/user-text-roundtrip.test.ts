@@ -33,7 +33,7 @@ async function messagesIn(space: string): Promise<Message[]> {
 
 test(`a title of ${TITLE} round-trips as literal text: Chat message, cards, ledger, Drive, Docs`, async () => {
   const reply = { chat: { space: env.config.chatSpace } };
-  const job = await env.newJob('project.create', { source: 'chat', client: { name: CLIENT }, title: TITLE, amount: 120_000 }, { reply: { chat: { space: 'spaces/AAAAtasukiDmSato' } } });
+  const job = await env.newJob('project.create', { source: 'chat', client: { name: CLIENT }, newClient: true, title: TITLE, amount: 120_000 }, { reply: { chat: { space: 'spaces/AAAAtasukiDmSato' } } });
   const result = await env.run<ProjectCreateResult>(projectCreate, job.id);
 
   // The announcement in the team space.

@@ -90,6 +90,8 @@ export function planWorkload(opts: {
         input = {
           source: 'console',
           client: { name: rnd.pick(['株式会社カオス', 'Chaos Monkey Ltd.', '混沌デザイン', 'Entropy & Co.']), email: 'client@chaos.example' },
+          // Confirmed new clients (project.create refuses unknown clients without it).
+          newClient: true,
           title: `カオス案件 chaos ${opts.seed}-${i}`,
           due: `2027-0${rnd.int(1, 9)}-1${rnd.int(0, 9)}`,
           amount: rnd.int(1, 100) * 10_000,

@@ -5,7 +5,7 @@
  * templates, the office calendar and both users' Gmail inboxes. Runs once, in one transaction;
  * `meta.seededAt` records it so a restart keeps whatever the user changed.
  */
-import { INTAKE, LEDGER, SCHEDULE, SUMMARY } from '../../shared/sheetLayouts.js';
+import { CLIENTS, INTAKE, LEDGER, SCHEDULE, SUMMARY } from '../../shared/sheetLayouts.js';
 import type { StoredSpace, ChatMessage } from './chatApi.js';
 import type { StoredDocument, DocBlock } from './docsModel.js';
 import { normalizeBlocks } from './docsModel.js';
@@ -16,7 +16,7 @@ import { seedGmail } from './seedGmail.js';
 import type { SandboxState } from './sandboxState.js';
 import {
   APP_SERVICE_ACCOUNT, BILLING_ITEM_HEADER, BILLING_ITEM_TEMPLATE_ROW, OFFICE_NAME, PROJECT_FOLDER_NAME_PATTERN,
-  SEED_IDS, SEED_INTAKE_ROWS, SEED_LEDGER_ROWS, SEED_SCHEDULE_ROWS, SEED_USERS,
+  SEED_CLIENT_ROWS, SEED_IDS, SEED_INTAKE_ROWS, SEED_LEDGER_ROWS, SEED_SCHEDULE_ROWS, SEED_USERS,
 } from './seedData.js';
 import { type Cell, type StoredSpreadsheet, newSheet, userEntered } from './sheetsModel.js';
 
@@ -136,6 +136,7 @@ function seedDrive(state: SandboxState): void {
     newSheet(LEDGER.sheetName, 0, 0, ledgerRows),
     newSheet(INTAKE.sheetName, 1, 1, intakeRows),
     newSheet(SUMMARY.sheetName, 2, 2, [typed(SUMMARY.headers)]),
+    newSheet(CLIENTS.sheetName, 3, 3, [typed(CLIENTS.headers), ...SEED_CLIENT_ROWS.map((r) => typed([r.name, r.aliases, r.domains, r.notes]))]),
   ]));
   const scheduleRows: Cell[][] = [
     typed(SCHEDULE.headers),

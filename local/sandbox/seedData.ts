@@ -62,6 +62,12 @@ export const SEED_LEDGER_ROWS: Array<{
   { projectNumber: 'P-2026-012', requestedAt: '2026-11-16', client: '北斗書店', title: '年末年始 営業案内ポスター', due: '2026-12-18', amount: 95000, status: '進行中 In progress', clientEmail: 'info@hokuto-books.example' },
 ];
 
+/** The Clients sheet: the office names a client once, with its other spellings and mail domains. */
+export const SEED_CLIENT_ROWS: Array<{ name: string; aliases: string; domains: string; notes: string }> = [
+  { name: 'Blue Harbor Coffee', aliases: 'Blue Harbor, BHC', domains: 'blueharbor.example', notes: 'English-speaking client (Emma)' },
+  { name: '山田製菓株式会社', aliases: '山田製菓, Yamada Seika', domains: 'yamada-seika.example', notes: '' },
+];
+
 /** Schedule rows (Schedule sheet after the header). One has a date Sheets cannot read. */
 export const SEED_SCHEDULE_ROWS: Array<{ projectNumber: string; title: string; start: string; end: string; assignee: string; notes: string }> = [
   { projectNumber: 'P-2026-011', title: 'Holiday cup sleeve — final artwork', start: '2026-11-30', end: '2026-12-05', assignee: 'emma@example.co.jp', notes: 'Print proof on 12/3' },

@@ -1,8 +1,10 @@
 /**
  * `ledger.summarize`: the summary database of past requests, and `/summary [client]`'s answer.
  *
- * Input: LedgerSummarizeInput { client?, from?, to? } (client matches part of the name or e-mail).
- * Reads: the Ledger sheet.
+ * Input: LedgerSummarizeInput { client?, from?, to? }: client is a client of the directory (any
+ * spelling: 山田製菓 = 山田製菓株式会社), else part of a name or e-mail.
+ * Reads: the Ledger sheet and the optional Clients sheet (service/clients/clientDirectory.ts):
+ * rows are grouped under each client's one name.
  * Writes: `summary` records in the store (one per client and month: count, amount, median lead
  * days request→delivery), mirrored to the Summary sheet (all rows, replaced); a PNG chart of the
  * answer (served at /charts/<id>.png); when asked from Chat, an answer card with the rows and
@@ -19,6 +21,7 @@ import { LedgerSummarizeInput, type LedgerSummarizeResult, type SummaryRow } fro
 import { LEDGER, SUMMARY } from '../../shared/sheetLayouts.js';
 import { formatYen } from '../billing/tax.js';
 import type { Store } from '../store/store.js';
+import { buildDirectory, canonicalName, matchClient, readClientsSheet } from '../clients/clientDirectory.js';
 import { chartIdFor, saveChart } from '../summary/chartImages.js';
 import { byMonth, matchesClient, projectFromLedger, summarize, type LedgerProject } from '../summary/ledgerSummary.js';
 import { chartSvg, chartTitle, renderPng } from '../summary/summaryChart.js';
@@ -54,15 +57,25 @@ async function run(ctx: Ctx): Promise<LedgerSummarizeResult> {
   const { input, config, google, job, store } = ctx;
   const updatedAt = new Date(job.createdAt).toISOString();
 
-  const all = await ctx.step('database', async () => {
+  const database = await ctx.step('database', async () => {
     const projects = await readLedgerProjects(ctx);
-    const rows = summarize(projects);
+    // One client, one name: rows group under the client directory's name (みどり不動産株式会社 and
+    // みどり不動産 are one client), and /summary <client> means the client that name matches.
+    const directory = buildDirectory(
+      { clientsSheet: await readClientsSheet(google.sheets, config.ledgerSpreadsheetId), ledger: projects },
+      config.allowedDomains,
+    );
+    const grouped = projects.map((p) => ({ ...p, client: canonicalName(directory, p.client) }));
+    const rows = summarize(grouped);
     for (const row of rows) await upsertRecord(store, row, updatedAt);
     // Keep what the answer needs: rows plus the e-mails that let "acme" match 株式会社アクメ.
     const emails = new Map<string, string>();
-    for (const p of projects) if (p.clientEmail && !emails.has(p.client)) emails.set(p.client, p.clientEmail);
-    return rows.map((r) => ({ ...r, clientEmail: emails.get(r.client) ?? '' }));
+    for (const p of grouped) if (p.clientEmail && !emails.has(p.client)) emails.set(p.client, p.clientEmail);
+    const named = input.client ? (matchClient(directory, { name: input.client }, config.allowedDomains).client?.name ?? null) : null;
+    return { rows: rows.map((r) => ({ ...r, clientEmail: emails.get(r.client) ?? '' })), client: named };
   });
+  const all = database.rows;
+  const clientName = database.client ?? input.client;
   await ctx.progress(1, 4, say(ctx, `集計 ${all.length} 件`, `${all.length} summary records`));
 
   await ctx.step('sheet', async () => {
@@ -73,13 +86,13 @@ async function run(ctx: Ctx): Promise<LedgerSummarizeResult> {
   await ctx.progress(2, 4, say(ctx, 'Summary シートを更新', 'Summary sheet updated'));
 
   const rows: SummaryRow[] = all
-    .filter((r) => !input.client || matchesClient(r, input.client))
+    .filter((r) => !input.client || (database.client ? r.client === database.client : matchesClient(r, input.client)))
     .filter((r) => (!input.from || r.month >= input.from) && (!input.to || r.month <= input.to))
     .map(({ clientEmail: _e, ...r }) => r);
 
   const chartUrl = await ctx.step('chart', async () => {
     const id = await chartIdFor(store, job.id);
-    const title = chartTitle(ctx.locale, input.client);
+    const title = chartTitle(ctx.locale, clientName);
     await saveChart(store, id, renderPng(chartSvg(byMonth(rows), { title, locale: ctx.locale })), job.id);
     return `${config.serviceUrl}/charts/${id}.png`;
   });
@@ -96,7 +109,7 @@ async function run(ctx: Ctx): Promise<LedgerSummarizeResult> {
     const totalCount = rows.reduce((s, r) => s + r.count, 0);
     const totalAmount = rows.reduce((s, r) => s + r.amount, 0);
     const label = ja ? '集計' : 'Summary';
-    const title = `${label}${input.client ? `: ${input.client}` : ''}`;
+    const title = `${label}${clientName ? `: ${clientName}` : ''}`;
     const lines = rows.slice(-12).map((r) => `${r.month} ${r.client}: ${r.count}${ja ? '件' : ''} ${formatYen(r.amount)}${r.medianLeadDays !== null ? ` · ${ja ? 'リードタイム中央値' : 'median lead'} ${r.medianLeadDays}${ja ? '日' : 'd'}` : ''}`);
     const card = linksCard({
       cardId: 'summary',

@@ -3,7 +3,18 @@
  * project.
  *
  * Input: ProjectCreateInput (shared/kinds/projectCreate.ts): client, title, optional due and
- * amount, the originating request (e-mail text, sender, attachments), optional intakeId.
+ * amount, the originating request (e-mail text, sender, attachments), optional intakeId, and
+ * `newClient` when the user confirmed the client is new.
+ *
+ * The client: resolved against the client directory (service/clients/clientDirectory.ts: Ledger
+ * + Clients sheet) by the sender's domain first, then the name with legal forms, width and spaces
+ * ignored; a match gives the project the directory's one name (みどり不動産株式会社 → みどり不動産).
+ * No match and no `newClient` → a permanent failure asking the user to pick or confirm; with
+ * `newClient` the client is appended to the Clients sheet.
+ *
+ * Office columns this job owns: it creates the Ledger row, so it writes every column of it once
+ * (the Status column's first value is 受付 Received); on the Intake row it owns Status and
+ * Project (案件化 Project, the number). Nothing else of the office's is written.
  *
  * Reads: the template folder (TASUKI_TEMPLATE_FOLDER_ID); the requester's Gmail message for
  * attachments when TASUKI_GMAIL_DELEGATION is on; the Intake sheet when intakeId is given.
@@ -14,6 +25,7 @@
  * team Chat space (unless the job's own reply already goes there).
  *
  * Steps and why each is safe to run again:
+ * 0. client     reads only, except a confirmed new client's Clients row (keyed by name).
  * 1. number     claimSequence('project-YYYY', job id) above the ledger's highest number
  *               (workspace/ledgerNumbers.ts): the same job always gets the same number, numbers
  *               are dense and never shared (the store guarantees it).
@@ -29,10 +41,12 @@
  * 10. announce  messages.patch(allowMissing) on a client id derived from the job id.
  */
 import { ADDON_FUNCTIONS } from '../../shared/addonFunctions.js';
-import { ProjectCreateInput, type ProjectCreateResult } from '../../shared/kinds/projectCreate.js';
+import { ProjectCreateInput, type ClientResolution, type ProjectCreateResult } from '../../shared/kinds/projectCreate.js';
 import type { Link } from '../../shared/kinds/common.js';
 import { INTAKE, LEDGER, SCHEDULE } from '../../shared/sheetLayouts.js';
 import { formatJapaneseDate, isoDateIn } from '../billing/japaneseDates.js';
+import { addConfirmedClient, matchClient, readClientDirectory } from '../clients/clientDirectory.js';
+import { mailDomain, PERSONAL_MAIL_DOMAINS } from '../clients/clientNames.js';
 import { formatYen } from '../billing/tax.js';
 import { JobFailure, type JobContext, type JobHandler } from '../worker/jobHandler.js';
 import { clientMessageId, linksCard, upsertChatMessage } from '../workspace/chatMessages.js';
@@ -47,16 +61,16 @@ import { forChatText } from '../../shared/userText.js';
 
 type Ctx = JobContext<ProjectCreateInput>;
 
-export const PROJECT_STEPS = ['number', 'folder', 'template', 'brief', 'attachments', 'ledger', 'schedule', 'intake', 'record', 'announce'] as const;
+export const PROJECT_STEPS = ['client', 'number', 'folder', 'template', 'brief', 'attachments', 'ledger', 'schedule', 'intake', 'record', 'announce'] as const;
 
-function briefText(input: ProjectCreateInput, number: string, requestedAt: string): string {
+function briefText(input: ProjectCreateInput, clientName: string, number: string, requestedAt: string): string {
   const r = input.request;
   const lines = [
     `依頼概要 Request brief — ${number}`,
     '',
     `案件番号 Project: ${number}`,
     `受付日 Requested: ${formatJapaneseDate(requestedAt)} (${requestedAt})`,
-    `クライアント Client: ${input.client.name}${input.client.company ? ` / ${input.client.company}` : ''}${input.client.email ? ` <${input.client.email}>` : ''}`,
+    `クライアント Client: ${clientName}${input.client.company && input.client.company !== clientName ? ` / ${input.client.company}` : ''}${input.client.email ? ` <${input.client.email}>` : ''}`,
     `件名 Title: ${input.title}`,
     `納期 Due: ${input.due ? `${formatJapaneseDate(input.due)} (${input.due})` : '未定 not set'}`,
     `金額 Amount: ${input.amount !== undefined ? formatYen(input.amount) : '未定 not set'}`,
@@ -125,6 +139,37 @@ async function copyAttachments(ctx: Ctx, folderId: string): Promise<Array<{ name
   return copied;
 }
 
+function clientUnconfirmed(name: string, candidates: string[]): JobFailure {
+  const ja = candidates.length ? `候補: ${candidates.join('、')}。` : '';
+  const en = candidates.length ? ` Close names: ${candidates.join(', ')}.` : '';
+  return new JobFailure({
+    code: 'client_unconfirmed',
+    retryable: false,
+    userMessage: {
+      ja: `「${name}」は顧客一覧（台帳と Clients シート）にありません。${ja}既存の顧客ならその名前を選び、新しい顧客なら「新しい顧客として登録」を選んでから、もう一度作成してください。`,
+      en: `"${name}" is not in the client list (the Ledger and the Clients sheet).${en} Pick the existing client, or choose "Register as a new client", then create the project again.`,
+    },
+  });
+}
+
+/** The directory's name for the input's client, or the confirmed new client (added to the Clients sheet). */
+async function resolveClient(ctx: Ctx): Promise<ClientResolution> {
+  const { input, config, google } = ctx;
+  const directory = await readClientDirectory(google.sheets, config.ledgerSpreadsheetId, config.allowedDomains);
+  const match = matchClient(directory, { name: input.client.name, company: input.client.company, email: input.client.email }, config.allowedDomains);
+  // A confirmed new client keeps the name the user gave, unless the directory has that very name.
+  if (match.client && (!input.newClient || match.by !== 'domain')) return { name: match.client.name, matchedBy: match.by! };
+  if (!input.newClient) throw clientUnconfirmed(input.client.name, match.candidates);
+  const domain = mailDomain(input.client.email);
+  const sharedDomain = match.client !== null || PERSONAL_MAIL_DOMAINS.has(domain) || config.allowedDomains.includes(domain);
+  await addConfirmedClient(google.sheets, config.ledgerSpreadsheetId, {
+    name: input.client.name,
+    ...(domain && !sharedDomain ? { domain } : {}),
+    note: `${isoDateIn(config.timezone, new Date(ctx.job.createdAt))} ${ctx.job.requestedBy}`,
+  });
+  return { name: input.client.name, matchedBy: 'new' };
+}
+
 async function run(ctx: Ctx): Promise<ProjectCreateResult> {
   const { input, job, config, google } = ctx;
   const total = PROJECT_STEPS.length;
@@ -136,6 +181,10 @@ async function run(ctx: Ctx): Promise<ProjectCreateResult> {
     await ctx.progress(done, total, label);
   };
 
+  const client = await ctx.step('client', () => resolveClient(ctx));
+  const clientName = client.name;
+  await progress(say(ctx, `クライアント ${clientName}`, `Client ${clientName}`));
+
   const number = await ctx.step('number', () =>
     claimLedgerNumber({ store: ctx.store, sheets: google.sheets, ledgerSpreadsheetId: config.ledgerSpreadsheetId }, { prefix: 'P', year, owner: job.id }),
   );
@@ -143,7 +192,7 @@ async function run(ctx: Ctx): Promise<ProjectCreateResult> {
 
   const values = {
     number,
-    client: input.client.name,
+    client: clientName,
     title: input.title,
     due: input.due ? formatJapaneseDate(input.due) : '未定',
     requestedAt: formatJapaneseDate(requestedAt),
@@ -174,7 +223,7 @@ async function run(ctx: Ctx): Promise<ProjectCreateResult> {
 
   const brief = await ctx.step('brief', async () => {
     const doc = await ensureDoc(google.drive, { parentId: folder.id, name: `${number} 依頼概要 Request brief`, tag: { jobId: job.id, key: 'brief' } });
-    await writeTextOnce(google.docs, doc.id, briefText(input, number, requestedAt), number);
+    await writeTextOnce(google.docs, doc.id, briefText(input, clientName, number, requestedAt), number);
     return doc;
   });
   await progress(say(ctx, '依頼概要を作成', 'Brief written'));
@@ -187,7 +236,7 @@ async function run(ctx: Ctx): Promise<ProjectCreateResult> {
     const { row } = await ledger.appendKeyed('jobId', {
       projectNumber: number,
       requestedAt,
-      client: input.client.name,
+      client: clientName,
       title: input.title,
       due: input.due ?? '',
       amount: input.amount ?? '',
@@ -204,7 +253,7 @@ async function run(ctx: Ctx): Promise<ProjectCreateResult> {
     const schedule = new SheetTable(google.sheets, config.scheduleSpreadsheetId, SCHEDULE, 'TASUKI_SCHEDULE_SPREADSHEET_ID');
     const { row } = await schedule.appendKeyed('jobId', {
       projectNumber: number,
-      title: `${input.client.name} ${input.title}`,
+      title: `${clientName} ${input.title}`,
       start: requestedAt,
       end: input.due ?? requestedAt,
       assignee: '',
@@ -235,7 +284,7 @@ async function run(ctx: Ctx): Promise<ProjectCreateResult> {
   await ctx.step('record', async () => {
     await ctx.store.putIfAbsent('requests', number, {
       projectNumber: number,
-      client: input.client.name,
+      client: clientName,
       title: input.title,
       requestedAt,
       due: input.due ?? '',
@@ -260,11 +309,11 @@ async function run(ctx: Ctx): Promise<ProjectCreateResult> {
     const space = config.chatSpace;
     if (job.reply?.chat?.space === space) return null;
     const title = ctx.locale === 'ja' ? `新しい案件 ${number}` : `New project ${number}`;
-    const text = `${title}: ${forChatText(input.client.name)} — ${forChatText(input.title)}${input.due ? ` (${ctx.locale === 'ja' ? '納期' : 'due'} ${input.due})` : ''}`;
+    const text = `${title}: ${forChatText(clientName)} — ${forChatText(input.title)}${input.due ? ` (${ctx.locale === 'ja' ? '納期' : 'due'} ${input.due})` : ''}`;
     const card = linksCard({
       cardId: `project-${number}`,
       title,
-      subtitle: `${input.client.name} — ${input.title}`,
+      subtitle: `${clientName} — ${input.title}`,
       lines: [
         `${ctx.locale === 'ja' ? '納期' : 'Due'}: ${input.due ? formatJapaneseDate(input.due) : '—'}`,
         `${ctx.locale === 'ja' ? '金額' : 'Amount'}: ${input.amount !== undefined ? formatYen(input.amount) : '—'}`,
@@ -277,7 +326,7 @@ async function run(ctx: Ctx): Promise<ProjectCreateResult> {
   });
   await progress(say(ctx, 'Chat に通知', 'Announced in Chat'));
 
-  return { projectNumber: number, folderId: folder.id, folderUrl: folder.url, briefDocId: brief.id, ledgerRow, scheduleRow, links };
+  return { projectNumber: number, client, folderId: folder.id, folderUrl: folder.url, briefDocId: brief.id, ledgerRow, scheduleRow, links };
 }
 
 export const projectCreate: JobHandler<'project.create'> = {

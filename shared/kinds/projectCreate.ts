@@ -33,12 +33,22 @@ export const ProjectCreateInput = z
       .optional(),
     /** Intake entry (from portal.scrape) this project consumes. */
     intakeId: z.string().optional(),
+    /**
+     * The user confirmed that `client` is a new client (the card's "register as a new client").
+     * Without it, a client the directory (Ledger + Clients sheet) does not know is refused.
+     */
+    newClient: z.boolean().optional(),
   })
   .strict();
 export type ProjectCreateInput = z.infer<typeof ProjectCreateInput>;
 
+/** How project.create named the client: an existing one (and how it matched) or a confirmed new one. */
+export const ClientResolution = z.object({ name: z.string(), matchedBy: z.enum(['domain', 'name', 'alias', 'new']) });
+export type ClientResolution = z.infer<typeof ClientResolution>;
+
 export const ProjectCreateResult = z.object({
   projectNumber: ProjectNumber,
+  client: ClientResolution.optional(),
   folderId: z.string(),
   folderUrl: z.string(),
   briefDocId: z.string(),

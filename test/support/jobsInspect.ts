@@ -4,7 +4,6 @@
  */
 import type { GoogleClients } from '../../service/google/clients.js';
 import { quote } from '../../service/workspace/driveFiles.js';
-import { INTAKE, LEDGER, SCHEDULE, SUMMARY } from '../../shared/sheetLayouts.js';
 
 export async function filesTaggedBy(google: GoogleClients, jobId: string): Promise<Array<{ id: string; name: string; mimeType: string; key: string; parents: string[] }>> {
   const out: Array<{ id: string; name: string; mimeType: string; key: string; parents: string[] }> = [];
@@ -33,7 +32,8 @@ export async function childrenOf(google: GoogleClients, folderId: string): Promi
   return out;
 }
 
-type Layout = typeof LEDGER | typeof INTAKE | typeof SCHEDULE | typeof SUMMARY;
+/** A sheet layout of shared/sheetLayouts.ts. */
+type Layout = { sheetName: string; lastLetter: string; columns: ReadonlyArray<{ key: string }> };
 
 export async function sheetRows(google: GoogleClients, spreadsheetId: string, layout: Layout): Promise<Array<Record<string, string>>> {
   const res = await google.sheets.spreadsheets.values.get({ spreadsheetId, range: `'${layout.sheetName}'!A2:${layout.lastLetter}` });
