@@ -2,6 +2,7 @@
  * The whole local stack behind `npm start`: the Workspace sandbox with the console on one port
  * (the URL we print), the Cloud Tasks emulator (gRPC), the demo client portal (ACME's order site
  * on a free loopback port, configured as portal "acme" so `portal.scrape` runs from the console),
+ * Cloud Scheduler's stand-in (local/scheduler.ts) firing the office's schedules,
  * and the service as its own process — its production bundle, exactly what Cloud Run runs,
  * pointed at the local stand-ins by environment variables. No configuration needed; everything
  * lives under the data folder (.tasuki). It also stands in for the Cloud Scheduler job that calls
@@ -22,6 +23,7 @@ import { createAddonRouter } from './console/addonRoutes.js';
 import { createConsoleRouter } from './console/consoleRouter.js';
 import { DEMO_PORTAL_CREDENTIALS, DEMO_PORTAL_ORDERS, DEMO_PORTAL_PAGE_SIZE, demoPortalConfig, startPortalSite, type PortalSite } from './demo-portal/portalSite.js';
 import { LocalIssuer } from './issuer.js';
+import { LocalScheduler } from './scheduler.js';
 import { startSandbox, type Sandbox, type SandboxOptions } from './sandbox/sandbox.js';
 import { startSweepScheduler } from './sweepScheduler.js';
 import { startTasksEmulator, type TasksEmulator } from './tasks-emulator/emulator.js';
@@ -104,8 +106,21 @@ export type StandIns = {
   servicePort: number;
   serviceUrl: string;
   config: Config;
+  /** Cloud Scheduler's stand-in: fires the configured schedules at the service. */
+  scheduler: LocalScheduler;
   close(): Promise<void>;
 };
+
+/**
+ * The sample office's mornings (issue 14): each portal scraped at 08:00 on weekdays, the schedule
+ * sheet synced to the calendar at 07:30 every day, in the office's time zone.
+ */
+export function seededOfficeSchedules(portalIds: readonly string[]): unknown[] {
+  return [
+    ...portalIds.map((portal) => ({ id: `scrape-${portal}`, cron: '0 8 * * MON-FRI', kind: 'portal.scrape', input: { portal }, description: `${portal} portal, weekdays 08:00` })),
+    { id: 'sync-schedule', cron: '30 7 * * *', kind: 'schedule.sync', description: 'Schedule sheet to calendar, daily 07:30' },
+  ];
+}
 
 export async function startStandIns(opts: StandInOptions = {}): Promise<StandIns> {
   const dataDir = resolve(opts.dataDir ?? join(ROOT, '.tasuki'));
@@ -148,9 +163,12 @@ export async function startStandIns(opts: StandInOptions = {}): Promise<StandIns
     [portalCredentials.password]: DEMO_PORTAL_CREDENTIALS.password,
     // The demo portal listens on 127.0.0.1, which the SSRF guard refuses unless told otherwise.
     TASUKI_PORTAL_ALLOW_LOOPBACK: 'true',
+    TASUKI_SCHEDULES: JSON.stringify(seededOfficeSchedules([portalConfig.id])),
     ...opts.serviceEnv,
   };
   const config = loadConfig(serviceEnv);
+  const scheduler = new LocalScheduler({ config, issuer });
+  scheduler.start();
 
   // The add-on, exactly as built for Apps Script, run under the Node shim for the console's slots.
   const addonRouter = createAddonRouter({ dataDir, serviceUrl, sandboxUrl: sandbox.url, scriptClientId: config.scriptClientId, issuer, timeZone: config.timezone });
@@ -163,6 +181,7 @@ export async function startStandIns(opts: StandInOptions = {}): Promise<StandIns
     events: sandbox.events,
     config,
     addonRouter,
+    scheduler,
     ...(opts.consolePollMs ? { pollMs: opts.consolePollMs } : {}),
   });
   sandbox.app.use(consoleRouter);
@@ -192,7 +211,9 @@ export async function startStandIns(opts: StandInOptions = {}): Promise<StandIns
     servicePort,
     serviceUrl,
     config,
+    scheduler,
     async close() {
+      scheduler.close();
       sweeps?.close();
       consoleRouter.close();
       await addonRouter.close();

@@ -10,12 +10,14 @@ import { startTasksEmulator, type TasksEmulator } from '../local/tasks-emulator/
 import { queuePath } from '../service/config.js';
 import { createLogger } from '../service/logger.js';
 import { firingTime } from '../service/routes/schedules.js';
+import { LocalScheduler } from '../local/scheduler.js';
 import { clientFor } from './support/tasks-harness.js';
 import { USER, startSpine, type Spine } from './support/spine.js';
 
 const SCHEDULE_USER = 'office@example.co.jp';
 const SCHEDULES = [
   { id: 'morning-echo', cron: '0 8 * * MON-FRI', kind: 'system.echo', input: { message: 'おはよう' } },
+  { id: 'every-minute', cron: '* * * * *', kind: 'system.echo', input: { message: 'tick' } },
   { id: 'english-echo', cron: '30 7 * * *', timeZone: 'Europe/London', kind: 'system.echo', input: { message: 'morning' }, locale: 'en', reply: { chat: { space: 'spaces/AAAAother' } } },
 ];
 
@@ -98,6 +100,32 @@ test('only the invoker may fire; unknown schedules and bad times are refused', a
   const bad = await fire('morning-echo', 'tomorrow morning');
   assert.equal(bad.status, 400);
   assert.match(bad.body.error.message, /not an RFC 3339 time/);
+});
+
+test('the local scheduler fires on the cron with the schedule time; a retried firing makes no second job', async () => {
+  // A clock 0.3 s before the next minute: the every-minute schedule fires almost at once.
+  const real = Date.now();
+  const target = Math.ceil(real / 60_000) * 60_000 + 60_000;
+  const offset = target - 300 - real;
+  const scheduler = new LocalScheduler({ config: { ...s.config, schedules: s.config.schedules.filter((x) => x.id === 'every-minute') }, issuer: s.issuer, now: () => new Date(Date.now() + offset) });
+  assert.equal(scheduler.list()[0]?.nextRun, new Date(target).toISOString());
+  scheduler.start();
+  try {
+    let last;
+    for (const until = Date.now() + 10_000; !last && Date.now() < until; await new Promise((r) => setTimeout(r, 50))) last = scheduler.list()[0]?.last;
+    assert.equal(last?.status, 200, JSON.stringify(last));
+    assert.equal(last?.scheduledFor, new Date(target).toISOString());
+    assert.equal(last?.manual, false);
+    assert.equal(last?.created, true);
+    const job = await s.waitForJob(last!.jobId!, (j) => j.status === 'succeeded');
+    assert.equal(job.idempotencyKey, `schedule:every-minute:${new Date(target).toISOString()}`);
+    // Cloud Scheduler may deliver a firing again: same header, same job.
+    const again = await fire('every-minute', new Date(target).toISOString());
+    assert.equal(again.body.job.id, job.id);
+    assert.equal(again.body.created, false);
+  } finally {
+    scheduler.close();
+  }
 });
 
 test('a manual run (no schedule time) counts as the current minute', () => {

@@ -10,6 +10,8 @@
  *   POST /console/api/jobs/:id/retry      {user}
  *   POST /console/api/jobs/:id/cancel     {user}
  *   GET  /console/api/events              Server-Sent Events: `job` and `sandbox` (see liveFeed.ts)
+ *   GET  /console/api/schedules           the configured schedules with their next run and last firing
+ *   POST /console/api/schedules/:id/run   "run now": one firing through the local scheduler (as Cloud Scheduler's Force run)
  *   GET  /console/api/{chat,drive,sheets,gmail,calendar,faults}/…   sandbox views (sandboxViewsRouter.ts)
  *   *    /console/api/addon/…             the add-on's backend when given, else 503 addon_not_loaded
  *
@@ -24,6 +26,7 @@ import type { EventEmitter } from 'node:events';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { loadConfig, type Config } from '../../service/config.js';
 import { LocalIssuer } from '../issuer.js';
+import type { LocalScheduler } from '../scheduler.js';
 import { browserBundle, PUBLIC_DIR } from './browserBundle.js';
 import { CONSOLE_USERS, ConsoleInputError, consoleUser } from './consoleUsers.js';
 import { exampleInputs } from './exampleInputs.js';
@@ -49,6 +52,8 @@ export type ConsoleRouterOptions = {
   config?: Pick<Config, 'chatSpace' | 'ledgerSpreadsheetId' | 'scheduleSpreadsheetId' | 'calendarId' | 'portals' | 'timezone'>;
   /** How often to poll the service for job changes while a page is open (default 1000 ms). */
   pollMs?: number;
+  /** The stack's Cloud Scheduler stand-in (schedules view and "run now"). */
+  scheduler?: Pick<LocalScheduler, 'list' | 'runNow'>;
 };
 
 export type ConsoleRouter = Router & { close(): void };
@@ -151,6 +156,24 @@ export function createConsoleRouter(opts: ConsoleRouterOptions): ConsoleRouter {
       }
     });
   }
+
+  api.get('/schedules', (_req, res) => {
+    res.json({ timezone: config.timezone, schedules: opts.scheduler?.list() ?? [] });
+  });
+
+  api.post('/schedules/:id/run', async (req, res, next) => {
+    try {
+      if (!opts.scheduler) return void res.status(503).json({ error: { code: 'no_scheduler', message: 'This stack runs no scheduler.' } });
+      const id = String(req.params.id);
+      if (!opts.scheduler.list().some((s) => s.id === id)) return void res.status(404).json({ error: { code: 'not_found', message: `No schedule ${id}` } });
+      const firing = await opts.scheduler.runNow(id);
+      if (firing.jobId) feed.noteJob({ id: firing.jobId, status: 'queued' });
+      if (firing.status >= 200 && firing.status < 300) res.json({ firing });
+      else res.status(502).json({ error: { code: 'firing_failed', message: `the service answered ${firing.status || 'nothing'}${firing.error ? `: ${firing.error}` : ''}` } });
+    } catch (err) {
+      next(err);
+    }
+  });
 
   api.use(sandboxViewsRouter(sandbox, resources));
 

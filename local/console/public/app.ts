@@ -18,6 +18,7 @@ import { DriveView } from './views/driveView.js';
 import { FaultsView } from './views/faultsView.js';
 import { GmailView } from './views/gmailView.js';
 import { JobsView } from './views/jobsView.js';
+import { SchedulesView } from './views/schedulesView.js';
 import { SheetsView } from './views/sheetsView.js';
 
 const VIEWS: Record<string, { icon: string; make: () => View }> = {
@@ -27,6 +28,7 @@ const VIEWS: Record<string, { icon: string; make: () => View }> = {
   sheets: { icon: ICONS.sheets, make: () => new SheetsView() },
   drive: { icon: ICONS.drive, make: () => new DriveView() },
   calendar: { icon: ICONS.calendar, make: () => new CalendarView() },
+  schedules: { icon: ICONS.schedules, make: () => new SchedulesView() },
   faults: { icon: ICONS.faults, make: () => new FaultsView() },
 };
 
