@@ -10,13 +10,13 @@
  *   exit 1  any of those counts is not zero
  *   exit 2  bad arguments, the run crashed, or it hit the hard timeout
  *
- *   npm run chaos                          # 60 jobs, ~35 s of chaos
+ *   npm run chaos                          # 60 jobs, 45 s of chaos
  *   npm run chaos -- --jobs 1000           # the full run (chaos window scales with the jobs)
  *   npm run chaos -- --seed 7 --fault-rate 0.2 --kill-min 1 --kill-max 3
  *
  * Options: --jobs N (60) · --seed S (random; printed) · --kill-min/--kill-max seconds of uptime
  * between SIGKILLs (2, 6) · --fault-rate 0..1 of Google calls failing (0.1) · --chaos-seconds
- * (jobs/2, at least 20, at most 600) · --quiesce-timeout seconds to wait after the chaos (600,
+ * (0.6 × jobs, at least 45, at most 600) · --quiesce-timeout seconds to wait after the chaos (600,
  * or 180 under 100 jobs) · --timeout hard limit for the whole run in seconds (startup + chaos +
  * quiesce + 180) · --no-emulator-restart · --keep (keep the data folder even when clean) · --json
  * (accepted for clarity: the summary is always JSON).
@@ -66,7 +66,8 @@ const seed = numberOption(values, 'seed', Math.floor(Math.random() * 2 ** 31), (
 const killMin = numberOption(values, 'kill-min', 2, (n) => n > 0, 'a positive number of seconds');
 const killMax = numberOption(values, 'kill-max', 6, (n) => n >= killMin, `at least --kill-min (${killMin})`);
 const faultRate = numberOption(values, 'fault-rate', 0.1, (n) => n >= 0 && n <= 1, 'between 0 and 1');
-const chaosSeconds = numberOption(values, 'chaos-seconds', Math.min(600, Math.max(20, Math.round(jobs / 2))), (n) => n >= 1, 'a positive number of seconds');
+// Long enough that most jobs run while the kills go on (they arrive over its first 70%).
+const chaosSeconds = numberOption(values, 'chaos-seconds', Math.min(600, Math.max(45, Math.round(jobs * 0.6))), (n) => n >= 1, 'a positive number of seconds');
 const quiesceTimeout = numberOption(values, 'quiesce-timeout', jobs < 100 ? 180 : 600, (n) => n >= 1, 'a positive number of seconds');
 const hardTimeout = numberOption(values, 'timeout', 120 + chaosSeconds + quiesceTimeout + 180, (n) => n >= 10, 'at least 10 seconds');
 
