@@ -38,6 +38,7 @@ function workspace(over: Partial<WorkspaceView> = {}): WorkspaceView {
     driveFiles: [],
     sheets: { Ledger: grid(LEDGER.headers, [ledgerRow({ projectNumber: 'P-2026-012', invoice: 'I-2026-009', estimate: 'E-2026-011' })]), Intake: grid(INTAKE.headers), Schedule: grid(SCHEDULE.headers) },
     calendarEvents: [],
+    gmailDrafts: [],
     ...over,
   };
 }
@@ -109,6 +110,11 @@ test('duplicates: Drive files by tag, ledger rows by job, schedule rows, calenda
     },
     calendarEvents: [event('e1', 'k1'), event('e2', 'k1'), event('e3', 'k1', { status: 'cancelled' }), event('e4', 'k9', { summary: 's-e1' })],
     chatMessages: [reply(a), reply(a, 'succeeded', `${SPACE}/messages/other`)],
+    gmailDrafts: [
+      { user: 'sato@example.co.jp', id: 'g1', subject: '請求書 I-2026-010 のご送付' },
+      { user: 'sato@example.co.jp', id: 'g2', subject: '請求書 I-2026-010 のご送付' },
+      { user: 'emma@example.co.jp', id: 'g3', subject: 'Invoice I-2026-010' },
+    ],
   });
   const v = run({ jobs: [a], after });
   assert.equal(v.duplicates.driveFiles, 2, 'f2 (same tag) and u2 (same parent and name, untagged, made in the run)');
@@ -117,6 +123,7 @@ test('duplicates: Drive files by tag, ledger rows by job, schedule rows, calenda
   assert.equal(v.duplicates.scheduleRows, 1);
   assert.equal(v.duplicates.calendarEvents, 2, 'e2 (same row key) and e4 (same summary and dates under another key); cancelled e3 is not one');
   assert.equal(v.duplicates.chatMessages, 1);
+  assert.equal(v.duplicates.gmailDrafts, 1, 'two drafts of one number in one mailbox; the other mailbox is another user');
 });
 
 test('two jobs posting equal answers under their own client ids are not duplicates; a repost without one is', () => {

@@ -67,13 +67,17 @@ export type ChaosSummary = Omit<Verdict, 'jobs'> & {
   /** Accepted job ids the store does not hold. */
   lost: number;
   enqueueRetries: number;
-  /** Why enqueue tries failed, counted over all jobs. */
+  /** Why enqueue (and cancel) tries failed, counted over all jobs. */
   enqueueErrors: Record<string, number>;
+  /** Cancels the requesters sent: accepted, too late (the job had ended), refused otherwise. */
+  cancels: { accepted: number; tooLate: number; refused: number };
   kills: number;
   serviceStartFailures: number;
   emulatorRestarts: number;
   emulator: { tasksWhileDown: number; tasksRightAfterRestart: number; statePersisted: boolean } | null;
   faultsInjected: number;
+  /** Jobs already terminal when the kills stopped: how much work got done under the chaos itself. */
+  endedDuringChaos: number;
   quiesced: boolean;
   timeToQuiesceMs: number | null;
   durationMs: number;
@@ -209,6 +213,7 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosSummary> {
     const faultsInjected = await faults.injected();
     await faults.stop();
     const calmAt = Date.now();
+    const endedDuringChaos = store.jobs().filter((j) => ['succeeded', 'failed', 'canceled'].includes(j.status)).length;
     log(`chaos: kills and faults stopped after ${Math.round((calmAt - windowStart) / 1000)} s: ${killer.kills} kills, ${faultsInjected} faults; waiting for the jobs`);
 
     // --- quiesce: every job terminal and every owed report visible
@@ -274,10 +279,16 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosSummary> {
       emulatorRestarts: emulatorReport ? 1 : 0,
       emulator: emulatorReport,
       faultsInjected,
+      endedDuringChaos,
       quiesced: quiescedAt !== null,
       timeToQuiesceMs: quiescedAt === null ? null : quiescedAt - calmAt,
       durationMs: 0,
       aborted: signal.aborted,
+      cancels: {
+        accepted: outcomes.filter((o) => o.cancel === 'accepted').length,
+        tooLate: outcomes.filter((o) => o.cancel === 'too-late').length,
+        refused: outcomes.filter((o) => o.cancel !== undefined && o.cancel !== 'accepted' && o.cancel !== 'too-late').length,
+      },
       refusedExamples: refused.slice(0, 10).map((o) => ({ index: o.index, kind: o.kind, refused: o.refused! })),
       ok,
     };

@@ -21,6 +21,8 @@
  *     adds one row per job, keyed by it).
  *   - calendarEvents: non-cancelled events tagged tasukiRowKey with the same row key; or with the
  *     same (summary, start, end) — one schedule row shown twice under two keys.
+ *   - gmailDrafts: drafts in one mailbox whose subjects carry the same document number (the key
+ *     billing.document finds its draft by).
  *   - chatMessages: the app's messages made during the run, in one space, about the same thing:
  *     the same client id; or the same entity card (`job-…`, `project-…`, `intake-…`); or, for
  *     messages without either, the same (card id, text). (Two jobs asking the same question, e.g.
@@ -53,6 +55,7 @@ export type DuplicateCounts = {
   scheduleRows: number;
   calendarEvents: number;
   chatMessages: number;
+  gmailDrafts: number;
   numbers: number;
 };
 
@@ -257,6 +260,12 @@ export function judge(input: CheckInput): Verdict {
   );
   note('chatMessages', chat.groups);
 
+  const drafts = extras(after.gmailDrafts, [(d) => {
+    const p = parseNumber(d.subject);
+    return p ? `${d.user}/${p.prefix}-${p.year}-${p.n}` : null;
+  }]);
+  note('gmailDrafts', drafts.groups);
+
   // Numbers: who carries which number in Workspace (this run's records only).
   const runJobIds = new Set(jobs.map((j) => j.id));
   const visible = new Map<string, Set<number>>(); // sequence → numbers Workspace carries
@@ -335,6 +344,7 @@ export function judge(input: CheckInput): Verdict {
     scheduleRows: scheduleRows.extra.size,
     calendarEvents: calendar.extra.size,
     chatMessages: chat.extra.size,
+    gmailDrafts: drafts.extra.size,
     numbers: numbers.extra.size,
   };
   return {

@@ -2,7 +2,7 @@
  * What the Workspace sandbox shows, read through its admin endpoints (`/_sandbox/…`, no auth, no
  * fault knobs on them), for the chaos checks: every Chat message of every space, every Drive file
  * with its appProperties, the Ledger/Intake/Schedule sheets as formatted grids, and the office
- * calendar's events (cancelled included). This is the office's view of the truth: what a person
+ * calendar's events (cancelled included), and the office users' Gmail drafts. This is the office's view of the truth: what a person
  * would see, whatever the job store claims.
  *
  *   const ws = await readWorkspace(sandboxUrl, ids);
@@ -11,6 +11,7 @@
 import type { CalendarEvent } from '../sandbox/calendarApi.js';
 import type { ChatMessage, StoredSpace } from '../sandbox/chatApi.js';
 import type { DriveFile } from '../sandbox/driveApi.js';
+import { SANDBOX_USERS } from '../sandbox/seedData.js';
 
 export type WorkspaceIds = { ledgerSpreadsheetId: string; scheduleSpreadsheetId: string; calendarId: string };
 
@@ -22,6 +23,8 @@ export type WorkspaceView = {
   driveFiles: DriveFile[];
   sheets: { Ledger: SheetGrid; Intake: SheetGrid; Schedule: SheetGrid };
   calendarEvents: CalendarEvent[];
+  /** Drafts (messages labelled DRAFT) of every office user, subject decoded. */
+  gmailDrafts: Array<{ user: string; id: string; subject: string }>;
 };
 
 async function admin<T>(sandboxUrl: string, path: string): Promise<T> {
@@ -47,8 +50,14 @@ export async function readWorkspace(sandboxUrl: string, ids: WorkspaceIds): Prom
   const schedule = ids.scheduleSpreadsheetId === ids.ledgerSpreadsheetId ? ledger : await sheetGrids(sandboxUrl, ids.scheduleSpreadsheetId);
   const grid = (m: Map<string, SheetGrid>, name: string): SheetGrid => m.get(name) ?? { rows: [] };
   const { events } = await admin<{ events: CalendarEvent[] }>(sandboxUrl, `/calendar/${encodeURIComponent(ids.calendarId)}/events`);
+  const gmailDrafts: WorkspaceView['gmailDrafts'] = [];
+  for (const { email } of SANDBOX_USERS) {
+    const { messages } = await admin<{ messages: Array<{ id: string; labelIds?: string[]; subject?: string }> }>(sandboxUrl, `/gmail/${encodeURIComponent(email)}/messages`);
+    for (const m of messages) if (m.labelIds?.includes('DRAFT')) gmailDrafts.push({ user: email, id: m.id, subject: m.subject ?? '' });
+  }
   return {
     chatMessages,
+    gmailDrafts,
     driveFiles: files,
     sheets: { Ledger: grid(ledger, 'Ledger'), Intake: grid(ledger, 'Intake'), Schedule: grid(schedule, 'Schedule') },
     calendarEvents: events,

@@ -8,10 +8,12 @@
  * Chat space for 90% of jobs (none for the rest, which must still end); each invoice on a
  * seeded project whose ledger row no other job targets also replies into that row's status cell.
  * system.echo jobs sleep up to 4 s over 1–4 steps, some fail retryably once or twice, a few fail
- * permanently (those must end failed, with a message). billing.document takes seeded projects,
- * so it never depends on a project.create of the same run.
+ * permanently (those must end failed, with a message), and one in six of the longer ones is
+ * canceled by its requester 1–4 s after it was accepted (it must end canceled, or done if it
+ * finished first, and say so). billing.document takes seeded projects, so it never depends on a
+ * project.create of the same run; a third of them also save a Gmail draft.
  *
- * Enqueue: each job at its seeded arrival time; a refused connection, a 5xx, a 429 or a 401 (the
+ * Enqueue (and cancel): each job at its seeded arrival time; a refused connection, a 5xx, a 429 or a 401 (the
  * token is valid: a 401 here means the service could not fetch the signing keys) is retried with
  * the same idempotencyKey for up to a minute, as a careful client would; any other 4xx is a
  * rejection, recorded and not retried.
@@ -27,6 +29,8 @@ export type PlannedJob = {
   atMs: number;
   user: string;
   request: EnqueueRequest;
+  /** The requester cancels the job this long after it was accepted. */
+  cancelAfterMs?: number;
 };
 
 export type EnqueueOutcome = {
@@ -38,6 +42,8 @@ export type EnqueueOutcome = {
   errors: Record<string, number>;
   /** Set when the service refused the request for good (4xx other than 401/429), or retries ran out. */
   refused?: string;
+  /** For a planned cancel: accepted (200), too late (409: the job had ended), or refused for another reason. */
+  cancel?: 'accepted' | 'too-late' | string;
 };
 
 export type SeedProject = { projectNumber: string; row: number };
@@ -85,6 +91,7 @@ export function planWorkload(opts: {
     const reply: NonNullable<EnqueueRequest['reply']> = {};
     if (rnd.next() < 0.9) reply.chat = { space: opts.teamSpace };
     let input: unknown;
+    let cancelAfterMs: number | undefined;
     switch (kind) {
       case 'project.create':
         input = {
@@ -100,7 +107,7 @@ export function planWorkload(opts: {
       case 'billing.document': {
         const project = rnd.pick(projects);
         const type = rnd.next() < 0.5 ? 'estimate' : 'invoice';
-        input = { type, projectNumber: project.projectNumber };
+        input = { type, projectNumber: project.projectNumber, ...(rnd.next() < 0.33 ? { emailDraft: { to: 'client@chaos.example' } } : {}) };
         if (type === 'invoice' && !usedRows.has(project.row)) {
           usedRows.add(project.row);
           reply.sheet = { spreadsheetId: opts.ledgerSpreadsheetId, sheetName: 'Ledger', row: project.row };
@@ -109,13 +116,10 @@ export function planWorkload(opts: {
       }
       case 'system.echo': {
         const r = rnd.next();
-        input = {
-          message: `chaos ${opts.seed}-${i}`,
-          steps: rnd.int(1, 4),
-          delayMs: rnd.int(0, 4) * 1000,
-          failTimes: r < 0.3 ? rnd.int(1, 2) : 0,
-          failPermanently: r > 0.95,
-        };
+        const steps = rnd.int(1, 4);
+        const delayMs = rnd.int(0, 4) * 1000;
+        input = { message: `chaos ${opts.seed}-${i}`, steps, delayMs, failTimes: r < 0.3 ? rnd.int(1, 2) : 0, failPermanently: r > 0.95 };
+        if (steps * delayMs >= 4000 && rnd.next() < 1 / 6) cancelAfterMs = rnd.int(1000, 4000);
         break;
       }
       case 'schedule.sync':
@@ -142,6 +146,7 @@ export function planWorkload(opts: {
         idempotencyKey: `chaos-${opts.seed}-${i}`,
         locale: user.locale,
       },
+      ...(cancelAfterMs !== undefined ? { cancelAfterMs } : {}),
     });
   }
   return planned.sort((a, b) => a.atMs - b.atMs);
@@ -149,41 +154,55 @@ export function planWorkload(opts: {
 
 const RETRY_FOR_MS = 60_000;
 
-/** POSTs one planned job until the service takes it (or refuses it for good). */
-export async function enqueueJob(opts: { serviceUrl: string; issuer: LocalIssuer; audience: string; job: PlannedJob; signal: AbortSignal }): Promise<EnqueueOutcome> {
-  const { job } = opts;
+type Attempt = { ok: true; body: string } | { ok: false; final: boolean; reason: string; detail: string };
+
+/**
+ * One user request, tried as a careful client would for up to a minute: refused connections,
+ * 5xx, 429, 408 and 401 (the token is valid; a 401 means the service could not check it) are
+ * tried again, other 4xx are final. `errors` counts why tries failed.
+ */
+async function request(opts: { url: string; issuer: LocalIssuer; audience: string; user: string; body: unknown; signal: AbortSignal; errors: Record<string, number> }): Promise<{ tries: number } & Attempt> {
   const deadline = Date.now() + RETRY_FOR_MS;
-  let last = '';
-  const errors: Record<string, number> = {};
-  const failedTry = (reason: string, detail: string) => {
-    errors[reason] = (errors[reason] ?? 0) + 1;
-    last = detail;
-  };
   for (let tries = 1; ; tries++) {
-    if (opts.signal.aborted) return { index: job.index, kind: job.request.kind, tries, errors, refused: `aborted (${last})` };
+    let attempt: Attempt;
     try {
-      const token = await opts.issuer.mintIdToken({ aud: opts.audience, email: job.user });
-      const res = await fetch(`${opts.serviceUrl}/v1/jobs`, {
+      const token = await opts.issuer.mintIdToken({ aud: opts.audience, email: opts.user });
+      const res = await fetch(opts.url, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-        body: JSON.stringify(job.request),
+        body: JSON.stringify(opts.body),
         signal: AbortSignal.any([opts.signal, AbortSignal.timeout(15_000)]),
       });
       const text = await res.text();
-      if (res.status === 200 || res.status === 201 || res.status === 202) {
-        const body = JSON.parse(text) as { job: { id: string } };
-        return { index: job.index, kind: job.request.kind, jobId: body.job.id, tries, errors };
-      }
       const code = /"code"\s*:\s*"([^"]+)"/.exec(text)?.[1];
-      failedTry(`${res.status}${code ? ` ${code}` : ''}`, `${res.status} ${text.slice(0, 300)}`);
-      if (res.status >= 400 && res.status < 500 && res.status !== 401 && res.status !== 429 && res.status !== 408) {
-        return { index: job.index, kind: job.request.kind, tries, errors, refused: last };
-      }
+      attempt = res.ok
+        ? { ok: true, body: text }
+        : { ok: false, final: res.status >= 400 && res.status < 500 && ![401, 408, 429].includes(res.status), reason: `${res.status}${code ? ` ${code}` : ''}`, detail: `${res.status} ${text.slice(0, 300)}` };
     } catch (err) {
       const cause = (err as { cause?: { code?: string } }).cause?.code;
-      failedTry(cause ?? (err instanceof Error ? err.name : 'error'), err instanceof Error ? `${err.name}: ${err.message}${cause ? ` (${cause})` : ''}` : String(err));
+      attempt = { ok: false, final: false, reason: cause ?? (err instanceof Error ? err.name : 'error'), detail: err instanceof Error ? `${err.name}: ${err.message}${cause ? ` (${cause})` : ''}` : String(err) };
     }
-    if (Date.now() > deadline) return { index: job.index, kind: job.request.kind, tries, errors, refused: `gave up after ${tries} tries: ${last}` };
+    if (attempt.ok) return { tries, ...attempt };
+    opts.errors[attempt.reason] = (opts.errors[attempt.reason] ?? 0) + 1;
+    if (attempt.final || opts.signal.aborted) return { tries, ...attempt };
+    if (Date.now() > deadline) return { tries, ...attempt, final: true, detail: `gave up after ${tries} tries: ${attempt.detail}` };
     await new Promise((r) => setTimeout(r, Math.min(2000, 200 * tries)));
   }
+}
+
+/** Enqueues one planned job (POST /v1/jobs) and, when planned, cancels it later (POST /v1/jobs/:id/cancel). */
+export async function enqueueJob(opts: { serviceUrl: string; issuer: LocalIssuer; audience: string; job: PlannedJob; signal: AbortSignal }): Promise<EnqueueOutcome> {
+  const { job } = opts;
+  const errors: Record<string, number> = {};
+  const base = { issuer: opts.issuer, audience: opts.audience, user: job.user, signal: opts.signal, errors };
+  const sent = await request({ ...base, url: `${opts.serviceUrl}/v1/jobs`, body: job.request });
+  const outcome: EnqueueOutcome = { index: job.index, kind: job.request.kind, tries: sent.tries, errors };
+  if (!sent.ok) return { ...outcome, refused: sent.detail };
+  outcome.jobId = (JSON.parse(sent.body) as { job: { id: string } }).job.id;
+  if (job.cancelAfterMs !== undefined && !opts.signal.aborted) {
+    await new Promise((r) => setTimeout(r, job.cancelAfterMs));
+    const canceled = await request({ ...base, url: `${opts.serviceUrl}/v1/jobs/${outcome.jobId}/cancel`, body: {} });
+    outcome.cancel = canceled.ok ? 'accepted' : canceled.reason.startsWith('409') ? 'too-late' : canceled.detail;
+  }
+  return outcome;
 }
