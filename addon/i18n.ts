@@ -42,7 +42,7 @@ export const TEXT = {
   flagTaxExcluded: { ja: '税別', en: 'excl. tax' },
   flagPerson: { ja: '会社名なし・個人名', en: 'no company, a person' },
   flagDomain: { ja: '会社名なし・ドメイン', en: 'no company, the domain' },
-  flagOtherPurpose: { ja: '別の用件の記載', en: 'said of something else' },
+  flagOtherPurpose: { ja: '納期・金額以外の記載', en: 'said of something else' },
   flagNoLabel: { ja: '納期・金額とは書かれていない', en: 'not called a deadline or fee' },
   attachments: { ja: '添付ファイル', en: 'Attachments' },
   noAttachments: { ja: '添付ファイルなし', en: 'No attachments' },

@@ -14,6 +14,7 @@ import { startTasksEmulator } from '../local/tasks-emulator/emulator.js';
 import { LocalIssuer } from '../local/issuer.js';
 import { benchAddonBundle } from './addonBundle.js';
 import { benchEnqueueLatency } from './enqueueLatency.js';
+import { benchGmailTrigger } from './gmailTrigger.js';
 import { benchLocalStackMemory } from './localStackMemory.js';
 import { benchProjectCreate } from './projectCreate.js';
 import { benchTimeToReady } from './timeToReady.js';
@@ -63,6 +64,11 @@ if (wanted('stack')) {
 if (wanted('bundle')) {
   note('add-on bundle size…');
   results.addonBundle = benchAddonBundle(ROOT);
+}
+
+if (wanted('gmail')) {
+  note('Gmail contextual trigger on a long thread through the Apps Script shim…');
+  results.gmailTrigger = await benchGmailTrigger();
 }
 
 if (wanted('project')) {

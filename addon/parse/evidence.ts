@@ -87,12 +87,24 @@ function alternative<T>(c: Candidate<T>): Alternative<T> {
 /** The line as evidence: trimmed and cut to a length a sidebar can show. */
 export function sourceOf(where: Where, text: string, line: string): Source {
   const trimmed = line.trim();
-  const at = Math.max(0, trimmed.indexOf(text.trim()));
-  const from = Math.max(0, at - EXCERPT_CONTEXT);
-  const to = Math.min(trimmed.length, at + text.trim().length + EXCERPT_CONTEXT);
+  const read = text.trim();
+  const at = Math.max(0, trimmed.indexOf(read));
+  let from = 0;
+  let to = trimmed.length;
+  if (trimmed.length > EXCERPT_WHOLE) {
+    // A window around what was read, cut at spaces where the line has them (English).
+    from = Math.max(0, at - EXCERPT_CONTEXT);
+    to = Math.min(trimmed.length, at + read.length + EXCERPT_CONTEXT);
+    const space = trimmed.indexOf(' ', from);
+    if (from > 0 && space >= 0 && space < at) from = space + 1;
+    const lastSpace = trimmed.lastIndexOf(' ', to);
+    if (to < trimmed.length && lastSpace > at + read.length) to = lastSpace;
+  }
   const excerpt = `${from > 0 ? '…' : ''}${trimmed.slice(from, to)}${to < trimmed.length ? '…' : ''}`;
-  return { where, text: text.trim(), line: trimmed.length > 120 ? `${trimmed.slice(0, 119)}…` : trimmed, excerpt };
+  return { where, text: read, line: trimmed.length > 120 ? `${trimmed.slice(0, 119)}…` : trimmed, excerpt };
 }
 
+/** Lines up to this long are shown whole. */
+const EXCERPT_WHOLE = 48;
 /** Characters of the line shown on each side of what was read: enough for its label (納期：, Budget:). */
 const EXCERPT_CONTEXT = 16;

@@ -174,6 +174,42 @@ test('Gmail sidebar: Create project on a seeded e-mail starts a project.create j
   await page.context().close();
 });
 
+test('Gmail sidebar: each parsed field says where it was read and whether the parser is sure, in Japanese and English', async (t) => {
+  const meta = (await (await fetch(`${stack.consoleUrl}console/api/meta`)).json()) as { addon: boolean };
+  if (!meta.addon) {
+    t.skip('the add-on backend is not mounted in this stack');
+    return;
+  }
+  const hints = async (page: import('playwright-core').Page) => {
+    const sidebar = page.getByTestId('addon-sidebar');
+    await sidebar.getByRole('button', { name: /案件を作成|Create project/ }).waitFor({ timeout: 20_000 });
+    return (await sidebar.locator('.gcard-input .hint').allTextContents()).join('\n');
+  };
+
+  const ja = await openPage(browser, { locale: 'ja-JP' });
+  await ja.page.goto(`${stack.consoleUrl}#/gmail`);
+  await ja.page.getByTestId('mail-list').locator('.mail-item', { hasText: '物件チラシ' }).click();
+  const jaHints = await hints(ja.page);
+  assert.match(jaHints, /✓ 署名「みどり不動産株式会社」/);
+  assert.match(jaHints, /未入力（納期・金額以外の記載）2026年12月4日 本文「初稿は来週金曜までに/, 'a first-draft date is shown, not entered');
+  assert.match(jaHints, /✓ 本文「予算は前回と同じく12万円/);
+  await screenshot(ja.page, 'console-gmail-evidence-ja');
+  assert.deepEqual(ja.errors, []);
+  await ja.page.context().close();
+
+  const en = await openPage(browser, { locale: 'en-US' });
+  await en.page.goto(`${stack.consoleUrl}#/gmail`);
+  await en.page.locator('#user-switch').selectOption('emma@example.co.jp');
+  await en.page.getByTestId('mail-list').locator('.mail-item', { hasText: 'Spring menu' }).click();
+  const enHints = await hints(en.page);
+  assert.match(enHints, /✓ Signature: ".*Blue Harbor Coffee"/, 'the company from the signature, not the person');
+  assert.match(enHints, /✓ Text: ".*by Dec 20\?/);
+  assert.match(enHints, /\$2,000 \(USD\); enter the amount in yen/);
+  await screenshot(en.page, 'console-gmail-evidence-en');
+  assert.deepEqual(en.errors, []);
+  await en.page.context().close();
+});
+
 test('Chat composer: /help answers with a card; /new opens a dialog whose submission starts a job that replies in the space', async (t) => {
   const meta = (await (await fetch(`${stack.consoleUrl}console/api/meta`)).json()) as { addon: boolean };
   if (!meta.addon) {
