@@ -11,12 +11,19 @@ import { fromIsoDate } from './parse/calendarDay.js';
 
 export const FORM = {
   client: 'client',
+  /** The Gmail card's client choice: a directory name, or NEW_CLIENT_CHOICE. */
+  clientChoice: 'clientChoice',
+  /** The Chat dialog's "register as a new client" checkbox. */
+  newClient: 'newClient',
   clientEmail: 'clientEmail',
   title: 'title',
   due: 'due',
   amount: 'amount',
   projectNumber: 'projectNumber',
 } as const;
+
+/** The client choice that means "the name typed above is a new client". */
+export const NEW_CLIENT_CHOICE = '__new__';
 
 /** `2026-12-20` or `2026/12/20` → ISO; '' → undefined; anything else → a clear error. */
 export function dueFromText(text: string): string | undefined {
@@ -45,11 +52,16 @@ export function projectInputFromForm(
   source: ProjectCreateInput['source'],
   request?: ProjectCreateInput['request'],
 ): ProjectCreateInput {
-  const name = formValue(e, FORM.client);
+  // The client: a name picked from the office's directory wins over the typed one; "new client"
+  // (the card's choice or the dialog's checkbox) confirms the typed name as a new client.
+  const choice = formValue(e, FORM.clientChoice);
+  const confirmedNew = choice === NEW_CLIENT_CHOICE || formValue(e, FORM.newClient) === 'true';
+  const name = choice && choice !== NEW_CLIENT_CHOICE ? choice : formValue(e, FORM.client);
   const title = formValue(e, FORM.title);
   if (!name || !title) throw new UserFacingError('errNeedClientTitle');
   const email = formValue(e, FORM.clientEmail);
   const input: ProjectCreateInput = { source, client: { name }, title };
+  if (confirmedNew) input.newClient = true;
   if (email) input.client.email = email;
   const due = dueFromText(formValue(e, FORM.due));
   if (due) input.due = due;

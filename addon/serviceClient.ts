@@ -10,6 +10,7 @@
  *   else ever reaches the user.
  */
 import { EnqueueRequest, type EnqueueResponse } from '../shared/api.js';
+import type { ClientMatchResponse } from '../shared/clientMatch.js';
 import type { JobView, ReplyTarget } from '../shared/job.js';
 import { DEFAULT_SERVICE_URL } from './buildInfo.js';
 import { UserFacingError } from './errors.js';
@@ -116,6 +117,20 @@ export function enqueueJob(request: EnqueueRequest): EnqueueResponse {
     throw new UserFacingError('errInvalid', { details });
   }
   return call<EnqueueResponse>('post', '/v1/jobs', request);
+}
+
+/**
+ * Which client of the office's directory this sender is (GET /v1/clients/match), for the Gmail
+ * card. Null when it cannot be told (service down, no access): the card then offers the parsed
+ * name as it is, and project.create decides (refusing an unknown client until confirmed).
+ */
+export function matchClient(query: Record<'name' | 'email', string | undefined>): ClientMatchResponse | null {
+  const params = (['name', 'email'] as const).filter((k) => query[k]).map((k) => `${k}=${encodeURIComponent(query[k]!.slice(0, 200))}`);
+  try {
+    return params.length ? call<ClientMatchResponse>('get', `/v1/clients/match?${params.join('&')}`, undefined) : null;
+  } catch {
+    return null;
+  }
 }
 
 export function getJob(jobId: string): JobView {

@@ -8,7 +8,7 @@
  * Whose column is whose. The office's columns (status, notes, amounts, …) belong to the office:
  * a job writes one only where its handler's opening comment says it owns that field. Job
  * progress (the reply port's "✅ 完了", "⚠️ 失敗 · …") goes only into tasuki's own columns at the
- * right, TASUKI_STATUS_COLUMNS below; a sheet that predates them gets them appended to the right
+ * right, tasukiStatusColumns() below; a sheet that predates them gets them appended to the right
  * of its last header (service/workspace/tasukiColumns.ts), never moving the office's columns.
  */
 
@@ -35,7 +35,7 @@ function layout<const K extends string>(sheetName: string, columns: ReadonlyArra
 }
 
 /** Ledger (台帳): one row per project. In the ledger spreadsheet. */
-export const LEDGER = layout('Ledger', [
+export const LEDGER = /* @__PURE__ */ layout('Ledger', [
   { key: 'projectNumber', header: '案件番号 Project' },
   { key: 'requestedAt', header: '受付日 Requested' },
   { key: 'client', header: 'クライアント Client' },
@@ -54,7 +54,7 @@ export const LEDGER = layout('Ledger', [
 ]);
 
 /** Intake (受付): orders pulled from client portals, waiting to become projects. Ledger spreadsheet. */
-export const INTAKE = layout('Intake', [
+export const INTAKE = /* @__PURE__ */ layout('Intake', [
   { key: 'intakeId', header: '受付ID Intake' },
   { key: 'receivedAt', header: '受付日 Received' },
   { key: 'portal', header: 'ポータル Portal' },
@@ -70,7 +70,7 @@ export const INTAKE = layout('Intake', [
 ]);
 
 /** Summary (集計): per client and month, mirrored from the summary database. Ledger spreadsheet. */
-export const SUMMARY = layout('Summary', [
+export const SUMMARY = /* @__PURE__ */ layout('Summary', [
   { key: 'client', header: 'クライアント Client' },
   { key: 'month', header: '月 Month' },
   { key: 'count', header: '件数 Count' },
@@ -85,7 +85,7 @@ export const SUMMARY = layout('Summary', [
  * (aliases, separated by commas or 、) and its mail domains. tasuki appends a row only when a user
  * confirms a new client (project.create with newClient); the office edits the rest.
  */
-export const CLIENTS = layout('Clients', [
+export const CLIENTS = /* @__PURE__ */ layout('Clients', [
   { key: 'name', header: 'クライアント Client' },
   { key: 'aliases', header: '別名 Aliases' },
   { key: 'domains', header: 'メールドメイン Mail domains' },
@@ -93,7 +93,7 @@ export const CLIENTS = layout('Clients', [
 ]);
 
 /** Schedule (スケジュール): one row per scheduled item, synced to Calendar. Schedule spreadsheet. */
-export const SCHEDULE = layout('Schedule', [
+export const SCHEDULE = /* @__PURE__ */ layout('Schedule', [
   { key: 'projectNumber', header: '案件番号 Project' },
   { key: 'title', header: '件名 Title' },
   { key: 'start', header: '開始 Start' },
@@ -112,11 +112,9 @@ export const SCHEDULE = layout('Schedule', [
  * - Ledger, Intake: tasuki's own pair, declared above.
  * - Schedule: its sync column, which is tasuki's already (schedule.sync writes it).
  * - any other sheet: the same pair as the Ledger, appended at the right when missing.
- * Never the office's own status column.
+ * Never the office's own status column. (A function, not a table, so the add-on bundle drops it.)
  */
-export const TASUKI_STATUS_COLUMNS: Record<string, { status: string; job?: string }> = {
-  [LEDGER.sheetName]: { status: TASUKI_STATUS_HEADER, job: TASUKI_JOB_HEADER },
-  [INTAKE.sheetName]: { status: TASUKI_STATUS_HEADER, job: TASUKI_JOB_HEADER },
-  [SCHEDULE.sheetName]: { status: SCHEDULE.headers[SCHEDULE.index.syncStatus]! },
-};
-export const DEFAULT_TASUKI_STATUS_COLUMNS = { status: TASUKI_STATUS_HEADER, job: TASUKI_JOB_HEADER } as const;
+export function tasukiStatusColumns(sheetName: string): { status: string; job?: string } {
+  if (sheetName === SCHEDULE.sheetName) return { status: SCHEDULE.headers[SCHEDULE.index.syncStatus]! };
+  return { status: TASUKI_STATUS_HEADER, job: TASUKI_JOB_HEADER };
+}

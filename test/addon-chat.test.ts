@@ -132,9 +132,10 @@ describe('Chat app', () => {
     const open = await call('onAppCommand', slashCommandEvent(id('/new'), ''));
     const dialog = open.action.navigations[0].pushCard;
     assert.deepEqual(
-      dialog.sections[0].widgets.map((w: AnyJson) => w.textInput.name),
-      ['client', 'title', 'due', 'amount'],
+      dialog.sections[0].widgets.map((w: AnyJson) => w.textInput?.name ?? w.selectionInput?.name),
+      ['client', 'title', 'due', 'amount', 'newClient'],
     );
+    assert.deepEqual(dialog.sections[0].widgets[4].selectionInput.items, [{ text: '新しい顧客として登録', value: 'true', selected: false }]);
     assert.equal(dialog.fixedFooter.primaryButton.onClick.action.function, 'onChatNewProjectSubmit');
 
     const invalid = await call('onChatNewProjectSubmit', buttonEvent({}, { dialog: 'SUBMIT_DIALOG', form: { client: '北斗書店', title: '店頭POP', due: '来週' } }));
@@ -146,6 +147,10 @@ describe('Chat app', () => {
     const job = await env.spine.store.getJob(jobIdIn(messageOf(submitted).text));
     assert.deepEqual(job?.input, { source: 'chat', client: { name: '北斗書店' }, title: '店頭POP 5種', due: '2026-12-10', amount: 120000 });
     assert.deepEqual(job?.reply, { chat: { space: SPACE } });
+    // The checkbox confirms a new client.
+    const fresh = await call('onChatNewProjectSubmit', buttonEvent({}, { dialog: 'SUBMIT_DIALOG', form: { client: '新星デザイン', title: 'ロゴ', newClient: 'true' } }));
+    const freshJob = await env.spine.store.getJob(jobIdIn(messageOf(fresh).text));
+    assert.deepEqual(freshJob?.input, { source: 'chat', client: { name: '新星デザイン' }, title: 'ロゴ', newClient: true });
 
     const canceled = await call('onChatDialogCancel', buttonEvent({}, { dialog: 'CANCEL_DIALOG', locale: 'en' }), 'en');
     assert.deepEqual(canceled, { action: { navigations: [{ endNavigation: { action: 'CLOSE_DIALOG' } }], notification: { text: 'Canceled' } } });

@@ -28,7 +28,7 @@ export function helpCard(locale: Locale): CardV2 {
   };
 }
 
-export type DialogValues = { client?: string; title?: string; due?: string; amount?: string };
+export type DialogValues = { client?: string; title?: string; due?: string; amount?: string; newClient?: string };
 
 export function newProjectDialog(locale: Locale, values: DialogValues = {}, error?: string): CardV2 {
   const field = (name: string, label: string, value: string | undefined, hintText?: string) => ({
@@ -41,6 +41,13 @@ export function newProjectDialog(locale: Locale, values: DialogValues = {}, erro
     field(FORM.title, t(locale, 'fieldTitle'), values.title),
     field(FORM.due, t(locale, 'fieldDue'), values.due, '2026-12-20'),
     field(FORM.amount, t(locale, 'fieldAmount'), values.amount, '300000'),
+    {
+      selectionInput: {
+        name: FORM.newClient,
+        type: 'CHECK_BOX' as const,
+        items: [{ text: t(locale, 'clientNewCheckbox'), value: 'true', selected: values.newClient === 'true' }],
+      },
+    },
   );
   return {
     header: { title: t(locale, 'chatNewDialogTitle') },

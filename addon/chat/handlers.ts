@@ -156,6 +156,7 @@ export function chatNewProjectSubmit(e: AddonEvent): ChatResponse {
     title: formValue(e, FORM.title),
     due: formValue(e, FORM.due),
     amount: formValue(e, FORM.amount),
+    newClient: formValue(e, FORM.newClient),
   };
   try {
     const input = projectInputFromForm(e, 'chat');

@@ -23,7 +23,7 @@ import { formValue, localeOf, param, timeZoneOf, type AddonEvent } from '../even
 import { t } from '../i18n.js';
 import { FORM, projectInputFromForm } from '../jobRequests.js';
 import { parseRequest, type MailMessage } from '../requestParser.js';
-import { enqueueJob, idempotencyKey, listMyJobs, withTeamReply } from '../serviceClient.js';
+import { enqueueJob, idempotencyKey, listMyJobs, matchClient, withTeamReply } from '../serviceClient.js';
 import { messageDay, readOpenedMessage } from './message.js';
 import { officeDomains } from './officeDomains.js';
 import { buildRequestCard } from './requestCard.js';
@@ -32,7 +32,8 @@ export function gmailMessageCard(e: AddonEvent): GoogleAppsScript.Card_Service.C
   const locale = localeOf(e);
   const message = readOpenedMessage(e);
   const request = parseRequest(message, messageDay(message, timeZoneOf(e)), officeDomains());
-  return buildRequestCard(request, message.id, locale);
+  const match = matchClient({ name: request.client.value, email: request.client.email });
+  return buildRequestCard(request, message.id, locale, match);
 }
 
 function messageIdOf(e: AddonEvent): string {

@@ -1,11 +1,13 @@
 /**
  * The Gmail sidebar card for an opened request e-mail: every parsed field in an editable form,
- * each with where it was read and how sure the parser is (./fieldEvidence.ts), and the three actions (Create project, Draft estimate, Add to schedule). Each action carries
+ * each with where it was read and how sure the parser is (./fieldEvidence.ts), the client as the
+ * office's client list knows it (pick another, or register a new one), and the three actions (Create project, Draft estimate, Add to schedule). Each action carries
  * the message id; the handler re-reads the message so the job input holds the mail's content.
  */
+import type { ClientMatchResponse } from '../../shared/clientMatch.js';
 import type { Locale } from '../../shared/locale.js';
 import { t } from '../i18n.js';
-import { FORM } from '../jobRequests.js';
+import { FORM, NEW_CLIENT_CHOICE } from '../jobRequests.js';
 import type { ParsedRequest } from '../requestParser.js';
 import { fieldEvidence, formatDay, formatMoney, type FieldEvidence } from './fieldEvidence.js';
 
@@ -36,7 +38,25 @@ function field(section: GoogleAppsScript.Card_Service.CardSection, name: string,
   if (evidence.runnerUp) section.addWidget(CardService.newTextParagraph().setText(evidence.runnerUp));
 }
 
-export function buildRequestCard(request: ParsedRequest, messageId: string, locale: Locale): GoogleAppsScript.Card_Service.Card {
+/**
+ * The client as the office's directory knows it (GET /v1/clients/match): a dropdown of the
+ * matched client (selected), close names, and "register as a new client" with the name read from
+ * the mail (selected when nothing matched), then a line saying what matched. Without an answer
+ * from the service there is none: the typed name is sent as it is and project.create decides.
+ */
+function addClientChoice(section: GoogleAppsScript.Card_Service.CardSection, parsedName: string, match: ClientMatchResponse, locale: Locale): void {
+  const widget = CardService.newSelectionInput()
+    .setType(CardService.SelectionInputType.DROPDOWN)
+    .setFieldName(FORM.clientChoice)
+    .setTitle(t(locale, 'fieldClientChoice'));
+  const names = [...new Set([...(match.match ? [match.match.name] : []), ...match.candidates])];
+  names.forEach((name, i) => widget.addItem(name, name, Boolean(match.match) && i === 0));
+  widget.addItem(t(locale, 'clientNewChoice', { name: parsedName }), NEW_CLIENT_CHOICE, !match.match);
+  const how = match.match ? t(locale, 'clientMatchedBy', { name: match.match.name, how: t(locale, match.match.by === 'domain' ? 'clientByDomain' : 'clientByName') }) : t(locale, 'clientNotListed');
+  section.addWidget(widget).addWidget(CardService.newTextParagraph().setText(how));
+}
+
+export function buildRequestCard(request: ParsedRequest, messageId: string, locale: Locale, match: ClientMatchResponse | null = null): GoogleAppsScript.Card_Service.Card {
   const params = { messageId };
   const amount = request.amount;
   const amountEvidence = fieldEvidence(locale, amount, (m) => formatMoney(m.value, m.currency));
@@ -49,6 +69,7 @@ export function buildRequestCard(request: ParsedRequest, messageId: string, loca
     .setHeader(t(locale, 'requestHeader'))
     .addWidget(CardService.newTextParagraph().setText(t(locale, 'requestSubtitle')));
   field(fields, FORM.client, t(locale, 'fieldClient'), request.client.value, fieldEvidence(locale, request.client, (name) => name));
+  if (match) addClientChoice(fields, request.client.value ?? '', match, locale);
   fields.addWidget(input(FORM.clientEmail, t(locale, 'fieldClientEmail'), request.client.email));
   fields.addWidget(input(FORM.title, t(locale, 'fieldTitle'), request.title));
   field(fields, FORM.due, t(locale, 'fieldDue'), request.due.value, fieldEvidence(locale, request.due, (iso) => formatDay(locale, iso)));

@@ -190,10 +190,24 @@ export const TextInputShim = jsonBuilder(
 );
 export type TextInputShim = InstanceType<typeof TextInputShim>;
 
+export const SelectionInputShim = jsonBuilder(
+  {
+    setFieldName: set<string>('name'),
+    setTitle: set<string>('label'),
+    setType: set('type', String),
+    addItem: (data: Json, text: unknown, value: unknown, selected: boolean) => {
+      data.items = [...((data.items as unknown[] | undefined) ?? []), { text: String(text), value: String(value), selected: Boolean(selected) }];
+    },
+    setOnChangeAction: set<ActionShim>('onChangeAction'),
+  },
+  (data) => ({ selectionInput: clean(data) }),
+);
+export type SelectionInputShim = InstanceType<typeof SelectionInputShim>;
+
 export const DividerShim = jsonBuilder({}, () => ({ divider: {} }));
 export type DividerShim = InstanceType<typeof DividerShim>;
 
-type Widget = TextParagraphShim | DecoratedTextShim | TextInputShim | ButtonSetShim | DividerShim;
+type Widget = TextParagraphShim | DecoratedTextShim | TextInputShim | SelectionInputShim | ButtonSetShim | DividerShim;
 
 export const CardSectionShim = jsonBuilder(
   {
@@ -304,6 +318,7 @@ export function createCardService() {
     newTextParagraph: () => new TextParagraphShim(),
     newDecoratedText: () => new DecoratedTextShim(),
     newTextInput: () => new TextInputShim(),
+    newSelectionInput: () => new SelectionInputShim(),
     newButtonSet: () => new ButtonSetShim(),
     newTextButton: () => new TextButtonShim(),
     newDivider: () => new DividerShim(),
@@ -321,6 +336,7 @@ export function createCardService() {
     ImageStyle: enumOf('SQUARE', 'CIRCLE'),
     DisplayStyle: enumOf('PEEK', 'REPLACE'),
     Interaction: enumOf('INTERACTION_UNSPECIFIED', 'OPEN_DIALOG'),
+    SelectionInputType: enumOf('CHECK_BOX', 'RADIO_BUTTON', 'DROPDOWN', 'SWITCH', 'MULTI_SELECT'),
   };
 }
 
@@ -334,6 +350,7 @@ const checks: [
   SubsetOf<GoogleAppsScript.Card_Service.TextParagraph, TextParagraphShim>,
   SubsetOf<GoogleAppsScript.Card_Service.DecoratedText, DecoratedTextShim>,
   SubsetOf<GoogleAppsScript.Card_Service.TextInput, TextInputShim>,
+  SubsetOf<GoogleAppsScript.Card_Service.SelectionInput, SelectionInputShim>,
   SubsetOf<GoogleAppsScript.Card_Service.Divider, DividerShim>,
   SubsetOf<GoogleAppsScript.Card_Service.CardSection, CardSectionShim>,
   SubsetOf<GoogleAppsScript.Card_Service.CardHeader, CardHeaderShim>,
@@ -347,5 +364,5 @@ const checks: [
   SubsetOf<GoogleAppsScript.Card_Service.ActionResponseBuilder, ActionResponseBuilderShim>,
   SubsetOf<GoogleAppsScript.Card_Service.UniversalActionResponse, BuiltShim>,
   SubsetOf<GoogleAppsScript.Card_Service.UniversalActionResponseBuilder, UniversalActionResponseBuilderShim>,
-] = [true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true];
+] = [true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true];
 void checks;

@@ -8,7 +8,7 @@
  *   language. Writes per space are throttled (WriteThrottle): progress is skipped when too soon,
  *   the final card waits its turn.
  * - Sheets: a one-line status (jobStatusText) and the job id into `job.reply.sheet`'s row, in
- *   tasuki's own columns (shared/sheetLayouts.ts TASUKI_STATUS_COLUMNS: Ledger and Intake →
+ *   tasuki's own columns (shared/sheetLayouts.ts tasukiStatusColumns: Ledger and Intake →
  *   "tasuki 状態" + "tasuki ジョブ", Schedule → its sync column, any other sheet → the Ledger's
  *   pair), found by header and appended at the right when a sheet lacks them
  *   (workspace/tasukiColumns.ts). The office's own Status column is never written here.
@@ -21,7 +21,7 @@
 import type { sheets_v4 } from '@googleapis/sheets';
 import { jobChatMessage, jobStatusText } from '../../shared/cards/jobCard.js';
 import type { JobRecord } from '../../shared/job.js';
-import { DEFAULT_TASUKI_STATUS_COLUMNS, TASUKI_STATUS_COLUMNS } from '../../shared/sheetLayouts.js';
+import { tasukiStatusColumns } from '../../shared/sheetLayouts.js';
 import type { GoogleClients } from '../google/clients.js';
 import type { Logger } from '../logger.js';
 import { googleMessage, retryAfterOf, statusOf } from '../workspace/googleCall.js';
@@ -118,7 +118,7 @@ export class WorkspaceReply implements ReplyPort {
     const key = `${spreadsheetId}\n${sheetName}`;
     let columns = this.columnCache.get(key);
     if (!columns) {
-      columns = locateTasukiColumns(sheets, spreadsheetId, sheetName, TASUKI_STATUS_COLUMNS[sheetName] ?? DEFAULT_TASUKI_STATUS_COLUMNS).then((found) => {
+      columns = locateTasukiColumns(sheets, spreadsheetId, sheetName, tasukiStatusColumns(sheetName)).then((found) => {
         if (found.added.length) this.log.info({ spreadsheetId, sheetName, added: found.added }, "added tasuki's own columns to the sheet");
         return found;
       });

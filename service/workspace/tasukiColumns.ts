@@ -1,5 +1,5 @@
 /**
- * tasuki's own columns in a sheet it answers into (shared/sheetLayouts.ts TASUKI_STATUS_COLUMNS):
+ * tasuki's own columns in a sheet it answers into (shared/sheetLayouts.ts tasukiStatusColumns):
  * found by their row-1 header, and added when missing.
  *
  * Contract:
