@@ -5,8 +5,9 @@
  * and the sandbox (local/chaos/chaosRun.ts, rules in local/chaos/checks.ts). Prints ONE JSON
  * summary on stdout (progress goes to stderr) and exits 0 only when the run is clean:
  *
- *   exit 0  no stranded, unreported, duplicated, lost or refused job; no unexplained number gap;
- *           every failed job with a code and a readable message
+ *   exit 0  no stranded, unreported, duplicated or lost job; no unexplained number gap; every
+ *           failed job with a code and a readable message (`refused`, requests the service did
+ *           not take within a minute, is reported: the requester saw an error, nothing was silent)
  *   exit 1  any of those counts is not zero
  *   exit 2  bad arguments, the run crashed, or it hit the hard timeout
  *

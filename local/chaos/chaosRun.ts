@@ -6,8 +6,10 @@
  * from the job store's file and the sandbox's state (checks.ts) — never from the engine's API.
  *
  *   const summary = await runChaos({ jobs: 60, seed: 1 });
- *   summary.ok   // no stranded, unreported, duplicated, lost or refused job; no unexplained gap;
- *                // every failure with a code and a readable message
+ *   summary.ok   // no stranded, unreported, duplicated or lost job; no unexplained gap; every
+ *                // failure with a code and a readable message. `refused` (requests the service
+ *                // did not take within a minute of retries) is reported but not a failure: the
+ *                // person who asked was told, nothing was lost silently.
  *
  * Timeline: start the stack (random ports, its own temp data folder; queue maxAttempts 8,
  * backoff 1 s → 60 s, dispatch deadline 600 s, emulator time scale 1) → snapshot Workspace →
@@ -250,8 +252,7 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosSummary> {
       verdict.duplicates.total === 0 &&
       verdict.numberGaps.unexplained === 0 &&
       verdict.failuresWithoutMessage === 0 &&
-      lost === 0 &&
-      refused.length === 0;
+      lost === 0;
     summary = {
       seed: opts.seed,
       commit: commitOf(),
