@@ -6,11 +6,15 @@ import { createPublicKey } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { createLocalJWKSet, exportJWK, generateKeyPair, SignJWT } from 'jose';
 import request from 'supertest';
+import http from 'node:http';
 import { LOCAL_ISSUER, LocalIssuer } from '../local/issuer.js';
 import { GOOGLE_ISSUERS, LOCAL_ISSUER_ID, tokenTrust } from '../service/auth/trust.js';
 import { AuthFailure, verifyBearer } from '../service/auth/tokenVerifier.js';
 import { loadConfig } from '../service/config.js';
-import { USER, startSpine, tempDir, type Spine } from './support/spine.js';
+import { USER, closeServer, listen, startSpine, tempDir, type Spine } from './support/spine.js';
+import { createApp } from '../service/app.js';
+import { buildDeps } from '../service/deps.js';
+import { createLogger } from '../service/logger.js';
 import { MINIMAL_PRODUCTION_ENV } from './support/productionEnv.js';
 
 let s: Spine;
@@ -184,6 +188,39 @@ describe('trust', () => {
     const unreachable = loadConfig({ TASUKI_DATA_DIR: tempDir('tasuki-nojwks-'), TASUKI_GOOGLE_ROOT_URL: 'http://127.0.0.1:9', LOG_LEVEL: 'silent' });
     const token = await s.issuer.mintIdToken({ aud: unreachable.scriptClientId, email: USER });
     await assert.rejects(verifyBearer(`Bearer ${token}`, tokenTrust(unreachable), unreachable.scriptClientId), (err: unknown) => err instanceof AuthFailure && err.status === 503 && err.code === 'auth_unavailable');
+  });
+
+  test('a key server answering 5xx or garbage is 503 auth_unavailable on /v1/jobs and /tasks/run; when it recovers, the same user gets in', async () => {
+    let mode: 'down' | 'html' | 'up' = 'down';
+    const jwks = JSON.stringify(await s.issuer.jwks());
+    const server = http.createServer((_req, res) => {
+      if (mode === 'down') res.writeHead(503).end('unavailable');
+      else if (mode === 'html') res.writeHead(200, { 'content-type': 'text/html' }).end('<html>proxy</html>');
+      else res.writeHead(200, { 'content-type': 'application/json' }).end(jwks);
+    });
+    const url = await listen(server);
+    try {
+      const config = loadConfig({ TASUKI_DATA_DIR: tempDir('tasuki-jwks-down-'), TASUKI_GOOGLE_ROOT_URL: url, LOG_LEVEL: 'silent' });
+      const deps = await buildDeps(config, createLogger({ level: 'silent' }), { store: s.store, queue: s.deps.queue, reply: s.reply });
+      const app = createApp(deps);
+      const user = await s.issuer.mintIdToken({ aud: config.scriptClientId, email: USER });
+      const invoker = await s.issuer.mintIdToken({ aud: config.serviceUrl, email: config.invokerServiceAccount });
+      for (const m of ['down', 'html'] as const) {
+        mode = m;
+        const enqueue = await request(app).post('/v1/jobs').set('authorization', `Bearer ${user}`).send({ kind: 'system.echo', input: { message: 'x' } });
+        assert.equal(enqueue.status, 503, `${m}: ${JSON.stringify(enqueue.body)}`);
+        assert.equal(enqueue.body.error.code, 'auth_unavailable');
+        const run = await request(app).post('/tasks/run').set('authorization', `Bearer ${invoker}`).send({ jobId: 'j-none', generation: 1 });
+        assert.equal(run.status, 503, `${m}: ${JSON.stringify(run.body)}`);
+      }
+      mode = 'up';
+      // jose waits a cooldown (30 s) between key set fetches; a fresh app stands for the next minute.
+      const recovered = createApp(await buildDeps(config, createLogger({ level: 'silent' }), { store: s.store, queue: s.deps.queue, reply: s.reply }));
+      const list = await request(recovered).get('/v1/jobs').set('authorization', `Bearer ${user}`);
+      assert.equal(list.status, 200, JSON.stringify(list.body));
+    } finally {
+      await closeServer(server);
+    }
   });
 
   test('only RS256 is accepted (no alg confusion with HS256)', async () => {

@@ -20,7 +20,7 @@ import { buildDeps, type BuiltDeps } from '../../service/deps.js';
 import type { GoogleClients } from '../../service/google/clients.js';
 import { handlerRegistry, type HandlerRegistry } from '../../service/jobs/registry.js';
 import { createLogger } from '../../service/logger.js';
-import type { ReplyPort } from '../../service/reply/replyPort.js';
+import { ReplyFailure, type ReplyPort } from '../../service/reply/replyPort.js';
 import { createStore } from '../../service/store/createStore.js';
 import type { Store } from '../../service/store/store.js';
 import type { JobRecord } from '../../shared/job.js';
@@ -57,16 +57,23 @@ export async function startJwksServer(issuer: LocalIssuer): Promise<{ url: strin
 
 export type ReplyCall = { type: 'progress' | 'finished'; jobId: string; status: JobRecord['status']; generation: number; progress?: JobRecord['progress'] };
 
-/** A ReplyPort that records calls; `failFinished` makes the next N `finished` calls throw. */
+/**
+ * A ReplyPort that records calls; `failFinished` makes the next N `finished` calls throw (a
+ * Google 503), `refuseFinished` makes every `finished` throw a permanent ReplyFailure (space gone).
+ */
 export class RecordingReply implements ReplyPort {
   readonly calls: ReplyCall[] = [];
   failFinished = 0;
+  refuseFinished = false;
+  finishedAttempts = 0;
 
   async progress(job: JobRecord): Promise<void> {
     this.calls.push({ type: 'progress', jobId: job.id, status: job.status, generation: job.generation, ...(job.progress ? { progress: job.progress } : {}) });
   }
 
   async finished(job: JobRecord): Promise<void> {
+    this.finishedAttempts++;
+    if (this.refuseFinished) throw new ReplyFailure({ permanent: true, code: 'reply_target_gone', message: '404 Space spaces/gone not found (test)' });
     if (this.failFinished > 0) {
       this.failFinished--;
       throw Object.assign(new Error('Chat is unavailable (test)'), { response: { status: 503 } });
