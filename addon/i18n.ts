@@ -50,6 +50,7 @@ export const TEXT = {
   flagPerson: { ja: '会社名なし・個人名', en: 'no company, a person' },
   flagDomain: { ja: '会社名なし・ドメイン', en: 'no company, the domain' },
   flagOtherPurpose: { ja: '納期・金額以外の記載', en: 'said of something else' },
+  flagMilestone: { ja: '初稿・ラフの日付', en: 'a draft or proof date' },
   flagNoLabel: { ja: '納期・金額とは書かれていない', en: 'not called a deadline or fee' },
   attachments: { ja: '添付ファイル', en: 'Attachments' },
   noAttachments: { ja: '添付ファイルなし', en: 'No attachments' },

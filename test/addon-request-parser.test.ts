@@ -57,7 +57,7 @@ describe('due date', () => {
     ['来週の月曜日が締切です', '2026-11-30'],
     ['今週水曜まで', undefined], // 11-25: past, flagged (below)
     ['再来週火曜に納品', '2026-12-08'],
-    ['明日までに初稿をください', undefined], // a first draft is a milestone, not the due date
+    ['明日までに初稿をください', '2026-11-28'], // a first draft's date, offered flagged when no deadline is written
     ['明後日納品でお願いします', '2026-11-29'],
     ['今月末までにお願いします', '2026-11-30'],
     ['来月末が納期です', '2026-12-31'],
@@ -152,6 +152,12 @@ describe('due date', () => {
     const ja = dueOf('納期は12月10日(水)でお願いします');
     assert.ok(ja.flags.includes('weekday'));
     assert.equal(dueOf('納期：12月10日（木）').sure, true);
+  });
+
+  it('offers a first draft\'s date only when no deadline is written, flagged', () => {
+    const alone = dueOf('初稿は来週金曜までにいただけると助かります。');
+    assert.deepEqual([alone.value, alone.sure, alone.flags], ['2026-12-04', false, ['milestone']]);
+    assert.equal(dueOf('ラフは来週中に拝見できますと幸いです。\n納期：12月20日').value, '2026-12-20');
   });
 
   it('marks approximate periods unsure', () => {

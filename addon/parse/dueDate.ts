@@ -259,18 +259,21 @@ const RULES: Rule[] = [
   { re: new RegExp(`\\b${WEEKDAY}\\b`, 'gi'), relative: true, keywordOnly: always, resolve: (m, t) => exact(nextWeekday(t, weekdayOf(m[1])!)) },
 ];
 
-type Label = 'strong' | 'until' | 'cue' | 'none' | 'negative';
+type Label = 'strong' | 'until' | 'cue' | 'none' | 'milestone' | 'negative';
 const STRONG = /納期|納品|納入|締切|締め切り|〆切|〆|期限|期日|入稿|必着|完了|履行|仕上|最終|deadline|\bdue\b|deliver|print-ready|turnaround|\bfinal\b/i;
 const FINAL = /最終|\bfinal\b/i;
 const UNTIL = /まで|迄|以内|中に|内に|\bby\b|\buntil\b|\btill\b|\bbefore\b|no later than|at the latest/i;
 const CUE = /お願い|いただけ|頂け|いただき|ください|下さい|希望|欲し|ほし|助かり|幸い|ありがた|嬉し|必要|間に合|\bneed|\bwould like|\bhave (?:it|them)\b|\bget (?:it|them)\b|\bsend\b|\bready\b|\bpossible\b|\bsee\b/i;
-const NEGATIVE = /打ち?合わ?せ|ミーティング|MTG|会議|面談|訪問|来社|電話|見積|返信|回答|返事|連絡|初稿|初校|ラフ|校正|原稿|説明会|発売|発表|開院|開業|開店|オープン|開催|挙式|式は|取材|撮影|休業|営業|\bmeeting|\bcall\b|kick-?off|\bquote|quotation|estimate|proposal|\brepl(?:y|ies)\b|\brespon|question|draft|first round|\bconcepts?\b|\bproof|launch|announce|\bopens?\b|opening|\bevent\b|trade show|\bpost\b|\bshoot|interview/i;
+const NEGATIVE = /打ち?合わ?せ|ミーティング|MTG|会議|面談|訪問|来社|電話|見積|返信|回答|返事|連絡|原稿|説明会|発売|発表|開院|開業|開店|オープン|開催|挙式|式は|取材|撮影|休業|営業|\bmeeting|\bcall\b|kick-?off|\bquote|quotation|estimate|proposal|\brepl(?:y|ies)\b|\brespon|question|launch|announce|\bopens?\b|opening|\bevent\b|trade show|\bpost\b|\bshoot|interview/i;
+/** A milestone of the same job (first draft, proof): offered only when nothing better is written, and flagged. */
+const MILESTONE = /初稿|初校|ラフ|校正|draft|first round|\bconcepts?\b|\bproof/i;
 
 /** What the clause around a date says it is (see the file header). */
 function labelOf(line: string, start: number, end: number): Label {
   const { before, after } = clauseAround(line, start, end);
   const clause = `${before} ${after}`;
   if (!FINAL.test(before) && (NEGATIVE.test(before) || NEGATIVE.test(after.slice(0, 8)))) return 'negative';
+  if (!FINAL.test(before) && (MILESTONE.test(before) || MILESTONE.test(after.slice(0, 8)))) return 'milestone';
   if (STRONG.test(clause)) return 'strong';
   if (UNTIL.test(clause) || /^(?:それ|その日)まで/.test(nextClauseStart(line, end))) return 'until';
   if (CUE.test(clause)) return 'cue';
@@ -279,7 +282,7 @@ function labelOf(line: string, start: number, end: number): Label {
   return STRONG.test(sentence) || UNTIL.test(sentence) ? 'cue' : 'none';
 }
 
-const LABEL_SCORE: Record<Label, number> = { strong: 4, until: 2, cue: 1, none: 0, negative: -4 };
+const LABEL_SCORE: Record<Label, number> = { strong: 4, until: 2, cue: 1, none: 0, milestone: 0.5, negative: -4 };
 
 export type DueDateReading = Reading<string>;
 
@@ -315,13 +318,14 @@ export function dueDateCandidates(thread: MailThread, today: CalendarDay): Array
         if (!found) continue;
         taken.push([start, end]);
         const label = labelOf(text, start, end);
-        if (rule.keywordOnly?.(m[0]) && label !== 'strong' && label !== 'until') continue;
+        if (rule.keywordOnly?.(m[0]) && label !== 'strong' && label !== 'until' && label !== 'milestone') continue;
         const flags: Flag[] = [];
         const past = compareDays(found.day, today) < 0;
         if (past) flags.push('past');
         if (found.approximate) flags.push('approximate');
         if (where === 'quoted') flags.push('quoted');
         if (label === 'negative') flags.push('otherPurpose');
+        if (label === 'milestone') flags.push('milestone');
         if (label === 'none') flags.push('noLabel');
         const wrongWeekday = found.writtenWeekday !== undefined && found.writtenWeekday !== weekday(found.day);
         if (wrongWeekday) flags.push('weekday');

@@ -22,15 +22,16 @@ export type Source = { where: Where; text: string; line: string; excerpt: string
  * taxIncluded / taxExcluded: as the mail says (the ledger amount is before tax) · person: no
  * company found, the client is a person's name · domain: the client is only the mail domain ·
  * otherPurpose: its clause says it is for something else (a meeting, a reply, a draft; postage,
- * a unit price, a corrected price) · noLabel: no word says it is the deadline or the fee.
- * The last two come with candidates that are shown but never offered.
+ * a unit price, a corrected price) · noLabel: no word says it is the deadline or the fee (these
+ * two are shown, never offered) · milestone: a first draft's or proof's date, offered only when the
+ * mail names no deadline.
  */
 export type Flag =
   | 'past' | 'weekday' | 'approximate' | 'quoted' | 'conflict' | 'range' | 'taxIncluded' | 'taxExcluded' | 'person' | 'domain'
-  | 'otherPurpose' | 'noLabel';
+  | 'otherPurpose' | 'noLabel' | 'milestone';
 
 /** Flags that make a reading unsure (the tax flags only describe the amount). */
-const DOUBTFUL: Flag[] = ['past', 'weekday', 'approximate', 'quoted', 'conflict', 'range', 'taxIncluded', 'person', 'domain', 'otherPurpose', 'noLabel'];
+const DOUBTFUL: Flag[] = ['past', 'weekday', 'approximate', 'quoted', 'conflict', 'range', 'taxIncluded', 'person', 'domain', 'otherPurpose', 'noLabel', 'milestone'];
 
 export type Candidate<T> = {
   value: T;

@@ -191,7 +191,7 @@ test('Gmail sidebar: each parsed field says where it was read and whether the pa
   await ja.page.getByTestId('mail-list').locator('.mail-item', { hasText: '物件チラシ' }).click();
   const jaHints = await hints(ja.page);
   assert.match(jaHints, /✓ 署名「みどり不動産株式会社」/);
-  assert.match(jaHints, /未入力（納期・金額以外の記載）2026年12月4日 本文「初稿は来週金曜までに/, 'a first-draft date is shown, not entered');
+  assert.match(jaHints, /要確認（初稿・ラフの日付）本文「初稿は来週金曜までに/, 'a first-draft date is entered, marked for checking');
   assert.match(jaHints, /✓ 本文「予算は前回と同じく12万円/);
   await screenshot(ja.page, 'console-gmail-evidence-ja');
   assert.deepEqual(ja.errors, []);
