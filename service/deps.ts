@@ -12,7 +12,7 @@ import { tokenTrust } from './auth/trust.js';
 import type { Config } from './config.js';
 import { handlerRegistry } from './jobs/registry.js';
 import type { GoogleClients } from './google/clients.js';
-import type { HandlerRegistry } from './jobs/registry.js';
+import type { HandlerRegistry } from './worker/jobHandler.js';
 import type { Logger } from './logger.js';
 import type { JobQueue } from './queue/queue.js';
 import type { ReplyPort } from './reply/replyPort.js';

@@ -1,7 +1,8 @@
 // Billing arithmetic and Japanese date formats.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { addDays, daysBetween, endOfNextMonth, formatJapaneseDate, formatWarekiDate, isIsoDate, isoDateIn } from '../service/billing/japaneseDates.js';
+import { formatJapaneseDate, formatWarekiDate } from '../service/billing/japaneseDates.js';
+import { addDays, daysBetween, endOfNextMonth, isIsoDate, isoDateIn } from '../service/isoDates.js';
 import { computeTotals, formatYen, lineAmount } from '../service/billing/tax.js';
 
 test('tax is computed once on the subtotal with the configured rounding', () => {

@@ -8,7 +8,7 @@ import { buildDirectory, matchClient, readClientDirectory } from '../service/cli
 import { clientKey } from '../service/clients/clientNames.js';
 import { ledgerSummarize } from '../service/jobs/ledgerSummarize.js';
 import { projectCreate } from '../service/jobs/projectCreate.js';
-import { JobFailure } from '../service/worker/jobHandler.js';
+import { JobFailure } from '../service/jobFailure.js';
 import type { LedgerSummarizeResult } from '../shared/kinds/ledgerSummarize.js';
 import type { ProjectCreateResult } from '../shared/kinds/projectCreate.js';
 import { CLIENTS, LEDGER } from '../shared/sheetLayouts.js';

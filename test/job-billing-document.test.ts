@@ -6,7 +6,7 @@ import { after, before, test } from 'node:test';
 import { billingDocument, createBillingDocumentHandler } from '../service/jobs/billingDocument.js';
 import { projectCreate } from '../service/jobs/projectCreate.js';
 import type { AccountingProvider } from '../service/billing/accountingProvider.js';
-import { JobFailure } from '../service/worker/jobHandler.js';
+import { JobFailure } from '../service/jobFailure.js';
 import type { BillingDocumentResult } from '../shared/kinds/billingDocument.js';
 import type { ProjectCreateResult } from '../shared/kinds/projectCreate.js';
 import { LEDGER } from '../shared/sheetLayouts.js';

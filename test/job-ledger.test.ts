@@ -7,7 +7,7 @@ import { ledgerSearch } from '../service/jobs/ledgerSearch.js';
 import { ledgerSummarize } from '../service/jobs/ledgerSummarize.js';
 import { projectCreate } from '../service/jobs/projectCreate.js';
 import { loadChart } from '../service/summary/chartImages.js';
-import { JobFailure } from '../service/worker/jobHandler.js';
+import { JobFailure } from '../service/jobFailure.js';
 import type { LedgerSearchResult, LedgerSummarizeResult } from '../shared/kinds/ledgerSummarize.js';
 import type { ProjectCreateResult } from '../shared/kinds/projectCreate.js';
 import { SUMMARY } from '../shared/sheetLayouts.js';

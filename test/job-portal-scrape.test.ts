@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { createPortalScrapeHandler, intakeIdFor, portalScrape } from '../service/jobs/portalScrape.js';
-import { JobFailure } from '../service/worker/jobHandler.js';
+import { JobFailure } from '../service/jobFailure.js';
 import { ADDON_FUNCTIONS } from '../shared/addonFunctions.js';
 import type { PortalScrapeResult } from '../shared/kinds/portalScrape.js';
 import { INTAKE } from '../shared/sheetLayouts.js';

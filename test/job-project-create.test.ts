@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { projectCreate, PROJECT_STEPS } from '../service/jobs/projectCreate.js';
-import { JobFailure } from '../service/worker/jobHandler.js';
+import { JobFailure } from '../service/jobFailure.js';
 import type { ProjectCreateResult } from '../shared/kinds/projectCreate.js';
 import { LEDGER, SCHEDULE } from '../shared/sheetLayouts.js';
 import { startJobsEnv, type JobsEnv } from './support/jobsHarness.js';

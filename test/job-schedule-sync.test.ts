@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { eventIdFor, scheduleSync } from '../service/jobs/scheduleSync.js';
 import { parseSpan } from '../service/workspace/scheduleDates.js';
-import { JobFailure } from '../service/worker/jobHandler.js';
+import { JobFailure } from '../service/jobFailure.js';
 import type { ScheduleSyncResult } from '../shared/kinds/scheduleSync.js';
 import { SCHEDULE } from '../shared/sheetLayouts.js';
 import { startJobsEnv, type JobsEnv } from './support/jobsHarness.js';

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { sheets_v4 } from '@googleapis/sheets';
 import { SheetTable } from '../service/workspace/sheetTable.js';
-import { JobFailure } from '../service/worker/jobHandler.js';
+import { JobFailure } from '../service/jobFailure.js';
 import { INTAKE } from '../shared/sheetLayouts.js';
 import { startJobsEnv, type JobsEnv } from './support/jobsHarness.js';
 import { sheetRows } from './support/jobsInspect.js';

@@ -5,7 +5,7 @@ import { after, before, test } from 'node:test';
 import { checkAddress } from '../service/portal/addressPolicy.js';
 import { CookieJar, guardedRequest } from '../service/portal/guardedHttp.js';
 import { credentialsFromEnv, credentialVariables, scrapePortal } from '../service/portal/portalScraper.js';
-import { JobFailure } from '../service/worker/jobHandler.js';
+import { JobFailure } from '../service/jobFailure.js';
 import { demoPortalConfig, startPortalSite, type PortalSite } from '../local/demo-portal/portalSite.js';
 
 let site: PortalSite;

@@ -10,7 +10,7 @@ import type { ReplyPort } from '../service/reply/replyPort.js';
 import { createStore } from '../service/store/createStore.js';
 import type { Store } from '../service/store/store.js';
 import { classifyFailure } from '../service/worker/classifyFailure.js';
-import { JobFailure } from '../service/worker/jobHandler.js';
+import { JobFailure } from '../service/jobFailure.js';
 import { mutateJob } from '../service/worker/jobMutation.js';
 import { JobAborted, LeaseLost, RunContext } from '../service/worker/runContext.js';
 import type { JobRecord } from '../shared/job.js';

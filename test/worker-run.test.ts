@@ -6,7 +6,8 @@ import { after, before, describe, test } from 'node:test';
 import request from 'supertest';
 import { handlerRegistry } from '../service/jobs/registry.js';
 import { systemEcho } from '../service/jobs/systemEcho.js';
-import { JobFailure, type JobContext, type JobHandler } from '../service/worker/jobHandler.js';
+import { type JobContext, type JobHandler } from '../service/worker/jobHandler.js';
+import { JobFailure } from '../service/jobFailure.js';
 import type { SystemEchoInput } from '../shared/kinds/systemEcho.js';
 import { USER, startSpine, type Spine } from './support/spine.js';
 

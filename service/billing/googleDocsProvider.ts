@@ -18,7 +18,7 @@
  */
 import type { docs_v1 } from '@googleapis/docs';
 import type { drive_v3 } from '@googleapis/drive';
-import { JobFailure } from '../worker/jobHandler.js';
+import { JobFailure } from '../jobFailure.js';
 import { documentText, getDocument, placeholder, replaceAllRequests } from '../workspace/docsContent.js';
 import { forDocsValue } from '../../shared/userText.js';
 import { ensureCopy, ensureUpload, exportPdf, getFile } from '../workspace/driveFiles.js';

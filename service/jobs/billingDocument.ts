@@ -23,9 +23,11 @@ import { BillingDocumentInput, type BillingDocumentResult } from '../../shared/k
 import { LEDGER } from '../../shared/sheetLayouts.js';
 import type { AccountingProvider } from '../billing/accountingProvider.js';
 import { GoogleDocsPdfProvider } from '../billing/googleDocsProvider.js';
-import { addDays, endOfNextMonth, formatJapaneseDate, isIsoDate, isoDateIn } from '../billing/japaneseDates.js';
+import { formatJapaneseDate } from '../billing/japaneseDates.js';
+import { addDays, endOfNextMonth, isIsoDate, isoDateIn } from '../isoDates.js';
 import { computeTotals, formatYen } from '../billing/tax.js';
-import { JobFailure, type JobContext, type JobHandler } from '../worker/jobHandler.js';
+import { type JobContext, type JobHandler } from '../worker/jobHandler.js';
+import { JobFailure } from '../jobFailure.js';
 import { ensureFolder, getFile, idFromDriveUrl, listChildren, FOLDER_MIME } from '../workspace/driveFiles.js';
 import { buildMimeMessage, ensureDraft, replyContext } from '../workspace/gmailDraft.js';
 import { callGoogle } from '../workspace/googleCall.js';

@@ -6,7 +6,7 @@
  * HANDLER_LOADERS below. A kind without an entry is refused at enqueue time (400).
  */
 import type { JobKind } from '../../shared/jobKinds.js';
-import type { JobHandler } from '../worker/jobHandler.js';
+import type { HandlerRegistry, JobHandler } from '../worker/jobHandler.js';
 
 export type HandlerLoader = () => Promise<JobHandler>;
 
@@ -19,12 +19,6 @@ export const HANDLER_LOADERS: Partial<Record<JobKind, HandlerLoader>> = {
   'ledger.summarize': async () => (await import('./ledgerSummarize.js')).ledgerSummarize,
   'ledger.search': async () => (await import('./ledgerSearch.js')).ledgerSearch,
 };
-
-export interface HandlerRegistry {
-  has(kind: JobKind): boolean;
-  /** The handler for `kind`, or null when this service does not run that kind. */
-  load(kind: JobKind): Promise<JobHandler | null>;
-}
 
 export function handlerRegistry(loaders: Partial<Record<JobKind, HandlerLoader>> = HANDLER_LOADERS): HandlerRegistry {
   const loaded = new Map<JobKind, Promise<JobHandler>>();

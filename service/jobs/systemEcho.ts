@@ -10,7 +10,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { SystemEchoInput, SystemEchoResult } from '../../shared/kinds/systemEcho.js';
 import { SystemEchoInput as InputSchema } from '../../shared/kinds/systemEcho.js';
-import { JobFailure, type JobContext, type JobHandler } from '../worker/jobHandler.js';
+import { type JobContext, type JobHandler } from '../worker/jobHandler.js';
+import { JobFailure } from '../jobFailure.js';
 
 export const systemEcho: JobHandler<'system.echo'> = {
   kind: 'system.echo',

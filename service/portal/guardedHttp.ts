@@ -13,7 +13,7 @@ import { lookup as dnsLookup } from 'node:dns/promises';
 import http from 'node:http';
 import https from 'node:https';
 import { isIP, type LookupFunction } from 'node:net';
-import { JobFailure } from '../worker/jobHandler.js';
+import { JobFailure } from '../jobFailure.js';
 import { checkAddress } from './addressPolicy.js';
 
 export type HttpPolicy = {

@@ -7,7 +7,7 @@
  */
 import * as cheerio from 'cheerio';
 import type { PortalConfig } from '../config.js';
-import { JobFailure } from '../worker/jobHandler.js';
+import { JobFailure } from '../jobFailure.js';
 import { checkUrl, CookieJar, guardedRequest, type HttpPolicy } from './guardedHttp.js';
 
 export type ScrapedOrder = { key: string; fields: Record<string, string> };

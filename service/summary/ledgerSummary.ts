@@ -5,7 +5,7 @@
  * the tests and any future report agree on one definition.
  */
 import type { SummaryRow } from '../../shared/kinds/ledgerSummarize.js';
-import { daysBetween } from '../billing/japaneseDates.js';
+import { daysBetween } from '../isoDates.js';
 import { parseCell } from '../workspace/scheduleDates.js';
 
 export type LedgerProject = {

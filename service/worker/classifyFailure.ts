@@ -8,7 +8,7 @@
  */
 import type { JobError } from '../../shared/job.js';
 import type { Locale } from '../../shared/locale.js';
-import { JobFailure } from './jobHandler.js';
+import { JobFailure } from '../jobFailure.js';
 
 export type ClassifiedFailure = { error: JobError; retryAfterSeconds?: number };
 

@@ -11,7 +11,7 @@
 import type * as z from 'zod';
 import type { JobRecord } from '../../shared/job.js';
 import type { JobKind } from '../../shared/jobKinds.js';
-import type { Locale, Localized } from '../../shared/locale.js';
+import type { Locale } from '../../shared/locale.js';
 import type { Config } from '../config.js';
 import type { GoogleClients } from '../google/clients.js';
 import type { Logger } from '../logger.js';
@@ -41,23 +41,9 @@ export interface JobHandler<K extends JobKind = JobKind> {
   run(ctx: JobContext<any>): Promise<unknown>;
 }
 
-/**
- * A failure the handler understands. Permanent ones (retryable: false) end the job at once;
- * retryable ones go back to Cloud Tasks for backoff until the final attempt. `userMessage` is
- * what the person sees, in their language, saying what to fix.
- */
-export class JobFailure extends Error {
-  readonly code: string;
-  readonly retryable: boolean;
-  readonly userMessage: Localized;
-  /** Seconds the queue should wait before the next try (429/503 Retry-After). */
-  readonly retryAfterSeconds?: number;
-  constructor(opts: { code: string; retryable: boolean; userMessage: Localized; message?: string; retryAfterSeconds?: number; cause?: unknown }) {
-    super(opts.message ?? opts.userMessage.en, { cause: opts.cause });
-    this.name = 'JobFailure';
-    this.code = opts.code;
-    this.retryable = opts.retryable;
-    this.userMessage = opts.userMessage;
-    this.retryAfterSeconds = opts.retryAfterSeconds;
-  }
+/** Where the worker finds the handler of a kind (service/jobs/registry.ts builds the real one). */
+export interface HandlerRegistry {
+  has(kind: JobKind): boolean;
+  /** The handler for `kind`, or null when this service does not run that kind. */
+  load(kind: JobKind): Promise<JobHandler | null>;
 }

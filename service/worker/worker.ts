@@ -32,7 +32,7 @@ import type { TaskPayload } from '../../shared/api.js';
 import { JOB_KINDS } from '../../shared/jobKinds.js';
 import type { Config } from '../config.js';
 import type { GoogleClients } from '../google/clients.js';
-import type { HandlerRegistry } from '../jobs/registry.js';
+import type { HandlerRegistry } from './jobHandler.js';
 import type { Logger } from '../logger.js';
 import type { ReplyPort } from '../reply/replyPort.js';
 import type { Store } from '../store/store.js';

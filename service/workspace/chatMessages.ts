@@ -11,7 +11,7 @@
 import type { chat_v1 } from '@googleapis/chat';
 import { createHash } from 'node:crypto';
 import { forCardHtml } from '../../shared/userText.js';
-import { JobFailure } from '../worker/jobHandler.js';
+import { JobFailure } from '../jobFailure.js';
 import { callGoogle } from './googleCall.js';
 
 /** `client-` + a lowercase hash of the parts: ≤63 chars of [a-z0-9-], as Chat requires. */

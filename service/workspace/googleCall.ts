@@ -5,7 +5,7 @@
  * (share the folder with the service account, restore the template, rename the sheet back…).
  */
 import type { Localized } from '../../shared/locale.js';
-import { JobFailure } from '../worker/jobHandler.js';
+import { JobFailure } from '../jobFailure.js';
 
 type GoogleishError = {
   code?: number | string;

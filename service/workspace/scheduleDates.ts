@@ -5,7 +5,7 @@
  * exclusive, hence +1 day); a row with times becomes a timed event in the office time zone.
  * Anything else is reported back, by row number, with what was wrong.
  */
-import { addDays, isIsoDate } from '../billing/japaneseDates.js';
+import { addDays, isIsoDate } from '../isoDates.js';
 
 export type CalendarTime = { date: string } | { dateTime: string; timeZone: string };
 export type ParsedSpan = { start: CalendarTime; end: CalendarTime };
