@@ -167,13 +167,13 @@ test('sandbox views: chat messages in order, the ledger as values, a Doc as text
 test('faults: knobs set through the console reach the sandbox, bad ones are refused naming the field, clear resets', async () => {
   const set = await postJson('/faults', { api: 'docs', latencyMs: 5, errorRates: { '503': 0.25 } });
   assert.equal(set.status, 200);
-  assert.deepEqual(stack.sandbox.faults.get('docs'), { latencyMs: 5, errorRates: { '503': 0.25 } });
+  assert.deepEqual(stack.sandbox.faults.get('docs'), { latencyMs: 5, errorRates: { '503': 0.25 }, disabled: false });
   const bad = await postJson('/faults', { api: 'nope' });
   assert.equal(bad.status, 400);
   assert.match(bad.body.error.message, /api/);
   const cleared = await fetch(`${base}/faults`, { method: 'DELETE' });
   assert.equal(cleared.status, 200);
-  assert.deepEqual(stack.sandbox.faults.get('docs'), { latencyMs: 0, errorRates: {} });
+  assert.deepEqual(stack.sandbox.faults.get('docs'), { latencyMs: 0, errorRates: {}, disabled: false });
 });
 
 test('add-on slot: 503 addon_not_loaded without a backend; a given backend is mounted at /console/api/addon', async () => {

@@ -1,10 +1,11 @@
 // The sandbox's Drive API through the official @googleapis/drive client: copying the project
-// template tree as project.create does, q queries (parents, name, mimeType, appProperties,
+// template tree as project.create does (in the office's shared drive, so searches name every corpus), q queries (parents, name, mimeType, appProperties,
 // trashed), uploads and downloads, updates with addParents/removeParents, fields, paging.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { drive_v3 } from '@googleapis/drive';
 import { SEED_IDS } from '../local/sandbox/seedData.js';
+import { ALL_DRIVES_LIST } from '../service/workspace/driveFiles.js';
 import { startTestSandbox, type TestSandbox } from './support/sandbox.js';
 
 let t: TestSandbox;
@@ -43,7 +44,7 @@ test('project template tree copies into the projects folder and is found again b
   const copied = await copyTree(drive, SEED_IDS.templateFolder, root.data.id!, tag, fill);
   assert.equal(copied, 6, 'three folders, a subfolder, the memo Doc and the checklist');
 
-  const tagged = await drive.files.list({ q: "appProperties has { key='tasukiJob' and value='j-copy-1' } and trashed = false", fields: 'files(id,name,mimeType,appProperties)', pageSize: 100 });
+  const tagged = await drive.files.list({ ...ALL_DRIVES_LIST, q: "appProperties has { key='tasukiJob' and value='j-copy-1' } and trashed = false", fields: 'files(id,name,mimeType,appProperties)', pageSize: 100 });
   assert.equal(tagged.data.files!.length, 7);
   assert.ok(tagged.data.files!.every((f) => f.appProperties?.tasukiJob === 'j-copy-1'));
 
@@ -59,9 +60,9 @@ test('project template tree copies into the projects folder and is found again b
   assert.equal(midWord.data.files!.length, 0, "name contains matches prefixes only, as on Drive");
   const byName = await drive.files.list({ q: `name = '01_資料 Brief' and '${root.data.id}' in parents`, fields: 'files(id)' });
   assert.equal(byName.data.files!.length, 1);
-  const notFolders = await drive.files.list({ q: `appProperties has { key='tasukiJob' and value='j-copy-1' } and not mimeType = '${FOLDER}'`, fields: 'files(name)' });
+  const notFolders = await drive.files.list({ ...ALL_DRIVES_LIST, q: `appProperties has { key='tasukiJob' and value='j-copy-1' } and not mimeType = '${FOLDER}'`, fields: 'files(name)' });
   assert.equal(notFolders.data.files!.length, 2);
-  const either = await drive.files.list({ q: `(name = '03_納品 Delivery' or name = 'ラフ Drafts') and appProperties has { key='tasukiJob' and value='j-copy-1' }`, fields: 'files(name)' });
+  const either = await drive.files.list({ ...ALL_DRIVES_LIST, q: `(name = '03_納品 Delivery' or name = 'ラフ Drafts') and appProperties has { key='tasukiJob' and value='j-copy-1' }`, fields: 'files(name)' });
   assert.deepEqual(either.data.files!.map((f) => f.name).sort(), ['03_納品 Delivery', 'ラフ Drafts'].sort());
 });
 
@@ -96,9 +97,9 @@ test('multipart upload, media download, update with addParents/removeParents, tr
   await assert.rejects(drive.files.update({ fileId: up.data.id!, requestBody: { parents: ['x'] } }), /not directly writable/);
 
   await drive.files.update({ fileId: up.data.id!, requestBody: { trashed: true } });
-  const live = await drive.files.list({ q: "appProperties has { key='tasukiJob' and value='j-up' } and trashed = false" });
+  const live = await drive.files.list({ ...ALL_DRIVES_LIST, q: "appProperties has { key='tasukiJob' and value='j-up' } and trashed = false" });
   assert.equal(live.data.files!.length, 0);
-  const all = await drive.files.list({ q: "appProperties has { key='tasukiJob' and value='j-up' }" });
+  const all = await drive.files.list({ ...ALL_DRIVES_LIST, q: "appProperties has { key='tasukiJob' and value='j-up' }" });
   assert.equal(all.data.files!.length, 1, 'files.list includes trashed files unless q says trashed = false');
 });
 
@@ -123,12 +124,12 @@ test('pagination with pageSize and pageToken visits every file once', async () =
   const ids: string[] = [];
   let pageToken: string | undefined;
   do {
-    const page = await drive.files.list({ pageSize: 4, pageToken, fields: 'nextPageToken,files(id)' });
+    const page = await drive.files.list({ pageSize: 4, pageToken, fields: 'nextPageToken,files(id)', ...ALL_DRIVES_LIST });
     ids.push(...page.data.files!.map((f) => f.id!));
     pageToken = page.data.nextPageToken ?? undefined;
   } while (pageToken);
   assert.equal(new Set(ids).size, ids.length);
-  const everything = await drive.files.list({ pageSize: 1000, fields: 'files(id)' });
+  const everything = await drive.files.list({ pageSize: 1000, fields: 'files(id)', ...ALL_DRIVES_LIST });
   assert.equal(ids.length, everything.data.files!.length);
 });
 
@@ -137,7 +138,7 @@ test('Docs created through Drive (empty, or converted from text) are readable by
   const empty = await drive.files.create({ requestBody: { name: '依頼ブリーフ Brief', mimeType: 'application/vnd.google-apps.document', parents: [SEED_IDS.projectsFolder] }, fields: 'id' });
   const doc = await t.google.docs.documents.get({ documentId: empty.data.id! });
   assert.equal(doc.data.title, '依頼ブリーフ Brief');
-  const converted = await drive.files.create({ requestBody: { name: 'Brief from mail', mimeType: 'application/vnd.google-apps.document' }, media: { mimeType: 'text/plain', body: '件名: 年末セール\n納期：12月20日' }, fields: 'id' });
+  const converted = await drive.files.create({ requestBody: { name: 'Brief from mail', mimeType: 'application/vnd.google-apps.document', parents: [SEED_IDS.projectsFolder] }, media: { mimeType: 'text/plain', body: '件名: 年末セール\n納期：12月20日' }, fields: 'id' });
   const text = await drive.files.export({ fileId: converted.data.id!, mimeType: 'text/plain' });
   assert.equal(String(text.data), '件名: 年末セール\n納期：12月20日\n');
 });

@@ -26,7 +26,8 @@ import type { SandboxState } from './sandboxState.js';
 const API = 'calendar';
 const EVENT_ID = /^[a-v0-9]{5,1024}$/;
 
-export type StoredCalendar = { id: string; summary: string; timeZone: string; description?: string };
+/** `acl`: who the calendar is shared with (access.ts); without it, everyone may use it. */
+export type StoredCalendar = { id: string; summary: string; timeZone: string; description?: string; acl?: Array<{ email: string; role: 'reader' | 'writer' | 'owner' }> };
 export type EventTime = { date?: string; dateTime?: string; timeZone?: string };
 export type CalendarEvent = {
   kind: 'calendar#event';

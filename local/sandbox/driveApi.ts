@@ -17,6 +17,7 @@
  */
 import express, { type Request, type Response, type Router } from 'express';
 import * as z from 'zod';
+import { driveRole, fileNotFound, insufficientFilePermissions, outranks, storageQuotaExceeded, type DriveRole } from './access.js';
 import type { Principal } from './auth.js';
 import { documentText, normalizeBlocks, type StoredDocument } from './docsModel.js';
 import { compileDriveQuery } from './driveQuery.js';
@@ -54,6 +55,10 @@ export type DriveFile = {
   owners: DriveUser[];
   lastModifyingUser: DriveUser;
   originalFilename?: string;
+  /** Set for items of a shared drive (the drive owns them; see access.ts). */
+  driveId?: string;
+  /** Who else may use a My Drive item (and, for a folder, everything in it). */
+  permissions?: Array<{ type: 'user'; emailAddress: string; role: Exclude<DriveRole, 'owner'> }>;
 };
 
 const DEFAULT_FILE_FIELDS = 'kind,id,name,mimeType';
@@ -94,7 +99,7 @@ function driveUser(email: string): DriveUser {
 }
 
 /** A new file record (used by the API and by the seed). */
-export function makeDriveFile(opts: { id?: string; name: string; mimeType: string; parents?: string[]; owner: string; appProperties?: Record<string, string>; properties?: Record<string, string>; description?: string; size?: number; at?: string }): DriveFile {
+export function makeDriveFile(opts: { id?: string; name: string; mimeType: string; parents?: string[]; owner: string; appProperties?: Record<string, string>; properties?: Record<string, string>; description?: string; size?: number; at?: string; driveId?: string }): DriveFile {
   const id = opts.id ?? driveFileId();
   const at = opts.at ?? nowRfc3339();
   const owner = driveUser(opts.owner);
@@ -108,6 +113,7 @@ export function makeDriveFile(opts: { id?: string; name: string; mimeType: strin
     webViewLink: webViewLink(id, opts.mimeType),
     iconLink: `https://drive-thirdparty.googleusercontent.com/16/type/${opts.mimeType}`,
     owners: [owner], lastModifyingUser: owner,
+    ...(opts.driveId ? { driveId: opts.driveId } : {}),
   };
 }
 
@@ -174,18 +180,41 @@ export function driveRouter(opts: { state: SandboxState }): Router {
     return applyFieldMask(file, parseFieldMask(q(req, 'fields') ?? defaults));
   }
 
-  function getFile(id: string): DriveFile {
+  /** The file, if the caller can see it (access.ts); else Google's 404, as for a missing file. */
+  function getFile(res: Response, id: string, needed: DriveRole = 'reader'): DriveFile {
     const file = state.get<DriveFile>(API, 'file', id);
-    if (!file) throw new GoogleError(404, `File not found: ${id}.`, { reason: 'notFound' });
+    const role = file ? driveRole(state, principalOf(res), file) : null;
+    if (!file || !role) throw fileNotFound(id);
+    if (!outranks(role, needed)) throw insufficientFilePermissions();
     return file;
   }
 
-  function checkParents(parents: string[]): void {
-    for (const p of parents) {
-      const parent = state.get<DriveFile>(API, 'file', p);
-      if (!parent) throw new GoogleError(404, `File not found: ${p}.`, { reason: 'notFound' });
+  /** Parents a file is put into: visible folders the caller may add to. */
+  function checkParents(res: Response, parents: string[]): DriveFile[] {
+    return parents.map((p) => {
+      const parent = getFile(res, p, 'writer');
       if (parent.mimeType !== FOLDER) throw badRequest(`The parent ${p} is not a folder.`, 'invalidParent');
-    }
+      return parent;
+    });
+  }
+
+  /**
+   * Where a new file lives: its parent's shared drive, or a My Drive. A service account owns
+   * what it creates in a My Drive and has no storage there: Google's storageQuotaExceeded.
+   */
+  function placement(res: Response, parents: DriveFile[]): { driveId?: string } {
+    const driveId = parents[0]?.driveId;
+    if (!driveId && principalOf(res).kind === 'serviceAccount') throw storageQuotaExceeded();
+    return driveId ? { driveId } : {};
+  }
+
+  /** files.list's default corpus (user) holds no shared-drive items; a parent query or corpora=drive|allDrives does. */
+  function listable(req: Request, file: DriveFile, query: string | undefined): boolean {
+    if (!file.driveId) return true;
+    const corpora = q(req, 'corpora');
+    if (corpora === 'allDrives') return true;
+    if (corpora === 'drive') return q(req, 'driveId') === file.driveId;
+    return Boolean(query && /'[^']*'\s+in\s+parents/.test(query));
   }
 
   /** Creates the Docs/Sheets content behind a Google-type file, converting uploaded text. */
@@ -215,7 +244,7 @@ export function driveRouter(opts: { state: SandboxState }): Router {
     checkProps(body.properties, 'properties');
     const parents = body.parents ?? [];
     if (parents.length > 1) throw badRequest('A file can only have one parent.', 'cannotAddParent');
-    checkParents(parents);
+    const where = placement(res, checkParents(res, parents));
     const mimeType = body.mimeType ?? (media ? media.type : 'application/octet-stream');
     if (mimeType === FOLDER && media) throw badRequest('A folder cannot have content.');
     const file = makeDriveFile({
@@ -226,6 +255,7 @@ export function driveRouter(opts: { state: SandboxState }): Router {
       appProperties: mergeProps(undefined, body.appProperties),
       properties: mergeProps(undefined, body.properties),
       description: body.description,
+      ...where,
     });
     if (body.starred) file.starred = true;
     if (body.originalFilename) file.originalFilename = body.originalFilename;
@@ -251,10 +281,12 @@ export function driveRouter(opts: { state: SandboxState }): Router {
     throw badRequest(`Invalid uploadType "${uploadType ?? ''}"; the sandbox supports multipart and media.`, 'invalidParameter');
   });
 
-  routes.on('GET', /^\/drive\/v3\/files$/, (req) => {
+  routes.on('GET', /^\/drive\/v3\/files$/, (req, res) => {
     checkQuery(req, [...COMMON_PARAMS, 'q', 'fields', 'pageSize', 'pageToken', 'orderBy', 'spaces', 'corpora', 'corpus', 'driveId', 'includeItemsFromAllDrives', 'includeTeamDriveItems', 'teamDriveId']);
     const query = q(req, 'q');
-    let files = state.list<DriveFile>(API, 'file');
+    const me = principalOf(res);
+    const cache = new Map<string, unknown>();
+    let files = state.list<DriveFile>(API, 'file').filter((f) => listable(req, f, query) && driveRole(state, me, f, cache) !== null);
     if (query) {
       const pred = compileDriveQuery(query);
       files = files.filter(pred);
@@ -267,7 +299,7 @@ export function driveRouter(opts: { state: SandboxState }): Router {
 
   routes.on('GET', /^\/drive\/v3\/files\/([^/]+)$/, (req, res) => {
     checkQuery(req, [...COMMON_PARAMS, 'fields', 'acknowledgeAbuse']);
-    const file = getFile(decodeURIComponent(req.path.split('/').pop()!));
+    const file = getFile(res, decodeURIComponent(req.path.split('/').pop()!));
     if (q(req, 'alt') === 'media') {
       if (file.mimeType.startsWith('application/vnd.google-apps.')) {
         throw new GoogleError(403, 'Only files with binary content can be downloaded. Use Export with Docs Editors files.', { reason: 'fileNotDownloadable' });
@@ -281,15 +313,18 @@ export function driveRouter(opts: { state: SandboxState }): Router {
 
   function update(req: Request, res: Response, id: string, metadata: unknown, media?: { data: Buffer; type: string }): unknown {
     checkQuery(req, [...COMMON_PARAMS, 'fields', 'addParents', 'removeParents', 'uploadType', 'keepRevisionForever', 'ocrLanguage', 'useContentAsIndexableText', 'enforceSingleParent']);
-    const file = getFile(id);
+    const file = getFile(res, id, 'writer');
     const body = parseBody(FileBody, metadata, 'file');
+    // Trashing a shared-drive item takes a Content manager (fileOrganizer) or more.
+    if (body.trashed !== undefined && file.driveId && !outranks(driveRole(state, principalOf(res), file), 'fileOrganizer')) throw insufficientFilePermissions();
     if (body.parents) throw badRequest("The parents field is not directly writable in update requests. Use the addParents and removeParents parameters instead.", 'fieldNotWritable');
     if (body.mimeType && body.mimeType !== file.mimeType && (file.mimeType === FOLDER || body.mimeType === FOLDER)) throw badRequest('A file\'s mimeType cannot change between folder and file.', 'fieldNotWritable');
     checkProps(body.appProperties, 'appProperties');
     checkProps(body.properties, 'properties');
     const add = (q(req, 'addParents') ?? '').split(',').filter(Boolean);
     const remove = (q(req, 'removeParents') ?? '').split(',').filter(Boolean);
-    checkParents(add);
+    const added = checkParents(res, add);
+    if (added.some((p) => p.driveId !== file.driveId)) throw badRequest('The sandbox moves files within one drive only.', 'invalidParent');
     for (const p of remove) if (!file.parents.includes(p)) throw badRequest(`${p} is not a parent of ${id}.`, 'invalidParent');
     let parents = file.parents.filter((p) => !remove.includes(p));
     for (const p of add) if (!parents.includes(p)) parents.push(p);
@@ -356,7 +391,7 @@ export function driveRouter(opts: { state: SandboxState }): Router {
 
   routes.on('POST', /^\/drive\/v3\/files\/([^/]+)\/copy$/, (req, res, [id]) => {
     checkQuery(req, [...COMMON_PARAMS, 'fields', 'keepRevisionForever', 'ocrLanguage', 'ignoreDefaultVisibility', 'enforceSingleParent']);
-    const source = getFile(id!);
+    const source = getFile(res, id!);
     if (source.mimeType === FOLDER) {
       throw new GoogleError(403, 'This file cannot be copied by the user: folders cannot be copied; create a folder and copy its files.', { reason: 'cannotCopyFile' });
     }
@@ -364,7 +399,7 @@ export function driveRouter(opts: { state: SandboxState }): Router {
     checkProps(body.appProperties, 'appProperties');
     const parents = body.parents ?? source.parents;
     if (parents.length > 1) throw badRequest('A file can only have one parent.', 'cannotAddParent');
-    checkParents(parents);
+    const where = placement(res, checkParents(res, parents));
     const copy = makeDriveFile({
       name: body.name ?? `Copy of ${source.name}`,
       mimeType: source.mimeType,
@@ -375,6 +410,7 @@ export function driveRouter(opts: { state: SandboxState }): Router {
       properties: mergeProps(source.properties, body.properties),
       description: body.description ?? source.description,
       size: source.size !== undefined ? Number(source.size) : undefined,
+      ...where,
     });
     state.transaction(() => {
       if (source.mimeType === GOOGLE_DOC) {
@@ -394,7 +430,7 @@ export function driveRouter(opts: { state: SandboxState }): Router {
 
   routes.on('GET', /^\/drive\/v3\/files\/([^/]+)\/export$/, async (req, res, [id]) => {
     checkQuery(req, ['mimeType']);
-    const file = getFile(id!);
+    const file = getFile(res, id!);
     const mimeType = q(req, 'mimeType');
     if (!mimeType) throw badRequest("Required parameter: mimeType", 'required');
     if (file.mimeType === GOOGLE_DOC) {
@@ -426,9 +462,11 @@ export function driveRouter(opts: { state: SandboxState }): Router {
     throw badRequest(`The requested conversion is not supported: ${file.mimeType} to ${mimeType} (the sandbox exports Docs as application/pdf or text/plain, Sheets as text/csv).`, 'badRequest');
   });
 
-  routes.on('DELETE', /^\/drive\/v3\/files\/([^/]+)$/, (req, _res, [id]) => {
+  routes.on('DELETE', /^\/drive\/v3\/files\/([^/]+)$/, (req, res, [id]) => {
     checkQuery(req, [...COMMON_PARAMS, 'enforceSingleParent']);
-    getFile(id!);
+    // Permanent deletion: the owner in a My Drive; in a shared drive, an organizer (Manager).
+    const file = getFile(res, id!);
+    if (!outranks(driveRole(state, principalOf(res), file), file.driveId ? 'organizer' : 'owner')) throw insufficientFilePermissions();
     state.transaction(() => {
       const doomed = [id!];
       for (let i = 0; i < doomed.length; i++) {

@@ -5,7 +5,11 @@
  * faulted call changes nothing.
  *
  *   sandbox.faults.set({ api: 'drive', latencyMs: 200, errorRates: { 503: 0.1 } })
+ *   sandbox.faults.set({ api: 'calendar', disabled: true })   // the API not enabled in the project
  *   sandbox.faults.clear()              // every API back to normal
+ *
+ * `disabled` answers every call of that API as Google does for an API not enabled in the caller's
+ * Cloud project: 403 PERMISSION_DENIED, reason SERVICE_DISABLED, naming the API to enable.
  *   sandbox.faults.injected()           // {"503": 12, …}: errors injected so far
  *
  * Chat's per-space write limit is a token bucket: `chatWriteBurst` writes at once, refilled by one
@@ -24,18 +28,47 @@ export const ApiFaults = z
   .object({
     latencyMs: z.number().int().min(0).max(60_000).default(0),
     errorRates: z.partialRecord(FaultStatus, z.number().min(0).max(1)).default({}),
+    disabled: z.boolean().default(false),
   })
   .strict();
 export type ApiFaults = z.infer<typeof ApiFaults>;
+
+/** Each API's service name and title, as Google names them in SERVICE_DISABLED errors. */
+const SERVICES: Record<SandboxApi, { service: string; title: string }> = {
+  chat: { service: 'chat.googleapis.com', title: 'Google Chat API' },
+  drive: { service: 'drive.googleapis.com', title: 'Google Drive API' },
+  sheets: { service: 'sheets.googleapis.com', title: 'Google Sheets API' },
+  docs: { service: 'docs.googleapis.com', title: 'Google Docs API' },
+  gmail: { service: 'gmail.googleapis.com', title: 'Gmail API' },
+  calendar: { service: 'calendar-json.googleapis.com', title: 'Google Calendar API' },
+  oauth2: { service: 'iamcredentials.googleapis.com', title: 'IAM Service Account Credentials API' },
+};
+
+/** The sandbox's stand-in Cloud project number, as it appears in Google's messages. */
+export const SANDBOX_PROJECT_NUMBER = '123456789012';
+
+export function serviceDisabled(api: SandboxApi): GoogleError {
+  const { service, title } = SERVICES[api];
+  const activation = `https://console.developers.google.com/apis/api/${service}/overview?project=${SANDBOX_PROJECT_NUMBER}`;
+  return new GoogleError(
+    403,
+    `${title} has not been used in project ${SANDBOX_PROJECT_NUMBER} before or it is disabled. Enable it by visiting ${activation} then retry. If you enabled this API recently, wait a few minutes for the action to propagate to our systems and retry.`,
+    {
+      status: 'PERMISSION_DENIED', reason: 'accessNotConfigured', domain: 'usageLimits',
+      details: [{ '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason: 'SERVICE_DISABLED', domain: 'googleapis.com', metadata: { service, consumer: `projects/${SANDBOX_PROJECT_NUMBER}`, activationUrl: activation } }],
+    },
+  );
+}
 
 export const FaultUpdate = z
   .object({
     api: z.enum(SANDBOX_APIS),
     latencyMs: z.number().int().min(0).max(60_000).optional(),
     errorRates: z.partialRecord(FaultStatus, z.number().min(0).max(1)).optional(),
+    disabled: z.boolean().optional(),
   })
   .strict();
-export type FaultUpdate = { api: SandboxApi; latencyMs?: number; errorRates?: Partial<Record<429 | 500 | 503 | '429' | '500' | '503', number>> };
+export type FaultUpdate = { api: SandboxApi; latencyMs?: number; errorRates?: Partial<Record<429 | 500 | 503 | '429' | '500' | '503', number>>; disabled?: boolean };
 
 export const ChatLimits = z
   .object({
@@ -72,13 +105,14 @@ export class Faults {
     const next: ApiFaults = {
       latencyMs: parsed.latencyMs ?? current.latencyMs,
       errorRates: parsed.errorRates ?? current.errorRates,
+      disabled: parsed.disabled ?? current.disabled,
     };
     this.perApi.set(parsed.api, next);
     return next;
   }
 
   get(api: SandboxApi): ApiFaults {
-    return this.perApi.get(api) ?? { latencyMs: 0, errorRates: {} };
+    return this.perApi.get(api) ?? { latencyMs: 0, errorRates: {}, disabled: false };
   }
 
   all(): Record<SandboxApi, ApiFaults> {
@@ -128,6 +162,7 @@ export class Faults {
     return async (_req, _res, next) => {
       const f = this.get(api);
       try {
+        if (f.disabled) throw serviceDisabled(api);
         if (f.latencyMs > 0) await new Promise((r) => setTimeout(r, f.latencyMs));
         for (const [status, rate] of Object.entries(f.errorRates)) {
           if (rate && this.random() < rate) {

@@ -25,14 +25,20 @@ export class GoogleError extends Error {
   readonly code: number;
   readonly status: GoogleStatus;
   readonly reason: string;
+  /** Domain of the legacy `errors[]` entry: global, usageLimits (quota, disabled API)… */
+  readonly domain: string;
+  /** google.rpc details (e.g. ErrorInfo with reason SERVICE_DISABLED). */
+  readonly details?: unknown[];
   /** Extra response headers (Retry-After on 429/503, WWW-Authenticate on 401). */
   readonly headers: Record<string, string>;
-  constructor(code: number, message: string, opts: { status?: GoogleStatus; reason?: string; headers?: Record<string, string> } = {}) {
+  constructor(code: number, message: string, opts: { status?: GoogleStatus; reason?: string; domain?: string; details?: unknown[]; headers?: Record<string, string> } = {}) {
     super(message);
     this.name = 'GoogleError';
     this.code = code;
     this.status = opts.status ?? STATUS_OF_CODE[code] ?? 'INTERNAL';
     this.reason = opts.reason ?? REASON_OF_CODE[code] ?? 'backendError';
+    this.domain = opts.domain ?? 'global';
+    if (opts.details) this.details = opts.details;
     this.headers = opts.headers ?? {};
   }
 }
@@ -48,7 +54,8 @@ const LEGACY_ERROR_LIST = new Set(['drive', 'gmail', 'calendar']);
 export function sendGoogleError(res: Response, err: GoogleError, api?: string): void {
   for (const [k, v] of Object.entries(err.headers)) res.setHeader(k, v);
   const body: Record<string, unknown> = { code: err.code, message: err.message, status: err.status };
-  if (api && LEGACY_ERROR_LIST.has(api)) body.errors = [{ message: err.message, domain: 'global', reason: err.reason }];
+  if (api && LEGACY_ERROR_LIST.has(api)) body.errors = [{ message: err.message, domain: err.domain, reason: err.reason }];
+  if (err.details) body.details = err.details;
   res.status(err.code).json({ error: body });
 }
 

@@ -23,6 +23,7 @@ import type { EventEmitter } from 'node:events';
 import express, { type Express } from 'express';
 import type { Logger } from '../../service/logger.js';
 import type { LocalIssuer } from '../issuer.js';
+import { workspaceAccess } from './access.js';
 import { adminRouter } from './adminApi.js';
 import { GOOGLE_TOKEN_URL, oauthRouter, requireAuth } from './auth.js';
 import { calendarRouter } from './calendarApi.js';
@@ -112,7 +113,8 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
   const stacks: Array<[string, express.Router]> = [];
   for (const [api, router] of Object.entries(apis) as Array<[keyof typeof apis, express.Router]>) {
     const stack = express.Router();
-    stack.use(requireAuth(api, state), faults.middleware(api), router, googleErrorHandler(api, (err) => opts.logger?.error({ err, api }, 'sandbox bug: unexpected error in an API handler')));
+    const access = api === 'sheets' || api === 'docs' || api === 'calendar' ? [workspaceAccess(api, state)] : [];
+    stack.use(requireAuth(api, state), faults.middleware(api), ...access, router, googleErrorHandler(api, (err) => opts.logger?.error({ err, api }, 'sandbox bug: unexpected error in an API handler')));
     stacks.push([api, stack]);
     // Google's own paths at the root: googleapis-common resolves a client's global rootUrl
     // against the path (new URL('/v1/…', rootUrl)), so a rootUrl's own path is dropped and the

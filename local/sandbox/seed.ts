@@ -1,15 +1,21 @@
 /**
  * Writes the sample office (seedData.ts) into a fresh sandbox: the team Chat space with the app
- * as a member, the Drive tree (projects folder, project template, office folder), the ledger and
+ * as a member, the office's shared drive (the app's service account a Content manager: a service
+ * account has no My Drive storage) holding the Drive tree (projects folder, project template,
+ * office folder), the ledger and
  * schedule spreadsheets laid out as shared/sheetLayouts.ts says, the estimate and invoice Docs
- * templates, the office calendar and both users' Gmail inboxes. Runs once, in one transaction;
- * `meta.seededAt` records it so a restart keeps whatever the user changed.
+ * templates, the office calendar (shared with the app: "Make changes to events") and both users'
+ * Gmail inboxes. Runs once, in one transaction; `meta.seededAt` records it so a restart keeps
+ * whatever the user changed. A sandbox seeded before the shared drive existed gets it (and the
+ * calendar's sharing) on its next start, its office files moved in.
  */
 import { CLIENTS, INTAKE, LEDGER, SCHEDULE, SUMMARY } from '../../shared/sheetLayouts.js';
+import type { SharedDrive } from './access.js';
+import type { StoredCalendar } from './calendarApi.js';
 import type { StoredSpace, ChatMessage } from './chatApi.js';
 import type { StoredDocument, DocBlock } from './docsModel.js';
 import { normalizeBlocks } from './docsModel.js';
-import { FOLDER, GOOGLE_DOC, GOOGLE_SHEET, makeDriveFile } from './driveApi.js';
+import { FOLDER, GOOGLE_DOC, GOOGLE_SHEET, makeDriveFile, type DriveFile } from './driveApi.js';
 import { chatUserName } from './ids.js';
 import { seedCalendar } from './seedCalendar.js';
 import { seedGmail } from './seedGmail.js';
@@ -23,13 +29,44 @@ import { type Cell, type StoredSpreadsheet, newSheet, userEntered } from './shee
 const SEED_TIME = '2026-11-02T00:30:00.000Z';
 
 export function seedSandbox(state: SandboxState): void {
-  if (state.meta('seededAt')) return;
+  if (!state.meta('seededAt')) {
+    state.transaction(() => {
+      seedChat(state);
+      seedDrive(state);
+      seedGmail(state);
+      seedCalendar(state);
+      state.setMeta('seededAt', new Date().toISOString());
+    });
+  }
+  seedSharing(state);
+}
+
+/**
+ * The office's shared drive with the seeded Drive items in it, and the calendar shared with the
+ * app. Idempotent (`meta.sharingSeededAt`), so sandboxes seeded before it existed get it too.
+ */
+function seedSharing(state: SandboxState): void {
+  if (state.meta('sharingSeededAt')) return;
   state.transaction(() => {
-    seedChat(state);
-    seedDrive(state);
-    seedGmail(state);
-    seedCalendar(state);
-    state.setMeta('seededAt', new Date().toISOString());
+    const drive: SharedDrive = {
+      kind: 'drive#drive', id: SEED_IDS.sharedDrive, name: 'アトリエ襷 事務所 Office',
+      members: [
+        { email: APP_SERVICE_ACCOUNT, role: 'fileOrganizer' },
+        { email: SEED_USERS.sato.email, role: 'organizer' },
+        { email: SEED_USERS.emma.email, role: 'writer' },
+      ],
+      restrictions: { domainUsersOnly: false },
+    };
+    if (!state.get('drive', 'drive', drive.id)) state.put('drive', 'drive', drive.id, drive);
+    const seeded = new Set<string>(Object.entries(SEED_IDS).filter(([k]) => /Folder|Doc|Spreadsheet|Checklist/.test(k)).map(([, v]) => v));
+    for (const file of state.list<DriveFile>('drive', 'file')) {
+      if (seeded.has(file.id) && !file.driveId) state.put('drive', 'file', file.id, { ...file, driveId: drive.id }, file.parents[0] ?? '');
+    }
+    const cal = state.get<StoredCalendar>('calendar', 'calendar', SEED_IDS.calendar);
+    if (cal && !cal.acl) {
+      state.put('calendar', 'calendar', cal.id, { ...cal, acl: [{ email: SEED_IDS.calendar, role: 'owner' }, { email: SEED_USERS.sato.email, role: 'owner' }, { email: APP_SERVICE_ACCOUNT, role: 'writer' }] });
+    }
+    state.setMeta('sharingSeededAt', new Date().toISOString());
   });
 }
 

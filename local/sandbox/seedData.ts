@@ -20,6 +20,8 @@ export const SANDBOX_USERS = [SEED_USERS.sato, SEED_USERS.emma, { email: 'office
 export const APP_SERVICE_ACCOUNT = LOCAL_RUNTIME_SA;
 
 export const SEED_IDS = {
+  /** The office's shared drive: every Drive folder and file tasuki works on lives in it. */
+  sharedDrive: 'drive-office',
   chatSpace: 'spaces/AAAAtasukiTeam',
   chatDmSpace: 'spaces/AAAAtasukiDmSato',
   /** A space the app is NOT a member of (403 tests, console). */

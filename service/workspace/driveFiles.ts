@@ -18,7 +18,7 @@ import { callGoogle, statusOf } from './googleCall.js';
 export const FOLDER_MIME = 'application/vnd.google-apps.folder';
 export const DOC_MIME = 'application/vnd.google-apps.document';
 const FILE_FIELDS = 'id,name,mimeType,webViewLink,parents,appProperties';
-export const ALL_DRIVES_LIST = { supportsAllDrives: true, includeItemsFromAllDrives: true } as const;
+export const ALL_DRIVES_LIST = { supportsAllDrives: true, includeItemsFromAllDrives: true, corpora: 'allDrives' } as const;
 
 export type DriveFile = { id: string; name: string; mimeType: string; url: string };
 export type Tag = { jobId: string; key: string };

@@ -3,7 +3,7 @@
  * tagged, ledger/intake/schedule rows, Chat messages, Calendar events.
  */
 import type { GoogleClients } from '../../service/google/clients.js';
-import { quote } from '../../service/workspace/driveFiles.js';
+import { ALL_DRIVES_LIST, quote } from '../../service/workspace/driveFiles.js';
 
 export async function filesTaggedBy(google: GoogleClients, jobId: string): Promise<Array<{ id: string; name: string; mimeType: string; key: string; parents: string[] }>> {
   const out: Array<{ id: string; name: string; mimeType: string; key: string; parents: string[] }> = [];
@@ -14,6 +14,8 @@ export async function filesTaggedBy(google: GoogleClients, jobId: string): Promi
       fields: 'nextPageToken,files(id,name,mimeType,parents,appProperties)',
       pageSize: 100,
       pageToken,
+      // The office's files are in a shared drive: a search outside a folder needs every corpus.
+      ...ALL_DRIVES_LIST,
     });
     for (const f of res.data.files ?? []) out.push({ id: f.id!, name: f.name!, mimeType: f.mimeType!, key: f.appProperties?.tasukiKey ?? '', parents: f.parents ?? [] });
     pageToken = res.data.nextPageToken ?? undefined;
