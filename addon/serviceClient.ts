@@ -53,6 +53,7 @@ export function withTeamReply(request: EnqueueRequest): EnqueueRequest {
 type Method = 'get' | 'post';
 type ErrorBody = { error?: { code?: string; message?: string; issues?: Array<{ path?: string; message?: string }> } };
 
+/** `body` is sent as JSON; a Blob is sent as it is, with its own content type (an upload). */
 function call<T>(method: Method, path: string, body: unknown, context: { jobId?: string } = {}): T {
   const url = `${serviceUrl()}${path}`;
   const options: GoogleAppsScript.URL_Fetch.URLFetchRequestOptions = {
@@ -61,7 +62,11 @@ function call<T>(method: Method, path: string, body: unknown, context: { jobId?:
     followRedirects: false,
     headers: { Authorization: `Bearer ${ScriptApp.getIdentityToken()}`, Accept: 'application/json' },
   };
-  if (body !== undefined) {
+  const blob = body as GoogleAppsScript.Base.Blob | undefined;
+  if (blob?.getBytes) {
+    options.contentType = blob.getContentType() || 'application/octet-stream';
+    options.payload = blob;
+  } else if (body !== undefined) {
     options.contentType = 'application/json';
     options.payload = JSON.stringify(body);
   }
@@ -128,6 +133,16 @@ export function matchClient(query: Record<'name' | 'email', string | undefined>)
   const params = (['name', 'email'] as const).filter((k) => query[k]).map((k) => `${k}=${encodeURIComponent(query[k]!.slice(0, 200))}`);
   try {
     return params.length ? call<ClientMatchResponse>('get', `/v1/clients/match?${params.join('&')}`, undefined) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** POST /v1/uploads: one attachment's raw bytes; its upload id, or null when it could not be sent. */
+export function uploadAttachment(messageId: string, index: number, blob: GoogleAppsScript.Gmail.GmailAttachment): string | null {
+  try {
+    const path = `/v1/uploads?messageId=${encodeURIComponent(messageId)}&index=${index}&name=${encodeURIComponent(blob.getName())}`;
+    return call<{ uploadId: string }>('post', path, blob.copyBlob()).uploadId;
   } catch {
     return null;
   }

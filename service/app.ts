@@ -4,13 +4,15 @@
  *   GET  /healthz          liveness/readiness; touches nothing heavy.
  *   *    /v1/jobs*         the job API for the add-on (routes/jobs.ts), Google ID token.
  *   GET  /v1/clients/match which client of the directory a sender is (routes/clients.ts), same token.
+ *   POST /v1/uploads       an e-mail attachment's bytes for project.create (routes/uploads.ts), same
+ *                          token; raw body up to 30 MiB, so it is routed before the JSON parser.
  *   POST /tasks/run        Cloud Tasks deliveries (routes/tasks.ts), OIDC token of the invoker.
  *   POST /tasks/sweep      the reconciler's sweep (Cloud Scheduler), OIDC token of the invoker.
  *   POST /schedules/:id/run  a schedule's firing (routes/schedules.ts): Cloud Scheduler, or the
  *                          local stack's scheduler, with the invoker's OIDC token.
  *   GET  /charts/:id.png   summary chart images for Chat cards (routes/charts.ts), public by id.
  *
- * Bodies are JSON only, at most 100 kB (tasks carry ids, never data). Unknown routes and every
+ * Bodies are JSON, at most 100 kB (tasks carry ids, never data), except /v1/uploads. Unknown routes and every
  * error answer `{error:{code,message}}`; stack traces stay in the logs.
  */
 import express, { type Express } from 'express';
@@ -22,6 +24,7 @@ import { jobsRouter } from './routes/jobs.js';
 import { requestLog } from './routes/requestLog.js';
 import { schedulesRouter } from './routes/schedules.js';
 import { tasksRouter } from './routes/tasks.js';
+import { uploadsRouter } from './routes/uploads.js';
 import { Worker } from './worker/worker.js';
 
 export const BODY_LIMIT = '100kb';
@@ -39,6 +42,7 @@ export function createApp(deps: AppDeps): TasukiApp {
   });
   // Before the JSON body parser: Chat fetches these images without credentials or a body.
   app.use(chartsRouter(deps.store));
+  app.use('/v1/uploads', uploadsRouter(deps));
   app.use(express.json({ limit: BODY_LIMIT }));
   app.use('/v1/jobs', jobsRouter(deps));
   app.use('/v1/clients', clientsRouter(deps));

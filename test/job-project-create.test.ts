@@ -152,7 +152,7 @@ test('Google 503s are retryable failures', async () => {
   assert.match(result.projectNumber, /^P-\d{4}-\d{3}$/);
 });
 
-test('with Gmail delegation, the e-mail\'s attachments are copied into the project folder once', async () => {
+test('with Gmail delegation, an attachment the add-on did not upload is copied into the materials folder once', async () => {
   const gmail = env.google.gmailFor('sato@example.co.jp')!;
   const list = await gmail.users.messages.list({ userId: 'me', q: 'subject:バレンタイン限定パッケージのご相談' });
   const messageId = list.data.messages![0]!.id!;
@@ -168,11 +168,13 @@ test('with Gmail delegation, the e-mail\'s attachments are copied into the proje
     request: {
       gmailMessageId: messageId,
       subject: 'バレンタイン限定パッケージのご相談',
-      attachments: parts.map((p) => ({ name: p.filename!, mimeType: p.mimeType!, size: p.body!.size ?? 0, gmailAttachmentId: p.body!.attachmentId! })),
+      // No upload id (the add-on could not send it): the service reads it as the requester.
+      attachments: parts.map((p) => ({ name: p.filename!, mimeType: p.mimeType!, size: p.body!.size ?? 0 })),
     },
   });
-  const result = await env.runCrashingEverywhere<ProjectCreateResult>(projectCreate, job.id, ['attachments']);
-  const copies = (await childrenOf(env.google, result.folderId)).filter((f) => f.name === '仕様書_バレンタイン2027.pdf');
+  const result = await env.runCrashingEverywhere<ProjectCreateResult>(projectCreate, job.id, ['attachments', 'attachment:0']);
+  const materials = (await childrenOf(env.google, result.folderId)).find((f) => f.name.includes('資料'))!;
+  const copies = (await childrenOf(env.google, materials.id)).filter((f) => f.name === '仕様書_バレンタイン2027.pdf');
   assert.equal(copies.length, 1);
   const bytes = await env.google.drive.files.get({ fileId: copies[0]!.id, alt: 'media' }, { responseType: 'arraybuffer' });
   assert.equal(Buffer.from(bytes.data as ArrayBuffer).subarray(0, 5).toString(), '%PDF-');
@@ -180,6 +182,8 @@ test('with Gmail delegation, the e-mail\'s attachments are copied into the proje
   // Without delegation the attachments are listed in the brief but not copied.
   const without = await env.newJob('project.create', { ...(job.input as object), title: 'バレンタイン 2' });
   const r2 = await env.run<ProjectCreateResult>(projectCreate, without.id, { config: { gmailDelegation: false } });
-  assert.equal((await childrenOf(env.google, r2.folderId)).filter((f) => f.mimeType === 'application/pdf').length, 0);
+  const materials2 = (await childrenOf(env.google, r2.folderId)).find((f) => f.name.includes('資料'))!;
+  assert.equal((await childrenOf(env.google, materials2.id)).filter((f) => f.mimeType === 'application/pdf').length, 0);
+  assert.equal(r2.attachmentsFiled, '0 / 1 件');
   assert.ok((await documentPlainText(env.google, r2.briefDocId)).includes('仕様書_バレンタイン2027.pdf'));
 });

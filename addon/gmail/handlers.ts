@@ -24,6 +24,7 @@ import { t } from '../i18n.js';
 import { FORM, projectInputFromForm } from '../jobRequests.js';
 import { parseRequest, type MailMessage } from '../requestParser.js';
 import { enqueueJob, idempotencyKey, listMyJobs, matchClient, withTeamReply } from '../serviceClient.js';
+import { uploadAttachments } from './attachmentUpload.js';
 import { messageDay, readOpenedMessage } from './message.js';
 import { officeDomains } from './officeDomains.js';
 import { buildRequestCard } from './requestCard.js';
@@ -52,7 +53,7 @@ function requestFrom(e: AddonEvent, messageId: string): NonNullable<ProjectCreat
     from: message.from.slice(0, 500),
     receivedAt: message.date,
     body: message.plainBody,
-    attachments: message.attachments.slice(0, 50),
+    attachments: uploadAttachments(message.id),
   };
 }
 

@@ -49,7 +49,14 @@ function sandboxJson<T>(path: string): T {
   return JSON.parse(res.body) as T;
 }
 
-const gmail = createGmailApp((id) => sandboxJson<GmailApiMessage>(`/gmail/gmail/v1/users/me/messages/${encodeURIComponent(id)}?format=full`));
+const gmail = createGmailApp(
+  (id) => sandboxJson<GmailApiMessage>(`/gmail/gmail/v1/users/me/messages/${encodeURIComponent(id)}?format=full`),
+  (id, attachmentId) =>
+    Buffer.from(
+      sandboxJson<{ data?: string }>(`/gmail/gmail/v1/users/me/messages/${encodeURIComponent(id)}/attachments/${encodeURIComponent(attachmentId)}`).data ?? '',
+      'base64url',
+    ),
+);
 const { Logger, console: consoleShim } = createLogger((line) => logs.push(line));
 const ctx = () => context;
 

@@ -5,6 +5,7 @@
  */
 /// <reference types="google-apps-script" />
 import { createHash, randomUUID } from 'node:crypto';
+import { signedBytes } from './blob.js';
 import type { SubsetOf } from './cardService.js';
 
 /** Who is running the add-on right now, set by the worker before each call. */
@@ -120,9 +121,6 @@ export function createScriptApp(tokens: { identity: () => string; oauth: () => s
 }
 
 /** Java-style signed bytes, as Apps Script's Utilities return them. */
-function signedBytes(buf: Buffer): number[] {
-  return [...buf].map((b) => (b > 127 ? b - 256 : b));
-}
 
 function toBuffer(data: string | number[]): Buffer {
   return typeof data === 'string' ? Buffer.from(data, 'utf8') : Buffer.from(data.map((b) => (b + 256) % 256));

@@ -1,11 +1,17 @@
 /**
- * GmailApp for the shim, over the sandbox's Gmail REST API (`users.messages.get`, format=full),
- * read as the current user. As in Apps Script, getMessageById needs the per-message access token
+ * GmailApp for the shim, over the sandbox's Gmail REST API (`users.messages.get`, format=full;
+ * attachment bytes by `users.messages.attachments.get`, only when the add-on reads them), read
+ * as the current user. As in Apps Script, getMessageById needs the per-message access token
  * from the event to have been set first (setCurrentMessageAccessToken); without it the call fails
  * the way a real add-on without that token does.
  */
 /// <reference types="google-apps-script" />
+import { createHash } from 'node:crypto';
+import { BlobShim, registerBytes, signedBytes } from './blob.js';
 import type { SubsetOf } from './cardService.js';
+
+/** Reads one attachment's bytes (message id, the part's attachmentId). */
+export type AttachmentReader = (messageId: string, attachmentId: string) => Buffer;
 
 type Part = {
   mimeType?: string;
@@ -27,7 +33,17 @@ function walk(part: Part | undefined, visit: (p: Part) => void): void {
 }
 
 export class GmailAttachmentShim {
-  constructor(private readonly part: Part) {}
+  private loaded: Buffer | undefined;
+  constructor(
+    private readonly part: Part,
+    private readonly load: () => Buffer,
+  ) {
+    registerBytes(this, () => this.bytes());
+  }
+  private bytes(): Buffer {
+    this.loaded ??= this.part.body?.data ? Buffer.from(this.part.body.data, 'base64url') : this.load();
+    return this.loaded;
+  }
   getName(): string {
     return this.part.filename ?? '';
   }
@@ -37,10 +53,26 @@ export class GmailAttachmentShim {
   getSize(): number {
     return this.part.body?.size ?? 0;
   }
+  getBytes(): number[] {
+    return signedBytes(this.bytes());
+  }
+  getDataAsString(): string {
+    return this.bytes().toString('utf8');
+  }
+  /** SHA-1 of the content, as hex (Apps Script documents "the SHA1 content hash"). */
+  getHash(): string {
+    return createHash('sha1').update(this.bytes()).digest('hex');
+  }
+  copyBlob(): BlobShim {
+    return new BlobShim(Buffer.from(this.bytes()), this.getContentType(), this.getName());
+  }
 }
 
 export class GmailMessageShim {
-  constructor(private readonly msg: GmailApiMessage) {}
+  constructor(
+    private readonly msg: GmailApiMessage,
+    private readonly readAttachment: AttachmentReader,
+  ) {}
   private header(name: string): string {
     const h = this.msg.payload?.headers?.find((x) => x.name?.toLowerCase() === name.toLowerCase());
     return h?.value ?? '';
@@ -90,7 +122,8 @@ export class GmailMessageShim {
       if (!p.filename) return;
       const inline = p.headers?.some((h) => h.name?.toLowerCase() === 'content-id');
       if (inline && options?.includeInlineImages === false) return;
-      out.push(new GmailAttachmentShim(p));
+      const attachmentId = p.body?.attachmentId ?? '';
+      out.push(new GmailAttachmentShim(p, () => this.readAttachment(this.msg.id, attachmentId)));
     });
     return out;
   }
@@ -100,7 +133,7 @@ export class GmailMessageShim {
 }
 
 /** The GmailApp global, and the shim's own control to forget the token between calls. */
-export function createGmailApp(read: (messageId: string) => GmailApiMessage) {
+export function createGmailApp(read: (messageId: string) => GmailApiMessage, readAttachment: AttachmentReader) {
   let currentToken: string | undefined;
   const service = {
     setCurrentMessageAccessToken(token: string): void {
@@ -111,7 +144,7 @@ export function createGmailApp(read: (messageId: string) => GmailApiMessage) {
       if (!currentToken) {
         throw new Error('Access denied: no current message access token; call GmailApp.setCurrentMessageAccessToken(e.gmail.accessToken) first');
       }
-      return new GmailMessageShim(read(id));
+      return new GmailMessageShim(read(id), readAttachment);
     },
   };
   return {

@@ -10,7 +10,7 @@
  */
 import { receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 
-export type FetchRequest = { url: string; method: string; headers: Record<string, string>; body?: string; followRedirects: boolean };
+export type FetchRequest = { url: string; method: string; headers: Record<string, string>; body?: string | Uint8Array; followRedirects: boolean };
 export type FetchResponse = { status: number; headers: Record<string, string>; body: string };
 
 /** Operations the main thread performs for the add-on. */

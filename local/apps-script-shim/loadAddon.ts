@@ -63,7 +63,8 @@ async function httpFetch(req: FetchRequest): Promise<FetchResponse> {
   const res = await fetch(req.url, {
     method: req.method,
     headers: req.headers,
-    ...(req.body !== undefined ? { body: req.body } : {}),
+    // Bytes (an upload) as they are; fetch takes any ArrayBufferView.
+    ...(req.body !== undefined ? { body: req.body as BodyInit } : {}),
     redirect: req.followRedirects ? 'follow' : 'manual',
     signal: AbortSignal.timeout(60_000),
   });

@@ -2,11 +2,17 @@
  * UrlFetchApp for the shim: synchronous, really calling HTTP (through the host bridge), with the
  * real platform's options and behaviour that the add-on relies on: `muteHttpExceptions` (else a
  * status ≥ 400 throws "Request failed for … returned code …"), `contentType` + `payload` (a string
- * as is, an object form-encoded), headers, `followRedirects`; a network failure always throws.
+ * as is, a Blob or Byte[] as raw bytes, an object form-encoded), headers, `followRedirects`; a
+ * network failure always throws. Apps Script's UrlFetch quota allows 50 MB of payload per call:
+ * a larger one throws here before anything is sent (the message is the shim's own wording).
  */
 /// <reference types="google-apps-script" />
 import type { FetchRequest, FetchResponse } from './hostBridge.js';
+import { bytesOf } from './blob.js';
 import type { SubsetOf } from './cardService.js';
+
+/** Apps Script quotas: URL Fetch POST size, 50 MB per call. */
+export const URL_FETCH_MAX_PAYLOAD_BYTES = 50 * 1024 * 1024;
 
 type Params = GoogleAppsScript.URL_Fetch.URLFetchRequestOptions;
 
@@ -31,8 +37,16 @@ export function createUrlFetchApp(fetchSync: (req: FetchRequest) => FetchRespons
     fetch(url: string, params: Params = {}): HTTPResponseShim {
       const headers: Record<string, string> = {};
       for (const [k, v] of Object.entries(params.headers ?? {})) headers[k] = String(v);
-      let body: string | undefined;
-      if (params.payload !== undefined) {
+      let body: string | Uint8Array | undefined;
+      const bytes = bytesOf(params.payload) ?? (Array.isArray(params.payload) ? Buffer.from((params.payload as number[]).map((b) => (b + 256) % 256)) : undefined);
+      if (bytes) {
+        if (bytes.length > URL_FETCH_MAX_PAYLOAD_BYTES) {
+          throw new Error(`Exception: UrlFetch payload of ${bytes.length} bytes is over the ${URL_FETCH_MAX_PAYLOAD_BYTES} byte limit per call: ${url}`);
+        }
+        body = new Uint8Array(bytes);
+        const blobType = (params.payload as { getContentType?: () => string | null }).getContentType?.();
+        headers['Content-Type'] = params.contentType ?? blobType ?? 'application/octet-stream';
+      } else if (params.payload !== undefined) {
         if (typeof params.payload === 'string') {
           body = params.payload;
           headers['Content-Type'] = params.contentType ?? 'application/x-www-form-urlencoded';

@@ -21,7 +21,7 @@
  *   GET    /_sandbox/docs/{id}                     documents.get JSON plus `text`
  *   GET    /_sandbox/gmail/{user}/messages         a mailbox, newest first: id, from, to, subject, date, snippet, labels, attachments
  *   GET    /_sandbox/gmail/{user}/messages/{id}    one message with its decoded text
- *   POST   /_sandbox/gmail/{user}/messages         deliver an e-mail {from, subject, text, date?} into the inbox
+ *   POST   /_sandbox/gmail/{user}/messages         deliver an e-mail {from, subject, text, date?, attachments?: [{filename, mimeType, dataBase64}]} into the inbox
  *   GET    /_sandbox/calendar/{id}/events          a calendar's events, cancelled included
  */
 import express, { type Router } from 'express';
@@ -40,7 +40,13 @@ import { readRange, type StoredSpreadsheet } from './sheetsModel.js';
 
 const HumanMessage = z.strictObject({ senderEmail: z.string().email(), text: z.string().min(1).max(4096), threadName: z.string().optional() });
 const NewMember = z.strictObject({ email: z.string().email(), displayName: z.string().min(1).max(200).optional() });
-const NewMail = z.strictObject({ from: z.string().min(1), subject: z.string().min(1), text: z.string(), date: z.string().optional() });
+const NewMail = z.strictObject({
+  from: z.string().min(1),
+  subject: z.string().min(1),
+  text: z.string(),
+  date: z.string().optional(),
+  attachments: z.array(z.strictObject({ filename: z.string().min(1), mimeType: z.string().min(1), dataBase64: z.string() })).max(10).optional(),
+});
 
 function attachmentsOf(part: MessagePart): Array<{ filename: string; mimeType: string; size: number; attachmentId?: string }> {
   const own = part.filename ? [{ filename: part.filename, mimeType: part.mimeType, size: part.body.size, attachmentId: part.body.attachmentId }] : [];
@@ -50,7 +56,8 @@ function attachmentsOf(part: MessagePart): Array<{ filename: string; mimeType: s
 export function adminRouter(opts: { state: SandboxState; faults: Faults }): Router {
   const { state, faults } = opts;
   const router = express.Router();
-  router.use(express.json({ limit: '1mb' }));
+  // Room for a delivered e-mail's attachments (base64), as tests send large ones.
+  router.use(express.json({ limit: '40mb' }));
   const fail = (res: express.Response, code: number, message: string) => res.status(code).json({ error: { code, message } });
 
   router.get('/', (_req, res) => {
@@ -231,6 +238,7 @@ export function adminRouter(opts: { state: SandboxState; faults: Faults }): Rout
         { name: 'Date', value: date.toUTCString().replace('GMT', '+0000') },
       ],
       text: parsed.data.text,
+      attachments: (parsed.data.attachments ?? []).map((a) => ({ filename: a.filename, mimeType: a.mimeType, data: Buffer.from(a.dataBase64, 'base64') })),
     });
     const m = storeMessage(state, user, { ...built, labelIds: ['INBOX', 'UNREAD'], internalDate: date.getTime() });
     res.status(201).json(mailSummary(m));

@@ -16,11 +16,13 @@
  * (the Status column's first value is 受付 Received); on the Intake row it owns Status and
  * Project (案件化 Project, the number). Nothing else of the office's is written.
  *
- * Reads: the template folder (TASUKI_TEMPLATE_FOLDER_ID); the requester's Gmail message for
- * attachments when TASUKI_GMAIL_DELEGATION is on; the Intake sheet when intakeId is given.
+ * Reads: the template folder (TASUKI_TEMPLATE_FOLDER_ID); the client directory (Ledger, Clients
+ * sheet); the add-on's staged uploads of the mail's attachments (workspace/attachmentUploads.ts);
+ * only for an attachment without an upload, and only with TASUKI_GMAIL_DELEGATION on, the
+ * requester's Gmail message; the Intake sheet when intakeId is given.
  * Writes: a project folder under TASUKI_PROJECTS_FOLDER_ID (copy of the template tree with
- * {{number}} {{client}} {{title}} {{due}} replaced in names and Docs), a request brief Doc and
- * the attachments in it; a Ledger row; a Schedule row; the Intake row's status; a `requests`
+ * {{number}} {{client}} {{title}} {{due}} replaced in names and Docs), a request brief Doc, and
+ * the mail's attachments in its materials folder (the template's 資料/Materials/Brief folder); a Ledger row; a Schedule row; the Intake row's status; a `requests`
  * record in the store (the summary database that ledger.search reads); an announcement in the
  * team Chat space (unless the job's own reply already goes there).
  *
@@ -33,7 +35,11 @@
  * 3. template   template items tagged `tpl:<source id>`; one query finds what exists.
  * 4. brief      brief Doc tagged 'brief'; its text is written only if the project number is not
  *               in it yet.
- * 5. attachments each tagged `att:<index>`; skipped without Gmail access.
+ * 5. attachments the materials folder (found in the copied template, else made, tagged); then one
+ *               step per file, `attachment:<index>`: a staged upload is moved there (same file,
+ *               tagged `att:<index>`; already there → nothing), or read through delegation into a
+ *               tagged upload; a file that cannot be filed is a per-file problem in the result
+ *               (attachmentProblems), never a failed job.
  * 6. ledger     Ledger row keyed by job id (find before append).
  * 7. schedule   Schedule row keyed by job id (row key `project-<number>`).
  * 8. intake     Intake row status/number overwritten (same values each time); store doc CAS.
@@ -53,7 +59,9 @@ import { type JobContext, type JobHandler } from '../worker/jobHandler.js';
 import { JobFailure } from '../jobFailure.js';
 import { clientMessageId, linksCard, upsertChatMessage } from '../workspace/chatMessages.js';
 import { writeTextOnce } from '../workspace/docsContent.js';
-import { ensureDoc, ensureFolder, ensureUpload } from '../workspace/driveFiles.js';
+import type { gmail_v1 } from '@googleapis/gmail';
+import { fileUpload, MAX_UPLOAD_BYTES } from '../workspace/attachmentUploads.js';
+import { ensureDoc, ensureFolder, ensureUpload, findTagged, FOLDER_MIME } from '../workspace/driveFiles.js';
 import { callGoogle } from '../workspace/googleCall.js';
 import { claimLedgerNumber } from '../workspace/ledgerNumbers.js';
 import { SheetTable } from '../workspace/sheetTable.js';
@@ -114,31 +122,79 @@ function projectsFolderMissing(id: string): JobFailure {
   });
 }
 
-async function copyAttachments(ctx: Ctx, folderId: string): Promise<Array<{ name: string; fileId: string; url: string }>> {
-  const request = ctx.input.request;
-  const wanted = (request?.attachments ?? []).map((a, index) => ({ ...a, index })).filter((a) => a.gmailAttachmentId);
-  if (!ctx.config.gmailDelegation || !request?.gmailMessageId || wanted.length === 0) return [];
-  const gmail = ctx.google.gmailFor(ctx.job.requestedBy);
-  if (!gmail) return [];
-  const messageId = request.gmailMessageId;
-  const copied: Array<{ name: string; fileId: string; url: string }> = [];
-  for (const a of wanted) {
-    const res = await callGoogle('gmail.users.messages.attachments.get', () =>
-      gmail.users.messages.attachments.get({ userId: 'me', messageId, id: a.gmailAttachmentId! }),
-    {
-      notFound: { ja: `メールの添付「${a.name}」が見つかりません。メールが削除されていないか確認してください。`, en: `The attachment "${a.name}" was not found; check the e-mail still exists.` },
-    });
-    const bytes = Buffer.from((res.data.data ?? '').replace(/-/g, '+').replace(/_/g, '/'), 'base64');
-    const file = await ensureUpload(ctx.google.drive, {
-      parentId: folderId,
-      name: a.name,
-      mimeType: a.mimeType || 'application/octet-stream',
-      bytes,
-      tag: { jobId: ctx.job.id, key: `att:${a.index}` },
-    });
-    copied.push({ name: a.name, fileId: file.id, url: file.url });
+const MATERIALS_FOLDER = /資料|materials?\b|brief/i;
+
+/**
+ * Where the mail's attachments go: the copied template's materials folder (a top-level folder
+ * named like 資料 / Materials / Brief, e.g. "01_資料 Brief"), else a folder made for them.
+ */
+async function materialsFolder(ctx: Ctx, projectFolderId: string, copied: Array<{ id: string; mimeType: string; path: string; name: string }>): Promise<string> {
+  const fromTemplate = copied.find((c) => c.mimeType === FOLDER_MIME && !c.path.includes('/') && MATERIALS_FOLDER.test(c.name));
+  if (fromTemplate) return fromTemplate.id;
+  return (await ensureFolder(ctx.google.drive, { parentId: projectFolderId, name: '資料 Materials', tag: { jobId: ctx.job.id, key: 'materials' } })).id;
+}
+
+type Attachment = NonNullable<ProjectCreateInput['request']>['attachments'][number];
+type AttachmentOutcome = { name: string; url?: string; problem?: AttachmentProblem };
+type AttachmentProblem = 'too_large' | 'not_sent' | 'missing' | 'not_yours' | 'not_in_mail';
+
+function problemText(problem: AttachmentProblem, a: Attachment): { ja: string; en: string } {
+  const mb = `${(a.size / 1024 / 1024).toFixed(1)} MB`;
+  const limit = `${MAX_UPLOAD_BYTES / 1024 / 1024} MB`;
+  switch (problem) {
+    case 'too_large':
+      return { ja: `${mb} で上限 ${limit} を超えるため保存できませんでした。メールから手動で保存してください。`, en: `${mb} is over the ${limit} limit; save it from the mail by hand.` };
+    case 'not_sent':
+      return { ja: 'アドオンから届きませんでした（時間切れ）。メールから手動で保存してください。', en: 'the add-on could not send it in time; save it from the mail by hand.' };
+    case 'missing':
+      return { ja: '受け取った添付が見つかりません（削除されました）。メールから手動で保存してください。', en: 'the received copy is gone (deleted); save it from the mail by hand.' };
+    case 'not_yours':
+      return { ja: '別のユーザーが送った添付のため保存しませんでした。', en: 'it was sent by another user, so it was not filed.' };
+    case 'not_in_mail':
+      return { ja: 'メールに見つかりません（削除されたか、名前が変わりました）。', en: 'it is no longer in the mail (deleted or renamed).' };
   }
-  return copied;
+}
+
+/**
+ * One attachment into the materials folder: the add-on's upload (moved, not copied), else, with
+ * Gmail delegation on, the message part read as the requester (users.messages.attachments.get),
+ * else a problem saying why it is not there. Tagged `att:<index>` either way.
+ */
+async function fileAttachment(ctx: Ctx, a: Attachment, index: number, folderId: string): Promise<AttachmentOutcome> {
+  const { google, job, config } = ctx;
+  const tag = { jobId: job.id, key: `att:${index}` };
+  if (a.uploadId) {
+    const filed = await fileUpload(google.drive, { uploadId: a.uploadId, uploader: job.requestedBy, folderId, tag });
+    return 'problem' in filed ? { name: a.name, problem: filed.problem } : { name: a.name, url: filed.url };
+  }
+  const messageId = ctx.input.request?.gmailMessageId;
+  const gmail = config.gmailDelegation && messageId ? google.gmailFor(job.requestedBy) : null;
+  if (!gmail || !messageId) return { name: a.name, problem: a.size > MAX_UPLOAD_BYTES ? 'too_large' : 'not_sent' };
+  const done = await findTagged(google.drive, tag);
+  if (done) return { name: a.name, url: done.url };
+  const message = await callGoogle('gmail.users.messages.get', () => gmail.users.messages.get({ userId: 'me', id: messageId, format: 'full' }), {
+    notFound: { ja: '依頼メールが見つかりません。メールが削除されていないか確認してください。', en: 'The request e-mail was not found; check it still exists.' },
+  });
+  const parts: gmail_v1.Schema$MessagePart[] = [];
+  const walk = (p: gmail_v1.Schema$MessagePart | undefined) => {
+    if (!p) return;
+    parts.push(p);
+    p.parts?.forEach(walk);
+  };
+  walk(message.data.payload);
+  const part = parts.find((p) => p.filename === a.name && p.body?.attachmentId && (!a.size || p.body.size === a.size));
+  if (!part) return { name: a.name, problem: 'not_in_mail' };
+  const file = await ensureUpload(google.drive, {
+    parentId: folderId,
+    name: a.name,
+    mimeType: a.mimeType || 'application/octet-stream',
+    bytes: async () => {
+      const res = await callGoogle('gmail.users.messages.attachments.get', () => gmail.users.messages.attachments.get({ userId: 'me', messageId, id: part.body!.attachmentId! }));
+      return Buffer.from(res.data.data ?? '', 'base64url');
+    },
+    tag,
+  });
+  return { name: a.name, url: file.url };
 }
 
 function clientUnconfirmed(name: string, candidates: string[]): JobFailure {
@@ -230,8 +286,17 @@ async function run(ctx: Ctx): Promise<ProjectCreateResult> {
   });
   await progress(say(ctx, '依頼概要を作成', 'Brief written'));
 
-  const attachments = await ctx.step('attachments', () => copyAttachments(ctx, folder.id));
-  await progress(say(ctx, `添付 ${attachments.length} 件`, `${attachments.length} attachments copied`));
+  const attachmentList = input.request?.attachments ?? [];
+  const materials = await ctx.step('attachments', async () => (attachmentList.length ? materialsFolder(ctx, folder.id, copied) : null));
+  // One step per file: a crash between two files resumes after the first, and each file is
+  // found again by its tag, so every attachment lands once.
+  const attachments: AttachmentOutcome[] = [];
+  for (const [index, a] of attachmentList.entries()) {
+    attachments.push(await ctx.step(`attachment:${index}`, () => fileAttachment(ctx, a, index, materials!)));
+  }
+  const filedCount = attachments.filter((a) => a.url).length;
+  const problems = attachmentList.flatMap((a, i) => (attachments[i]?.problem ? [`${a.name}: ${problemText(attachments[i]!.problem!, a)[ctx.locale]}`] : []));
+  await progress(say(ctx, `添付 ${filedCount}/${attachmentList.length} 件を保存`, `${filedCount} of ${attachmentList.length} attachments filed`));
 
   const ledgerRow = await ctx.step('ledger', async () => {
     const ledger = new SheetTable(google.sheets, config.ledgerSpreadsheetId, LEDGER, 'TASUKI_LEDGER_SPREADSHEET_ID');
@@ -304,7 +369,7 @@ async function run(ctx: Ctx): Promise<ProjectCreateResult> {
   const links: Link[] = [
     { title: `${number} フォルダ Folder`, url: folder.url },
     { title: '依頼概要 Brief', url: brief.url },
-    ...attachments.map((a) => ({ title: a.name, url: a.url })),
+    ...attachments.flatMap((a) => (a.url ? [{ title: a.name, url: a.url }] : [])),
   ];
 
   await ctx.step('announce', async () => {
@@ -328,7 +393,18 @@ async function run(ctx: Ctx): Promise<ProjectCreateResult> {
   });
   await progress(say(ctx, 'Chat に通知', 'Announced in Chat'));
 
-  return { projectNumber: number, client, folderId: folder.id, folderUrl: folder.url, briefDocId: brief.id, ledgerRow, scheduleRow, links };
+  return {
+    projectNumber: number,
+    client,
+    attachmentsFiled: say(ctx, `${filedCount} / ${attachmentList.length} 件`, `${filedCount} of ${attachmentList.length}`),
+    ...(problems.length ? { attachmentProblems: problems.join('\n') } : {}),
+    folderId: folder.id,
+    folderUrl: folder.url,
+    briefDocId: brief.id,
+    ledgerRow,
+    scheduleRow,
+    links,
+  };
 }
 
 export const projectCreate: JobHandler<'project.create'> = {

@@ -7,10 +7,16 @@ export const RequestAttachment = z
     name: z.string().min(1).max(500),
     mimeType: z.string().max(200),
     size: z.number().int().min(0),
-    /** Gmail attachment id, to copy it into Drive when Gmail access is configured. */
-    gmailAttachmentId: z.string().optional(),
+    /**
+     * The add-on's upload of this attachment (POST /v1/uploads answers it): the bytes are already
+     * in Drive. Without it the service reads the attachment through Gmail delegation when that is
+     * on, else reports it as not filed.
+     */
+    uploadId: z.string().regex(/^[A-Za-z0-9_-]{1,200}$/, 'must be an upload id from /v1/uploads').optional(),
   })
   .strict();
+
+export type RequestAttachment = z.infer<typeof RequestAttachment>;
 
 export const ProjectCreateInput = z
   .object({
@@ -49,6 +55,10 @@ export type ClientResolution = z.infer<typeof ClientResolution>;
 export const ProjectCreateResult = z.object({
   projectNumber: ProjectNumber,
   client: ClientResolution.optional(),
+  /** How many of the mail's attachments were filed, in the job's language ("2 / 2 件", "2 of 2"). */
+  attachmentsFiled: z.string().optional(),
+  /** One line per attachment that could not be filed, saying why, in the job's language. */
+  attachmentProblems: z.string().optional(),
   folderId: z.string(),
   folderUrl: z.string(),
   briefDocId: z.string(),
