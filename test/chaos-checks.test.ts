@@ -66,9 +66,15 @@ test('a clean run: every job ended and its one message shows the end', () => {
 });
 
 test('a job not terminal is stranded, with what the emulator still holds', () => {
-  const v = run({ jobs: [job('a', 'running', { taskName: 't/a', attempts: 3 }), job('b', 'queued', { taskName: 't/b' })], emulatorTasks: new Set(['t/b']) });
+  const now = new Date('2026-12-03T10:00:00Z');
+  const v = run({
+    jobs: [job('a', 'running', { taskName: 't/a', attempts: 3, updatedAt: '2026-12-03T09:55:00Z' }), job('b', 'queued', { taskName: 't/b', updatedAt: '2026-12-03T09:59:30Z' })],
+    emulatorTasks: new Set(['t/b']),
+    now,
+  });
   assert.equal(v.stranded, 2);
-  assert.deepEqual(v.strandedJobs.map((s) => [s.id, s.taskExists]), [['a', false], ['b', true]]);
+  assert.equal(v.strandedIdle, 1, 'a has not moved for 5 minutes; b changed 30 s ago');
+  assert.deepEqual(v.strandedJobs.map((s) => [s.id, s.taskExists, s.idleSeconds]), [['a', false, 300], ['b', true, 30]]);
 });
 
 test('a terminal job whose message is missing or still says running is unreported', () => {

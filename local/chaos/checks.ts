@@ -4,7 +4,9 @@
  * I/O, so each rule is tested on its own (test/chaos-checks.test.ts).
  *
  * Rules, and exactly what counts:
- * - stranded: a job whose status is not terminal (succeeded, failed, canceled).
+ * - stranded: a job whose status is not terminal (succeeded, failed, canceled). Of those,
+ *   `strandedIdle` counts the ones whose record has not changed for STUCK_AFTER_MS (two leases
+ *   plus two sweeps and more): stuck, as opposed to a backlog still being worked off.
  * - abandoned: a failed job whose error code is `abandoned` (the reconciler gave up on it).
  * - unreported: a terminal job with a Chat reply target whose reply message (the app's message in
  *   that space with client id `client-<job id>` or a card `job-<job id>`) is missing, or shows a
@@ -47,6 +49,8 @@ const TERMINAL = new Set(['succeeded', 'failed', 'canceled']);
 const STATUSES = ['succeeded', 'failed', 'canceled', 'running', 'queued'] as const;
 type Status = (typeof STATUSES)[number];
 const EXAMPLES = 20;
+/** A non-terminal job untouched this long is stuck, not merely waiting its turn. */
+export const STUCK_AFTER_MS = 120_000;
 
 export type DuplicateCounts = {
   driveFiles: number;
@@ -66,12 +70,13 @@ export type Verdict = {
   abandoned: number;
   canceled: number;
   stranded: number;
+  strandedIdle: number;
   unreported: number;
   duplicates: DuplicateCounts & { total: number };
   numberGaps: { total: number; explained: number; heldByUnfinished: number; unexplained: number };
   failuresWithoutMessage: number;
   failuresByCode: Record<string, number>;
-  strandedJobs: Array<{ id: string; kind: string; status: string; attempts?: number; generation?: number; recoveries?: number; leaseUntil?: string; taskExists?: boolean; error?: string }>;
+  strandedJobs: Array<{ id: string; kind: string; status: string; idleSeconds?: number; attempts?: number; generation?: number; recoveries?: number; leaseUntil?: string; taskExists?: boolean; error?: string }>;
   /** `engineSays`: the job record's report state (owed/delivered/failed), for diagnosis only. */
   unreportedJobs: Array<{ id: string; kind: string; status: string; target: 'chat' | 'sheet'; why: string; engineSays?: string }>;
   duplicateExamples: Array<{ type: keyof DuplicateCounts; key: string; count: number }>;
@@ -86,6 +91,8 @@ export type CheckInput = {
   after: WorkspaceView;
   /** Task names the emulator still holds, to tell "no task left" from "still retrying" for stranded jobs. */
   emulatorTasks?: Set<string>;
+  /** When the snapshot was taken (for how long stranded jobs have been idle). */
+  now?: Date;
 };
 
 /** "<symbol> <label>" of a status in a language, as the job card and the status cell show it. */
@@ -171,7 +178,10 @@ export function judge(input: CheckInput): Verdict {
   const count = (p: (j: ObservedJob) => boolean) => jobs.filter(p).length;
 
   // --- end states
-  const stranded = jobs.filter((j) => !TERMINAL.has(j.status));
+  const now = (input.now ?? new Date()).getTime();
+  const idleMs = (j: ObservedJob) => (j.updatedAt ? now - Date.parse(j.updatedAt) : Infinity);
+  // Idle ones first: they are the stuck ones worth reading.
+  const stranded = jobs.filter((j) => !TERMINAL.has(j.status)).sort((a, b) => idleMs(b) - idleMs(a));
   const failed = jobs.filter((j) => j.status === 'failed');
   const failuresByCode: Record<string, number> = {};
   for (const j of failed) failuresByCode[j.error?.code || '(none)'] = (failuresByCode[j.error?.code || '(none)'] ?? 0) + 1;
@@ -354,6 +364,7 @@ export function judge(input: CheckInput): Verdict {
     abandoned: count((j) => j.status === 'failed' && j.error?.code === 'abandoned'),
     canceled: count((j) => j.status === 'canceled'),
     stranded: stranded.length,
+    strandedIdle: stranded.filter((j) => idleMs(j) >= STUCK_AFTER_MS).length,
     unreported: unreportedIds.size,
     duplicates: { ...duplicates, total: Object.values(duplicates).reduce((a, b) => a + b, 0) },
     numberGaps: { total: explained + held + unexplained, explained, heldByUnfinished: held, unexplained },
@@ -363,6 +374,7 @@ export function judge(input: CheckInput): Verdict {
       id: j.id,
       kind: j.kind,
       status: j.status,
+      ...(Number.isFinite(idleMs(j)) ? { idleSeconds: Math.round(idleMs(j) / 1000) } : {}),
       ...(j.attempts !== undefined ? { attempts: j.attempts } : {}),
       ...(j.generation !== undefined ? { generation: j.generation } : {}),
       ...(j.recoveries !== undefined ? { recoveries: j.recoveries } : {}),
