@@ -187,3 +187,30 @@ test('with Gmail delegation, an attachment the add-on did not upload is copied i
   assert.equal(r2.attachmentsFiled, '0 / 1 件');
   assert.ok((await documentPlainText(env.google, r2.briefDocId)).includes('仕様書_バレンタイン2027.pdf'));
 });
+
+test('Calendar: the due date is its own one-day milestone titled with number and client; the work period only when configured; a sync afterwards changes nothing', async () => {
+  const { scheduleSync } = await import('../service/jobs/scheduleSync.js');
+  const { eventIdFor } = await import('../service/workspace/scheduleEvents.js');
+  const events = async () => (await env.google.calendar.events.list({ calendarId: env.config.calendarId, showDeleted: false, maxResults: 250 })).data.items ?? [];
+  const job = await env.newJob('project.create', { source: 'chat', client: { name: '北斗書店' }, title: '店頭POP 5種', due: '2026-12-10', amount: 60_000 });
+  const result = await env.runCrashingEverywhere<ProjectCreateResult>(projectCreate, job.id, ['schedule', 'calendar']);
+  const milestone = (await events()).filter((e) => e.id === eventIdFor(`project-${result.projectNumber}-due`));
+  assert.equal(milestone.length, 1);
+  assert.equal(milestone[0]!.summary, `${result.projectNumber} 納期 Due: 北斗書店 店頭POP 5種`);
+  assert.deepEqual([milestone[0]!.start, milestone[0]!.end], [{ date: '2026-12-10' }, { date: '2026-12-11' }], 'one day, not weeks');
+  assert.equal((await events()).filter((e) => e.id === eventIdFor(`project-${result.projectNumber}`)).length, 0, 'no work period by default');
+  assert.ok(result.links.some((l) => l.title === '納期 Due — Calendar'));
+  const rows = (await sheetRows(env.google, env.config.scheduleSpreadsheetId, SCHEDULE)).filter((r) => r.jobId === job.id);
+  assert.deepEqual(rows.map((r) => [r.rowKey, r.start, r.end]), [[`project-${result.projectNumber}-due`, '2026-12-10', '2026-12-10']]);
+
+  const withPeriod = await env.newJob('project.create', { source: 'chat', client: { name: '北斗書店' }, title: '春の棚 看板', due: '2027-02-20' });
+  const r2 = await env.run<ProjectCreateResult>(projectCreate, withPeriod.id, { config: { projectWorkPeriod: true } });
+  const period = (await events()).find((e) => e.id === eventIdFor(`project-${r2.projectNumber}`))!;
+  assert.equal(period.summary, `${r2.projectNumber} 北斗書店 春の棚 看板`);
+  assert.deepEqual(period.end, { date: '2027-02-21' });
+
+  const sync = await env.newJob('schedule.sync', {});
+  const synced = await env.run<{ created: number; unchanged: number }>(scheduleSync, sync.id);
+  assert.ok(synced.unchanged >= 3, `the project's events are unchanged by a sync: ${JSON.stringify(synced)}`);
+  assert.equal((await events()).filter((e) => e.id === eventIdFor(`project-${result.projectNumber}-due`)).length, 1);
+});

@@ -3,7 +3,8 @@
 // cancelled, a second sync changes nothing, and a crash at every step leaves one event per row.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { eventIdFor, scheduleSync } from '../service/jobs/scheduleSync.js';
+import { scheduleSync } from '../service/jobs/scheduleSync.js';
+import { eventIdFor } from '../service/workspace/scheduleEvents.js';
 import { parseSpan } from '../service/workspace/scheduleDates.js';
 import { JobFailure } from '../service/jobFailure.js';
 import type { ScheduleSyncResult } from '../shared/kinds/scheduleSync.js';

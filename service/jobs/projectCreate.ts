@@ -22,9 +22,11 @@
  * requester's Gmail message; the Intake sheet when intakeId is given.
  * Writes: a project folder under TASUKI_PROJECTS_FOLDER_ID (copy of the template tree with
  * {{number}} {{client}} {{title}} {{due}} replaced in names and Docs), a request brief Doc, and
- * the mail's attachments in its materials folder (the template's 資料/Materials/Brief folder); a Ledger row; a Schedule row; the Intake row's status; a `requests`
- * record in the store (the summary database that ledger.search reads); an announcement in the
- * team Chat space (unless the job's own reply already goes there).
+ * the mail's attachments in its materials folder (the template's 資料/Materials/Brief folder); a
+ * Ledger row; Schedule rows and their Calendar events (the due-date milestone; the work period
+ * when configured); the Intake row's status; a `requests` record in the store (the summary
+ * database that ledger.search reads); an announcement in the team Chat space (unless the job's
+ * own reply already goes there).
  *
  * Steps and why each is safe to run again:
  * 0. client     reads only, except a confirmed new client's Clients row (keyed by name).
@@ -41,7 +43,11 @@
  *               tagged upload; a file that cannot be filed is a per-file problem in the result
  *               (attachmentProblems), never a failed job.
  * 6. ledger     Ledger row keyed by job id (find before append).
- * 7. schedule   Schedule row keyed by job id (row key `project-<number>`).
+ * 7. schedule   Schedule rows keyed by row key: `project-<number>-due`, the due date as a one-day
+ *               milestone titled with the client and title (納期 Due: …); with
+ *               TASUKI_PROJECT_WORK_PERIOD also `project-<number>`, request day → due date.
+ * 7b. calendar  each dated row's event, upserted under the id schedule.sync derives from the row
+ *               key (workspace/scheduleEvents.ts): a later sync finds it "unchanged".
  * 8. intake     Intake row status/number overwritten (same values each time); store doc CAS.
  * 9. record     `requests/<number>` put-if-absent.
  * 10. announce  messages.patch(allowMissing) on a client id derived from the job id.
@@ -64,6 +70,8 @@ import { fileUpload, MAX_UPLOAD_BYTES } from '../workspace/attachmentUploads.js'
 import { ensureDoc, ensureFolder, ensureUpload, findTagged, FOLDER_MIME } from '../workspace/driveFiles.js';
 import { callGoogle } from '../workspace/googleCall.js';
 import { claimLedgerNumber } from '../workspace/ledgerNumbers.js';
+import { parseSpan } from '../workspace/scheduleDates.js';
+import { upsertRowEvent } from '../workspace/scheduleEvents.js';
 import { SheetTable } from '../workspace/sheetTable.js';
 import { copyTemplateTree, fillName, readTemplateTree } from '../workspace/templateCopy.js';
 import { say } from '../workspace/say.js';
@@ -71,7 +79,7 @@ import { forChatText } from '../../shared/userText.js';
 
 type Ctx = JobContext<ProjectCreateInput>;
 
-export const PROJECT_STEPS = ['client', 'number', 'folder', 'template', 'brief', 'attachments', 'ledger', 'schedule', 'intake', 'record', 'announce'] as const;
+export const PROJECT_STEPS = ['client', 'number', 'folder', 'template', 'brief', 'attachments', 'ledger', 'schedule', 'calendar', 'intake', 'record', 'announce'] as const;
 
 function briefText(input: ProjectCreateInput, clientName: string, number: string, requestedAt: string): string {
   const r = input.request;
@@ -316,21 +324,36 @@ async function run(ctx: Ctx): Promise<ProjectCreateResult> {
   });
   await progress(say(ctx, `台帳 ${ledgerRow} 行目`, `Ledger row ${ledgerRow}`));
 
-  const scheduleRow = await ctx.step('schedule', async () => {
+  // The Schedule: the due date as its own one-day milestone (the office sees it on the day), and
+  // the work period from request to due date only when the office wants it (TASUKI_PROJECT_WORK_PERIOD).
+  const scheduleRows = await ctx.step('schedule', async () => {
     const schedule = new SheetTable(google.sheets, config.scheduleSpreadsheetId, SCHEDULE, 'TASUKI_SCHEDULE_SPREADSHEET_ID');
-    const { row } = await schedule.appendKeyed('jobId', {
-      projectNumber: number,
-      title: `${clientName} ${input.title}`,
-      start: requestedAt,
-      end: input.due ?? requestedAt,
-      assignee: '',
-      notes: `${number}`,
-      rowKey: `project-${number}`,
-      jobId: job.id,
-    });
-    return row;
+    const wanted = [
+      { rowKey: `project-${number}-due`, title: `納期 Due: ${clientName} ${input.title}`, start: input.due ?? '', end: input.due ?? '', notes: input.due ? '' : '納期未定 due date not set' },
+      ...(config.projectWorkPeriod ? [{ rowKey: `project-${number}`, title: `${clientName} ${input.title}`, start: requestedAt, end: input.due ?? requestedAt, notes: '' }] : []),
+    ];
+    const rows: Array<(typeof wanted)[number] & { row: number }> = [];
+    for (const r of wanted) {
+      const { row } = await schedule.appendKeyed('rowKey', { projectNumber: number, title: r.title, start: r.start, end: r.end, assignee: '', notes: r.notes, rowKey: r.rowKey, jobId: job.id });
+      rows.push({ ...r, row });
+    }
+    return rows;
   });
+  const scheduleRow = scheduleRows[0]!.row;
   await progress(say(ctx, `スケジュール ${scheduleRow} 行目`, `Schedule row ${scheduleRow}`));
+
+  const calendarLinks = await ctx.step('calendar', async () => {
+    const links: Link[] = [];
+    for (const r of scheduleRows) {
+      // No due date: nothing to put on a day; the row says so and schedule.sync reports it.
+      const parsed = parseSpan(r.start, r.end, config.timezone);
+      if (!parsed.ok) continue;
+      const event = await upsertRowEvent(google.calendar, config.calendarId, { rowKey: r.rowKey, projectNumber: number, title: r.title, assignee: '', notes: r.notes }, parsed.span, job.id);
+      if (event.link) links.push({ title: r.rowKey.endsWith('-due') ? '納期 Due — Calendar' : '作業期間 Work period — Calendar', url: event.link });
+    }
+    return links;
+  });
+  await progress(say(ctx, `カレンダー ${calendarLinks.length} 件`, `${calendarLinks.length} calendar events`));
 
   await ctx.step('intake', async () => {
     if (!input.intakeId) return null;
@@ -369,6 +392,7 @@ async function run(ctx: Ctx): Promise<ProjectCreateResult> {
   const links: Link[] = [
     { title: `${number} フォルダ Folder`, url: folder.url },
     { title: '依頼概要 Brief', url: brief.url },
+    ...calendarLinks,
     ...attachments.flatMap((a) => (a.url ? [{ title: a.name, url: a.url }] : [])),
   ];
 

@@ -12,9 +12,10 @@
  * 1. keys        rows without a row key get one derived from (job id, row number) and written
  *                back; derived, so writing them again writes the same values.
  * 2. rows:<n>    each chunk of rows: get the event by its derived id, insert it (409 → it exists)
- *                or patch it when it differs. Events remember in private extended properties who
- *                created/last changed them, so after a crash between the Calendar call and the
- *                step record the counts still say "created"/"updated", not "unchanged".
+ *                or patch it when it differs (workspace/scheduleEvents.ts, which project.create
+ *                uses too for a new project's milestone). Events remember in private extended
+ *                properties who created/last changed them, so after a crash between the Calendar
+ *                call and the step record the counts still say "created"/"updated".
  * 3. cancel      events tagged with a row key that is no longer in the sheet are patched to
  *                status=cancelled (already-cancelled ones are left alone).
  * 4. writeback   event links and statuses written per row (idempotent overwrite).
@@ -25,8 +26,9 @@ import { createHash } from 'node:crypto';
 import { ScheduleSyncInput, type ScheduleSyncResult } from '../../shared/kinds/scheduleSync.js';
 import { SCHEDULE } from '../../shared/sheetLayouts.js';
 import type { JobContext, JobHandler } from '../worker/jobHandler.js';
-import { callGoogle, statusOf } from '../workspace/googleCall.js';
-import { parseSpan, type ParsedSpan } from '../workspace/scheduleDates.js';
+import { callGoogle } from '../workspace/googleCall.js';
+import { parseSpan } from '../workspace/scheduleDates.js';
+import { calendarFixes, upsertRowEvent } from '../workspace/scheduleEvents.js';
 import { SheetTable } from '../workspace/sheetTable.js';
 import { say } from '../workspace/say.js';
 
@@ -36,107 +38,15 @@ type RowState = { row: number; rowKey: string; projectNumber: string; title: str
 type RowResult = { row: number; outcome: Outcome; link?: string; message?: { ja: string; en: string } };
 
 const CHUNK = 10;
-const BASE32HEX = '0123456789abcdefghijklmnopqrstuv';
-
-/** Calendar event id for a row key: 32 chars of lowercase base32hex (Calendar accepts [a-v0-9]{5,1024}). */
-export function eventIdFor(rowKey: string): string {
-  const bytes = createHash('sha256').update(`tasuki-schedule:${rowKey}`).digest();
-  let bits = 0;
-  let value = 0;
-  let out = '';
-  for (const byte of bytes) {
-    value = (value << 8) | byte;
-    bits += 8;
-    while (bits >= 5 && out.length < 32) {
-      out += BASE32HEX[(value >>> (bits - 5)) & 31];
-      bits -= 5;
-    }
-  }
-  return out;
-}
 
 function rowKeyFor(jobId: string, row: number): string {
   return `row-${createHash('sha256').update(`${jobId}:${row}`).digest('hex').slice(0, 12)}`;
 }
 
-function normalizeTime(t: calendar_v3.Schema$EventDateTime | undefined): string {
-  if (!t) return '';
-  return t.date ?? (t.dateTime ?? '').slice(0, 19);
-}
-
-function desiredEvent(row: RowState, span: ParsedSpan): calendar_v3.Schema$Event {
-  const summary = [row.projectNumber, row.title].filter(Boolean).join(' ');
-  const description = [row.assignee ? `担当 Assignee: ${row.assignee}` : '', row.notes].filter(Boolean).join('\n');
-  return { summary, description, start: span.start, end: span.end };
-}
-
-function differs(current: calendar_v3.Schema$Event, desired: calendar_v3.Schema$Event): boolean {
-  return (
-    current.status === 'cancelled' ||
-    (current.summary ?? '') !== (desired.summary ?? '') ||
-    (current.description ?? '') !== (desired.description ?? '') ||
-    normalizeTime(current.start) !== normalizeTime(desired.start ?? undefined) ||
-    normalizeTime(current.end) !== normalizeTime(desired.end ?? undefined)
-  );
-}
-
-function calendarFixes(calendarId: string) {
-  return {
-    notFound: { ja: `カレンダー ${calendarId} が見つかりません。TASUKI_CALENDAR_ID を確認してください。`, en: `Calendar ${calendarId} was not found. Check TASUKI_CALENDAR_ID.` },
-    forbidden: {
-      ja: `カレンダー ${calendarId} を編集する権限がありません。サービスアカウントに「予定の変更」権限で共有してください。`,
-      en: `No permission to edit calendar ${calendarId}. Share it with tasuki's service account with "Make changes to events".`,
-    },
-  };
-}
-
-async function getEvent(calendar: calendar_v3.Calendar, calendarId: string, eventId: string): Promise<calendar_v3.Schema$Event | null> {
-  try {
-    return (await calendar.events.get({ calendarId, eventId })).data;
-  } catch (err) {
-    if (statusOf(err) === 404 || statusOf(err) === 410) return null;
-    return callGoogle('calendar.events.get', () => Promise.reject(err), calendarFixes(calendarId));
-  }
-}
-
 async function syncRow(ctx: Ctx, calendarId: string, row: RowState): Promise<RowResult> {
   const parsed = parseSpan(row.start, row.end, ctx.config.timezone);
   if (!parsed.ok) return { row: row.row, outcome: 'error', message: parsed.message };
-  const calendar = ctx.google.calendar;
-  const eventId = eventIdFor(row.rowKey);
-  const desired = desiredEvent(row, parsed.span);
-  const jobId = ctx.job.id;
-  let current = await getEvent(calendar, calendarId, eventId);
-  if (!current) {
-    try {
-      const res = await calendar.events.insert({
-        calendarId,
-        requestBody: { id: eventId, ...desired, extendedProperties: { private: { tasukiRowKey: row.rowKey, tasukiCreatedBy: jobId, tasukiUpdatedBy: jobId } } },
-      });
-      return { row: row.row, outcome: 'created', link: res.data.htmlLink ?? undefined };
-    } catch (err) {
-      // 409: it exists after all (e.g. cancelled and hidden from get): fall through to patch.
-      if (statusOf(err) !== 409) return callGoogle('calendar.events.insert', () => Promise.reject(err), calendarFixes(calendarId));
-      current = { id: eventId, status: 'cancelled' };
-    }
-  }
-  const props = current.extendedProperties?.private ?? {};
-  if (!differs(current, desired)) {
-    // Already as wanted; if this very job made it so before a crash, say what it did.
-    const outcome: Outcome = props.tasukiCreatedBy === jobId ? 'created' : props.tasukiUpdatedBy === jobId ? 'updated' : 'unchanged';
-    return { row: row.row, outcome, link: current.htmlLink ?? undefined };
-  }
-  const res = await callGoogle(
-    'calendar.events.patch',
-    () =>
-      calendar.events.patch({
-        calendarId,
-        eventId,
-        requestBody: { ...desired, status: 'confirmed', extendedProperties: { private: { ...props, tasukiRowKey: row.rowKey, tasukiUpdatedBy: jobId } } },
-      }),
-    calendarFixes(calendarId),
-  );
-  return { row: row.row, outcome: props.tasukiCreatedBy === jobId ? 'created' : 'updated', link: res.data.htmlLink ?? undefined };
+  return { row: row.row, ...(await upsertRowEvent(ctx.google.calendar, calendarId, row, parsed.span, ctx.job.id)) };
 }
 
 async function listTaggedEvents(calendar: calendar_v3.Calendar, calendarId: string): Promise<calendar_v3.Schema$Event[]> {
