@@ -8,7 +8,7 @@ import { LEDGER } from '../shared/sheetLayouts.js';
 import { JOB_KINDS } from '../shared/jobKinds.js';
 import { createConsoleRouter } from '../local/console/consoleRouter.js';
 import { SandboxClient } from '../local/console/sandboxClient.js';
-import { startInProcessStack, type InProcessStack } from './support/inProcessStack.js';
+import { startInProcessStack, type InProcessStack } from '../local/inProcessStack.js';
 
 let stack: InProcessStack;
 let base: string;

@@ -10,7 +10,7 @@ import request from 'supertest';
 import { SEED_IDS, SEED_USERS } from '../local/sandbox/seedData.js';
 import { MEMBERSHIP_TTL_MS, ReplyAuthorization } from '../service/routes/replyAuthorization.js';
 import { HttpError } from '../service/routes/httpErrors.js';
-import { startInProcessStack, type InProcessStack } from './support/inProcessStack.js';
+import { startInProcessStack, type InProcessStack } from '../local/inProcessStack.js';
 import { startTestSandbox, type TestSandbox } from './support/sandbox.js';
 
 const SATO = SEED_USERS.sato.email;

@@ -9,7 +9,7 @@ import { after, before, test } from 'node:test';
 import type { ChatMessage } from '../local/sandbox/chatApi.js';
 import { SEED_IDS } from '../local/sandbox/seedData.js';
 import type { JobRecord } from '../shared/job.js';
-import { startInProcessStack, type InProcessStack } from './support/inProcessStack.js';
+import { startInProcessStack, type InProcessStack } from '../local/inProcessStack.js';
 
 let stack: InProcessStack;
 

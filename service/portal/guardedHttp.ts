@@ -1,9 +1,9 @@
 /**
  * The only way the portal scraper talks to the network: HTTP(S) requests that
  * - go only to hosts on the portal's allow-list (checked for the first URL and every redirect),
- * - resolve DNS themselves and refuse the request if ANY answer is a forbidden address
- *   (addressPolicy.ts); the connection then uses exactly the checked address, so a DNS answer
- *   that changes between check and connect (rebinding) cannot slip through,
+ * - resolve DNS themselves, before any socket exists, and refuse the request if ANY answer is a
+ *   forbidden address (addressPolicy.ts); the connection then uses exactly the checked address,
+ *   so a DNS answer that changes between check and connect (rebinding) cannot slip through,
  * - follow at most a few redirects by hand, re-checking each hop,
  * - carry a small per-host cookie jar (form login sessions), and stop at a size and time limit.
  * Failures are JobFailures: policy refusals and 4xx are permanent (the configuration must
@@ -25,6 +25,12 @@ export type HttpPolicy = {
   maxBytes?: number;
   maxRedirects?: number;
   signal?: AbortSignal;
+  /**
+   * Resolves a host name to all its addresses (default: the system resolver, dns.lookup with
+   * all). Tests pass a stub so that names for private, link-local or public addresses can be
+   * tried without any packet leaving the machine.
+   */
+  resolve?: (hostname: string) => Promise<Array<{ address: string; family: number }>>;
 };
 
 export type HttpResponse = { url: string; status: number; headers: http.IncomingHttpHeaders; body: string };
@@ -87,37 +93,45 @@ export function checkUrl(raw: string, policy: HttpPolicy): URL {
   return url;
 }
 
-/** A lookup that resolves every address, refuses if any is forbidden, and connects to the first. */
-function guardedLookup(policy: HttpPolicy): LookupFunction {
-  return (hostname, options, callback) => {
-    dnsLookup(hostname, { all: true, verbatim: true })
-      .then((answers) => {
-        if (answers.length === 0) throw refused(`${hostname} did not resolve`);
-        for (const answer of answers) {
-          const verdict = checkAddress(answer.address, policy);
-          if (!verdict.allowed) throw refused(`${hostname} resolves to ${verdict.reason}`);
-        }
-        const first = answers[0]!;
-        if ((options as { all?: boolean }).all) {
-          (callback as unknown as (err: null, addrs: Array<{ address: string; family: number }>) => void)(null, [first]);
-        } else {
-          callback(null, first.address, first.family);
-        }
-      })
-      .catch((err: Error) => callback(err as NodeJS.ErrnoException, '', 0));
+const systemResolve = (hostname: string) => dnsLookup(hostname, { all: true, verbatim: true });
+
+/** The one address a request may connect to: every answer checked, the first one used. */
+async function checkedAddress(url: URL, policy: HttpPolicy): Promise<{ address: string; family: number }> {
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  // IP literals were checked by checkUrl.
+  if (isIP(host)) return { address: host, family: isIP(host) };
+  // A resolver error (ENOTFOUND, EAI_AGAIN) is thrown as is: the caller reports it as retryable.
+  const answers = await (policy.resolve ?? systemResolve)(host);
+  if (answers.length === 0) throw refused(`${host} did not resolve`);
+  for (const answer of answers) {
+    const verdict = checkAddress(answer.address, policy);
+    if (!verdict.allowed) throw refused(`${host} resolves to ${verdict.reason}`);
+  }
+  return answers[0]!;
+}
+
+/** A lookup that always answers the address already checked (no second DNS query to rebind). */
+function pinnedLookup(target: { address: string; family: number }): LookupFunction {
+  return (_hostname, options, callback) => {
+    if ((options as { all?: boolean }).all) {
+      (callback as unknown as (err: null, addrs: Array<{ address: string; family: number }>) => void)(null, [target]);
+    } else {
+      callback(null, target.address, target.family);
+    }
   };
 }
 
-function once(url: URL, init: { method: string; headers: Record<string, string>; body?: string }, policy: HttpPolicy): Promise<HttpResponse> {
+async function once(url: URL, init: { method: string; headers: Record<string, string>; body?: string }, policy: HttpPolicy): Promise<HttpResponse> {
   const transport = url.protocol === 'https:' ? https : http;
   const maxBytes = policy.maxBytes ?? 5_000_000;
+  const target = await checkedAddress(url, policy);
   return new Promise((resolve, reject) => {
     const req = transport.request(
       url,
       {
         method: init.method,
         headers: init.headers,
-        lookup: guardedLookup(policy),
+        lookup: pinnedLookup(target),
         timeout: policy.timeoutMs ?? 15_000,
         signal: policy.signal,
         agent: false,

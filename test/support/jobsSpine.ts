@@ -11,7 +11,7 @@ import type { Sandbox } from '../../local/sandbox/sandbox.js';
 import type { Config } from '../../service/config.js';
 import type { BuiltDeps } from '../../service/deps.js';
 import type { JobRecord } from '../../shared/job.js';
-import { startInProcessStack } from './inProcessStack.js';
+import { startInProcessStack } from '../../local/inProcessStack.js';
 
 export type JobsSpine = {
   url: string;

@@ -1,6 +1,6 @@
 /**
- * The local stack with the service in this process, for tests that need its pieces at hand (the
- * sandbox's faults and events, the issuer, the store): `startStandIns` from local/stack.ts — the
+ * The local stack with the service in this process, for tests and `npm run abuse`, which need its
+ * pieces at hand (the sandbox's faults and events, the issuer, the store, this process's sockets): `startStandIns` from local/stack.ts — the
  * same sandbox, console, emulator and demo portal `npm start` runs — on random ports in a temp
  * data folder, and the real app (worker, handlers, SQLite store, Google clients pointed at the
  * sandbox) served on the service URL the stand-ins were given. `close()` stops everything and
@@ -10,19 +10,22 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { LocalIssuer } from '../../local/issuer.js';
-import type { Sandbox } from '../../local/sandbox/sandbox.js';
-import { startStandIns, type StandInOptions } from '../../local/stack.js';
-import { createApp } from '../../service/app.js';
-import type { Config } from '../../service/config.js';
-import { buildDeps, type BuiltDeps, type DepsOverrides } from '../../service/deps.js';
-import { createLogger } from '../../service/logger.js';
+import type { LocalIssuer } from './issuer.js';
+import type { PortalSite } from './demo-portal/portalSite.js';
+import type { Sandbox } from './sandbox/sandbox.js';
+import { startStandIns, type StandInOptions } from './stack.js';
+import { createApp } from '../service/app.js';
+import type { Config } from '../service/config.js';
+import { buildDeps, type BuiltDeps, type DepsOverrides } from '../service/deps.js';
+import { createLogger } from '../service/logger.js';
 
 export type InProcessStack = {
   consoleUrl: string;
   serviceUrl: string;
   dataDir: string;
   sandbox: Sandbox;
+  /** The demo client portal (portal "acme"); its `orders` can be changed. */
+  portal: PortalSite;
   issuer: LocalIssuer;
   config: Config;
   deps: BuiltDeps;
@@ -60,6 +63,7 @@ export async function startInProcessStack(opts: InProcessStackOptions = {}): Pro
     serviceUrl: standIns.serviceUrl,
     dataDir,
     sandbox: standIns.sandbox,
+    portal: standIns.portal,
     issuer: standIns.issuer,
     config,
     deps,
