@@ -225,6 +225,7 @@ async function attack(stack: InProcessStack, opts: AbuseOptions, rnd: SeededRand
       input: {
         source: 'gmail',
         client: { name: at(i), company: at(i + 1) },
+        newClient: true,
         title: at(i + 2),
         request: { subject: at(i + 3), from: at(i + 4), body: strings.join('\n'), attachments: [{ name: at(i + 5), mimeType: 'application/pdf', size: 1 }] },
       },
