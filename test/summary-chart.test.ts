@@ -13,7 +13,7 @@ import { chartIdFor, loadChart, saveChart } from '../service/summary/chartImages
 import { byMonth, matchesClient, median, projectFromLedger, summarize } from '../service/summary/ledgerSummary.js';
 import { Resvg } from '@resvg/resvg-js';
 import { niceTicks, yenTick } from '../service/summary/chartAxis.js';
-import { CHART_SCALE, TITLE_BOX, chartSvg, chartTitle, renderPng, titleOnlySvg } from '../service/summary/summaryChart.js';
+import { CHART_SCALE, TITLE_BOX, chartSvg, continuousMonths, chartTitle, renderPng, titleOnlySvg } from '../service/summary/summaryChart.js';
 
 let dir: string;
 let store: SqliteStore;
@@ -78,6 +78,7 @@ test('y-axis ticks are round steps, labelled in the viewer\'s language', () => {
   assert.deepEqual([0, 200_000, 1_000_000, 12_000_000, 500].map((v) => yenTick(v, 'en')), ['¥0', '¥200k', '¥1M', '¥12M', '¥500']);
   const ja = chartSvg([{ month: '2026-11', count: 2, amount: 680_000 }, { month: '2027-01', count: 1, amount: 120_000 }], { title: chartTitle('ja', '山田製菓'), locale: 'ja' });
   for (const text of ['月別の依頼 — 山田製菓', '¥80万', '11月', '2026年', '1月', '2027年', '2件', '棒: 金額']) assert.ok(ja.includes(text), `ja chart has ${text}`);
+  assert.deepEqual(continuousMonths([{ month: '2026-11', count: 1, amount: 1 }, { month: '2027-02', count: 2, amount: 2 }]).map((p) => [p.month, p.count]), [['2026-11', 1], ['2026-12', 0], ['2027-01', 0], ['2027-02', 2]]);
   const en = chartSvg([{ month: '2026-11', count: 2, amount: 680_000 }], { title: chartTitle('en'), locale: 'en' });
   for (const text of ['Requests by month (all clients)', '¥800k', 'Nov', '2026', 'Bars: amount']) assert.ok(en.includes(text), `en chart has ${text}`);
 });

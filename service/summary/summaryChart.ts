@@ -51,9 +51,25 @@ function monthLabel(month: string, locale: Locale): string {
   return locale === 'ja' ? `${m}月` : MONTHS_EN[m - 1] ?? month;
 }
 
+/** Every month from the first to the last point (months without requests as zero), sorted. */
+export function continuousMonths(points: ChartPoint[]): ChartPoint[] {
+  const sorted = [...points].sort((a, b) => a.month.localeCompare(b.month));
+  if (sorted.length === 0) return [];
+  const known = new Map(sorted.map((p) => [p.month, p]));
+  const out: ChartPoint[] = [];
+  let [y, m] = sorted[0]!.month.split('-').map(Number) as [number, number];
+  const last = sorted[sorted.length - 1]!.month;
+  for (let key = sorted[0]!.month; key <= last; key = `${y}-${String(m).padStart(2, '0')}`) {
+    out.push(known.get(key) ?? { month: key, count: 0, amount: 0 });
+    m++;
+    if (m > 12) [y, m] = [y + 1, 1];
+  }
+  return out;
+}
+
 export function chartSvg(points: ChartPoint[], text: ChartText): string {
   const { locale } = text;
-  const data = points.slice(-12);
+  const data = continuousMonths(points).slice(-12);
   const ticks = niceTicks(Math.max(0, ...data.map((p) => p.amount)));
   const top = ticks[ticks.length - 1]!;
   const plotW = W - PAD.left - PAD.right;
