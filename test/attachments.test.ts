@@ -23,7 +23,7 @@ import type { JobRecord } from '../shared/job.js';
 import type { ProjectCreateResult } from '../shared/kinds/projectCreate.js';
 import { buildAddon } from '../scripts/build-addon.js';
 import { assertValidCards, gmailEvent } from './support/addonEnv.js';
-import { startInProcessStack, type InProcessStack } from './support/inProcessStack.js';
+import { startInProcessStack, type InProcessStack } from '../local/inProcessStack.js';
 import { startJobsEnv, type JobsEnv } from './support/jobsHarness.js';
 
 type AnyJson = any; // eslint-disable-line @typescript-eslint/no-explicit-any
