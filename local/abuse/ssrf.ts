@@ -11,7 +11,7 @@
  * attempt's host), and the only connections made are the redirecting hops to the loopback portal.
  */
 import { CookieJar, guardedRequest, type HttpPolicy } from '../../service/portal/guardedHttp.js';
-import { JobFailure } from '../../service/worker/jobHandler.js';
+import { JobFailure } from '../../service/jobFailure.js';
 import { isLoopback, type SocketWatch } from './socketWatch.js';
 
 /** What the stub resolver answers: every name here would lead somewhere forbidden. */
