@@ -13,7 +13,7 @@ export type FormInput = {
   dateTimeInput?: { msSinceEpoch?: number | string; hasDate?: boolean; hasTime?: boolean };
 };
 
-export type ChatSpace = { name?: string; type?: string; displayName?: string; singleUserBotDm?: boolean };
+export type ChatSpace = { name?: string; type?: string; spaceType?: string; displayName?: string; singleUserBotDm?: boolean };
 export type ChatUser = { name?: string; displayName?: string; email?: string; type?: string };
 export type ChatMessage = {
   name?: string;

@@ -5,7 +5,7 @@
  * alert for Sheets menu items). Details go to the Apps Script log only.
  */
 import { buildErrorCard, notify } from './cards/jobCards.js';
-import { textMessage } from './chat/responses.js';
+import { privateMessage } from './chat/handlers.js';
 import { UserFacingError, userMessage } from './errors.js';
 import { hostOf, localeOf, type AddonEvent } from './event.js';
 
@@ -39,7 +39,8 @@ export function hostAction(name: string, fn: Handler<unknown>) {
     } catch (err) {
       log(name, err);
       const message = userMessage(err, localeOf(e));
-      return hostOf(e) === 'CHAT' ? textMessage(`⚠️ ${message}`) : notify(message);
+      // In Chat the error concerns the person who asked: shown to them alone in a shared space.
+      return hostOf(e) === 'CHAT' ? privateMessage(e ?? {}, { text: `⚠️ ${message}` }) : notify(message);
     }
   };
 }

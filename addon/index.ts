@@ -4,7 +4,7 @@
  * top-level function. Names used in cards come from shared/addonFunctions.ts and the modules'
  * *_ACTIONS constants; a test loads the built bundle and checks every one exists.
  */
-import { chatAddedToSpace, chatAppCommand, chatDialogCancel, chatMessage, chatNewProjectSubmit } from './chat/handlers.js';
+import { chatAddedToSpace, chatAppCommand, chatDialogCancel, chatMessage, chatNewProjectSubmit, chatOpenNewProjectDialog } from './chat/handlers.js';
 import type { AddonEvent } from './event.js';
 import { gmailAddToSchedule, gmailCreateProject, gmailDraftEstimate, gmailMessageCard, homepageCard } from './gmail/handlers.js';
 import { cardTrigger, hostAction, menuItem } from './guard.js';
@@ -43,6 +43,7 @@ export function onRemovedFromSpace(_e: AddonEvent): void {
   // Nothing to clean up: jobs keep their reply target; the worker's post will fail and report.
 }
 export const onChatNewProjectSubmit = hostAction('onChatNewProjectSubmit', chatNewProjectSubmit);
+export const onChatOpenNewProjectDialog = hostAction('onChatOpenNewProjectDialog', chatOpenNewProjectDialog);
 export const onChatDialogCancel = hostAction('onChatDialogCancel', chatDialogCancel);
 
 // Sheets Editor add-on / container-bound deployment: simple triggers and menu items.

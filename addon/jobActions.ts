@@ -11,9 +11,10 @@
 import type { ProjectCreateInput } from '../shared/kinds/projectCreate.js';
 import type { JobView } from '../shared/job.js';
 import type { Locale } from '../shared/locale.js';
+import { shortRef } from '../shared/cards/jobDisplay.js';
 import { buildJobServiceCard } from './cards/jobCards.js';
-import { jobMessage, replyTarget } from './chat/handlers.js';
-import { createMessage, textMessage, updateMessage } from './chat/responses.js';
+import { ack, checkCancel, checkRetry, jobMessage, privateMessage, replyTarget } from './chat/handlers.js';
+import { textMessage, updateMessage } from './chat/responses.js';
 import { chatPayload, hostOf, localeOf, param, requiredParam, type AddonEvent } from './event.js';
 import { t, type TextKey } from './i18n.js';
 import { amountFromText, dueFromText } from './jobRequests.js';
@@ -26,7 +27,8 @@ function respond(e: AddonEvent, job: JobView, note: TextKey, vars: Record<string
   const push = param(e, 'navigation') === 'push';
   if (hostOf(e) === 'CHAT') {
     const message = jobMessage(job, locale);
-    return push ? createMessage(message) : updateMessage(message);
+    // A card opened from /jobs is the user's own: a private message in a shared space.
+    return push ? privateMessage(e, message) : updateMessage(message);
   }
   const card = buildJobServiceCard(job, locale);
   const navigation = push ? CardService.newNavigation().pushCard(card) : CardService.newNavigation().updateCard(card);
@@ -45,15 +47,21 @@ function lenient<T>(read: () => T | undefined): T | undefined {
 }
 
 export function refreshJobAction(e: AddonEvent): unknown {
-  return respond(e, getJob(requiredParam(e, 'jobId')), 'updated');
+  const id = requiredParam(e, 'jobId');
+  return respond(e, getJob(id, shortRef(id)), 'updated');
 }
 
+/** Retry from a card: the service's state, not the card's (it may be stale), decides. */
 export function retryJobAction(e: AddonEvent): unknown {
-  return respond(e, retryJob(requiredParam(e, 'jobId')), 'retryQueued');
+  const id = requiredParam(e, 'jobId');
+  checkRetry(getJob(id, shortRef(id)), localeOf(e));
+  return respond(e, retryJob(id, shortRef(id)), 'retryQueued');
 }
 
 export function cancelJobAction(e: AddonEvent): unknown {
-  return respond(e, cancelJob(requiredParam(e, 'jobId')), 'cancelRequested');
+  const id = requiredParam(e, 'jobId');
+  checkCancel(getJob(id, shortRef(id)), localeOf(e));
+  return respond(e, cancelJob(id, shortRef(id)), 'cancelRequested');
 }
 
 export function createProjectFromIntakeAction(e: AddonEvent): unknown {
@@ -75,9 +83,7 @@ export function createProjectFromIntakeAction(e: AddonEvent): unknown {
   if (hostOf(e) === 'CHAT') {
     const reply = replyTarget(chatPayload(e));
     if (reply) request.reply = reply;
-    const result = enqueueJob(request);
-    const ackKey = result.created ? 'chatAck' : 'chatAckExisting';
-    return textMessage(t(locale, ackKey, { kind: t(locale, 'actionCreateProject'), id: result.job.id, status: result.job.status }));
+    return textMessage(ack(enqueueJob(request), locale));
   }
   return queuedResponse(enqueueJob(request), locale);
 }

@@ -5,15 +5,20 @@
  * - The service URL is the Script Property TASUKI_SERVICE_URL, else the one baked in at build.
  * - Requests are validated with the shared EnqueueRequest schema before they leave Apps Script,
  *   so a bad field is reported at once, in the user's language, naming the field.
- * - `muteHttpExceptions` is on: every status is mapped here (400 → the fields to fix, 401, 403,
- *   404, 409, 429/5xx → try again later; a thrown fetch → the service is unreachable). Nothing
- *   else ever reaches the user.
+ * - Answers are trusted only after the shared zod schemas (shared/api.ts) accept them: an old
+ *   service, a proxy's HTML page or `200 {}` becomes "the service answered something unexpected
+ *   (HTTP n)", never a JavaScript error about a missing property.
+ * - `muteHttpExceptions` is on: every status is mapped here (400 → the fields to fix, by name in
+ *   the user's language; 401; 403; 404; 409 by its code; 429/5xx → try again later; a thrown
+ *   fetch or a timeout → the service is unreachable). The service's own English message never
+ *   reaches the user; it goes to the Apps Script log.
  */
-import { EnqueueRequest, type EnqueueResponse } from '../shared/api.js';
-import type { ClientMatchResponse } from '../shared/clientMatch.js';
+import type * as z from 'zod';
+import { ApiError, EnqueueRequest, EnqueueResponse, JobListResponse, JobResponse, UploadResponse } from '../shared/api.js';
+import { ClientMatchResponse } from '../shared/clientMatch.js';
 import type { JobView, ReplyTarget } from '../shared/job.js';
 import { DEFAULT_SERVICE_URL } from './buildInfo.js';
-import { UserFacingError } from './errors.js';
+import { UserFacingError, type FieldIssue } from './errors.js';
 
 export const SERVICE_URL_PROPERTY = 'TASUKI_SERVICE_URL';
 /** Optional: the team's Chat space, where jobs started outside Chat (Gmail, Sheets) report. */
@@ -51,10 +56,12 @@ export function withTeamReply(request: EnqueueRequest): EnqueueRequest {
 }
 
 type Method = 'get' | 'post';
-type ErrorBody = { error?: { code?: string; message?: string; issues?: Array<{ path?: string; message?: string }> } };
+function invalid(issues: FieldIssue[]): UserFacingError {
+  return new UserFacingError('errInvalid', {}, 400, issues);
+}
 
 /** `body` is sent as JSON; a Blob is sent as it is, with its own content type (an upload). */
-function call<T>(method: Method, path: string, body: unknown, context: { jobId?: string } = {}): T {
+function call<T>(method: Method, path: string, body: unknown, schema: z.ZodType<T>, context: { jobRef?: string } = {}): T {
   const url = `${serviceUrl()}${path}`;
   const options: GoogleAppsScript.URL_Fetch.URLFetchRequestOptions = {
     method,
@@ -75,7 +82,7 @@ function call<T>(method: Method, path: string, body: unknown, context: { jobId?:
     response = UrlFetchApp.fetch(url, options);
   } catch (err) {
     console.warn(`tasuki: fetch ${url} failed: ${err instanceof Error ? err.message : String(err)}`);
-    throw new UserFacingError('errNetwork', { url: serviceUrl() });
+    throw new UserFacingError('errNetwork');
   }
   const status = response.getResponseCode();
   const text = response.getContentText();
@@ -86,30 +93,31 @@ function call<T>(method: Method, path: string, body: unknown, context: { jobId?:
     parsed = undefined;
   }
   if (status >= 200 && status < 300) {
-    if (parsed === undefined) throw new UserFacingError('errBadResponse', { status }, status);
-    return parsed as T;
+    const checked = schema.safeParse(parsed);
+    if (checked.success) return checked.data;
+    console.warn(`tasuki: ${method.toUpperCase()} ${path} answered ${status} with a body the contract does not accept: ${text.slice(0, 300)}`);
+    throw new UserFacingError('errBadResponse', { status }, status);
   }
-  const error = (parsed as ErrorBody | undefined)?.error;
-  const message = error?.message ?? `HTTP ${status}`;
+  const apiError = ApiError.safeParse(parsed);
+  const error = apiError.success ? apiError.data.error : undefined;
+  console.warn(`tasuki: ${method.toUpperCase()} ${path} answered ${status}${error ? ` ${error.code}: ${error.message}` : `: ${text.slice(0, 300)}`}`);
   switch (status) {
-    case 400: {
-      const issues = (error?.issues ?? []).map((i) => `${i.path ?? ''}: ${i.message ?? ''}`);
-      throw new UserFacingError('errInvalid', { details: issues.length ? issues.join('; ') : message }, status);
-    }
+    case 400:
+      throw invalid(error?.issues ?? []);
     case 401:
       throw new UserFacingError('errUnauthenticated', {}, status);
     case 403:
       // A refused reply target (a space the user is not in, a foreign sheet): the service names
       // it in the locale this request was sent with.
-      if (error?.code === 'target_forbidden') throw new UserFacingError('errTargetForbidden', { message }, status);
+      if (error?.code === 'target_forbidden') throw new UserFacingError('errTargetForbidden', { message: error.message }, status);
       throw new UserFacingError('errForbidden', {}, status);
     case 404:
-      if (context.jobId) throw new UserFacingError('errNotFound', { id: context.jobId }, status);
-      throw new UserFacingError('errNotFoundGeneric', { message }, status);
+      if (context.jobRef) throw new UserFacingError('errNotFound', { ref: context.jobRef }, status);
+      throw new UserFacingError('errNotFoundGeneric', {}, status);
     case 409:
-      throw new UserFacingError('errConflict', { message }, status);
+      throw new UserFacingError(error?.code === 'idempotency_key_reused' ? 'errKeyReused' : 'errConflict', {}, status);
     default:
-      if (status === 429 || status >= 500) throw new UserFacingError('errUnavailable', { status }, status);
+      if (status === 429 || status >= 500) throw new UserFacingError('errUnavailable', {}, status);
       throw new UserFacingError('errBadResponse', { status }, status);
   }
 }
@@ -118,10 +126,10 @@ function call<T>(method: Method, path: string, body: unknown, context: { jobId?:
 export function enqueueJob(request: EnqueueRequest): EnqueueResponse {
   const checked = EnqueueRequest.safeParse(request);
   if (!checked.success) {
-    const details = checked.error.issues.map((i) => `${i.path.map(String).join('.') || '(request)'}: ${i.message}`).join('; ');
-    throw new UserFacingError('errInvalid', { details });
+    console.warn(`tasuki: request refused locally: ${checked.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    throw invalid(checked.error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message })));
   }
-  return call<EnqueueResponse>('post', '/v1/jobs', request);
+  return call('post', '/v1/jobs', request, EnqueueResponse);
 }
 
 /**
@@ -132,7 +140,7 @@ export function enqueueJob(request: EnqueueRequest): EnqueueResponse {
 export function matchClient(query: Record<'name' | 'email', string | undefined>): ClientMatchResponse | null {
   const params = (['name', 'email'] as const).filter((k) => query[k]).map((k) => `${k}=${encodeURIComponent(query[k]!.slice(0, 200))}`);
   try {
-    return params.length ? call<ClientMatchResponse>('get', `/v1/clients/match?${params.join('&')}`, undefined) : null;
+    return params.length ? call('get', `/v1/clients/match?${params.join('&')}`, undefined, ClientMatchResponse) : null;
   } catch {
     return null;
   }
@@ -142,26 +150,27 @@ export function matchClient(query: Record<'name' | 'email', string | undefined>)
 export function uploadAttachment(messageId: string, index: number, blob: GoogleAppsScript.Gmail.GmailAttachment): string | null {
   try {
     const path = `/v1/uploads?messageId=${encodeURIComponent(messageId)}&index=${index}&name=${encodeURIComponent(blob.getName())}`;
-    return call<{ uploadId: string }>('post', path, blob.copyBlob()).uploadId;
+    return call('post', path, blob.copyBlob(), UploadResponse).uploadId;
   } catch {
     return null;
   }
 }
 
-export function getJob(jobId: string): JobView {
-  return call<{ job: JobView }>('get', `/v1/jobs/${encodeURIComponent(jobId)}`, undefined, { jobId }).job;
+export function getJob(jobId: string, ref = jobId): JobView {
+  return call('get', `/v1/jobs/${encodeURIComponent(jobId)}`, undefined, JobResponse, { jobRef: ref }).job;
 }
 
-export function listMyJobs(): JobView[] {
-  return call<{ jobs: JobView[] }>('get', '/v1/jobs?mine=1', undefined).jobs;
+/** The user's most recent jobs (newest first). */
+export function listMyJobs(limit = 20): JobView[] {
+  return call('get', `/v1/jobs?mine=1&limit=${limit}`, undefined, JobListResponse).jobs;
 }
 
-export function retryJob(jobId: string): JobView {
-  return call<{ job: JobView }>('post', `/v1/jobs/${encodeURIComponent(jobId)}/retry`, {}, { jobId }).job;
+export function retryJob(jobId: string, ref = jobId): JobView {
+  return call('post', `/v1/jobs/${encodeURIComponent(jobId)}/retry`, {}, JobResponse, { jobRef: ref }).job;
 }
 
-export function cancelJob(jobId: string): JobView {
-  return call<{ job: JobView }>('post', `/v1/jobs/${encodeURIComponent(jobId)}/cancel`, {}, { jobId }).job;
+export function cancelJob(jobId: string, ref = jobId): JobView {
+  return call('post', `/v1/jobs/${encodeURIComponent(jobId)}/cancel`, {}, JobResponse, { jobRef: ref }).job;
 }
 
 /** An idempotency key from free-form parts: only the characters the API accepts, ≤128. */

@@ -14,7 +14,7 @@
  * command table is `chatCommandsTable()` (scripts/config-reference.ts keeps it current).
  */
 import { pathToFileURL } from 'node:url';
-import { CHAT_COMMANDS, type ChatCommand } from '../addon/chat/commands.js';
+import { CHAT_COMMANDS, usage, type ChatCommand } from '../addon/chat/commands.js';
 
 export type ChatCommandSetting = {
   commandId: number;
@@ -52,7 +52,7 @@ export function chatAppSettings(): ChatAppSettings {
     commandType: 'Slash command' as const,
     name: c.name,
     description: commandDescription(c),
-    usage: c.usage,
+    usage: usage(c, 'en'),
     opensDialog: c.opensDialog === true,
     answersPrivately: c.answersPrivately === true,
   }));

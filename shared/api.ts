@@ -41,6 +41,9 @@ export type EnqueueResponse = z.infer<typeof EnqueueResponse>;
 export const JobResponse = z.object({ job: JobView });
 export const JobListResponse = z.object({ jobs: z.array(JobView) });
 
+/** POST /v1/uploads: the staged attachment (service/routes/uploads.ts). */
+export const UploadResponse = z.object({ uploadId: z.string().min(1), name: z.string(), size: z.number(), sha1: z.string() });
+
 export const ApiIssue = z.object({ path: z.string(), message: z.string() });
 export const ApiError = z.object({
   error: z.object({

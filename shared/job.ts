@@ -18,11 +18,19 @@ export type JobStatus = z.infer<typeof JobStatus>;
 
 export const TERMINAL_STATUSES: readonly JobStatus[] = ['succeeded', 'failed', 'canceled'];
 
-/** A failure as the user and the operator see it. `retryable` says whether Retry can help. */
+/**
+ * A failure as the user and the operator see it. `retryable`: whether trying again can help.
+ * `message` is the failure in the job's language (what older readers show); `userMessage` the
+ * same in both languages when the handler gave them, so any viewer reads their own; `detail` the
+ * technical account for the administrator (settings, API answers), never shown to staff. What a
+ * person finally reads is decided by shared/cards/jobDisplay.ts from the code.
+ */
 export const JobError = z.object({
   code: z.string().min(1),
   message: z.string(),
   retryable: z.boolean(),
+  userMessage: z.object({ ja: z.string(), en: z.string() }).optional(),
+  detail: z.string().optional(),
 });
 export type JobError = z.infer<typeof JobError>;
 
@@ -34,6 +42,11 @@ export const ReplyTarget = z
         space: z.string().regex(/^spaces\/[A-Za-z0-9_-]+$/, 'must look like spaces/AAAA…'),
         /** Thread to reply in (`spaces/S/threads/T`); a new thread when absent. */
         thread: z.string().regex(/^spaces\/[A-Za-z0-9_-]+\/threads\/[A-Za-z0-9_-]+$/).optional(),
+        /**
+         * Only this Chat user sees the job's messages (privateMessageViewer): answers that
+         * concern one person, such as /search, in a space with others.
+         */
+        viewer: z.string().regex(/^users\/[A-Za-z0-9_-]+$/, 'must look like users/123').optional(),
       })
       .strict()
       .optional(),

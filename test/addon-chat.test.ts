@@ -27,11 +27,14 @@ function messageOf(response: AnyJson): AnyJson {
   return response.hostAppDataAction?.chatDataAction?.createMessageAction?.message ?? response.hostAppDataAction?.chatDataAction?.updateMessageAction?.message;
 }
 
-function jobIdIn(text: string): string {
-  const m = /(?:ジョブ|job) ([a-z0-9][a-z0-9-]+)/.exec(text);
-  assert.ok(m, `no job id in "${text}"`);
+/** The short job reference (first 8 characters of the id) an acknowledgement names. */
+function refIn(text: string): string {
+  const m = /(?:ジョブ|job) ([0-9a-f]{8})\b/.exec(text);
+  assert.ok(m, `no job reference in "${text}"`);
   return m[1]!;
 }
+
+const VIEWER = { name: 'users/1001' };
 
 describe('Chat app', () => {
   let env: AddonEnv;
@@ -44,6 +47,14 @@ describe('Chat app', () => {
     const response = (await env.addon.call(fn, event, { locale })) as AnyJson;
     assertValidCards(response);
     return response;
+  };
+  /** The job an acknowledgement's short reference names (the requester's newest with that prefix). */
+  const jobIdIn = async (text: string): Promise<string> => {
+    const ref = refIn(text);
+    const jobs = await env.spine.store.listJobs({ requestedBy: SATO, limit: 100 });
+    const found = jobs.filter((j) => j.id.startsWith(`j-${ref}`));
+    assert.equal(found.length, 1, `one job for ${ref}`);
+    return found[0]!.id;
   };
 
   it('/help, plain messages and @mentions answer with the command list', async () => {
@@ -71,66 +82,111 @@ describe('Chat app', () => {
     for (const [name, args, kind, input] of cases) {
       const event = slashCommandEvent(id(name), args);
       const text: string = messageOf(await call('onAppCommand', event)).text;
-      assert.match(text, /を受け付けました/, `${name}: ${text}`);
-      const job = await env.spine.store.getJob(jobIdIn(text));
+      assert.match(text, /を受け付けました（ジョブ [0-9a-f]{8}）/, `${name}: ${text}`);
+      const job = await env.spine.store.getJob(await jobIdIn(text));
       assert.equal(job?.kind, kind, name);
       assert.deepEqual(job?.input, input, name);
       assert.equal(job?.requestedBy, SATO);
-      assert.deepEqual(job?.reply, { chat: { space: SPACE, thread: event.chat.appCommandPayload.message.thread.name } });
+      // /search concerns only the asker: its result is private to them in the space.
+      const privately = name === '/search' ? { viewer: VIEWER.name } : {};
+      assert.deepEqual(job?.reply, { chat: { space: SPACE, thread: event.chat.appCommandPayload.message.thread.name, ...privately } });
       assert.equal(job?.idempotencyKey?.startsWith('chat:spaces-AAAAtasukiTeam-messages-'), true);
     }
   });
 
-  it('a command with missing arguments answers with its usage', async () => {
+  it('a command with missing arguments answers with its usage and an example, privately', async () => {
     for (const name of ['/invoice', '/status', '/retry', '/cancel', '/scrape', '/search']) {
-      const text: string = messageOf(await call('onAppCommand', slashCommandEvent(id(name), '', { locale: 'en' }), 'en')).text;
-      assert.match(text, /^Usage: \//, name);
+      const message = messageOf(await call('onAppCommand', slashCommandEvent(id(name), '', { locale: 'en' }), 'en'));
+      assert.match(message.text, new RegExp(`^Usage: \`${name} <[a-z ]+>\` {3}Example: \`${name} \\S+`), name);
+      assert.deepEqual(message.privateMessageViewer, VIEWER, name);
     }
-    assert.match(messageOf(await call('onAppCommand', slashCommandEvent(id('/invoice'), '2026-4'))).text, /^使い方: \/invoice <P-2026-014>/);
+    assert.equal(messageOf(await call('onAppCommand', slashCommandEvent(id('/invoice'), '2026-4'))).text, '使い方: `/invoice <案件番号>`　例: `/invoice P-2026-014`');
   });
 
-  it('/jobs, /status, /cancel, /retry and the card buttons control a job', async () => {
+  it('/help lists every command with its argument and an example; `<…>` survives as text', async () => {
+    const card = messageOf(await call('onAppCommand', slashCommandEvent(id('/help'), '', { locale: 'en' }), 'en')).cardsV2[0].card;
+    const status = card.sections[0].widgets.find((w: AnyJson) => w.decoratedText.topLabel.startsWith('/status'));
+    assert.equal(status.decoratedText.topLabel, '/status &lt;job ref or project number&gt;');
+    assert.equal(status.decoratedText.bottomLabel, 'Example: /status P-2026-013');
+  });
+
+  it('/jobs, /status (by short ref and by project number), /cancel, /retry and the card buttons control a job', async () => {
     const started: string = messageOf(await call('onAppCommand', slashCommandEvent(id('/search'), 'ポスター'))).text;
-    const jobId = jobIdIn(started);
+    const jobId = await jobIdIn(started);
+    const ref = jobId.slice(2, 10);
 
     const jobs = messageOf(await call('onAppCommand', slashCommandEvent(id('/jobs'), '')));
+    assert.deepEqual(jobs.privateMessageViewer, VIEWER, '/jobs is private');
     const rows = jobs.cardsV2[0].card.sections[0].widgets;
-    assert.ok(rows.some((w: AnyJson) => w.decoratedText?.bottomLabel === jobId));
+    const row = rows.find((w: AnyJson) => w.decoratedText?.bottomLabel?.startsWith(ref));
+    assert.ok(row, 'the job is listed by its short reference');
+    assert.equal(row.decoratedText.topLabel, '台帳検索 · ポスター');
+    assert.match(row.decoratedText.bottomLabel, /^[0-9a-f]{8} · (たった今|\d+分前)$/);
 
-    const status = messageOf(await call('onAppCommand', slashCommandEvent(id('/status'), jobId)));
-    assert.equal(status.cardsV2[0].cardId, `job-${jobId}`);
+    for (const typed of [ref, `j-${ref.slice(0, 6)}`, jobId]) {
+      const status = messageOf(await call('onAppCommand', slashCommandEvent(id('/status'), typed)));
+      assert.equal(status.cardsV2[0].cardId, `job-${jobId}`, typed);
+      assert.deepEqual(status.privateMessageViewer, VIEWER, '/status is private');
+    }
 
-    const canceled = messageOf(await call('onAppCommand', slashCommandEvent(id('/cancel'), jobId, { locale: 'en' }), 'en')).text;
-    assert.match(canceled, new RegExp(`^Asked job ${jobId} to cancel`));
+    const canceled = messageOf(await call('onAppCommand', slashCommandEvent(id('/cancel'), ref, { locale: 'en' }), 'en')).text;
+    assert.match(canceled, new RegExp(`^Asked job ${ref} to cancel`));
     await env.spine.waitForJob(jobId, (j) => j.status === 'canceled' || j.status === 'failed' || j.status === 'succeeded', 'the job to stop');
 
-    const retried = messageOf(await call('onAppCommand', slashCommandEvent(id('/retry'), jobId))).text;
-    assert.equal(retried, `ジョブ ${jobId} を再実行します。`);
+    const retried = messageOf(await call('onAppCommand', slashCommandEvent(id('/retry'), ref))).text;
+    assert.equal(retried, `ジョブ ${ref} を再実行します。`);
 
     const refreshed = await call('onRefreshJob', buttonEvent({ jobId }));
     assert.equal(refreshed.hostAppDataAction.chatDataAction.updateMessageAction.message.cardsV2[0].cardId, `job-${jobId}`);
     const opened = await call('onRefreshJob', buttonEvent({ jobId, navigation: 'push' }));
-    assert.ok(opened.hostAppDataAction.chatDataAction.createMessageAction);
-    const cancelButton = await call('onCancelJob', buttonEvent({ jobId }));
-    assert.ok(messageOf(cancelButton).cardsV2[0].card);
+    assert.deepEqual(opened.hostAppDataAction.chatDataAction.createMessageAction.message.privateMessageViewer, VIEWER);
+    await env.spine.waitForJob(jobId, (j) => j.status !== 'queued', 'the retried job to start or finish');
+    const current = (await env.spine.store.getJob(jobId))!;
+    if (current.status === 'running') {
+      const cancelButton = await call('onCancelJob', buttonEvent({ jobId }));
+      assert.ok(messageOf(cancelButton).cardsV2[0].card);
+    }
     await env.spine.waitForJob(jobId, (j) => j.status !== 'queued' && j.status !== 'running', 'the job to stop again');
+    const finished = (await env.spine.store.getJob(jobId))!;
     const retryButton = await call('onRetryJob', buttonEvent({ jobId }));
-    assert.ok(messageOf(retryButton).cardsV2[0].card);
+    if (finished.status === 'succeeded') {
+      // Retry cannot help a job that succeeded: refused in words, not re-run.
+      assert.match(messageOf(retryButton).text, new RegExp(`^⚠️ ジョブ ${ref} は「完了」です。`));
+    } else assert.ok(messageOf(retryButton).cardsV2[0].card);
   });
 
-  it('unknown jobs and unknown commands are explained, not thrown', async () => {
-    assert.equal(messageOf(await call('onAppCommand', slashCommandEvent(id('/status'), 'no-such-job', { locale: 'en' }), 'en')).text, '⚠️ Job no-such-job was not found.');
+  it('/status with a project number answers the newest job about that project', async () => {
+    const text: string = messageOf(await call('onAppCommand', slashCommandEvent(id('/estimate'), 'P-2026-013'))).text;
+    const jobId = await jobIdIn(text);
+    const status = messageOf(await call('onAppCommand', slashCommandEvent(id('/status'), 'p-2026-013')));
+    assert.equal(status.cardsV2[0].cardId, `job-${jobId}`);
+  });
+
+  it('unknown jobs, ambiguous refs and unknown commands are explained, not thrown; no internals', async () => {
+    const notFound = messageOf(await call('onAppCommand', slashCommandEvent(id('/status'), 'no-such-job', { locale: 'en' }), 'en'));
+    assert.equal(notFound.text, '⚠️ No job "no-such-job" was found. /jobs lists your recent jobs.');
+    assert.deepEqual(notFound.privateMessageViewer, VIEWER);
     const unknown = messageOf(await call('onAppCommand', slashCommandEvent(99, 'x', { locale: 'en' }), 'en'));
-    assert.equal(unknown.text, 'Unknown command (id 99). Type /help for the list.');
+    assert.equal(unknown.text, 'Unknown command. Type /help for the list.');
     const missing = messageOf(await call('onAppCommand', { commonEventObject: { hostApp: 'CHAT', userLocale: 'ja' }, chat: { appCommandPayload: { space: { name: SPACE } } } }));
-    assert.match(missing.text, /^⚠️ イベントに chat\.appCommandPayload\.appCommandMetadata\.appCommandId がありません。/);
+    assert.equal(missing.text, '⚠️ Google から届いた情報が足りません。画面を再読み込みしてもう一度お試しください。');
     const noJobId = messageOf(await call('onRetryJob', buttonEvent({}, { locale: 'en' }), 'en'));
-    assert.equal(noJobId.text, '⚠️ The event has no parameters.jobId.');
+    assert.equal(noJobId.text, '⚠️ Google sent less than tasuki needs. Reload and try again.');
   });
 
   it('/new opens a dialog; submit enqueues project.create; invalid submit keeps it open; cancel closes it', async () => {
-    const open = await call('onAppCommand', slashCommandEvent(id('/new'), ''));
+    // Configured "opens a dialog": Chat sends a dialog event and gets the dialog.
+    const open = await call('onAppCommand', slashCommandEvent(id('/new'), '', { dialog: true }));
     const dialog = open.action.navigations[0].pushCard;
+    // Configured without it, the answer is a message whose button opens the dialog.
+    const plain = messageOf(await call('onAppCommand', slashCommandEvent(id('/new'), '')));
+    const opener = plain.cardsV2[0].card.sections[0].widgets[0].buttonList.buttons[0].onClick.action;
+    assert.deepEqual(opener, { function: 'onChatOpenNewProjectDialog', interaction: 'OPEN_DIALOG' });
+    const viaButton = await call('onChatOpenNewProjectDialog', buttonEvent({}, { dialog: 'REQUEST_DIALOG' }));
+    assert.deepEqual(viaButton.action.navigations[0].pushCard, dialog);
+    // A dialog event for a command without a dialog answers with a dialog (its usage), not a message.
+    const helpDialog = await call('onAppCommand', slashCommandEvent(id('/status'), '', { dialog: true }));
+    assert.ok(helpDialog.action.navigations[0].pushCard.sections);
     assert.deepEqual(
       dialog.sections[0].widgets.map((w: AnyJson) => w.textInput?.name ?? w.selectionInput?.name),
       ['client', 'title', 'due', 'amount', 'newClient'],
@@ -144,12 +200,12 @@ describe('Chat app', () => {
     assert.equal(again.sections[0].widgets[1].textInput.value, '北斗書店');
 
     const submitted = await call('onChatNewProjectSubmit', buttonEvent({}, { dialog: 'SUBMIT_DIALOG', form: { client: '北斗書店', title: '店頭POP 5種', due: '2026-12-10', amount: '¥120,000' } }));
-    const job = await env.spine.store.getJob(jobIdIn(messageOf(submitted).text));
+    const job = await env.spine.store.getJob(await jobIdIn(messageOf(submitted).text));
     assert.deepEqual(job?.input, { source: 'chat', client: { name: '北斗書店' }, title: '店頭POP 5種', due: '2026-12-10', amount: 120000 });
     assert.deepEqual(job?.reply, { chat: { space: SPACE } });
     // The checkbox confirms a new client.
     const fresh = await call('onChatNewProjectSubmit', buttonEvent({}, { dialog: 'SUBMIT_DIALOG', form: { client: '新星デザイン', title: 'ロゴ', newClient: 'true' } }));
-    const freshJob = await env.spine.store.getJob(jobIdIn(messageOf(fresh).text));
+    const freshJob = await env.spine.store.getJob(await jobIdIn(messageOf(fresh).text));
     assert.deepEqual(freshJob?.input, { source: 'chat', client: { name: '新星デザイン' }, title: 'ロゴ', newClient: true });
 
     const canceled = await call('onChatDialogCancel', buttonEvent({}, { dialog: 'CANCEL_DIALOG', locale: 'en' }), 'en');
@@ -161,14 +217,14 @@ describe('Chat app', () => {
   it('Create project on an intake card makes one project per intake entry', async () => {
     const params = { intakeId: 'acme-ord-1042', client: '株式会社アクメ', title: '春の新商品 チラシ', due: '2027-02-01', amount: '90000' };
     const first = await call('onCreateProjectFromIntake', buttonEvent(params));
-    const jobId = jobIdIn(messageOf(first).text);
+    const jobId = await jobIdIn(messageOf(first).text);
     const job = await env.spine.store.getJob(jobId);
     assert.deepEqual(job?.input, { source: 'portal', intakeId: 'acme-ord-1042', client: { name: '株式会社アクメ' }, title: '春の新商品 チラシ', due: '2027-02-01', amount: 90000 });
     const second = await call('onCreateProjectFromIntake', buttonEvent(params));
-    assert.equal(jobIdIn(messageOf(second).text), jobId);
+    assert.equal(await jobIdIn(messageOf(second).text), jobId);
     // A portal's own date notation does not block the project; the fields that read are kept.
     const loose = await call('onCreateProjectFromIntake', buttonEvent({ intakeId: 'acme-ord-1043', client: '株式会社アクメ', title: '看板', due: '12月20日頃', portal: 'acme' }));
-    const looseJob = await env.spine.store.getJob(jobIdIn(messageOf(loose).text));
+    const looseJob = await env.spine.store.getJob(await jobIdIn(messageOf(loose).text));
     assert.deepEqual(looseJob?.input, { source: 'portal', intakeId: 'acme-ord-1043', client: { name: '株式会社アクメ' }, title: '看板' });
   });
 });

@@ -62,7 +62,7 @@ describe('console add-on routes', () => {
     const help = await request(app).post('/console/api/addon/chat/message').send({ user: SATO, space: SPACE, text: '/help' }).expect(200);
     assert.ok(help.body.response.hostAppDataAction.chatDataAction.createMessageAction.message.cardsV2[0].card);
     const search = await request(app).post('/console/api/addon/chat/message').send({ user: SATO, space: SPACE, text: '/search  看板' }).expect(200);
-    assert.match(search.body.response.hostAppDataAction.chatDataAction.createMessageAction.message.text, /台帳検索 を受け付けました/);
+    assert.match(search.body.response.hostAppDataAction.chatDataAction.createMessageAction.message.text, /台帳検索を受け付けました（ジョブ [0-9a-f]{8}）/);
     const hello = await request(app).post('/console/api/addon/chat/message').send({ user: 'emma@example.co.jp', space: SPACE, text: 'hello tasuki' }).expect(200);
     assert.equal(hello.body.response.hostAppDataAction.chatDataAction.createMessageAction.message.text, 'tasuki commands');
 
@@ -72,7 +72,7 @@ describe('console add-on routes', () => {
       .post('/console/api/addon/action')
       .send({ user: SATO, host: 'CHAT', functionName: submit, formInputs: { client: ['北斗書店'], title: ['年始フェア 看板'] }, chat: { space: SPACE, dialogEventType: 'SUBMIT_DIALOG' } })
       .expect(200);
-    assert.match(submitted.body.response.hostAppDataAction.chatDataAction.createMessageAction.message.text, /案件作成 を受け付けました/);
+    assert.match(submitted.body.response.hostAppDataAction.chatDataAction.createMessageAction.message.text, /案件作成を受け付けました（ジョブ [0-9a-f]{8}）/);
   });
 
   it('offers and runs the Sheets menu', async () => {
@@ -82,7 +82,7 @@ describe('console add-on routes', () => {
       .post('/console/api/addon/sheets/menu')
       .send({ user: SATO, spreadsheetId: (SEED_IDS as AnyJson).ledgerSpreadsheet, sheetName: 'Ledger', selectedRows: [3], functionName: 'menuGenerateInvoices' })
       .expect(200);
-    assert.match(run.body.response.ui[0].message, /^請求書 1 件を受け付けました/);
+    assert.match(run.body.response.ui[0].message, /^請求書 1件を受け付けました（ジョブ [0-9a-f]{8}）/);
   });
 
   it('answers bad requests with a message naming the field', async () => {

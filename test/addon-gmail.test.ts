@@ -126,17 +126,18 @@ describe('Gmail add-on', () => {
     const badAmount: AnyJson = await env.addon.call('onGmailCreateProject', gmailEvent(acmeId, { locale: 'en', parameters: { messageId: acmeId }, form: { client: 'a', title: 'b', amount: 'about 30' } }));
     assert.equal(badAmount.action.notification.text, 'Enter the amount as whole yen (e.g. 300000).');
     const badEmail: AnyJson = await env.addon.call('onGmailCreateProject', gmailEvent(acmeId, { locale: 'en', parameters: { messageId: acmeId }, form: { client: 'a', title: 'b', clientEmail: 'not-an-email' } }));
-    assert.match(badEmail.action.notification.text, /^Please correct the input: input\.client\.email: /);
+    assert.equal(badEmail.action.notification.text, "Please check the input: Enter the client's e-mail like name@example.co.jp");
     const noMessage: AnyJson = await env.addon.call('onGmailMessage', { commonEventObject: { hostApp: 'GMAIL', userLocale: 'en' } });
     assertValidCards(noMessage);
-    assert.match(JSON.stringify(noMessage), /The event has no gmail\.messageId\./);
+    assert.match(JSON.stringify(noMessage), /Google sent less than tasuki needs\. Reload and try again\./);
+    assert.doesNotMatch(JSON.stringify(noMessage), /gmail\.messageId/);
     assert.doesNotMatch(JSON.stringify(noMessage), /at .*\.js:\d+/);
   });
 
   it('a 403 from the service and an unreachable service read as such', async () => {
     // A user outside the allowed domains: the service answers 403.
     const stranger: AnyJson = await env.addon.call('onHomepage', hostEvent('GMAIL', { locale: 'en' }), { user: 'mallory@elsewhere.example' });
-    assert.match(JSON.stringify(stranger), /This account may not use tasuki \(403\)/);
+    assert.match(JSON.stringify(stranger), /This account may not use tasuki\. Ask your administrator to allow it\./);
     const down = await loadAddon({
       bundlePath: env.build.codePath,
       serviceUrl: 'http://127.0.0.1:9',
@@ -147,7 +148,7 @@ describe('Gmail add-on', () => {
     });
     try {
       const card: AnyJson = await down.call('onGmailCreateProject', gmailEvent(acmeId, { parameters: { messageId: acmeId }, form: { client: 'a', title: 'b' } }));
-      assert.equal(card.action.notification.text, 'サービスに接続できませんでした (http://127.0.0.1:9)。');
+      assert.equal(card.action.notification.text, 'サービスに接続できませんでした。しばらくしてから再度お試しください。');
     } finally {
       await down.close();
     }

@@ -1,9 +1,12 @@
 /**
  * How the add-on tells people what went wrong with the service, in their language: every HTTP
  * status class the service client maps (400 with field issues, 401, 403, 404, 409, 429, 5xx,
- * an unreadable body), driven through the real bundle in the shim. The statuses come from a small
- * HTTP server here (the real service cannot be made to answer each on demand); a real 401 (wrong
- * token audience) comes from the real service.
+ * an unreadable body), and, for every entry point (Gmail card action, the homepage, Chat
+ * commands, the Chat dialog, the Sheets menu), a service that answers `200 {}`, an HTML page,
+ * a 500 or nothing at all (a timeout): always a friendly text in the user's language, never a
+ * JavaScript error or the service's own English. Driven through the real bundle in the shim;
+ * the answers come from a small HTTP server here (the real service cannot be made to answer each
+ * on demand); a real 401 (wrong token audience) comes from the real service.
  */
 import assert from 'node:assert/strict';
 import http from 'node:http';
@@ -15,19 +18,29 @@ import { after, before, describe, it } from 'node:test';
 import { loadAddon, type LoadedAddon } from '../local/apps-script-shim/loadAddon.js';
 import { LocalIssuer } from '../local/issuer.js';
 import { buildAddon, type AddonBuild } from '../scripts/build-addon.js';
-import { slashCommandEvent, startAddonEnv } from './support/addonEnv.js';
+import { buttonEvent, gmailEvent, hostEvent, slashCommandEvent, startAddonEnv } from './support/addonEnv.js';
 
 type AnyJson = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
+const JOB = 'j-0123456789abcdef0123456789abcdef';
+
 const ANSWERS: Record<string, [number, string]> = {
   '400': [400, JSON.stringify({ error: { code: 'invalid_request', message: 'bad', issues: [{ path: 'input.projectNumber', message: 'must look like P-2026-014' }] } })],
+  '400-unknown-field': [400, JSON.stringify({ error: { code: 'invalid_request', message: 'bad', issues: [{ path: 'idempotencyKey', message: 'too long' }] } })],
   '401': [401, JSON.stringify({ error: { code: 'unauthenticated', message: 'no' } })],
   '404': [404, JSON.stringify({ error: { code: 'not_found', message: 'no such job' } })],
-  '409': [409, JSON.stringify({ error: { code: 'conflict', message: 'the job is still running' } })],
+  '409': [409, JSON.stringify({ error: { code: 'idempotency_key_reused', message: 'idempotencyKey chat:x was already used for a different request (job j-1)' } })],
   '429': [429, JSON.stringify({ error: { code: 'rate_limited', message: 'slow down' } })],
   '503': [503, '<html>Service Unavailable</html>'],
   '200-garbage': [200, 'not json'],
+  '200-empty-object': [200, '{}'],
+  '200-html': [200, '<!doctype html><html><body>Sign in to continue</body></html>'],
+  '500': [500, JSON.stringify({ error: { code: 'internal', message: 'internal error; it has been logged' } })],
+  timeout: [0, ''],
 };
+
+/** A user-facing text must not carry these: JavaScript errors, the service's English, internals. */
+const LEAKS = /Cannot read|undefined|TypeError|Exception|idempotencyKey|j-1\b|internal error|Sign in to continue|at .*\.js:\d+/;
 
 describe('add-on service errors', () => {
   let dir: string;
@@ -35,6 +48,7 @@ describe('add-on service errors', () => {
   let server: http.Server;
   let addon: LoadedAddon;
   let mode = '400';
+  const hanging: http.ServerResponse[] = [];
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'tasuki-errors-'));
@@ -52,33 +66,41 @@ describe('add-on service errors', () => {
         return;
       }
       const [status, body] = ANSWERS[mode]!;
+      if (mode === 'timeout') {
+        hanging.push(res);
+        return;
+      }
       res.writeHead(status, { 'content-type': body.startsWith('{') ? 'application/json' : 'text/html' }).end(body);
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    addon = await loadAddon({ bundlePath: build.codePath, serviceUrl: url, sandboxUrl: url, issuer: LocalIssuer.open(dir), scriptClientId: 'x.apps.googleusercontent.com', user: 'sato@example.co.jp' });
+    addon = await loadAddon({ bundlePath: build.codePath, serviceUrl: url, sandboxUrl: url, issuer: LocalIssuer.open(dir), scriptClientId: 'x.apps.googleusercontent.com', user: 'sato@example.co.jp', fetchTimeoutMs: 1500 });
   });
   after(async () => {
     await addon?.close();
+    for (const res of hanging) res.destroy();
     server?.closeAllConnections();
     await new Promise((r) => server?.close(r));
     rmSync(dir, { recursive: true, force: true });
   });
 
   const expected: Array<[string, string, string]> = [
-    ['400', '⚠️ 入力に誤りがあります: input.projectNumber: must look like P-2026-014', '⚠️ Please correct the input: input.projectNumber: must look like P-2026-014'],
-    ['401', '⚠️ サービスにログインできませんでした (401)。アドオンを再承認してください。', '⚠️ The service did not accept your sign-in (401). Please re-authorize the add-on.'],
-    ['404', '⚠️ ジョブ j-1 が見つかりません。', '⚠️ Job j-1 was not found.'],
-    ['409', '⚠️ この操作は今はできません: the job is still running', '⚠️ That cannot be done now: the job is still running'],
-    ['429', '⚠️ サービスが一時的に利用できません (429)。しばらくしてから再度お試しください。', '⚠️ The service is temporarily unavailable (429). Please try again in a moment.'],
-    ['503', '⚠️ サービスが一時的に利用できません (503)。しばらくしてから再度お試しください。', '⚠️ The service is temporarily unavailable (503). Please try again in a moment.'],
-    ['200-garbage', '⚠️ サービスの応答を読めませんでした (200)。', '⚠️ The service sent a response tasuki could not read (200).'],
+    ['400', '⚠️ 入力を確認してください: 案件番号は P-2026-014 の形で入力してください', '⚠️ Please check the input: Enter the project number like P-2026-014'],
+    ['400-unknown-field', '⚠️ 依頼の内容を確認してください。', '⚠️ Please check what you entered.'],
+    ['401', '⚠️ サービスにログインできませんでした。アドオンを再承認してください。', '⚠️ The service did not accept your sign-in. Please re-authorize the add-on.'],
+    ['404', '⚠️ ジョブ「01234567」が見つかりません。/jobs で最近のジョブを確かめてください。', '⚠️ No job "01234567" was found. /jobs lists your recent jobs.'],
+    ['409', '⚠️ この依頼は別の内容ですでに受け付けています。内容を変えた場合は新しい依頼として送ってください。', '⚠️ This request was already sent with different content. Send a changed request as a new one.'],
+    ['429', '⚠️ サービスが一時的に利用できません。しばらくしてから再度お試しください。', '⚠️ The service is temporarily unavailable. Please try again in a moment.'],
+    ['503', '⚠️ サービスが一時的に利用できません。しばらくしてから再度お試しください。', '⚠️ The service is temporarily unavailable. Please try again in a moment.'],
+    ['200-garbage', '⚠️ サービスから想定外の応答がありました (HTTP 200)。サービスとアドオンの版が合っていない可能性があります。管理者に連絡してください。', '⚠️ The service answered something unexpected (HTTP 200); the service and the add-on may be different versions. Ask your administrator.'],
   ];
   for (const [status, ja, en] of expected) {
     it(`${status} → a clear message in Japanese and English`, async () => {
       mode = status;
       for (const [locale, text] of [['ja', ja], ['en', en]] as const) {
-        const response = (await addon.call('onAppCommand', slashCommandEvent(5, 'j-1', { locale }), { locale })) as AnyJson;
+        // /status with a full id goes straight to GET /v1/jobs/:id; /invoice enqueues (400, 409).
+        const event = status.startsWith('400') || status === '409' ? slashCommandEvent(6, 'P-2026-014', { locale }) : slashCommandEvent(3, JOB, { locale });
+        const response = (await addon.call('onAppCommand', event, { locale })) as AnyJson;
         assert.equal(response.hostAppDataAction.chatDataAction.createMessageAction.message.text, text);
       }
     });
@@ -92,6 +114,39 @@ describe('add-on service errors', () => {
     }
   });
 
+  /** The friendly text each entry point shows, whatever shape its answer has. */
+  const entryPoints: Array<[string, (locale: string) => Promise<unknown>]> = [
+    // Without the per-message token the action enqueues from the form alone (no Gmail read).
+    ['Gmail Create project', (locale) => addon.call('onGmailCreateProject', { ...gmailEvent('m-1', { locale, parameters: { messageId: 'm-1' }, form: { client: 'a', title: 'b' } }), gmail: { messageId: 'm-1' } }, { locale })],
+    ['homepage', (locale) => addon.call('onHomepage', hostEvent('GMAIL', { locale }), { locale })],
+    ['Sheets side panel', (locale) => addon.call('onSheetsHomepage', hostEvent('SHEETS', { locale }), { locale })],
+    ['Chat /jobs', (locale) => addon.call('onAppCommand', slashCommandEvent(2, '', { locale }), { locale })],
+    ['Chat /status', (locale) => addon.call('onAppCommand', slashCommandEvent(3, 'P-2026-013', { locale }), { locale })],
+    ['Chat /invoice', (locale) => addon.call('onAppCommand', slashCommandEvent(6, 'P-2026-013', { locale }), { locale })],
+    ['Chat card Refresh', (locale) => addon.call('onRefreshJob', buttonEvent({ jobId: JOB }, { locale }), { locale })],
+    ['Chat dialog submit', (locale) => addon.call('onChatNewProjectSubmit', buttonEvent({}, { locale, dialog: 'SUBMIT_DIALOG', form: { client: 'a', title: 'b' } }), { locale })],
+    ['Sheets menu', async (locale) => (await addon.menu.run('menuSummarizeLedger', { spreadsheetId: 's', sheetName: 'Ledger', selectedRows: [] }, { locale })).ui],
+  ];
+  const FRIENDLY: Record<string, Record<string, RegExp>> = {
+    '200-empty-object': { ja: /サービスから想定外の応答がありました \(HTTP 200\)/, en: /The service answered something unexpected \(HTTP 200\)/ },
+    '200-html': { ja: /サービスから想定外の応答がありました \(HTTP 200\)/, en: /The service answered something unexpected \(HTTP 200\)/ },
+    '500': { ja: /サービスが一時的に利用できません/, en: /The service is temporarily unavailable/ },
+    timeout: { ja: /サービスに接続できませんでした/, en: /Could not reach the service/ },
+  };
+  for (const [answer, texts] of Object.entries(FRIENDLY)) {
+    it(`a service answering ${answer}: every entry point says so, in the user's language`, async () => {
+      mode = answer;
+      for (const [name, run] of entryPoints) {
+        for (const locale of ['ja', 'en']) {
+          const shown = JSON.stringify(await run(locale));
+          assert.match(shown, texts[locale]!, `${name} (${locale}): ${shown.slice(0, 400)}`);
+          assert.doesNotMatch(shown, LEAKS, `${name} (${locale}) leaks: ${shown.slice(0, 400)}`);
+          if (locale === 'en') assert.doesNotMatch(shown.replace(/"name":"[^"]*"/g, ''), /[\u3040-\u30ff\u4e00-\u9fff]/, `${name}: Japanese in English`);
+        }
+      }
+    });
+  }
+
   it('the real service answers a token for another audience with 401, shown as such', async () => {
     const env = await startAddonEnv();
     const wrongAudience = await loadAddon({
@@ -104,7 +159,7 @@ describe('add-on service errors', () => {
     });
     try {
       const response = (await wrongAudience.call('onAppCommand', slashCommandEvent(2, '', { locale: 'en' }))) as AnyJson;
-      assert.equal(response.hostAppDataAction.chatDataAction.createMessageAction.message.text, '⚠️ The service did not accept your sign-in (401). Please re-authorize the add-on.');
+      assert.equal(response.hostAppDataAction.chatDataAction.createMessageAction.message.text, '⚠️ The service did not accept your sign-in. Please re-authorize the add-on.');
     } finally {
       await wrongAudience.close();
       await env.close();

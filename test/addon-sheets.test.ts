@@ -16,6 +16,12 @@ const LEDGER_ID: string = (SEED_IDS as AnyJson).ledgerSpreadsheet;
 
 describe('Sheets add-on', () => {
   let env: AddonEnv;
+  /** The requester's job a short reference (first 8 characters of the id) names. */
+  const jobByRef = async (ref: string) => {
+    const found = (await env.spine.store.listJobs({ requestedBy: SATO, limit: 100 })).filter((j) => j.id.startsWith(`j-${ref}`));
+    assert.equal(found.length, 1, ref);
+    return found[0]!;
+  };
   before(async () => {
     env = await startAddonEnv();
   });
@@ -34,9 +40,9 @@ describe('Sheets add-on', () => {
     const run = await env.addon.menu.run('menuGenerateInvoices', { spreadsheetId: LEDGER_ID, sheetName: LEDGER.sheetName, selectedRows: [1, 2, 4, 5] });
     const alert = run.ui.find((u) => u.type === 'alert') as AnyJson;
     assert.ok(alert, JSON.stringify(run));
-    const ids = /: (.+)$/.exec(alert.message.split('\n')[0])![1]!.split(', ');
-    assert.match(alert.message, /^請求書 3 件を受け付けました/);
-    const jobs = await Promise.all(ids.map((id) => env.spine.store.getJob(id)));
+    const refs = /（ジョブ (.+)）$/.exec(alert.message.split('\n')[0])![1]!.split(', ');
+    assert.match(alert.message, /^請求書 3件を受け付けました/);
+    const jobs = await Promise.all(refs.map((ref) => jobByRef(ref)));
     assert.deepEqual(
       jobs.map((j) => [j?.kind, (j?.input as AnyJson).type, (j?.input as AnyJson).projectNumber, j?.reply?.sheet?.row]),
       [
@@ -56,17 +62,18 @@ describe('Sheets add-on', () => {
   it('Sync schedule and Summarize ledger enqueue and toast; Job status opens a dialog', async () => {
     const sync = await env.addon.menu.run('menuSyncSchedule', { spreadsheetId: LEDGER_ID, sheetName: LEDGER.sheetName, selectedRows: [] });
     const toast = sync.ui.find((u) => u.type === 'toast') as AnyJson;
-    assert.match(toast.message, /^ジョブを受け付けました: スケジュール同期 \(/);
-    const syncJob = await env.spine.store.getJob(/\((.+)\)$/.exec(toast.message)![1]!);
+    assert.match(toast.message, /^スケジュール同期を受け付けました（ジョブ [0-9a-f]{8}）$/);
+    const syncJob = await jobByRef(/ジョブ ([0-9a-f]{8})/.exec(toast.message)![1]!);
     assert.equal(syncJob?.kind, 'schedule.sync');
 
     const summary = await env.addon.menu.run('menuSummarizeLedger', { spreadsheetId: LEDGER_ID, sheetName: LEDGER.sheetName, selectedRows: [] }, { locale: 'en' });
-    assert.match((summary.ui[0] as AnyJson).message, /^Job queued: Summary \(/);
+    assert.match((summary.ui[0] as AnyJson).message, /^Ledger summary queued \(job [0-9a-f]{8}\)$/);
 
     const status = await env.addon.menu.run('menuJobStatus', { spreadsheetId: LEDGER_ID, sheetName: LEDGER.sheetName, selectedRows: [] });
     const dialog = status.ui.find((u) => u.type === 'dialog') as AnyJson;
     assert.equal(dialog.title, 'ジョブの状態');
-    assert.ok(dialog.html.includes(syncJob!.id));
+    assert.ok(dialog.html.includes(syncJob!.id.slice(2, 10)), 'jobs are listed by their short reference');
+    assert.ok(dialog.html.includes('<th align="left">種類</th>'));
   });
 
   it('a menu item with the service down shows an alert, not a stack trace', async () => {
@@ -74,7 +81,7 @@ describe('Sheets add-on', () => {
     const down = await loadAddon({ bundlePath: env.build.codePath, serviceUrl: 'http://127.0.0.1:9', sandboxUrl: env.sandbox.url, issuer: env.spine.issuer, scriptClientId: env.spine.config.scriptClientId, user: SATO, locale: 'en' });
     try {
       const run = await down.menu.run('menuSummarizeLedger', { spreadsheetId: LEDGER_ID, sheetName: LEDGER.sheetName, selectedRows: [] });
-      assert.deepEqual(run.ui, [{ type: 'alert', message: 'tasuki: Could not reach the service (http://127.0.0.1:9).' }]);
+      assert.deepEqual(run.ui, [{ type: 'alert', message: 'tasuki: Could not reach the service. Please try again in a moment.' }]);
     } finally {
       await down.close();
     }

@@ -15,7 +15,8 @@ import type { JobRecord } from '../shared/job.js';
 import { LEDGER, TASUKI_JOB_HEADER, TASUKI_STATUS_HEADER } from '../shared/sheetLayouts.js';
 import { tempDir } from './support/spine.js';
 import { ADDON_FUNCTIONS } from '../shared/addonFunctions.js';
-import { buildJobCard, jobChatMessage, jobStatusText, progressBar, type JobCardJob } from '../shared/cards/jobCard.js';
+import { buildJobCard, jobChatMessage, jobStatusText, type JobCardJob } from '../shared/cards/jobCard.js';
+import { progressBar } from '../shared/cards/jobDisplay.js';
 import { validateCardV2 } from '../shared/cardV2.js';
 import { ThrottleBusy, WriteThrottle } from '../service/reply/writeThrottle.js';
 import { WorkspaceReply, clientMessageId } from '../service/reply/workspaceReply.js';
@@ -60,13 +61,16 @@ describe('job card', () => {
     }
   });
 
-  test('buttons: Cancel while queued/running, Retry when failed/canceled, Refresh always; add-on function names', () => {
+  test('buttons: Cancel while queued/running, Retry only where it helps, Refresh always; add-on function names', () => {
     const names = (job: JobCardJob) => buttons(job).filter((b) => b.fn).map((b) => b.fn);
     assert.deepEqual(names(states[0]!), [ADDON_FUNCTIONS.cancelJob, ADDON_FUNCTIONS.refreshJob]);
     assert.deepEqual(names(states[2]!), [ADDON_FUNCTIONS.refreshJob], 'no second cancel once requested');
-    assert.deepEqual(names(states[5]!), [ADDON_FUNCTIONS.retryJob, ADDON_FUNCTIONS.refreshJob]);
+    assert.deepEqual(names(states[3]!), [ADDON_FUNCTIONS.cancelJob, ADDON_FUNCTIONS.refreshJob], 'retrying: no Retry, the queue retries');
+    assert.deepEqual(names(states[5]!), [ADDON_FUNCTIONS.refreshJob], 'a missing template is configuration: Retry cannot help');
     assert.deepEqual(names(states[6]!), [ADDON_FUNCTIONS.retryJob, ADDON_FUNCTIONS.refreshJob]);
-    const params = buildJobCard(states[5]!).sections!.at(-1)!.widgets![0]!.buttonList!.buttons![0]!.onClick!.action!.parameters;
+    const finalTransient: JobCardJob = { ...base, status: 'failed', attempts: 8, error: { code: 'google_unavailable', message: 'x', retryable: true } };
+    assert.deepEqual(names(finalTransient), [ADDON_FUNCTIONS.retryJob, ADDON_FUNCTIONS.refreshJob]);
+    const params = buildJobCard(finalTransient).sections!.at(-1)!.widgets![0]!.buttonList!.buttons![0]!.onClick!.action!.parameters;
     assert.deepEqual(params, [{ key: 'jobId', value: base.id }]);
   });
 
@@ -84,7 +88,8 @@ describe('job card', () => {
     assert.equal(progressBar({ done: 2, total: 5 }), '▓▓▓▓░░░░░░ 2/5');
     assert.equal(progressBar({ done: 0, total: 0 }), '░░░░░░░░░░ 0/0');
     assert.equal(jobStatusText(states[1]!), '🔄 実行中 · 2/5 フォルダをコピー中');
-    assert.equal(jobStatusText(states[5]!), '⚠️ 失敗 · テンプレートフォルダが見つかりません');
+    assert.equal(jobStatusText(states[5]!), '⚠️ 失敗 · tasuki が使うテンプレート（フォルダまたは文書）が見つかりません。 · 設定の問題です。管理者に連絡してください（ジョブ 01234567）。');
+    assert.equal(jobStatusText(states[3]!), '🔁 再試行待ち · Google のサービスがしばらく応答しませんでした。 · 自動で再試行します（1回目が失敗）。操作は不要です。');
     assert.equal(jobStatusText({ ...states[4]!, locale: 'en' }), '✅ Done');
   });
 });

@@ -1,112 +1,76 @@
 /**
- * CardService cards about jobs, for the Gmail and Sheets side panels: one job (status, progress,
- * error, result links, Refresh / Retry / Cancel), the user's recent jobs, and an error card.
- * Chat shows the same job through shared/cards/jobCard.ts as JSON; both take their words from
- * shared/messages.ts so a job reads the same everywhere.
+ * CardService cards about jobs, for the Gmail and Sheets side panels: one job, the user's recent
+ * jobs, and an error card. They are the Chat cards (shared/cards/jobCard.ts, addon/chat/cards.ts)
+ * drawn through CardService, so a job reads and lays out the same in every host and the add-on
+ * carries one layout, not two (its bundle has a 150 KiB budget). `fromCardV2` covers the widgets
+ * those cards use: decorated text (with a button), paragraphs and button lists.
  */
-import { ADDON_FUNCTIONS } from '../../shared/addonFunctions.js';
-import { kindLabel, progressBar } from '../../shared/cards/jobCard.js';
+import { cardText, buildJobCard, type Card } from '../../shared/cards/jobCard.js';
 import type { JobView } from '../../shared/job.js';
 import type { Locale } from '../../shared/locale.js';
-import { JOB_TEXTS, STATUS_LABELS, STATUS_SYMBOLS } from '../../shared/messages.js';
+import { JOB_TEXTS } from '../../shared/messages.js';
+import { jobListCard } from '../chat/cards.js';
 import { t } from '../i18n.js';
 
-const MAX_LINKS = 6;
-const MAX_LIST = 10;
+type Section = NonNullable<Card['sections']>[number];
+type Widget = NonNullable<Section['widgets']>[number];
+type Button = NonNullable<NonNullable<Widget['buttonList']>['buttons']>[number];
 
-export function jobTitle(job: Pick<JobView, 'kind' | 'input'>, locale: Locale): string {
-  const type = (job.input as { type?: string } | null)?.type;
-  if (job.kind === 'billing.document' && (type === 'estimate' || type === 'invoice')) {
-    return t(locale, type === 'estimate' ? 'jobEstimate' : 'jobInvoice');
+function button(b: Button): GoogleAppsScript.Card_Service.TextButton {
+  const out = CardService.newTextButton().setText(b.text ?? '');
+  const link = b.onClick?.openLink?.url;
+  const fn = b.onClick?.action?.function;
+  if (link) return out.setOpenLink(CardService.newOpenLink().setUrl(link));
+  if (fn) {
+    const params = Object.fromEntries((b.onClick?.action?.parameters ?? []).map((p) => [p.key ?? '', p.value ?? '']));
+    out.setOnClickAction(CardService.newAction().setFunctionName(fn).setParameters(params));
   }
-  return kindLabel(job.kind, locale);
+  return out;
 }
 
-export function statusLine(job: Pick<JobView, 'status'>, locale: Locale): string {
-  return `${STATUS_SYMBOLS[job.status]} ${STATUS_LABELS[job.status][locale]}`;
+function widget(w: Widget): GoogleAppsScript.Card_Service.Widget | undefined {
+  if (w.decoratedText) {
+    const d = w.decoratedText;
+    const out = CardService.newDecoratedText().setText(d.text ?? '').setWrapText(d.wrapText ?? true);
+    if (d.topLabel) out.setTopLabel(d.topLabel);
+    if (d.bottomLabel) out.setBottomLabel(d.bottomLabel);
+    if (d.button) out.setButton(button(d.button));
+    return out;
+  }
+  if (w.textParagraph) return CardService.newTextParagraph().setText(w.textParagraph.text ?? '');
+  if (w.buttonList) {
+    const set = CardService.newButtonSet();
+    for (const b of w.buttonList.buttons ?? []) set.addButton(button(b));
+    return set;
+  }
+  return undefined;
 }
 
-function action(fn: string, params: Record<string, string>): GoogleAppsScript.Card_Service.Action {
-  return CardService.newAction().setFunctionName(fn).setParameters(params);
+export function fromCardV2Section(s: Section): GoogleAppsScript.Card_Service.CardSection {
+  const section = CardService.newCardSection();
+  if (s.header) section.setHeader(s.header);
+  for (const w of s.widgets ?? []) {
+    const built = widget(w);
+    if (built) section.addWidget(built);
+  }
+  return section;
 }
 
-function resultLinks(result: unknown): Array<{ title: string; url: string }> {
-  const links = (result as { links?: unknown } | null)?.links;
-  if (!Array.isArray(links)) return [];
-  return links
-    .filter((l): l is { title: string; url: string } => typeof l?.title === 'string' && typeof l?.url === 'string' && /^https?:\/\//.test(l.url))
-    .slice(0, MAX_LINKS);
+export function fromCardV2(card: Card, name: string): GoogleAppsScript.Card_Service.Card {
+  const builder = CardService.newCardBuilder().setName(name);
+  if (card.header?.title) builder.setHeader(CardService.newCardHeader().setTitle(card.header.title).setSubtitle(card.header.subtitle ?? ''));
+  for (const s of card.sections ?? []) builder.addSection(fromCardV2Section(s));
+  return builder.build();
 }
 
 export function buildJobServiceCard(job: JobView, locale: Locale): GoogleAppsScript.Card_Service.Card {
-  const status = CardService.newCardSection()
-    .addWidget(
-      CardService.newDecoratedText()
-        .setTopLabel(JOB_TEXTS.status[locale])
-        .setText(statusLine(job, locale))
-        .setBottomLabel(`${JOB_TEXTS.jobId[locale]} ${job.id}`),
-    );
-  if (job.progress && (job.status === 'running' || job.status === 'queued')) {
-    status.addWidget(
-      CardService.newDecoratedText()
-        .setTopLabel(JOB_TEXTS.progress[locale])
-        .setText(progressBar(job.progress))
-        .setBottomLabel(job.progress.label || ' ')
-        .setWrapText(true),
-    );
-  }
-  if (job.error && job.status !== 'succeeded') {
-    status.addWidget(
-      CardService.newDecoratedText().setTopLabel(JOB_TEXTS.error[locale]).setText(job.error.message).setBottomLabel(job.error.code).setWrapText(true),
-    );
-  }
-  const card = CardService.newCardBuilder()
-    .setName(`job-${job.id}`)
-    .setHeader(CardService.newCardHeader().setTitle(jobTitle(job, locale)).setSubtitle(statusLine(job, locale)))
-    .addSection(status);
-
-  const links = job.status === 'succeeded' ? resultLinks(job.result) : [];
-  if (links.length) {
-    const buttons = CardService.newButtonSet();
-    for (const link of links) {
-      buttons.addButton(CardService.newTextButton().setText(link.title).setOpenLink(CardService.newOpenLink().setUrl(link.url)));
-    }
-    card.addSection(CardService.newCardSection().setHeader(JOB_TEXTS.result[locale]).addWidget(buttons));
-  }
-
-  const controls = CardService.newButtonSet();
-  if (job.status === 'failed' || job.status === 'canceled') {
-    controls.addButton(CardService.newTextButton().setText(JOB_TEXTS.retry[locale]).setOnClickAction(action(ADDON_FUNCTIONS.retryJob, { jobId: job.id })));
-  }
-  if ((job.status === 'queued' || job.status === 'running') && !job.cancelRequested) {
-    controls.addButton(CardService.newTextButton().setText(JOB_TEXTS.cancel[locale]).setOnClickAction(action(ADDON_FUNCTIONS.cancelJob, { jobId: job.id })));
-  }
-  controls.addButton(
-    CardService.newTextButton()
-      .setText(JOB_TEXTS.refresh[locale])
-      .setTextButtonStyle(CardService.TextButtonStyle.FILLED)
-      .setOnClickAction(action(ADDON_FUNCTIONS.refreshJob, { jobId: job.id })),
-  );
-  card.addSection(CardService.newCardSection().addWidget(controls));
-  return card.build();
+  return fromCardV2(buildJobCard(job, {}, locale), `job-${job.id}`);
 }
 
-/** A section listing jobs, each opening its own card. */
-export function jobListSection(jobs: JobView[], locale: Locale): GoogleAppsScript.Card_Service.CardSection {
-  const section = CardService.newCardSection().setHeader(t(locale, 'recentJobs'));
-  if (jobs.length === 0) return section.addWidget(CardService.newTextParagraph().setText(t(locale, 'noJobs')));
-  for (const job of jobs.slice(0, MAX_LIST)) {
-    section.addWidget(
-      CardService.newDecoratedText()
-        .setTopLabel(jobTitle(job, locale))
-        .setText(statusLine(job, locale))
-        .setBottomLabel(job.id)
-        .setButton(
-          CardService.newTextButton().setText(t(locale, 'open')).setOnClickAction(action(ADDON_FUNCTIONS.refreshJob, { jobId: job.id, navigation: 'push' })),
-        ),
-    );
-  }
-  return section;
+/** A section listing jobs (kind · project · client, state, short ref and age), each opening its own card. */
+export function jobListSection(jobs: JobView[], locale: Locale, now: Date = new Date()): GoogleAppsScript.Card_Service.CardSection {
+  const list = jobListCard(jobs.slice(0, 10), locale, now).sections![0]!;
+  return fromCardV2Section({ ...(list as Section), header: t(locale, 'recentJobs') });
 }
 
 export function buildJobListCard(jobs: JobView[], locale: Locale, extra?: GoogleAppsScript.Card_Service.CardSection): GoogleAppsScript.Card_Service.Card {
@@ -118,8 +82,8 @@ export function buildJobListCard(jobs: JobView[], locale: Locale, extra?: Google
 export function buildErrorCard(message: string, locale: Locale): GoogleAppsScript.Card_Service.Card {
   return CardService.newCardBuilder()
     .setName('error')
-    .setHeader(CardService.newCardHeader().setTitle(t(locale, 'appName')).setSubtitle(JOB_TEXTS.error[locale]))
-    .addSection(CardService.newCardSection().addWidget(CardService.newTextParagraph().setText(`⚠️ ${message}`)))
+    .setHeader(CardService.newCardHeader().setTitle(t(locale, 'appName')).setSubtitle(JOB_TEXTS.problem[locale]))
+    .addSection(CardService.newCardSection().addWidget(CardService.newTextParagraph().setText(`⚠️ ${cardText(message)}`)))
     .build();
 }
 

@@ -4,66 +4,128 @@
  * `reply.chat = {space, thread}` and answers at once with a short acknowledgement; the worker
  * then upserts its own message (`client-<job>`) with progress and the result card.
  *
- * Idempotency: a command's key is the Chat message name that carried it, so Chat redelivering
- * the same event does not start a second job.
+ * - Idempotency: a command's key is the Chat message name that carried it, so Chat redelivering
+ *   the same event does not start a second job.
+ * - Private answers: in a space with other people, what concerns only the person who asked
+ *   (/jobs, /status, /search and its result, usage help, errors about their input) carries
+ *   `privateMessageViewer` = that user, in a `createMessageAction` (the response shape Chat
+ *   accepts it in; it cannot be added by an update). Job announcements stay public.
+ * - Jobs are named by a short reference: the first 6–8 characters of the id (unique within the
+ *   user's recent jobs) or a project number (the newest job about it); see `findJob`.
+ * - Dialogs follow the event (`isDialogEvent` / `dialogEventType`), never the command number:
+ *   /new configured without "opens a dialog" answers with a button that opens it.
  */
 import type { EnqueueRequest, EnqueueResponse } from '../../shared/api.js';
 import { jobChatMessage } from '../../shared/cards/jobCard.js';
+import { failureText, jobProjectNumber, jobTitle, retryOffered, shortRef, stateLabel } from '../../shared/cards/jobDisplay.js';
 import type { JobView, ReplyTarget } from '../../shared/job.js';
 import { ProjectNumber } from '../../shared/kinds/common.js';
 import type { Locale } from '../../shared/locale.js';
-import { STATUS_LABELS } from '../../shared/messages.js';
-import { jobTitle } from '../cards/jobCards.js';
 import { UserFacingError, userMessage } from '../errors.js';
 import { chatPayload, formValue, localeOf, type AddonEvent, type ChatPayload } from '../event.js';
 import { t } from '../i18n.js';
 import { FORM, projectInputFromForm } from '../jobRequests.js';
 import { cancelJob, enqueueJob, getJob, idempotencyKey, listMyJobs, retryJob } from '../serviceClient.js';
-import { helpCard, jobListCard, newProjectDialog } from './cards.js';
-import { commandById, type ChatCommand } from './commands.js';
-import { closeDialog, createMessage, openDialog, textMessage, updateDialog, type ChatResponse } from './responses.js';
+import { helpCard, jobListCard, newProjectDialog, openDialogButton } from './cards.js';
+import { commandById, usage, type ChatCommand } from './commands.js';
+import { closeDialog, createMessage, openDialog, textMessage, updateDialog, type ChatMessageBody, type ChatResponse } from './responses.js';
 
 const SPACE = /^spaces\/[A-Za-z0-9_-]+$/;
 const THREAD = /^spaces\/[A-Za-z0-9_-]+\/threads\/[A-Za-z0-9_-]+$/;
+const USER = /^users\/[A-Za-z0-9_-]+$/;
+const RECENT_JOBS = 100;
 
-/** Where the worker should answer: this space (and thread, when there is one). */
-export function replyTarget(payload: ChatPayload | undefined): ReplyTarget | undefined {
+/** The asking user, when the event's space has other people in it (a private answer makes sense). */
+export function privateViewer(e: AddonEvent): string | undefined {
+  const space = chatPayload(e)?.space;
+  const user = e.chat?.user?.name;
+  if (!space || !user || !USER.test(user)) return undefined;
+  const oneToOne = space.type === 'DM' || space.spaceType === 'DIRECT_MESSAGE' || space.singleUserBotDm === true;
+  return oneToOne ? undefined : user;
+}
+
+/** A message only the asking user sees (in a DM, simply a message). */
+export function privateMessage(e: AddonEvent, message: ChatMessageBody): ChatResponse {
+  const viewer = privateViewer(e);
+  return createMessage(viewer ? { ...message, privateMessageViewer: { name: viewer } } : message);
+}
+
+/** Where the worker should answer: this space (and thread, when there is one), privately if asked. */
+export function replyTarget(payload: ChatPayload | undefined, viewer?: string): ReplyTarget | undefined {
   const space = payload?.space?.name;
   if (!space || !SPACE.test(space)) return undefined;
   const thread = payload?.message?.thread?.name;
-  return { chat: thread && THREAD.test(thread) ? { space, thread } : { space } };
+  return { chat: { space, ...(thread && THREAD.test(thread) ? { thread } : {}), ...(viewer ? { viewer } : {}) } };
 }
 
 export function jobMessage(job: JobView, locale: Locale) {
   return jobChatMessage({ ...job, locale });
 }
 
-function help(locale: Locale, lead?: string): ChatResponse {
-  return createMessage({ text: lead ?? t(locale, 'chatHelpHeader'), cardsV2: [{ cardId: 'tasuki-help', card: helpCard(locale) }] });
+function help(e: AddonEvent, lead?: string): ChatResponse {
+  const locale = localeOf(e);
+  return privateMessage(e, { text: lead ?? t(locale, 'chatHelpHeader'), cardsV2: [{ cardId: 'tasuki-help', card: helpCard(locale) }] });
 }
 
-function usage(command: ChatCommand, locale: Locale): ChatResponse {
-  return textMessage(t(locale, 'chatUsage', { usage: command.usage }));
+function usageAnswer(e: AddonEvent, command: ChatCommand): ChatResponse {
+  const locale = localeOf(e);
+  return privateMessage(e, { text: t(locale, 'chatUsage', { usage: `\`${usage(command, locale)}\``, example: `\`${command.example}\`` }) });
+}
+
+/**
+ * The job a person means by `ref`: a full id; a project number (their newest job about it); or
+ * the first characters of an id (with or without `j-`), unique among their recent jobs.
+ */
+export function findJob(ref: string): JobView {
+  const typed = ref.trim();
+  if (/^j-[0-9a-f]{32}$/.test(typed)) return getJob(typed, shortRef(typed));
+  const project = ProjectNumber.safeParse(typed.toUpperCase()).success ? typed.toUpperCase() : undefined;
+  const prefix = typed.toLowerCase().replace(/^j-/, '');
+  if (!project && !/^[0-9a-f]{4,32}$/.test(prefix)) throw new UserFacingError('errNotFound', { ref: typed });
+  const recent = listMyJobs(RECENT_JOBS);
+  const matches = project
+    ? recent.filter((j) => jobProjectNumber(j)?.toUpperCase() === project)
+    : recent.filter((j) => j.id.replace(/^j-/, '').startsWith(prefix));
+  if (matches.length === 0) throw new UserFacingError('errNotFound', { ref: typed });
+  if (!project && matches.length > 1) {
+    throw new UserFacingError('errAmbiguous', { ref: typed, candidates: matches.slice(0, 5).map((j) => shortRef(j.id)).join(', ') });
+  }
+  return matches[0]!;
+}
+
+/** Retry only where it can help; the refusal says why, in the user's language. */
+export function checkRetry(job: JobView, locale: Locale): void {
+  if (retryOffered(job)) return;
+  const ref = shortRef(job.id);
+  if (job.status !== 'failed') throw new UserFacingError('errRetryNotFinished', { ref, state: stateLabel(job, locale) });
+  throw new UserFacingError('errRetryUseless', { ref, reason: failureText(job, locale) });
+}
+
+/** Cancel only what has not finished. */
+export function checkCancel(job: JobView, locale: Locale): void {
+  if (job.status === 'queued' || job.status === 'running') return;
+  throw new UserFacingError('errCancelFinished', { ref: shortRef(job.id), state: stateLabel(job, locale) });
 }
 
 /** Enqueue on behalf of a Chat event and acknowledge in one short line. */
-function startJob(e: AddonEvent, request: Omit<EnqueueRequest, 'reply' | 'locale'>, keyParts: string[]): ChatResponse {
+function startJob(e: AddonEvent, command: ChatCommand, request: Omit<EnqueueRequest, 'reply' | 'locale'>, keyParts: string[]): ChatResponse {
   const locale = localeOf(e);
   const payload = chatPayload(e);
   const messageName = payload?.message?.name;
+  const viewer = command.answersPrivately ? privateViewer(e) : undefined;
   const full: EnqueueRequest = { ...request, locale };
-  const reply = replyTarget(payload);
+  const reply = replyTarget(payload, viewer);
   if (reply) full.reply = reply;
   if (messageName) full.idempotencyKey = idempotencyKey('chat', messageName, ...keyParts);
   const result: EnqueueResponse = enqueueJob(full);
-  return textMessage(ack(result, locale));
+  const text = ack(result, locale, Boolean(viewer));
+  return command.answersPrivately ? privateMessage(e, { text }) : textMessage(text);
 }
 
-function ack(result: EnqueueResponse, locale: Locale): string {
-  if (!result.created) {
-    return t(locale, 'chatAckExisting', { id: result.job.id, status: STATUS_LABELS[result.job.status][locale] });
-  }
-  return t(locale, 'chatAck', { kind: jobTitle(result.job, locale), id: result.job.id });
+export function ack(result: EnqueueResponse, locale: Locale, isPrivate = false): string {
+  const ref = shortRef(result.job.id);
+  if (!result.created) return t(locale, 'chatAckExisting', { ref, state: stateLabel(result.job, locale) });
+  return t(locale, isPrivate ? 'chatAckPrivate' : 'chatAck', { kind: jobTitle(result.job, locale), ref });
 }
 
 function firstWord(args: string): string {
@@ -74,51 +136,55 @@ function runCommand(command: ChatCommand, args: string, e: AddonEvent): ChatResp
   const locale = localeOf(e);
   switch (command.name) {
     case '/new':
-      return openDialog(newProjectDialog(locale));
+      return privateMessage(e, { text: t(locale, 'chatNewDialogTitle'), cardsV2: [{ cardId: 'tasuki-new', card: openDialogButton(locale) }] });
     case '/help':
-      return help(locale);
+      return help(e);
     case '/jobs':
-      return createMessage({ text: t(locale, 'chatJobsHeader'), cardsV2: [{ cardId: 'tasuki-jobs', card: jobListCard(listMyJobs(), locale) }] });
+      return privateMessage(e, { text: t(locale, 'chatJobsHeader'), cardsV2: [{ cardId: 'tasuki-jobs', card: jobListCard(listMyJobs(), locale) }] });
     case '/status': {
-      const id = firstWord(args);
-      if (!id) return usage(command, locale);
-      return createMessage(jobMessage(getJob(id), locale));
+      const ref = firstWord(args);
+      if (!ref) return usageAnswer(e, command);
+      return privateMessage(e, jobMessage(findJob(ref), locale));
     }
     case '/retry': {
-      const id = firstWord(args);
-      if (!id) return usage(command, locale);
-      retryJob(id);
-      return textMessage(t(locale, 'chatRetryAck', { id }));
+      const ref = firstWord(args);
+      if (!ref) return usageAnswer(e, command);
+      const job = findJob(ref);
+      checkRetry(job, locale);
+      retryJob(job.id, shortRef(job.id));
+      return textMessage(t(locale, 'chatRetryAck', { ref: shortRef(job.id) }));
     }
     case '/cancel': {
-      const id = firstWord(args);
-      if (!id) return usage(command, locale);
-      const job = cancelJob(id);
-      return textMessage(t(locale, 'chatCancelAck', { id, status: STATUS_LABELS[job.status][locale] }));
+      const ref = firstWord(args);
+      if (!ref) return usageAnswer(e, command);
+      const found = findJob(ref);
+      checkCancel(found, locale);
+      const job = cancelJob(found.id, shortRef(found.id));
+      return textMessage(t(locale, 'chatCancelAck', { ref: shortRef(job.id), state: stateLabel(job, locale) }));
     }
     case '/invoice':
     case '/estimate': {
       const projectNumber = firstWord(args).toUpperCase();
-      if (!ProjectNumber.safeParse(projectNumber).success) return usage(command, locale);
+      if (!ProjectNumber.safeParse(projectNumber).success) return usageAnswer(e, command);
       const type = command.name === '/invoice' ? 'invoice' : 'estimate';
-      return startJob(e, { kind: 'billing.document', input: { type, projectNumber } }, [type]);
+      return startJob(e, command, { kind: 'billing.document', input: { type, projectNumber } }, [type]);
     }
     case '/scrape': {
       const portal = firstWord(args).toLowerCase();
-      if (!portal) return usage(command, locale);
-      return startJob(e, { kind: 'portal.scrape', input: { portal } }, ['scrape']);
+      if (!portal) return usageAnswer(e, command);
+      return startJob(e, command, { kind: 'portal.scrape', input: { portal } }, ['scrape']);
     }
     case '/summary': {
       const client = args.trim();
-      return startJob(e, { kind: 'ledger.summarize', input: client ? { client } : {} }, ['summary']);
+      return startJob(e, command, { kind: 'ledger.summarize', input: client ? { client } : {} }, ['summary']);
     }
     case '/search': {
       const words = args.trim();
-      if (!words) return usage(command, locale);
-      return startJob(e, { kind: 'ledger.search', input: { words } }, ['search']);
+      if (!words) return usageAnswer(e, command);
+      return startJob(e, command, { kind: 'ledger.search', input: { words } }, ['search']);
     }
     default:
-      return help(locale);
+      return help(e);
   }
 }
 
@@ -129,7 +195,12 @@ export function chatAppCommand(e: AddonEvent): ChatResponse {
   const id = payload?.appCommandMetadata?.appCommandId ?? payload?.message?.slashCommand?.commandId;
   if (id === undefined) throw new UserFacingError('errMissingField', { field: 'chat.appCommandPayload.appCommandMetadata.appCommandId' });
   const command = commandById(id);
-  if (!command) return help(locale, t(locale, 'chatUnknownCommand', { id: String(id) }));
+  // Chat asked for a dialog (the command is configured "opens a dialog"): answer with one.
+  if (payload?.isDialogEvent && payload.dialogEventType === 'REQUEST_DIALOG') {
+    if (command?.opensDialog) return openDialog(newProjectDialog(locale));
+    return openDialog(helpCard(locale, command ? t(locale, 'chatUsage', { usage: usage(command, locale), example: command.example }) : undefined));
+  }
+  if (!command) return help(e, t(locale, 'chatUnknownCommand'));
   const args = (payload?.message?.argumentText ?? '').trim();
   return runCommand(command, args, e);
 }
@@ -138,12 +209,18 @@ export function chatAppCommand(e: AddonEvent): ChatResponse {
 export function chatMessage(e: AddonEvent): ChatResponse {
   const payload = e.chat?.messagePayload;
   if (payload?.message?.slashCommand?.commandId) return chatAppCommand(e);
-  return help(localeOf(e));
+  return help(e);
 }
 
 export function chatAddedToSpace(e: AddonEvent): ChatResponse {
   const locale = localeOf(e);
-  return help(locale, t(locale, 'chatWelcome'));
+  // The welcome is for the whole space.
+  return createMessage({ text: t(locale, 'chatWelcome'), cardsV2: [{ cardId: 'tasuki-help', card: helpCard(locale) }] });
+}
+
+/** The /new dialog from a button (`interaction: OPEN_DIALOG`). */
+export function chatOpenNewProjectDialog(e: AddonEvent): ChatResponse {
+  return openDialog(newProjectDialog(localeOf(e)));
 }
 
 /** Dialog submit: enqueue project.create, close the dialog and post the acknowledgement. */
@@ -185,4 +262,3 @@ function startJobFromDialog(e: AddonEvent, request: Omit<EnqueueRequest, 'reply'
 export function chatDialogCancel(e: AddonEvent): ChatResponse {
   return closeDialog(t(localeOf(e), 'chatDialogClosed'));
 }
-

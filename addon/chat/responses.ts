@@ -6,7 +6,12 @@
  */
 import type { CardV2 } from '../../shared/cardV2.js';
 
-export type ChatMessageBody = { text?: string; cardsV2?: Array<{ cardId?: string | null; card?: unknown }> };
+export type ChatMessageBody = {
+  text?: string;
+  cardsV2?: Array<{ cardId?: string | null; card?: unknown }>;
+  /** Only this user sees the message (Chat accepts it when a message is created, not updated). */
+  privateMessageViewer?: { name: string };
+};
 
 export type ChatResponse =
   | { hostAppDataAction: { chatDataAction: { createMessageAction: { message: ChatMessageBody } } } }

@@ -14,13 +14,13 @@
  * With the Script Property TASUKI_CHAT_SPACE set, the jobs also report in that Chat space.
  */
 import type { EnqueueRequest } from '../../shared/api.js';
-import { kindLabel } from '../../shared/cards/jobCard.js';
+import { ageText, jobTitle, progressLabel, shortRef, stateLine } from '../../shared/cards/jobDisplay.js';
 import { ProjectNumber } from '../../shared/kinds/common.js';
 import type { Locale } from '../../shared/locale.js';
-import { STATUS_LABELS, STATUS_SYMBOLS } from '../../shared/messages.js';
+import { ADDON_TEXTS } from '../../shared/messages.js';
 import { LEDGER, SCHEDULE } from '../../shared/sheetLayouts.js';
 import { localeOf, type AddonEvent } from '../event.js';
-import { t, TEXT, type TextKey } from '../i18n.js';
+import { t, type TextKey } from '../i18n.js';
 import { enqueueJob, idempotencyKey, listMyJobs, withTeamReply } from '../serviceClient.js';
 
 export const MENU_ITEMS: ReadonlyArray<{ label: TextKey; functionName: string }> = [
@@ -46,7 +46,7 @@ export function buildMenu(e: AddonEvent | undefined): void {
   const locale: Locale | undefined = none ? undefined : localeOf(e);
   const menu = SpreadsheetApp.getUi().createAddonMenu();
   for (const item of MENU_ITEMS) {
-    const label = locale ? t(locale, item.label) : `${TEXT[item.label].ja} / ${TEXT[item.label].en}`;
+    const label = locale ? t(locale, item.label) : `${ADDON_TEXTS[item.label].ja} / ${ADDON_TEXTS[item.label].en}`;
     menu.addItem(label, item.functionName);
   }
   menu.addToUi();
@@ -62,7 +62,7 @@ export function syncSchedule(): void {
   const input = ss.getSheetByName(SCHEDULE.sheetName) ? { spreadsheetId: ss.getId(), sheetName: SCHEDULE.sheetName } : {};
   const hour = Utilities.formatDate(new Date(), 'UTC', 'yyyyMMddHHmm');
   const result = enqueueJob(withTeamReply({ kind: 'schedule.sync', input, idempotencyKey: idempotencyKey('sheets', ss.getId(), 'schedule', hour), locale }));
-  toast(t(locale, result.created ? 'jobQueued' : 'jobAlreadyQueued', { kind: kindLabel(result.job.kind, locale) }) + ` (${result.job.id})`);
+  toast(t(locale, result.created ? 'sheetsQueuedToast' : 'jobAlreadyQueued', { kind: jobTitle(result.job, locale), ref: shortRef(result.job.id) }));
 }
 
 /** Selected data rows (row number ≥ 2) of the active sheet with their values. */
@@ -109,7 +109,7 @@ export function generateInvoices(): void {
     ui.alert([t(locale, 'sheetsNoProjectRows'), ...skipped].join('\n'));
     return;
   }
-  ui.alert([t(locale, 'sheetsInvoicesQueued', { count: queued.length, ids: queued.join(', ') }), ...skipped].join('\n'));
+  ui.alert([t(locale, 'sheetsInvoicesQueued', { count: queued.length, refs: queued.map(shortRef).join(', ') }), ...skipped].join('\n'));
 }
 
 export function summarizeLedger(): void {
@@ -117,7 +117,7 @@ export function summarizeLedger(): void {
   const ss = SpreadsheetApp.getActiveSpreadsheet();
   const day = Utilities.formatDate(new Date(), 'UTC', 'yyyyMMddHHmm');
   const result = enqueueJob(withTeamReply({ kind: 'ledger.summarize', input: {}, idempotencyKey: idempotencyKey('sheets', ss.getId(), 'summary', day), locale }));
-  toast(t(locale, result.created ? 'jobQueued' : 'jobAlreadyQueued', { kind: kindLabel(result.job.kind, locale) }) + ` (${result.job.id})`);
+  toast(t(locale, result.created ? 'sheetsQueuedToast' : 'jobAlreadyQueued', { kind: jobTitle(result.job, locale), ref: shortRef(result.job.id) }));
 }
 
 function escapeHtml(text: string): string {
@@ -127,17 +127,14 @@ function escapeHtml(text: string): string {
 export function jobStatus(): void {
   const locale = localeOf(undefined);
   const jobs = listMyJobs();
+  const cell = (text: string) => `<td>${escapeHtml(text)}</td>`;
+  const head = ['sheetsColumnJob', 'sheetsColumnKind', 'sheetsColumnState', 'sheetsColumnAge'] as const;
   const rows = jobs
     .slice(0, 20)
-    .map(
-      (j) =>
-        `<tr><td>${escapeHtml(j.id)}</td><td>${escapeHtml(kindLabel(j.kind, locale))}</td>` +
-        `<td>${STATUS_SYMBOLS[j.status]} ${escapeHtml(STATUS_LABELS[j.status][locale])}</td>` +
-        `<td>${escapeHtml(j.progress ? `${j.progress.done}/${j.progress.total} ${j.progress.label}` : '')}</td></tr>`,
-    )
+    .map((j) => `<tr>${cell(shortRef(j.id))}${cell(jobTitle(j, locale))}${cell(`${stateLine(j, locale)} ${j.progress && j.status === 'running' ? `${j.progress.done}/${j.progress.total} ${progressLabel(j, locale)}` : ''}`.trim())}${cell(ageText(j.createdAt, locale))}</tr>`)
     .join('');
   const body = jobs.length
-    ? `<table style="font:13px sans-serif;border-collapse:collapse" cellpadding="4">${rows}</table>`
+    ? `<table style="font:13px sans-serif;border-collapse:collapse" cellpadding="4"><tr>${head.map((k) => `<th align="left">${escapeHtml(t(locale, k))}</th>`).join('')}</tr>${rows}</table>`
     : `<p style="font:13px sans-serif">${escapeHtml(t(locale, 'noJobs'))}</p>`;
   const html = HtmlService.createHtmlOutput(body).setWidth(640).setHeight(360);
   SpreadsheetApp.getUi().showModalDialog(html, t(locale, 'menuJobStatus'));

@@ -37,6 +37,8 @@ export type LoadAddonOptions = {
   timeZone?: string;
   /** Extra Script Properties (TASUKI_SERVICE_URL is set from serviceUrl). */
   scriptProperties?: Record<string, string>;
+  /** How long UrlFetchApp waits for an answer before it throws (Apps Script: about 60 s). */
+  fetchTimeoutMs?: number;
 };
 
 export type CallOptions = { user?: string; locale?: string; timeZone?: string; sheet?: SheetSelection };
@@ -59,14 +61,14 @@ const SANDBOX_SCOPES = [
   'https://www.googleapis.com/auth/drive',
 ];
 
-async function httpFetch(req: FetchRequest): Promise<FetchResponse> {
+async function httpFetch(req: FetchRequest, timeoutMs = 60_000): Promise<FetchResponse> {
   const res = await fetch(req.url, {
     method: req.method,
     headers: req.headers,
     // Bytes (an upload) as they are; fetch takes any ArrayBufferView.
     ...(req.body !== undefined ? { body: req.body as BodyInit } : {}),
     redirect: req.followRedirects ? 'follow' : 'manual',
-    signal: AbortSignal.timeout(60_000),
+    signal: AbortSignal.timeout(timeoutMs),
   });
   const headers: Record<string, string> = {};
   res.headers.forEach((v, k) => (headers[k] = v));
@@ -99,7 +101,7 @@ export async function loadAddon(opts: LoadAddonOptions): Promise<LoadedAddon> {
   const { port1: replies, port2: workerReplies } = new MessageChannel();
   const sandboxToken = sandboxTokens(opts);
   const ops: HostOps = {
-    fetch: httpFetch,
+    fetch: (req) => httpFetch(req, opts.fetchTimeoutMs),
     identityToken: ({ user }) => opts.issuer.mintIdToken({ aud: opts.scriptClientId, email: user }),
     sandboxToken: ({ user }) => sandboxToken(user),
   };

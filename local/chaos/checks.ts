@@ -39,7 +39,7 @@
  * - failuresWithoutMessage: failed jobs without an error code, or whose message is empty or reads
  *   like internals (a stack trace, a bare exception) rather than a sentence for office staff.
  */
-import { STATUS_LABELS, STATUS_SYMBOLS } from '../../shared/messages.js';
+import { STATE_LABELS, STATE_SYMBOLS, type DisplayState } from '../../shared/messages.js';
 import { INTAKE, LEDGER, SCHEDULE, type Column } from '../../shared/sheetLayouts.js';
 import type { ChatMessage } from '../sandbox/chatApi.js';
 import type { SheetGrid, WorkspaceView } from './sandboxReader.js';
@@ -96,9 +96,15 @@ export type CheckInput = {
 };
 
 /** "<symbol> <label>" of a status in a language, as the job card and the status cell show it. */
-export function statusMarker(status: Status, locale: 'ja' | 'en'): string {
-  return `${STATUS_SYMBOLS[status]} ${STATUS_LABELS[status][locale]}`;
+export function statusMarker(status: Status | DisplayState, locale: 'ja' | 'en'): string {
+  return `${STATE_SYMBOLS[status]} ${STATE_LABELS[status][locale]}`;
 }
+
+/** A job's display states (shared/cards/jobDisplay.ts): a retrying job is queued, a canceling one running. */
+const SHOWN_AS: Array<[DisplayState, Status]> = [
+  ['retrying', 'queued'],
+  ['canceling', 'running'],
+];
 
 /** Which status a reply message shows: its card header's subtitle first, else its text. */
 export function statusShown(message: Pick<ChatMessage, 'text' | 'cardsV2'>, locale: 'ja' | 'en'): Status | null {
@@ -107,6 +113,7 @@ export function statusShown(message: Pick<ChatMessage, 'text' | 'cardsV2'>, loca
   const text = message.text ?? '';
   for (const place of [subtitle, text]) {
     for (const s of STATUSES) if (place.includes(statusMarker(s, locale))) return s;
+    for (const [state, s] of SHOWN_AS) if (place.includes(statusMarker(state, locale))) return s;
   }
   return null;
 }

@@ -18,6 +18,10 @@
  *   thread.name or thread.threadKey; the default starts a new thread and ignores both.
  * - patch needs updateMask (text, cards_v2, accessory_widgets, or *); allowMissing=true creates
  *   the message when missing, only for client-assigned ids.
+ * - privateMessageViewer (a private message: only that user and the app see it) is accepted on
+ *   messages.create with app authentication only, and is immutable: patch refuses it (so a
+ *   private message is never made by patch's allowMissing). A user listing or getting messages
+ *   does not see other users' private messages.
  * - writes (create/patch/delete) are limited per space (Faults.takeChatWrite → 429).
  * - a message is at most 32,000 bytes, text at most 4,096 characters, cards are Card v2-valid
  *   (400 naming the bad field path), and the app must be a member of the space (403).
@@ -75,6 +79,7 @@ export type ChatMessage = {
   clientAssignedMessageId?: string;
   threadReply?: boolean;
   annotations?: ReturnType<typeof mentionAnnotations>;
+  privateMessageViewer?: { name: string };
 };
 
 const OUTPUT_ONLY = {
@@ -157,6 +162,12 @@ export function chatRouter(opts: { state: SandboxState; faults: Faults }): Route
     return state.get<ChatMessage>(API, 'message', `${spaceName}/messages/${id}`);
   }
 
+  /** Private messages are seen by their viewer and the app (any service-account caller). */
+  function visibleTo(res: Response, message: ChatMessage): boolean {
+    const p = principalOf(res);
+    return !message.privateMessageViewer || p.kind === 'serviceAccount' || message.privateMessageViewer.name === chatUserName(p.email);
+  }
+
   function senderOf(res: Response): ChatMessage['sender'] {
     const p = principalOf(res);
     return p.kind === 'serviceAccount'
@@ -197,6 +208,7 @@ export function chatRouter(opts: { state: SandboxState; faults: Faults }): Route
       thread: resolveThread(spaceName, body, threadOpts.replyOption, threadOpts.threadKey),
       space: { name: spaceName },
       ...(clientId ? { clientAssignedMessageId: clientId } : {}),
+      ...(body.privateMessageViewer ? { privateMessageViewer: { name: body.privateMessageViewer.name } } : {}),
     };
     state.transaction(() => {
       if (clientId && !state.insert(API, 'clientId', `${spaceName}/${clientId}`, { name: message.name })) {
@@ -267,6 +279,10 @@ export function chatRouter(opts: { state: SandboxState; faults: Faults }): Route
       }
     }
     checkContent(body, req.body, true);
+    if (body.privateMessageViewer) {
+      if (principalOf(res).kind !== 'serviceAccount') throw badRequest('privateMessageViewer requires app authentication; a message sent as a user cannot be private.');
+      if (!/^users\/[A-Za-z0-9_-]+$/.test(body.privateMessageViewer.name)) throw badRequest(`Invalid value at 'message.private_message_viewer.name': "${body.privateMessageViewer.name}" is not users/{user}.`);
+    }
     faults.takeChatWrite(spaceName);
     const message = createMessage(res, spaceName, body, messageId, { replyOption, threadKey: q(req, 'threadKey') });
     if (requestId) state.put(API, 'requestId', `${spaceName}/${requestId}`, { name: message.name, caller });
@@ -277,7 +293,7 @@ export function chatRouter(opts: { state: SandboxState; faults: Faults }): Route
     checkQuery(req, ['pageSize', 'pageToken', 'filter', 'orderBy', 'showDeleted']);
     const spaceName = `spaces/${id}`;
     memberSpace(res, spaceName);
-    let messages = state.list<ChatMessage>(API, 'message', spaceName);
+    let messages = state.list<ChatMessage>(API, 'message', spaceName).filter((m) => visibleTo(res, m));
     const filter = q(req, 'filter');
     if (filter) messages = messages.filter(messageFilter(filter));
     const orderBy = (q(req, 'orderBy') ?? 'createTime asc').trim().toLowerCase();
@@ -292,7 +308,7 @@ export function chatRouter(opts: { state: SandboxState; faults: Faults }): Route
     const spaceName = `spaces/${id}`;
     memberSpace(res, spaceName);
     const message = findMessage(spaceName, mid!);
-    if (!message) throw notFound(`Message ${spaceName}/messages/${mid} not found.`);
+    if (!message || !visibleTo(res, message)) throw notFound(`Message ${spaceName}/messages/${mid} not found.`);
     return message;
   });
 
@@ -311,6 +327,7 @@ export function chatRouter(opts: { state: SandboxState; faults: Faults }): Route
     }
     const body = parseBody(MessageBody, req.body, 'message');
     checkContent(body, req.body, false);
+    if (body.privateMessageViewer) throw badRequest('privateMessageViewer is immutable: set it when the message is created (messages.create).');
     const existing = findMessage(spaceName, mid!);
     if (!existing) {
       if (qBool(req, 'allowMissing') !== true) throw notFound(`Message ${spaceName}/messages/${mid} not found.`);

@@ -60,7 +60,9 @@ async function run(ctx: Ctx): Promise<LedgerSearchResult> {
       lines: lines.length ? [lines.join('\n')] : [ja ? '見つかりませんでした。' : 'Nothing found.'],
       links: matches.flatMap((m) => (m.url ? [{ title: m.projectNumber, url: m.url }] : [])).slice(0, 5),
     });
-    const { name } = await upsertChatMessage(google.chat, { space, messageId: clientMessageId('ledger.search', job.id), text: `${label}: ${forChatText(input.words)} (${matches.length})`, cardsV2: [card], signal: ctx.signal });
+    // A search asked privately (reply.chat.viewer) is answered to that person only.
+    const viewer = job.reply?.chat?.viewer;
+    const { name } = await upsertChatMessage(google.chat, { space, messageId: clientMessageId('ledger.search', job.id), text: `${label}: ${forChatText(input.words)} (${matches.length})`, cardsV2: [card], signal: ctx.signal, ...(viewer ? { viewer } : {}) });
     return name;
   });
   await ctx.progress(2, 2, say(ctx, '完了', 'Done'));

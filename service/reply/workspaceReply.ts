@@ -7,6 +7,10 @@
  *   retried write after a crash is harmless. The card is shared/cards/jobCard.ts in the job's
  *   language. Writes per space are throttled (WriteThrottle): progress is skipped when too soon,
  *   the final card waits its turn.
+ *   A private job (`reply.chat.viewer`, e.g. /search in a shared space) is shown to that user
+ *   only: Chat takes privateMessageViewer only when a message is created, so its first write is
+ *   `messages.create(messageId = client-<jobId>, privateMessageViewer)` (a 409 from a racing
+ *   write means it exists) and later writes patch it without allowMissing.
  * - Sheets: a one-line status (jobStatusText) and the job id into `job.reply.sheet`'s row, in
  *   tasuki's own columns (shared/sheetLayouts.ts tasukiStatusColumns: Ledger and Intake →
  *   "tasuki 状態" + "tasuki ジョブ", Schedule → its sync column, any other sheet → the Ledger's
@@ -20,6 +24,7 @@
  */
 import type { sheets_v4 } from '@googleapis/sheets';
 import { jobChatMessage, jobStatusText } from '../../shared/cards/jobCard.js';
+import type { DisplayContext } from '../../shared/cards/jobDisplay.js';
 import type { JobRecord } from '../../shared/job.js';
 import { tasukiStatusColumns } from '../../shared/sheetLayouts.js';
 import type { GoogleClients } from '../google/clients.js';
@@ -27,6 +32,7 @@ import type { Logger } from '../logger.js';
 import { googleMessage, retryAfterOf, statusOf } from '../workspace/googleCall.js';
 import { locateTasukiColumns, quoteSheet, type TasukiColumnLetters } from '../workspace/tasukiColumns.js';
 import { ReplyFailure, type ReplyPort } from './replyPort.js';
+import { writeChatMessage } from '../workspace/chatMessages.js';
 import { WriteThrottle } from './writeThrottle.js';
 
 /** `client-<jobId>`: job ids are lowercase letters, digits and hyphens, ≤ 41 characters, so this fits Chat's 63. */
@@ -50,11 +56,14 @@ export class WorkspaceReply implements ReplyPort {
   private readonly log: Logger;
   private readonly throttle: WriteThrottle;
   private readonly columnCache = new Map<string, Promise<TasukiColumnLetters>>();
+  /** What the card needs beyond the job: the queue's attempt limit, the office's time zone. */
+  private readonly display: DisplayContext;
 
-  constructor(opts: { google: () => Promise<GoogleClients>; log: Logger; throttle?: WriteThrottle }) {
+  constructor(opts: { google: () => Promise<GoogleClients>; log: Logger; throttle?: WriteThrottle; display?: DisplayContext }) {
     this.google = opts.google;
     this.log = opts.log;
     this.throttle = opts.throttle ?? new WriteThrottle();
+    this.display = opts.display ?? {};
   }
 
   async progress(job: JobRecord): Promise<void> {
@@ -89,12 +98,8 @@ export class WorkspaceReply implements ReplyPort {
 
   private async writeChat(job: JobRecord, chat: NonNullable<NonNullable<JobRecord['reply']>['chat']>): Promise<void> {
     const { chat: api } = await this.google();
-    await api.spaces.messages.patch({
-      name: `${chat.space}/messages/${clientMessageId(job.id)}`,
-      allowMissing: true,
-      updateMask: 'text,cards_v2',
-      requestBody: { ...jobChatMessage(job), ...(chat.thread ? { thread: { name: chat.thread } } : {}) },
-    });
+    const body = { ...jobChatMessage(job, this.display), ...(chat.thread ? { thread: { name: chat.thread } } : {}) };
+    await writeChatMessage(api, { space: chat.space, messageId: clientMessageId(job.id), body, updateMask: 'text,cards_v2', ...(chat.viewer ? { viewer: chat.viewer } : {}) });
   }
 
   private async writeSheet(job: JobRecord, sheet: NonNullable<NonNullable<JobRecord['reply']>['sheet']>): Promise<void> {
@@ -106,7 +111,7 @@ export class WorkspaceReply implements ReplyPort {
       requestBody: {
         valueInputOption: 'RAW',
         data: [
-          { range: cell(columns.status), values: [[jobStatusText(job)]] },
+          { range: cell(columns.status), values: [[jobStatusText(job, this.display)]] },
           ...(columns.job ? [{ range: cell(columns.job), values: [[job.id]] }] : []),
         ],
       },

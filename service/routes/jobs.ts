@@ -19,7 +19,7 @@ import { EnqueueRequest } from '../../shared/api.js';
 import { JOB_ID_PATTERN, JobStatus, toJobView, type JobRecord } from '../../shared/job.js';
 import { JOB_KINDS } from '../../shared/jobKinds.js';
 import { localeFrom } from '../../shared/locale.js';
-import { JOB_TEXTS } from '../../shared/messages.js';
+import { SERVICE_TEXTS } from '../../shared/messages.js';
 import { requireUser } from '../auth/middleware.js';
 import type { AppDeps } from '../deps.js';
 import { mutateJob } from '../worker/jobMutation.js';
@@ -60,7 +60,7 @@ export function jobsRouter(deps: AppDeps): Router {
       const log = requestLogger(res.locals, deps.log);
       log.error({ err, jobId: job.id }, 'could not create the task');
       const at = now().toISOString();
-      const error = { code: 'queue_unavailable', message: JOB_TEXTS.queueUnavailable[job.locale], retryable: true };
+      const error = { code: 'queue_unavailable', message: SERVICE_TEXTS.queueUnavailable[job.locale], retryable: true, userMessage: { ...SERVICE_TEXTS.queueUnavailable } };
       const { job: failed } = await mutateJob(
         store,
         job,

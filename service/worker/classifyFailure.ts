@@ -1,6 +1,7 @@
 /**
  * Turns whatever a handler threw into the job's recorded error and the queue's next move.
- * - JobFailure: as the handler said (its user message in the job's language).
+ * - JobFailure: as the handler said (its user message in both languages; its technical message,
+ *   when it differs, as the detail for the administrator).
  * - Google API errors (gaxios, with `response.status`): 429 and 5xx are retryable (honouring
  *   Retry-After); 400 and 404 are permanent (asking again cannot help); the rest retryable,
  *   because Google reports some rate limits as 403.
@@ -22,8 +23,10 @@ const PERMANENT_GOOGLE_STATUSES = new Set([400, 404]);
 
 export function classifyFailure(err: unknown, locale: Locale): ClassifiedFailure {
   if (err instanceof JobFailure) {
+    // Both languages for any viewer; the handler's technical message for the administrator.
+    const detail = err.message !== err.userMessage.en ? { detail: err.message } : {};
     return {
-      error: { code: err.code, message: err.userMessage[locale], retryable: err.retryable },
+      error: { code: err.code, message: err.userMessage[locale], retryable: err.retryable, userMessage: { ...err.userMessage }, ...detail },
       ...(err.retryAfterSeconds !== undefined ? { retryAfterSeconds: err.retryAfterSeconds } : {}),
     };
   }
@@ -34,11 +37,11 @@ export function classifyFailure(err: unknown, locale: Locale): ClassifiedFailure
     const retryable = !PERMANENT_GOOGLE_STATUSES.has(status);
     const retryAfterSeconds = status === 429 || status === 503 ? retryAfterFrom(e.response?.headers) : undefined;
     return {
-      error: { code: `google_${status}`, message: `Google API answered ${status}: ${message}`, retryable },
+      error: { code: `google_${status}`, message: `Google API answered ${status}: ${message}`, retryable, detail: message },
       ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}),
     };
   }
-  return { error: { code: 'internal', message, retryable: true } };
+  return { error: { code: 'internal', message, retryable: true, detail: err instanceof Error && err.stack ? err.stack.split('\n').slice(0, 4).join('\n') : message } };
 }
 
 function retryAfterFrom(headers: unknown): number | undefined {

@@ -20,7 +20,7 @@
  * compare-and-set write (jobMutation.ts), and task creation is idempotent per generation, so
  * sweeps may run concurrently in several instances, and overlap with deliveries, safely.
  */
-import { JOB_TEXTS } from '../../shared/messages.js';
+import { SERVICE_TEXTS } from '../../shared/messages.js';
 import { TERMINAL_STATUSES, type JobRecord } from '../../shared/job.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
@@ -164,7 +164,7 @@ export class Reconciler {
       await createJobTask({ store: this.deps.store, queue: this.deps.queue, now: this.now }, next);
       return 'recovered';
     }
-    const error = { code: 'abandoned', message: JOB_TEXTS.abandoned[job.locale], retryable: true };
+    const error = { code: 'abandoned', message: SERVICE_TEXTS.abandoned[job.locale], retryable: true, userMessage: { ...SERVICE_TEXTS.abandoned } };
     const { job: failed, changed } = await mutateJob(
       this.deps.store,
       job,

@@ -12,7 +12,7 @@ import type { chat_v1 } from '@googleapis/chat';
 import { createHash } from 'node:crypto';
 import { forCardHtml } from '../../shared/userText.js';
 import { JobFailure } from '../jobFailure.js';
-import { callGoogle } from './googleCall.js';
+import { callGoogle, statusOf } from './googleCall.js';
 
 /** `client-` + a lowercase hash of the parts: ≤63 chars of [a-z0-9-], as Chat requires. */
 export function clientMessageId(...parts: string[]): string {
@@ -25,7 +25,7 @@ const RATE_LIMIT_TRIES = 4;
 
 export async function upsertChatMessage(
   chat: chat_v1.Chat,
-  opts: { space: string; messageId: string; text: string; cardsV2?: ChatCard[]; signal?: AbortSignal },
+  opts: { space: string; messageId: string; text: string; cardsV2?: ChatCard[]; signal?: AbortSignal; viewer?: string },
 ): Promise<{ name: string }> {
   for (let attempt = 1; ; attempt++) {
     try {
@@ -44,23 +44,49 @@ export async function upsertChatMessage(
   }
 }
 
-async function writeOnce(chat: chat_v1.Chat, opts: { space: string; messageId: string; text: string; cardsV2?: ChatCard[] }): Promise<{ name: string }> {
+/**
+ * Creates or replaces the message `messageId` (client-…) in `space`. Public messages are one
+ * `patch(allowMissing=true)`. A private one (`viewer`: only that user sees it) must be created
+ * with privateMessageViewer, which Chat takes only on create: patch, and on 404 create (a 409
+ * from a racing writer means it now exists: patch again).
+ */
+export async function writeChatMessage(
+  chat: chat_v1.Chat,
+  opts: { space: string; messageId: string; body: chat_v1.Schema$Message; updateMask: string; viewer?: string },
+): Promise<{ name: string }> {
   const name = `${opts.space}/messages/${opts.messageId}`;
-  const res = await callGoogle(
+  const patch = async (allowMissing: boolean) => (await chat.spaces.messages.patch({ name, updateMask: opts.updateMask, requestBody: opts.body, ...(allowMissing ? { allowMissing } : {}) })).data;
+  if (!opts.viewer) return { name: (await patch(true)).name ?? name };
+  try {
+    return { name: (await patch(false)).name ?? name };
+  } catch (err) {
+    if (statusOf(err) !== 404) throw err;
+  }
+  try {
+    const res = await chat.spaces.messages.create({ parent: opts.space, messageId: opts.messageId, requestBody: { ...opts.body, privateMessageViewer: { name: opts.viewer } } });
+    return { name: res.data.name ?? name };
+  } catch (err) {
+    if (statusOf(err) !== 409) throw err;
+    return { name: (await patch(false)).name ?? name };
+  }
+}
+
+async function writeOnce(chat: chat_v1.Chat, opts: { space: string; messageId: string; text: string; cardsV2?: ChatCard[]; viewer?: string }): Promise<{ name: string }> {
+  return callGoogle(
     'chat.spaces.messages.patch',
     () =>
-      chat.spaces.messages.patch({
-        name,
-        allowMissing: true,
+      writeChatMessage(chat, {
+        space: opts.space,
+        messageId: opts.messageId,
         updateMask: opts.cardsV2 ? 'text,cards_v2' : 'text',
-        requestBody: { text: opts.text, ...(opts.cardsV2 ? { cardsV2: opts.cardsV2 } : {}) },
+        body: { text: opts.text, ...(opts.cardsV2 ? { cardsV2: opts.cardsV2 } : {}) },
+        ...(opts.viewer ? { viewer: opts.viewer } : {}),
       }),
     {
-      notFound: { ja: `Chat スペース ${opts.space} が見つかりません。TASUKI_CHAT_SPACE を確認してください。`, en: `Chat space ${opts.space} was not found. Check TASUKI_CHAT_SPACE.` },
+      notFound: { ja: 'tasuki が投稿する Chat スペースが見つかりません。管理者に連絡してください。', en: 'The Chat space tasuki posts in was not found. Ask your administrator.' },
       forbidden: { ja: `Chat スペース ${opts.space} に投稿できません。tasuki アプリをスペースに追加してください。`, en: `tasuki cannot post in ${opts.space}. Add the tasuki app to the space.` },
     },
   );
-  return { name: res.data.name ?? name };
 }
 
 /**

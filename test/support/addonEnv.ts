@@ -94,7 +94,7 @@ export const SPACE = 'spaces/AAAAtasukiTeam';
 const USER = { name: 'users/1001', displayName: '佐藤 美咲', type: 'HUMAN' };
 let messageCounter = 0;
 
-export function slashCommandEvent(commandId: number, argumentText: string, opts: { locale?: string; thread?: string } = {}) {
+export function slashCommandEvent(commandId: number, argumentText: string, opts: { locale?: string; thread?: string; dialog?: boolean } = {}) {
   const n = ++messageCounter;
   return {
     commonEventObject: common('CHAT', opts.locale ?? 'ja'),
@@ -112,7 +112,8 @@ export function slashCommandEvent(commandId: number, argumentText: string, opts:
           slashCommand: { commandId: String(commandId) },
         },
         appCommandMetadata: { appCommandId: commandId, appCommandType: 'SLASH_COMMAND' },
-        isDialogEvent: false,
+        isDialogEvent: Boolean(opts.dialog),
+        ...(opts.dialog ? { dialogEventType: 'REQUEST_DIALOG' } : {}),
       },
     },
   };
@@ -125,7 +126,7 @@ export function chatMessageEvent(text: string, opts: { locale?: string } = {}) {
   };
 }
 
-export function buttonEvent(parameters: Record<string, string>, opts: { locale?: string; dialog?: 'SUBMIT_DIALOG' | 'CANCEL_DIALOG'; form?: Record<string, string> } = {}) {
+export function buttonEvent(parameters: Record<string, string>, opts: { locale?: string; dialog?: 'SUBMIT_DIALOG' | 'CANCEL_DIALOG' | 'REQUEST_DIALOG'; form?: Record<string, string> } = {}) {
   return {
     commonEventObject: common('CHAT', opts.locale ?? 'ja', { parameters, ...(opts.form ? { formInputs: formInputs(opts.form) } : {}) }),
     chat: {
