@@ -139,15 +139,19 @@ test('when another delivery has taken the lease, the next write throws LeaseLost
 
 test('failures are classified: JobFailure as declared, Google 429/5xx retryable, 400/404 permanent, unknown retryable', () => {
   const declared = classifyFailure(new JobFailure({ code: 'no_template', retryable: false, userMessage: { ja: 'テンプレートがありません', en: 'No template' } }), 'ja');
-  assert.deepEqual(declared, { error: { code: 'no_template', message: 'テンプレートがありません', retryable: false } });
+  assert.deepEqual(declared, { error: { code: 'no_template', message: 'テンプレートがありません', retryable: false, userMessage: { ja: 'テンプレートがありません', en: 'No template' } } });
+  const withDetail = classifyFailure(new JobFailure({ code: 'unknown_portal', retryable: false, message: 'TASUKI_PORTALS has no portal x', userMessage: { ja: 'ない', en: 'none' } }), 'en');
+  assert.equal(withDetail.error.detail, 'TASUKI_PORTALS has no portal x', 'the technical account is kept for the administrator');
   const google = (status: number, headers: Record<string, string> = {}) =>
     Object.assign(new Error(`HTTP ${status}`), { response: { status, headers: new Headers(headers) } });
   assert.deepEqual(classifyFailure(google(429, { 'retry-after': '12' }), 'en'), {
-    error: { code: 'google_429', message: 'Google API answered 429: HTTP 429', retryable: true },
+    error: { code: 'google_429', message: 'Google API answered 429: HTTP 429', retryable: true, detail: 'HTTP 429' },
     retryAfterSeconds: 12,
   });
   assert.equal(classifyFailure(google(503), 'en').error.retryable, true);
   assert.equal(classifyFailure(google(404), 'en').error.retryable, false);
   assert.equal(classifyFailure(google(400), 'en').error.retryable, false);
-  assert.deepEqual(classifyFailure(new TypeError('x is undefined'), 'en').error, { code: 'internal', message: 'x is undefined', retryable: true });
+  const internal = classifyFailure(new TypeError('x is undefined'), 'en').error;
+  assert.deepEqual({ ...internal, detail: undefined }, { code: 'internal', message: 'x is undefined', retryable: true, detail: undefined });
+  assert.match(internal.detail ?? '', /^TypeError: x is undefined/);
 });

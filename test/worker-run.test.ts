@@ -176,7 +176,7 @@ describe('with maxAttempts 5', () => {
     const job = await s.store.getJob('j-rate-limited');
     assert.equal(job?.status, 'queued');
     assert.equal(job?.lease, undefined, 'the lease is released for the next delivery');
-    assert.deepEqual(job?.error, { code: 'google_429', message: '混み合っています。', retryable: true });
+    assert.deepEqual(job?.error, { code: 'google_429', message: '混み合っています。', retryable: true, userMessage: { ja: '混み合っています。', en: 'Busy.' } });
   });
 
   test('a delivery of an older generation is dropped with 200', async () => {
