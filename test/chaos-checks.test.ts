@@ -73,7 +73,9 @@ test('a job not terminal is stranded, with what the emulator still holds', () =>
     now,
   });
   assert.equal(v.stranded, 2);
-  assert.equal(v.strandedIdle, 1, 'a has not moved for 5 minutes; b changed 30 s ago');
+  assert.equal(v.strandedIdle, 1, 'a has not moved for 5 minutes and has no task; b changed 30 s ago');
+  const waiting = run({ jobs: [job('c', 'queued', { taskName: 't/c', updatedAt: '2026-12-03T09:50:00Z' })], emulatorTasks: new Set(['t/c']), now });
+  assert.deepEqual([waiting.stranded, waiting.strandedIdle], [1, 0], 'idle but its task waits in the queue: a backlog, not stuck');
   assert.deepEqual(v.strandedJobs.map((s) => [s.id, s.taskExists, s.idleSeconds]), [['a', false, 300], ['b', true, 30]]);
 });
 

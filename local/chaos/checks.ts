@@ -6,7 +6,8 @@
  * Rules, and exactly what counts:
  * - stranded: a job whose status is not terminal (succeeded, failed, canceled). Of those,
  *   `strandedIdle` counts the ones whose record has not changed for STUCK_AFTER_MS (two leases
- *   plus two sweeps and more): stuck, as opposed to a backlog still being worked off.
+ *   plus two sweeps and more) and that have no task in the emulator: stuck, as opposed to a
+ *   backlog still waiting for a dispatch slot (a task exists) or being worked off.
  * - abandoned: a failed job whose error code is `abandoned` (the reconciler gave up on it).
  * - unreported: a terminal job with a Chat reply target whose reply message (the app's message in
  *   that space with client id `client-<job id>` or a card `job-<job id>`) is missing, or shows a
@@ -371,7 +372,7 @@ export function judge(input: CheckInput): Verdict {
     abandoned: count((j) => j.status === 'failed' && j.error?.code === 'abandoned'),
     canceled: count((j) => j.status === 'canceled'),
     stranded: stranded.length,
-    strandedIdle: stranded.filter((j) => idleMs(j) >= STUCK_AFTER_MS).length,
+    strandedIdle: stranded.filter((j) => idleMs(j) >= STUCK_AFTER_MS && !(j.taskName && input.emulatorTasks?.has(j.taskName))).length,
     unreported: unreportedIds.size,
     duplicates: { ...duplicates, total: Object.values(duplicates).reduce((a, b) => a + b, 0) },
     numberGaps: { total: explained + held + unexplained, explained, heldByUnfinished: held, unexplained },
