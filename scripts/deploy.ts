@@ -6,7 +6,11 @@
  * audiences).
  *
  * --dry-run prints every command in order and runs none (not even the read-only checks), so it
- * works without gcloud or credentials. A real run checks each resource first and runs only what
+ * works without gcloud or credentials. --check runs only the preflight: it mints an ID token of
+ * the invoker account (gcloud impersonation; needs roles/iam.serviceAccountTokenCreator on it)
+ * and asks the deployed service's POST /preflight, which tries every configured resource with
+ * the runtime identity and prints ✓ or ✗ with the fix per line. Every real deploy ends with the
+ * same check (--no-check skips it); a failed check makes the exit code 1. A real run checks each resource first and runs only what
  * is missing or different; a second run over an unchanged project changes nothing. --force
  * redeploys the Cloud Run service even when its source and settings are unchanged.
  *
@@ -19,28 +23,37 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DeployConfigError, placeholderWarnings, readDeployConfig, serviceAccountEmail, type DeployConfig } from './deploy/deployConfig.js';
-import { buildPlan, type Command, type Plan, type PlanContext, type ProbeResult } from './deploy/plan.js';
+import { buildPlan, envOf, serviceUrlsOf, type Command, type Plan, type PlanContext, type ProbeResult } from './deploy/plan.js';
+import { askPreflight, preflightLines, type PreflightAnswer } from './preflight.js';
 import { sourceDigest } from './deploy/sourceDigest.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
-type Options = { config: string; dryRun: boolean; force: boolean; gcloud: string; source: string; help: boolean };
+type Options = { config: string; dryRun: boolean; force: boolean; check: boolean; noCheck: boolean; gcloud: string; source: string; help: boolean };
 
 /** Runs one gcloud command: captured (checks) or with its output shown (changes). */
 export type Gcloud = (args: readonly string[], capture: boolean) => ProbeResult;
-export type DeployIO = { out(line: string): void; err(line: string): void; gcloud?: Gcloud };
+export type DeployIO = {
+  out(line: string): void;
+  err(line: string): void;
+  gcloud?: Gcloud;
+  /** Asks <serviceUrl>/preflight (tests answer without a network). */
+  preflight?: (serviceUrl: string, token: string) => Promise<PreflightAnswer>;
+};
 
 const consoleIO: DeployIO = { out: (l) => console.log(l), err: (l) => console.error(l) };
 
-const USAGE = `usage: npm run deploy -- [--config deploy.config.json] [--dry-run] [--force]
+const USAGE = `usage: npm run deploy -- [--config deploy.config.json] [--dry-run | --check] [--force] [--no-check]
   --config <file>  deployment configuration (default deploy.config.json; see deploy.config.example.json)
   --dry-run        print every command in order, run nothing
+  --check          only the preflight: can the deployed service use every configured resource?
+  --no-check       deploy without the preflight at the end
   --force          redeploy the Cloud Run service even if its source and settings are unchanged
   --source <dir>   the checkout to build the image from (default: this repository)
   --gcloud <path>  gcloud executable (default: gcloud on PATH)`;
 
 function parseArgs(argv: string[]): Options {
-  const opts: Options = { config: 'deploy.config.json', dryRun: false, force: false, gcloud: 'gcloud', source: ROOT, help: false };
+  const opts: Options = { config: 'deploy.config.json', dryRun: false, force: false, check: false, noCheck: false, gcloud: 'gcloud', source: ROOT, help: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const value = () => {
@@ -50,6 +63,8 @@ function parseArgs(argv: string[]): Options {
     };
     if (arg === '--dry-run') opts.dryRun = true;
     else if (arg === '--force') opts.force = true;
+    else if (arg === '--check') opts.check = true;
+    else if (arg === '--no-check') opts.noCheck = true;
     else if (arg === '--config') opts.config = value();
     else if (arg.startsWith('--config=')) opts.config = arg.slice('--config='.length);
     else if (arg === '--gcloud') opts.gcloud = value();
@@ -99,7 +114,7 @@ function spawnGcloud(opts: Options): Gcloud {
   };
 }
 
-function run(config: DeployConfig, plan: Plan, gcloud: Gcloud, io: DeployIO): void {
+function run(config: DeployConfig, plan: Plan, gcloud: Gcloud, io: DeployIO): PlanContext {
   const account = gcloud(['auth', 'list', '--filter=status:ACTIVE', '--format=value(account)'], true);
   if (!account.ok || !account.stdout.trim()) throw new Error('gcloud has no active account; run `gcloud auth login` first.');
   io.out(`Deploying tasuki to project ${config.project} as ${account.stdout.trim()}`);
@@ -130,6 +145,41 @@ function run(config: DeployConfig, plan: Plan, gcloud: Gcloud, io: DeployIO): vo
   });
   io.out(changes ? `\nDone: ${changes} command(s) changed the project.` : '\nDone: everything was already up to date; nothing changed.');
   printAddonValues(config, plan, ctx, io);
+  return ctx;
+}
+
+/** The URL the deployed service answers on and checks tokens against (its TASUKI_SERVICE_URL). */
+function deployedServiceUrl(config: DeployConfig, gcloud: Gcloud): string {
+  if (config.serviceUrl) return config.serviceUrl.replace(/\/+$/, '');
+  const described = gcloud(['run', 'services', 'describe', config.service, `--region=${config.region}`, '--project', config.project, '--format=json'], true);
+  const url = described.ok ? envOf(described.stdout).TASUKI_SERVICE_URL ?? serviceUrlsOf(described.stdout)[0] : undefined;
+  if (!url) throw new Error(`cannot read the service ${config.service} in ${config.region} (${described.stderr.trim().split('\n')[0] || 'not deployed'}); run npm run deploy first`);
+  return url;
+}
+
+/**
+ * The preflight against the deployed service, as the invoker account (the only caller /preflight
+ * accepts); prints one line per check. True when every check passed.
+ */
+async function checkDeployed(config: DeployConfig, serviceUrl: string, gcloud: Gcloud, io: DeployIO): Promise<boolean> {
+  const invoker = serviceAccountEmail(config, 'invoker');
+  io.out(`\nPreflight: ${serviceUrl}/preflight, as ${invoker}`);
+  const minted = gcloud(['auth', 'print-identity-token', `--impersonate-service-account=${invoker}`, `--audiences=${serviceUrl}`, '--include-email'], true);
+  const token = minted.ok ? minted.stdout.trim().split('\n').pop() : undefined;
+  if (!token) {
+    io.err(`deploy: cannot mint an ID token of ${invoker} (${minted.stderr.trim().split('\n')[0] ?? ''}). Let your account impersonate it, then run npm run deploy -- --check:`);
+    io.err(`  gcloud iam service-accounts add-iam-policy-binding ${invoker} --member=user:$(gcloud config get-value account) --role=roles/iam.serviceAccountTokenCreator --project ${config.project}`);
+    return false;
+  }
+  let answer: PreflightAnswer;
+  try {
+    answer = await (io.preflight ?? askPreflight)(serviceUrl, token);
+  } catch (err) {
+    io.err(`deploy: preflight: ${err instanceof Error ? err.message : String(err)}`);
+    return false;
+  }
+  for (const line of preflightLines(answer)) (line.startsWith('✗') || line.startsWith('    ') ? io.err : io.out)(line);
+  return answer.ok;
 }
 
 function printAddonValues(config: DeployConfig, plan: Plan, ctx: PlanContext, io: DeployIO): void {
@@ -154,8 +204,8 @@ function printAddonValues(config: DeployConfig, plan: Plan, ctx: PlanContext, io
 #       the spreadsheets Editor, the calendar "Make changes to events". README: "Give the runtime account its Workspace access".`);
 }
 
-/** The whole command: returns the exit code (0 done, 1 failed, 2 usage). */
-export function deploy(argv: string[], io: DeployIO = consoleIO): number {
+/** The whole command: resolves with the exit code (0 done, 1 failed or the preflight found problems, 2 usage). */
+export async function deploy(argv: string[], io: DeployIO = consoleIO): Promise<number> {
   let opts: Options;
   try {
     opts = parseArgs(argv);
@@ -179,9 +229,17 @@ export function deploy(argv: string[], io: DeployIO = consoleIO): number {
       sourceDigest: sourceDigest(opts.source),
       force: opts.force,
     });
-    if (opts.dryRun) dryRun(config, plan, io);
-    else run(config, plan, io.gcloud ?? spawnGcloud(opts), io);
-    return 0;
+    if (opts.dryRun) {
+      dryRun(config, plan, io);
+      return 0;
+    }
+    const gcloud = io.gcloud ?? spawnGcloud(opts);
+    if (opts.check) return (await checkDeployed(config, deployedServiceUrl(config, gcloud), gcloud, io)) ? 0 : 1;
+    const ctx = run(config, plan, gcloud, io);
+    if (opts.noCheck) return 0;
+    const ok = await checkDeployed(config, ctx.serviceUrlInUse ?? plan.serviceUrl(ctx), gcloud, io);
+    if (!ok) io.err('deploy: the deployment is done, but the preflight found problems (above); fix them and run npm run deploy -- --check');
+    return ok ? 0 : 1;
   } catch (err) {
     if (err instanceof DeployConfigError) io.err(`deploy: ${err.message}`);
     else io.err(`deploy: ${err instanceof Error ? err.message : String(err)}`);
@@ -191,4 +249,4 @@ export function deploy(argv: string[], io: DeployIO = consoleIO): number {
   }
 }
 
-if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) process.exitCode = deploy(process.argv.slice(2));
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) process.exitCode = await deploy(process.argv.slice(2));

@@ -8,6 +8,8 @@
  *                          token; raw body up to 30 MiB, so it is routed before the JSON parser.
  *   POST /tasks/run        Cloud Tasks deliveries (routes/tasks.ts), OIDC token of the invoker.
  *   POST /tasks/sweep      the reconciler's sweep (Cloud Scheduler), OIDC token of the invoker.
+ *   POST /preflight        the preflight (routes/preflight.ts): can the service reach and use every
+ *                          configured resource? Invoker's OIDC token.
  *   POST /schedules/:id/run  a schedule's firing (routes/schedules.ts): Cloud Scheduler, or the
  *                          local stack's scheduler, with the invoker's OIDC token.
  *   GET  /charts/:id.png   summary chart images for Chat cards (routes/charts.ts), public by id.
@@ -21,6 +23,7 @@ import { chartsRouter } from './routes/charts.js';
 import { clientsRouter } from './routes/clients.js';
 import { errorHandler, notFoundRoute } from './routes/httpErrors.js';
 import { jobsRouter } from './routes/jobs.js';
+import { preflightRouter } from './routes/preflight.js';
 import { requestLog } from './routes/requestLog.js';
 import { schedulesRouter } from './routes/schedules.js';
 import { tasksRouter } from './routes/tasks.js';
@@ -48,6 +51,7 @@ export function createApp(deps: AppDeps): TasukiApp {
   app.use('/v1/clients', clientsRouter(deps));
   app.use('/tasks', tasksRouter(deps, worker));
   app.use('/schedules', schedulesRouter(deps));
+  app.use('/preflight', preflightRouter(deps));
   app.use(notFoundRoute);
   app.use(errorHandler(deps.log));
   return Object.assign(app, { worker });

@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { deploy } from '../scripts/deploy.js';
+import type { PreflightAnswer } from '../scripts/preflight.js';
 import { FIRESTORE_COMPOSITE_INDEXES } from '../service/store/firestoreIndexes.js';
 import { fakeGcloud, type FakeGcloudState } from './support/fake-gcloud.mjs';
 import { exampleDeployConfig, REPO_ROOT, runDeploy, writeDeployConfig } from './support/runDeploy.js';
@@ -35,13 +36,21 @@ writeFileSync(join(source, 'Dockerfile'), 'FROM scratch\n');
 writeFileSync(join(source, 'service', 'server.ts'), 'export {};\n');
 
 /** Runs scripts/deploy.ts in-process against `state` (mutated like a project would be). */
-function deployInProcess(configPath: string, state: FakeGcloudState, seenEnv: Record<string, string> = {}) {
+/** What the deployed service's POST /preflight answers in these tests (set per test). */
+let preflightAnswer: PreflightAnswer = { ok: true, checks: [{ id: 'store', what: 'Read the job store', ok: true, detail: 'reachable' }] };
+const preflightAsked: Array<{ url: string; token: string }> = [];
+
+async function deployInProcess(configPath: string, state: FakeGcloudState, seenEnv: Record<string, string> = {}, args: string[] = []) {
   let stdout = '';
   let stderr = '';
   const saved = { ...process.env };
   Object.assign(process.env, seenEnv);
   try {
-    const code = deploy(['--config', configPath, '--source', source], {
+    const code = await deploy(['--config', configPath, '--source', source, ...args], {
+      preflight: async (url, token) => {
+        preflightAsked.push({ url, token });
+        return preflightAnswer;
+      },
       out: (l) => (stdout += `${l}\n`),
       err: (l) => (stderr += `${l}\n`),
       gcloud: (args) => {
@@ -64,14 +73,14 @@ function newProjectFile(secrets: string[]): string {
 
 const SENTINEL = 'S3NTINEL-secret-value-91b2';
 
-test('first run creates everything in order; a second run changes nothing; drift is repaired', () => {
+test('first run creates everything in order; a second run changes nothing; drift is repaired', async () => {
   const project: FakeGcloudState = { secrets: ['tasuki-portal-acme-user', 'tasuki-portal-acme-password'] };
   const state = project as unknown as State;
   const config = writeDeployConfig(exampleDeployConfig(), dir);
   // A secret value in the operator's environment must never reach gcloud or the output.
   const env = { TASUKI_PORTAL_ACME_PASSWORD: SENTINEL };
 
-  const first = deployInProcess(config, project, env);
+  const first = await deployInProcess(config, project, env);
   assert.equal(first.code, 0, first.output);
   const created = [...state.mutations];
   const at = (re: RegExp) => {
@@ -117,7 +126,7 @@ test('first run creates everything in order; a second run changes nothing; drift
   assert.ok(!created.some((m) => m.startsWith('run services update')), created.join('\n'));
   assert.match(first.stdout, /Service URL: +https:\/\/tasuki-x7y8z9-an\.a\.run\.app/);
 
-  const second = deployInProcess(config, project, env);
+  const second = await deployInProcess(config, project, env);
   assert.equal(second.code, 0, second.output);
   assert.deepEqual(state.mutations, created, 'the second run changed something');
   assert.equal(state.indexes.length, FIRESTORE_COMPOSITE_INDEXES.length, 'the second run created an index');
@@ -125,7 +134,7 @@ test('first run creates everything in order; a second run changes nothing; drift
 
   // Drift: someone lowered the queue's maxAttempts by hand → one update, nothing else.
   state.queues['tasuki-jobs']!.retryConfig.maxAttempts = 3;
-  const third = deployInProcess(config, project, env);
+  const third = await deployInProcess(config, project, env);
   assert.equal(third.code, 0, third.output);
   const added = state.mutations.slice(created.length);
   assert.equal(added.length, 1, added.join('\n'));
@@ -136,7 +145,7 @@ test('first run creates everything in order; a second run changes nothing; drift
   changed.run.maxInstances = 5;
   const changedPath = writeDeployConfig(changed, dir);
   const before = state.mutations.length;
-  const fourth = deployInProcess(changedPath, project, env);
+  const fourth = await deployInProcess(changedPath, project, env);
   assert.equal(fourth.code, 0, fourth.output);
   const redeploy = state.mutations.slice(before);
   assert.deepEqual(redeploy.map((m) => m.split(' --')[0]), ['run deploy tasuki']);
@@ -146,7 +155,7 @@ test('first run creates everything in order; a second run changes nothing; drift
   const container = state.services.tasuki!.spec.template.spec.containers[0]!;
   container.env = container.env.map((e) => (e.name === 'TASUKI_SERVICE_URL' ? { ...e, value: 'https://stale.example' } : e));
   const staleFrom = state.mutations.length;
-  const fifth = deployInProcess(changedPath, project, env);
+  const fifth = await deployInProcess(changedPath, project, env);
   assert.equal(fifth.code, 0, fifth.output);
   // …and the Scheduler jobs follow it (their URI and OIDC audience are the service URL).
   assert.deepEqual(
@@ -163,7 +172,7 @@ test('first run creates everything in order; a second run changes nothing; drift
   const dropped = state.indexes.find((i) => heldFields(i.fields) === 'status ascending, createdAt descending, id descending')!;
   state.indexes = state.indexes.filter((i) => i !== dropped);
   const droppedFrom = state.mutations.length;
-  const sixth = deployInProcess(changedPath, project, env);
+  const sixth = await deployInProcess(changedPath, project, env);
   assert.equal(sixth.code, 0, sixth.output);
   const recreated = state.mutations.slice(droppedFrom);
   assert.equal(recreated.length, 1, recreated.join('\n'));
@@ -171,11 +180,11 @@ test('first run creates everything in order; a second run changes nothing; drift
   assert.equal(state.indexes.length, FIRESTORE_COMPOSITE_INDEXES.length);
 });
 
-test('Scheduler jobs: created once with the invoker\'s OIDC token; a changed schedule is updated, a removed one deleted; an old allUsers binding is removed', () => {
+test('Scheduler jobs: created once with the invoker\'s OIDC token; a changed schedule is updated, a removed one deleted; an old allUsers binding is removed', async () => {
   const project: FakeGcloudState = { secrets: ['tasuki-portal-acme-user', 'tasuki-portal-acme-password'] };
   const state = project as unknown as State & { schedulerJobs: Record<string, { schedule: string; timeZone: string; httpTarget: { uri: string; oidcToken: { serviceAccountEmail: string; audience: string } } }>; policies: Record<string, { bindings: { role: string; members: string[] }[] }> };
   const config = exampleDeployConfig();
-  const first = deployInProcess(writeDeployConfig(config, dir), project);
+  const first = await deployInProcess(writeDeployConfig(config, dir), project);
   assert.equal(first.code, 0, first.output);
   const jobs = state.schedulerJobs;
   const prefix = 'projects/my-office-tasuki/locations/asia-northeast1/jobs/';
@@ -188,13 +197,13 @@ test('Scheduler jobs: created once with the invoker\'s OIDC token; a changed sch
   assert.equal(state.deployedEnv?.TASUKI_SCHEDULE_USER, 'office@example.co.jp');
   assert.deepEqual(JSON.parse(state.deployedEnv!.TASUKI_SCHEDULES!).map((s: { id: string }) => s.id), ['scrape-acme', 'sync-schedule']);
 
-  const again = deployInProcess(writeDeployConfig(config, dir), project);
+  const again = await deployInProcess(writeDeployConfig(config, dir), project);
   assert.match(again.stdout, /nothing changed/);
 
   // Someone made the service public the old way: the next deploy takes allUsers away again.
   state.policies['run:tasuki']!.bindings.push({ role: 'roles/run.invoker', members: ['allUsers'] });
   let from = state.mutations.length;
-  assert.equal(deployInProcess(writeDeployConfig(config, dir), project).code, 0);
+  assert.equal((await deployInProcess(writeDeployConfig(config, dir), project)).code, 0);
   assert.deepEqual(state.mutations.slice(from).map((m) => m.split(' --project')[0]), ['run services remove-iam-policy-binding tasuki --region=asia-northeast1 --member=allUsers --role=roles/run.invoker']);
   assert.ok(!JSON.stringify(state.policies['run:tasuki']).includes('allUsers'));
 
@@ -202,7 +211,7 @@ test('Scheduler jobs: created once with the invoker\'s OIDC token; a changed sch
   config.schedules[0].cron = '0 9 * * MON-FRI';
   config.schedules.splice(1, 1);
   from = state.mutations.length;
-  assert.equal(deployInProcess(writeDeployConfig(config, dir), project).code, 0);
+  assert.equal((await deployInProcess(writeDeployConfig(config, dir), project)).code, 0);
   const changed = state.mutations.slice(from).map((m) => m.split(' --')[0]);
   assert.deepEqual(changed, ['run deploy tasuki', 'scheduler jobs update http tasuki-schedule-scrape-acme', 'scheduler jobs delete tasuki-schedule-sync-schedule']);
   assert.equal(jobs[`${prefix}tasuki-schedule-scrape-acme`]!.schedule, '0 9 * * MON-FRI');
@@ -210,9 +219,42 @@ test('Scheduler jobs: created once with the invoker\'s OIDC token; a changed sch
   assert.ok(jobs[`${prefix}tasuki-sweep`], 'the sweep stays');
 });
 
-test('a project the account cannot see stops the run before anything changes', () => {
+test('every deploy ends with the preflight as the invoker; --check runs only it; its failures fail the command with their fixes', async () => {
+  const project: FakeGcloudState = { secrets: ['tasuki-portal-acme-user', 'tasuki-portal-acme-password'] };
+  const config = writeDeployConfig(exampleDeployConfig(), dir);
+  preflightAsked.length = 0;
+  const first = await deployInProcess(config, project);
+  assert.equal(first.code, 0, first.output);
+  assert.equal(preflightAsked.length, 1);
+  assert.equal(preflightAsked[0]!.url, 'https://tasuki-123456789012.asia-northeast1.run.app');
+  const claims = JSON.parse(Buffer.from(preflightAsked[0]!.token.split('.')[1]!, 'base64url').toString());
+  assert.deepEqual(claims, { aud: 'https://tasuki-123456789012.asia-northeast1.run.app', email: 'tasuki-invoker@my-office-tasuki.iam.gserviceaccount.com' });
+  assert.match(first.stdout, /Preflight: https:\/\/tasuki-123456789012\.asia-northeast1\.run\.app\/preflight, as tasuki-invoker@/);
+  assert.match(first.stdout, /✓ Read the job store — reachable\nAll 1 checks passed\./);
+
+  const mutations = (project.mutations ?? []).length;
+  preflightAnswer = { ok: false, checks: [{ id: 'chat-space', what: 'Post and delete a message in the team space', ok: false, detail: '403: not a member', fix: 'add the tasuki Chat app to spaces/AAAA' }] };
+  try {
+    const check = await deployInProcess(config, project, {}, ['--check']);
+    assert.equal(check.code, 1);
+    assert.equal((project.mutations ?? []).length, mutations, '--check changes nothing');
+    assert.match(check.stderr, /✗ Post and delete a message in the team space\n {4}Google said: 403: not a member\n {4}fix: add the tasuki Chat app/);
+    const again = await deployInProcess(config, project);
+    assert.equal(again.code, 1);
+    assert.match(again.stderr, /the deployment is done, but the preflight found problems/);
+    assert.equal((await deployInProcess(config, project, {}, ['--no-check'])).code, 0);
+  } finally {
+    preflightAnswer = { ok: true, checks: [{ id: 'store', what: 'Read the job store', ok: true, detail: 'reachable' }] };
+  }
+  (project as Record<string, unknown>).noTokenCreator = true;
+  const denied = await deployInProcess(config, project, {}, ['--check']);
+  assert.equal(denied.code, 1);
+  assert.match(denied.stderr, /cannot mint an ID token of tasuki-invoker@.*\n {2}gcloud iam service-accounts add-iam-policy-binding tasuki-invoker@my-office-tasuki\.iam\.gserviceaccount\.com --member=user:\$\(gcloud config get-value account\) --role=roles\/iam\.serviceAccountTokenCreator/);
+});
+
+test('a project the account cannot see stops the run before anything changes', async () => {
   const project: FakeGcloudState = { secrets: [], projectMissing: true };
-  const run = deployInProcess(writeDeployConfig(exampleDeployConfig(), dir), project);
+  const run = await deployInProcess(writeDeployConfig(exampleDeployConfig(), dir), project);
   assert.equal(run.code, 1, run.output);
   assert.match(run.stderr, /cannot read project my-office-tasuki \(ERROR: \(gcloud\) The project \[my-office-tasuki\] does not exist/);
   assert.deepEqual(project.mutations, []);

@@ -561,7 +561,7 @@ export function serviceUrlsOf(json: string): string[] {
   return urls;
 }
 
-function envOf(json: string): Record<string, string> {
+export function envOf(json: string): Record<string, string> {
   const container = parseService(json).spec?.template?.spec?.containers?.[0];
   return Object.fromEntries((container?.env ?? []).filter((e) => e.value !== undefined).map((e) => [e.name, e.value!]));
 }

@@ -74,6 +74,10 @@ export function fakeGcloud(state, args) {
     const seconds = (v) => `${Number.parseFloat(v)}s`;
 
     if (has('auth list')) out('operator@example.co.jp');
+    else if (has('auth print-identity-token')) {
+      if (state.noTokenCreator) fail(`PERMISSION_DENIED: Permission 'iam.serviceAccounts.getOpenIdToken' denied on resource (or it may not exist).`);
+      out(`fake-id-token.${Buffer.from(JSON.stringify({ aud: flags.audiences, email: flags['impersonate-service-account'] })).toString('base64url')}`);
+    }
     else if (has('projects describe')) {
       if (state.projectMissing) fail(`The project [${arg('projects describe')[0]}] does not exist or you do not have permission.`);
       out(state.projectNumber);
