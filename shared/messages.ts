@@ -132,7 +132,7 @@ const GOOGLE_NOT_FOUND: FailureText = {
   remedy: 'admin',
 };
 const GOOGLE_REFUSED: FailureText = {
-  text: { ja: 'Google がリクエストを受け付けませんでした。', en: 'Google refused a request from tasuki.' },
+  fallback: { ja: 'Google がリクエストを受け付けませんでした。', en: 'Google refused a request from tasuki.' },
   remedy: 'admin',
 };
 const PORTAL_DOWN: FailureText = {

@@ -109,7 +109,7 @@ test('unknown project, missing template, bad dates: permanent failures that say 
   const noTemplate = await env.newJob('billing.document', { type: 'invoice', projectNumber: project.projectNumber });
   await assert.rejects(
     env.run(billingDocument, noTemplate.id, { config: { invoiceTemplateDocId: 'doc-missing' } }),
-    (err: unknown) => err instanceof JobFailure && err.code === 'template_missing' && err.userMessage.en.includes('TASUKI_INVOICE_TEMPLATE_DOC_ID'),
+    (err: unknown) => err instanceof JobFailure && err.code === 'template_missing' && err.message.includes('TASUKI_INVOICE_TEMPLATE_DOC_ID') && !err.userMessage.en.includes('TASUKI_') && err.userMessage.en.includes('Ask your administrator'),
   );
   const badDate = await env.newJob('billing.document', { type: 'invoice', projectNumber: project.projectNumber, issueDate: '2026-02-30' });
   await assert.rejects(env.run(billingDocument, badDate.id), (err: unknown) => err instanceof JobFailure && err.userMessage.en.includes('2026-02-30'));
@@ -161,6 +161,6 @@ test('Draft estimate from Gmail: one draft reply in the request thread with the 
   const noGmail = await env.newJob('billing.document', { type: 'estimate', projectNumber: project.projectNumber, emailDraft: {} });
   await assert.rejects(
     env.run(billingDocument, noGmail.id, { config: { gmailDelegation: false } }),
-    (err: unknown) => err instanceof JobFailure && err.code === 'gmail_not_configured' && err.userMessage.en.includes('already in the project folder'),
+    (err: unknown) => err instanceof JobFailure && err.code === 'gmail_not_configured' && err.userMessage.en.includes('saved in the project folder') && !err.userMessage.en.includes('TASUKI_'),
   );
 });

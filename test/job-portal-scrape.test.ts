@@ -82,7 +82,7 @@ test('unknown portal and missing credentials are permanent failures saying what 
   const noCreds = await env.newJob('portal.scrape', { portal: 'acme' });
   await assert.rejects(
     env.run(createPortalScrapeHandler({ allowLoopback: true, env: {} }), noCreds.id),
-    (err: unknown) => err instanceof JobFailure && !err.retryable && err.userMessage.ja.includes('TASUKI_PORTAL_ACME_PASSWORD'),
+    (err: unknown) => err instanceof JobFailure && !err.retryable && err.message.includes('TASUKI_PORTAL_ACME_PASSWORD') && !err.userMessage.ja.includes('TASUKI_') && err.userMessage.ja.includes('管理者'),
   );
   assert.equal(portalScrape.input.safeParse({ portal: 'Bad Id!' }).success, false);
 });

@@ -104,7 +104,7 @@ test('a missing template folder is a permanent failure saying what to fix, in bo
   await assert.rejects(
     env.run(projectCreate, job.id, { config: { templateFolderId: 'folder-does-not-exist' } }),
     (err: unknown) =>
-      err instanceof JobFailure && !err.retryable && err.code === 'template_missing' && err.userMessage.ja.includes('TASUKI_TEMPLATE_FOLDER_ID') && err.userMessage.en.includes('TASUKI_TEMPLATE_FOLDER_ID'),
+      err instanceof JobFailure && !err.retryable && err.code === 'template_missing' && err.message.includes('TASUKI_TEMPLATE_FOLDER_ID') && err.userMessage.ja.includes('管理者に連絡') && !err.userMessage.en.includes('TASUKI_'),
   );
 });
 
@@ -112,7 +112,7 @@ test('a missing projects folder is a permanent failure naming the variable', asy
   const job = await env.newJob('project.create', request('保存先なし'));
   await assert.rejects(
     env.run(projectCreate, job.id, { config: { projectsFolderId: 'folder-does-not-exist' } }),
-    (err: unknown) => err instanceof JobFailure && !err.retryable && err.code === 'projects_folder_missing' && err.userMessage.en.includes('TASUKI_PROJECTS_FOLDER_ID'),
+    (err: unknown) => err instanceof JobFailure && !err.retryable && err.code === 'projects_folder_missing' && err.message.includes('TASUKI_PROJECTS_FOLDER_ID') && !err.userMessage.en.includes('TASUKI_'),
   );
 });
 

@@ -87,7 +87,7 @@ test('edited rows are patched, removed rows\' events cancelled, fixed rows creat
 
 test('an unknown calendar or a renamed sheet is a permanent failure saying what to fix', async () => {
   const badCalendar = await env.newJob('schedule.sync', { calendarId: 'nobody@example.co.jp' });
-  await assert.rejects(env.run(scheduleSync, badCalendar.id), (err: unknown) => err instanceof JobFailure && !err.retryable && err.userMessage.en.includes('nobody@example.co.jp'));
+  await assert.rejects(env.run(scheduleSync, badCalendar.id), (err: unknown) => err instanceof JobFailure && !err.retryable && err.message.includes('nobody@example.co.jp') && err.userMessage.en.includes('Ask your administrator'));
   const badSheet = await env.newJob('schedule.sync', { sheetName: 'Sheet1' });
   await assert.rejects(env.run(scheduleSync, badSheet.id), (err: unknown) => err instanceof JobFailure && !err.retryable && err.userMessage.en.includes('"Sheet1"'));
 });

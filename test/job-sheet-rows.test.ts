@@ -59,5 +59,5 @@ test('a sheet that is not there is a permanent failure naming it', async () => {
   const table = new SheetTable(env.google.sheets, env.config.scheduleSpreadsheetId, INTAKE, 'TASUKI_LEDGER_SPREADSHEET_ID');
   await assert.rejects(table.readRows(), (err: unknown) => err instanceof JobFailure && !err.retryable && err.userMessage.ja.includes('Intake'));
   const missing = new SheetTable(env.google.sheets, 'sheet-nope', INTAKE, 'TASUKI_LEDGER_SPREADSHEET_ID');
-  await assert.rejects(missing.readRows(), (err: unknown) => err instanceof JobFailure && !err.retryable && err.userMessage.en.includes('TASUKI_LEDGER_SPREADSHEET_ID'));
+  await assert.rejects(missing.readRows(), (err: unknown) => err instanceof JobFailure && !err.retryable && err.message.includes('TASUKI_LEDGER_SPREADSHEET_ID') && !err.userMessage.en.includes('TASUKI_'));
 });

@@ -153,9 +153,10 @@ export class GoogleDocsPdfProvider implements AccountingProvider {
         throw new JobFailure({
           code: 'template_missing',
           retryable: false,
+          message: `The ${draft.type} template ${templateId} was not found. Restore the Doc or set ${variable}.`,
           userMessage: {
-            ja: `${TITLES[draft.type]}テンプレート ${templateId} が見つかりません。ドキュメントを復元するか ${variable} を設定してください。`,
-            en: `The ${draft.type} template ${templateId} was not found. Restore the Doc or set ${variable}.`,
+            ja: `${TITLES[draft.type]}のテンプレートが見つかりません。管理者に連絡してください。`,
+            en: `The ${draft.type} template is missing. Ask your administrator.`,
           },
         });
       }

@@ -84,9 +84,10 @@ async function saveDraft(
     throw new JobFailure({
       code: 'gmail_not_configured',
       retryable: false,
+      message: 'Saving a Gmail draft needs Gmail access (TASUKI_GMAIL_DELEGATION=true and domain-wide delegation).',
       userMessage: {
-        ja: 'Gmail の下書きを作るには Gmail へのアクセス（TASUKI_GMAIL_DELEGATION=true とドメイン全体の委任）が必要です。PDF は案件フォルダに保存済みです。',
-        en: 'Saving a Gmail draft needs Gmail access (TASUKI_GMAIL_DELEGATION=true and domain-wide delegation). The PDF is already in the project folder.',
+        ja: 'この環境では Gmail の下書きを作れません。PDF は案件フォルダに保存済みです。下書きが必要なら管理者に連絡してください。',
+        en: 'Gmail drafts are not set up here. The PDF is saved in the project folder. Ask your administrator if you need drafts.',
       },
     });
   }

@@ -76,9 +76,10 @@ function unknownPortal(id: string, configured: PortalConfig[]): JobFailure {
   return new JobFailure({
     code: 'unknown_portal',
     retryable: false,
+    message: `Portal "${id}" is not configured (configured: ${list}). Add it to TASUKI_PORTALS.`,
     userMessage: {
-      ja: `ポータル「${id}」は設定されていません（設定済み: ${list}）。TASUKI_PORTALS に追加してください。`,
-      en: `Portal "${id}" is not configured (configured: ${list}). Add it to TASUKI_PORTALS.`,
+      ja: `ポータル「${id}」は登録されていません（登録済み: ${list}）。名前を確かめるか、管理者に登録を依頼してください。`,
+      en: `The portal "${id}" is not set up (set up: ${list}). Check the name, or ask your administrator to add it.`,
     },
   });
 }

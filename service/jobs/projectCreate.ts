@@ -112,9 +112,11 @@ function templateMissing(id: string): JobFailure {
   return new JobFailure({
     code: 'template_missing',
     retryable: false,
+    // For the administrator (the job record's detail and the log); staff are told to ask them.
+    message: `The template folder ${id} was not found. Restore it or set TASUKI_TEMPLATE_FOLDER_ID to the right folder.`,
     userMessage: {
-      ja: `テンプレートフォルダ ${id} が見つかりません。フォルダを復元するか、TASUKI_TEMPLATE_FOLDER_ID を正しいフォルダに設定してください。`,
-      en: `The template folder ${id} was not found. Restore it or set TASUKI_TEMPLATE_FOLDER_ID to the right folder.`,
+      ja: '案件フォルダのテンプレートが見つかりません。管理者に連絡してください。',
+      en: 'The project folder template is missing. Ask your administrator.',
     },
   });
 }
@@ -123,9 +125,10 @@ function projectsFolderMissing(id: string): JobFailure {
   return new JobFailure({
     code: 'projects_folder_missing',
     retryable: false,
+    message: `The projects folder ${id} was not found. Check TASUKI_PROJECTS_FOLDER_ID and share it with tasuki's service account.`,
     userMessage: {
-      ja: `案件フォルダの保存先 ${id} が見つかりません。TASUKI_PROJECTS_FOLDER_ID を確認し、サービスアカウントに共有してください。`,
-      en: `The projects folder ${id} was not found. Check TASUKI_PROJECTS_FOLDER_ID and share it with tasuki's service account.`,
+      ja: '案件フォルダの保存先が見つかりません。管理者に連絡してください。',
+      en: 'The folder that holds the projects is missing. Ask your administrator.',
     },
   });
 }

@@ -68,8 +68,8 @@ function refused(reason: string): JobFailure {
     retryable: false,
     message: `portal request refused: ${reason}`,
     userMessage: {
-      ja: `ポータルへの接続を拒否しました（${reason}）。TASUKI_PORTALS の url と allowedHosts を確認してください。`,
-      en: `The portal request was refused (${reason}). Check url and allowedHosts in TASUKI_PORTALS.`,
+      ja: 'このポータルのアドレスには接続しない設定です。管理者に連絡してください。',
+      en: 'tasuki is set not to connect to this portal\'s address. Ask your administrator.',
     },
   });
 }
@@ -210,17 +210,17 @@ export async function guardedRequest(
         retryable: true,
         retryAfterSeconds: Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : undefined,
         message: `portal answered ${res.status} for ${url.href}`,
-        userMessage: { ja: `ポータルが一時的に応答しません（${res.status}）。再試行します。`, en: `The portal is temporarily unavailable (${res.status}); tasuki will try again.` },
+        userMessage: { ja: 'ポータルが一時的に応答しません。', en: 'The portal is temporarily unavailable.' },
       });
     }
     if (res.status >= 400) {
       throw new JobFailure({
         code: 'portal_http_error',
         retryable: false,
-        message: `portal answered ${res.status} for ${url.href}`,
+        message: `portal answered ${res.status} for ${url.href}; check the URLs in TASUKI_PORTALS`,
         userMessage: {
-          ja: `ポータルが ${res.status} を返しました（${url.href}）。TASUKI_PORTALS の URL を確認してください。`,
-          en: `The portal answered ${res.status} for ${url.href}. Check the URLs in TASUKI_PORTALS.`,
+          ja: 'ポータルがエラーを返しました。管理者に連絡してください。',
+          en: 'The portal answered with an error. Ask your administrator.',
         },
       });
     }

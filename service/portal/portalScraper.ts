@@ -35,12 +35,16 @@ function pick($: cheerio.CheerioAPI, scope: cheerio.Cheerio<any>, selector: stri
   return value.replace(/\s+/g, ' ').trim();
 }
 
-function configFailure(portal: PortalConfig, what: string, whatJa: string): JobFailure {
+function configFailure(portal: PortalConfig, what: string, _whatJa: string): JobFailure {
   return new JobFailure({
     code: 'portal_config',
     retryable: false,
     message: `portal ${portal.id}: ${what}`,
-    userMessage: { ja: `ポータル「${portal.id}」: ${whatJa}`, en: `Portal "${portal.id}": ${what}` },
+    // `what` may name settings (TASUKI_PORTAL_<ID>_PASSWORD): it is for the administrator.
+    userMessage: {
+      ja: `ポータル「${portal.id}」の設定に誤りがあります。管理者に連絡してください。`,
+      en: `The settings of the portal "${portal.id}" are wrong. Ask your administrator.`,
+    },
   });
 }
 

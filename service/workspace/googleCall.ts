@@ -41,6 +41,8 @@ export type GoogleFixes = {
   forbidden?: Localized;
   /** On 400. */
   badRequest?: Localized;
+  /** For the administrator, added to the failure's technical message (e.g. the setting to check). */
+  adminHint?: string;
 };
 
 /** The JobFailure for a Google client error; `what` names the call for logs and messages. */
@@ -55,9 +57,10 @@ export function googleFailure(err: unknown, what: string, fixes: GoogleFixes = {
       retryAfterSeconds: retryAfterOf(err),
       message: `${what}: ${status || 'network error'} ${detail}`,
       cause: err,
+      // Whether it will be tried again depends on the attempt: the job's card says (jobDisplay).
       userMessage: {
-        ja: `Google のサービスが一時的に応答しません（${what}）。自動で再試行します。`,
-        en: `Google did not answer for now (${what}); tasuki will try again.`,
+        ja: 'Google のサービスが一時的に応答しません。',
+        en: "Google's services did not answer for a while.",
       },
     });
   }
@@ -65,15 +68,16 @@ export function googleFailure(err: unknown, what: string, fixes: GoogleFixes = {
   return new JobFailure({
     code: status === 404 ? 'google_not_found' : status === 403 || status === 401 ? 'google_permission_denied' : 'google_bad_request',
     retryable: false,
-    message: `${what}: ${status} ${detail}`,
+    message: `${what}: ${status} ${detail}${fixes.adminHint ? ` (${fixes.adminHint})` : ''}`,
     cause: err,
+    // Staff read userMessage; the call and Google's own answer are in `message` (the detail).
     userMessage: fix ?? {
       ja: status === 403 || status === 401
-        ? `Google で権限がありません（${what}）。サービスアカウントにファイルやフォルダを共有してください。`
-        : `Google がリクエストを拒否しました（${what}: ${detail}）。`,
+        ? 'tasuki に必要な Google のファイルやフォルダへのアクセスが許可されていません。管理者に連絡してください。'
+        : 'Google がリクエストを受け付けませんでした。管理者に連絡してください。',
       en: status === 403 || status === 401
-        ? `Permission denied by Google (${what}). Share the file or folder with tasuki's service account.`
-        : `Google refused the request (${what}: ${detail}).`,
+        ? 'tasuki is not allowed to open a Google file or folder it needs. Ask your administrator.'
+        : 'Google refused a request from tasuki. Ask your administrator.',
     },
   });
 }

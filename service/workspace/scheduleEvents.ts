@@ -54,7 +54,9 @@ function differs(current: calendar_v3.Schema$Event, desired: calendar_v3.Schema$
 
 export function calendarFixes(calendarId: string) {
   return {
-    notFound: { ja: `カレンダー ${calendarId} が見つかりません。TASUKI_CALENDAR_ID を確認してください。`, en: `Calendar ${calendarId} was not found. Check TASUKI_CALENDAR_ID.` },
+    // Staff read these; the calendar id and the setting go to the record's detail.
+    adminHint: `check TASUKI_CALENDAR_ID (calendar ${calendarId}) and its sharing with the service account`,
+    notFound: { ja: '同期先のカレンダーが見つかりません。管理者に連絡してください。', en: 'The calendar to sync with was not found. Ask your administrator.' },
     forbidden: {
       ja: `カレンダー ${calendarId} を編集する権限がありません。サービスアカウントに「予定の変更」権限で共有してください。`,
       en: `No permission to edit calendar ${calendarId}. Share it with tasuki's service account with "Make changes to events".`,

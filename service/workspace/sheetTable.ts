@@ -38,12 +38,14 @@ export class SheetTable<K extends string> {
     const sheet = this.layout.sheetName;
     return {
       badRequest: {
-        ja: `シート「${sheet}」が見つかりません（スプレッドシート ${this.spreadsheetId}）。シート名を「${sheet}」に戻すか、作り直してください。`,
-        en: `The sheet "${sheet}" was not found in spreadsheet ${this.spreadsheetId}. Rename it back to "${sheet}" or recreate it.`,
+        ja: `シート「${sheet}」が見つかりません。シート名を「${sheet}」に戻すか、作り直してください。`,
+        en: `The sheet "${sheet}" was not found. Rename it back to "${sheet}" or recreate it.`,
       },
+      adminHint: `check ${this.configVariable} (spreadsheet ${this.spreadsheetId})`,
+      // The spreadsheet id and its setting are in the record's detail; staff ask the administrator.
       notFound: {
-        ja: `スプレッドシート ${this.spreadsheetId} が見つかりません。${this.configVariable} を確認してください。`,
-        en: `Spreadsheet ${this.spreadsheetId} was not found. Check ${this.configVariable}.`,
+        ja: `「${sheet}」シートのあるスプレッドシートが見つかりません。管理者に連絡してください。`,
+        en: `The spreadsheet with the "${sheet}" sheet was not found. Ask your administrator.`,
       },
       forbidden: {
         ja: `スプレッドシート ${this.spreadsheetId} を編集する権限がありません。サービスアカウントに編集者として共有してください。`,
