@@ -67,6 +67,19 @@ export function treeRssMb(root: number): { totalMb: number; processes: Array<{ p
   return { totalMb: round(processes.reduce((s, p) => s + p.rssMb, 0)), processes };
 }
 
+/** User+system CPU time of a process in ms, from /proc (Linux; 10 ms resolution); NaN once it is gone. */
+export function cpuMs(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return NaN;
+  }
+}
+
+/** USER_HZ: 100 on every Linux that Node supports. */
+const CLOCK_TICKS = 100;
+
 export function round(n: number, digits = 1): number {
   const f = 10 ** digits;
   return Math.round(n * f) / f;

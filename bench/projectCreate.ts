@@ -12,7 +12,7 @@
  * also pays the one-time sequence-base read and template listing). A ratio near 1 means the
  * worker, store and queue add little on top of Google's own latency.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -23,6 +23,7 @@ import { createLogger } from '../service/logger.js';
 import { TASUKI_QUEUE_SETTINGS } from '../service/queue/queueSettings.js';
 import { SqliteStore } from '../service/store/sqliteStore.js';
 import type { JobRecord, JobView } from '../shared/job.js';
+import { cpuMs } from './processes.js';
 
 export type ProjectCreateBench = {
   jobs: number;
@@ -38,15 +39,7 @@ export type ProjectCreateBench = {
   ratioToPhysicalLimit: number;
 };
 
-/** User+system CPU seconds of a process, from /proc (Linux). */
-function serviceCpuSeconds(pid: number): number {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return NaN;
-  }
-}
+const serviceCpuSeconds = (pid: number) => cpuMs(pid) / 1000;
 
 const APIS = ['chat', 'drive', 'sheets', 'docs', 'gmail', 'calendar'] as const;
 

@@ -2,17 +2,23 @@
  * `npm run bench`: tasuki's speed and memory targets, measured on this machine and printed as one
  * JSON document (progress goes to stderr). These are measurements, not tests: nothing here
  * fails on a number; each entry carries its target and whether it was met.
+ *
+ *   npm run bench                         every benchmark below except the long ones (emulator, w1)
+ *   npm run bench -- ready enqueue        only those
+ *   npm run bench -- emulator --jobs 2000 --concurrency 200
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 import { createLogger } from '../service/logger.js';
 import { startStack } from '../local/stack.js';
 import { startSandbox } from '../local/sandbox/sandbox.js';
 import { startTasksEmulator } from '../local/tasks-emulator/emulator.js';
 import { LocalIssuer } from '../local/issuer.js';
 import { benchAddonBundle } from './addonBundle.js';
+import { benchEmulatorCost } from './emulatorCost.js';
 import { benchEnqueueLatency } from './enqueueLatency.js';
 import { benchGmailTrigger } from './gmailTrigger.js';
 import { benchLocalStackMemory } from './localStackMemory.js';
@@ -20,8 +26,45 @@ import { benchProjectCreate } from './projectCreate.js';
 import { benchTimeToReady } from './timeToReady.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const only = new Set(process.argv.slice(2));
-const wanted = (name: string) => only.size === 0 || only.has(name);
+const BENCHES = ['ready', 'enqueue', 'stack', 'bundle', 'gmail', 'project', 'emulator'];
+/** Run only when named: they take minutes. */
+const ON_REQUEST = new Set(['emulator']);
+const USAGE = `usage: npm run bench -- [${BENCHES.join('|')}]... [--jobs N] [--concurrency C]`;
+let args: ReturnType<typeof parse>;
+function parse() {
+  return parseArgs({
+    allowPositionals: true,
+    options: { jobs: { type: 'string' }, concurrency: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+  });
+}
+try {
+  args = parse();
+} catch (err) {
+  process.stderr.write(`bench: ${err instanceof Error ? err.message : String(err)}\n${USAGE}\n`);
+  process.exit(2);
+}
+if (args.values.help) {
+  process.stdout.write(`${USAGE}\n`);
+  process.exit(0);
+}
+const unknown = args.positionals.filter((p) => !BENCHES.includes(p));
+if (unknown.length) {
+  process.stderr.write(`bench: no benchmark named ${unknown.join(', ')}\n${USAGE}\n`);
+  process.exit(2);
+}
+/** A positive integer option, or the default. */
+function count(name: 'jobs' | 'concurrency', fallback: number): number {
+  const raw = args.values[name];
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1) {
+    process.stderr.write(`bench: --${name} must be a positive integer (got "${raw}")\n`);
+    process.exit(2);
+  }
+  return n;
+}
+const only = new Set(args.positionals);
+const wanted = (name: string) => (only.size === 0 ? !ON_REQUEST.has(name) : only.has(name));
 const note = (msg: string) => process.stderr.write(`bench: ${msg}\n`);
 const results: Record<string, unknown> = {
   machine: { node: process.version, cpus: (await import('node:os')).cpus().length, at: new Date().toISOString() },
@@ -74,6 +117,13 @@ if (wanted('gmail')) {
 if (wanted('project')) {
   note('project.create throughput with 200 ms per Google call…');
   results.projectCreate = await benchProjectCreate();
+}
+
+if (wanted('emulator')) {
+  const tasks = count('jobs', 1000);
+  const concurrency = count('concurrency', 80);
+  note(`Cloud Tasks emulator CPU per task: ${tasks} tasks, ${concurrency} in flight, 600 ms each…`);
+  results.emulatorCost = await benchEmulatorCost({ tasks, concurrency });
 }
 
 process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);

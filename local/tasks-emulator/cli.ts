@@ -21,6 +21,7 @@ Usage: npm run emulator -- [options]
   --dedupe-window <s>   seconds an executed/deleted task name stays reserved         default 3600
   --deleted-queue-hold <s>  seconds a deleted queue's name cannot be reused (Google: 604800)  default 0
   --time-scale <x>      multiply backoffs, Retry-After, deadlines (e.g. 0.1)          default 1
+  --commit-window <ms>  how long dispatch bookkeeping may wait to share a commit      default 20
   --log-level <level>   pino level (debug shows every attempt)  env LOG_LEVEL       default info
   -h, --help
 
@@ -49,6 +50,7 @@ async function main(): Promise<void> {
         'data-dir': { type: 'string' },
         'dedupe-window': { type: 'string' },
         'time-scale': { type: 'string' },
+        'commit-window': { type: 'string' },
         'deleted-queue-hold': { type: 'string' },
         'log-level': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
@@ -70,6 +72,7 @@ async function main(): Promise<void> {
   const dedupeSeconds = num('--dedupe-window', args['dedupe-window'], 3600, (n) => n >= 0);
   const holdSeconds = num('--deleted-queue-hold', args['deleted-queue-hold'], 0, (n) => n >= 0);
   const timeScale = num('--time-scale', args['time-scale'], 1, (n) => n > 0);
+  const commitWindowMs = num('--commit-window', args['commit-window'], 20, (n) => n >= 0);
   const logger = createLogger({ level: args['log-level'] ?? env.LOG_LEVEL ?? 'info' });
 
   const emulator = await startTasksEmulator({
@@ -81,6 +84,7 @@ async function main(): Promise<void> {
     dedupeWindowMs: dedupeSeconds * 1000,
     deletedQueueHoldMs: holdSeconds * 1000,
     timeScale,
+    commitWindowMs,
   });
   const clientHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
   process.stdout.write(

@@ -126,7 +126,7 @@ export class CloudTasksApi {
       record = { name: q.name, state: 'RUNNING', settings, purgeTimeMs: null };
     }
     this.o.store.putQueue(record);
-    this.o.dispatcher.kick();
+    this.o.dispatcher.kick(record.name);
     return queueToMessage(record);
   }
 
@@ -157,7 +157,7 @@ export class CloudTasksApi {
     const queue = this.queueOrThrow('name', req.name);
     const record = { ...queue, state };
     this.o.store.putQueue(record);
-    if (state === 'RUNNING') this.o.dispatcher.kick();
+    if (state === 'RUNNING') this.o.dispatcher.kick(record.name);
     return queueToMessage(record);
   }
 
@@ -192,7 +192,7 @@ export class CloudTasksApi {
       const t = checkTaskName('task.name', req.task.name);
       if (t.queue !== queue.name) throw invalidArgument(`task.name ${t.name} is not in queue ${queue.name} (the request's parent)`);
       name = t.name;
-      if (this.o.store.getTask(name)) throw alreadyExists(`Task ${name} already exists`);
+      if (this.o.store.hasTask(name)) throw alreadyExists(`Task ${name} already exists`);
       if (this.o.store.isTombstoned(name, now)) {
         throw alreadyExists(`Task ${name} was executed or deleted recently; task names stay reserved for ${Math.round(this.o.dedupeWindowMs / 1000)} s`);
       }
@@ -214,7 +214,7 @@ export class CloudTasksApi {
       retryReason: null,
       dispatching: false,
     });
-    this.o.dispatcher.kick();
+    this.o.dispatcher.kick(queue.name);
     return taskToMessage(task, viewOf(req.responseView));
   }
 

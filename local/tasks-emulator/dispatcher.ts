@@ -8,9 +8,13 @@
  *    otherwise the queue's retry schedule (Retry-After honoured on 429/503, never shorter than
  *    the backoff), and after the last allowed attempt the task is dropped (tombstoned).
  *
- * No polling: one timer is armed for the earliest moment something can happen (the earliest
- * schedule time of a waiting task, or the next rate-limit token), and every event that can make
- * work possible (new task, resume, update, attempt finished) calls kick().
+ * No polling and no scans: an event that can make work possible in a queue (new task, resume,
+ * update, attempt finished) marks that queue with kick(queue), and the marked queues are served
+ * once per event-loop turn, each taking its due tasks from the top of its in-memory heap
+ * (StateStore.firstWaiting) while it has room and tokens. A queue that must wait (next schedule
+ * time, next rate-limit token) files a wake-up in a heap of wake-ups, and one timer is armed for
+ * the earliest of them. The cost of a dispatch therefore does not grow with the number of queues,
+ * the backlog or the number of attempts in flight.
  *
  * `timeScale` multiplies every relative wait (backoff, Retry-After, dispatch deadline, retry
  * duration) so a test can run a realistic schedule quickly; absolute schedule times are kept.
@@ -21,9 +25,11 @@ import { exhausted, parseRetryAfterMs, retryDelayMs } from './backoff.js';
 import { describeResult, HttpAttempts, type AttemptResult } from './httpAttempt.js';
 import { shortId } from './names.js';
 import { OidcTokens } from './oidcTokens.js';
+import { MinHeap } from './minHeap.js';
 import { burstSize, type QueueRecord } from './queueSettings.js';
 import { TokenBucket } from './rateLimiter.js';
 import type { StateStore } from './stateStore.js';
+import type { DueEntry } from './taskIndex.js';
 import type { TaskRecord } from './taskRecord.js';
 
 export type DispatcherOptions = {
@@ -34,7 +40,8 @@ export type DispatcherOptions = {
   timeScale: number;
 };
 
-type QueueRuntime = { inFlight: number; bucket: TokenBucket; rate: number; burst: number };
+type QueueRuntime = { inFlight: number; bucket: TokenBucket; rate: number; burst: number; wakeAt: number };
+type WakeUp = { at: number; queue: string };
 type InFlight = { controller: AbortController; done: Promise<void> };
 
 /** Headers the caller cannot set (computed by Cloud Tasks or reserved for Google). */
@@ -47,22 +54,28 @@ export class Dispatcher {
   private readonly inFlight = new Map<string, InFlight>();
   private readonly http = new HttpAttempts();
   private readonly tokens: OidcTokens;
+  /** Queues to serve in the next pass. */
+  private readonly marked = new Set<string>();
+  /** When each waiting queue wants serving again; entries whose time is no longer the queue's wakeAt are stale. */
+  private readonly wakeUps = new MinHeap<WakeUp>((a, b) => a.at < b.at);
   private timer: NodeJS.Timeout | undefined;
-  private pumpQueued = false;
+  private timerAt = Infinity;
+  private passQueued = false;
   private stopping = false;
 
   constructor(private readonly o: DispatcherOptions) {
     this.tokens = new OidcTokens(o.issuer);
   }
 
-  /** Something changed: look for work soon (coalesced into one pass per tick). */
-  kick(): void {
-    if (this.pumpQueued || this.stopping) return;
-    this.pumpQueued = true;
-    setImmediate(() => {
-      this.pumpQueued = false;
-      if (!this.stopping) this.pump();
-    });
+  /**
+   * Something changed in `queue` (every queue when omitted): serve it soon, coalesced into one
+   * pass per event-loop turn.
+   */
+  kick(queue?: string): void {
+    if (this.stopping) return;
+    if (queue === undefined) for (const q of this.o.store.queueNames()) this.marked.add(q);
+    else this.marked.add(queue);
+    this.schedulePass();
   }
 
   isInFlight(taskName: string): boolean {
@@ -74,45 +87,79 @@ export class Dispatcher {
    * dispatched (before the response), or undefined if it vanished meanwhile.
    */
   runNow(queue: QueueRecord, task: TaskRecord): TaskRecord | undefined {
-    return this.dispatch(queue, task, Date.now(), true);
+    const now = Date.now();
+    return this.dispatch(queue, { name: task.name, seq: task.seq, scheduleTimeMs: now }, now);
   }
 
-  private pump(): void {
+  private pass(): void {
     const now = Date.now();
-    let wake = Infinity;
-    for (const queue of this.o.store.allQueues()) {
-      if (queue.state !== 'RUNNING') continue;
-      const rt = this.runtime(queue, now);
-      const room = queue.settings.rate.maxConcurrentDispatches - rt.inFlight;
-      if (room <= 0) continue; // an attempt finishing kicks again
-      const due = this.o.store.dueTasks(queue.name, now, room);
-      let tokenBlocked = false;
-      for (const task of due) {
-        if (!rt.bucket.tryTake(now)) {
-          tokenBlocked = true;
-          wake = Math.min(wake, now + rt.bucket.msUntilToken(now));
-          break;
-        }
-        this.dispatch(queue, task, now, false);
-      }
-      if (!tokenBlocked && due.length < room) {
-        const next = this.o.store.nextScheduleTime(queue.name);
-        if (next !== undefined) wake = Math.min(wake, next);
+    for (let w = this.wakeUps.peek(); w && w.at <= now; w = this.wakeUps.peek()) {
+      this.wakeUps.pop();
+      const rt = this.runtimes.get(w.queue);
+      if (rt && rt.wakeAt === w.at) {
+        rt.wakeAt = Infinity;
+        this.marked.add(w.queue);
       }
     }
-    this.arm(wake, now);
+    const queues = [...this.marked];
+    this.marked.clear();
+    for (const name of queues) this.serve(name, now);
+    this.arm(now);
   }
 
-  private arm(wake: number, now: number): void {
+  /** Dispatches what the queue may dispatch now; files a wake-up if it must wait for time. */
+  private serve(name: string, now: number): void {
+    const queue = this.o.store.getQueue(name);
+    if (!queue || queue.state !== 'RUNNING') return; // resume and update kick it again
+    const rt = this.runtime(queue, now);
+    let room = queue.settings.rate.maxConcurrentDispatches - rt.inFlight;
+    while (room > 0) {
+      const next = this.o.store.firstWaiting(name);
+      if (!next) return; // a new task kicks the queue
+      if (next.scheduleTimeMs > now) return this.wakeAt(name, rt, next.scheduleTimeMs);
+      if (!rt.bucket.tryTake(now)) return this.wakeAt(name, rt, now + rt.bucket.msUntilToken(now));
+      this.dispatch(queue, next, now);
+      room -= 1;
+    }
+    // Full: an attempt finishing kicks the queue.
+  }
+
+  private wakeAt(queue: string, rt: QueueRuntime, at: number): void {
+    if (rt.wakeAt <= at) return; // an earlier wake-up already serves it
+    rt.wakeAt = at;
+    this.wakeUps.push({ at, queue });
+  }
+
+  private arm(now: number): void {
+    let next = this.wakeUps.peek();
+    // Drop wake-ups that were superseded, so the timer is armed for a real one.
+    while (next && this.runtimes.get(next.queue)?.wakeAt !== next.at) {
+      this.wakeUps.pop();
+      next = this.wakeUps.peek();
+    }
+    const wake = next?.at ?? Infinity;
+    if (wake === this.timerAt && this.timer) return;
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
+    this.timerAt = wake;
     if (wake === Infinity) return;
     const delay = Math.min(MAX_TIMER_MS, Math.max(1, Math.ceil(wake - now)));
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      this.kick();
+      this.timerAt = Infinity;
+      this.schedulePass();
     }, delay);
     this.timer.unref();
+  }
+
+  /** One pass in the next turn, however many events asked for it. */
+  private schedulePass(): void {
+    if (this.passQueued || this.stopping) return;
+    this.passQueued = true;
+    setImmediate(() => {
+      this.passQueued = false;
+      if (!this.stopping) this.pass();
+    });
   }
 
   private runtime(queue: QueueRecord, now: number): QueueRuntime {
@@ -120,7 +167,7 @@ export class Dispatcher {
     const burst = burstSize(queue.settings.rate);
     let rt = this.runtimes.get(queue.name);
     if (!rt) {
-      rt = { inFlight: 0, bucket: new TokenBucket(rate, burst, now), rate, burst };
+      rt = { inFlight: 0, bucket: new TokenBucket(rate, burst, now), rate, burst, wakeAt: Infinity };
       this.runtimes.set(queue.name, rt);
     } else if (rt.rate !== rate || rt.burst !== burst) {
       rt.bucket.reconfigure(rate, burst, now);
@@ -130,9 +177,9 @@ export class Dispatcher {
     return rt;
   }
 
-  private dispatch(queue: QueueRecord, task: TaskRecord, now: number, forced: boolean): TaskRecord | undefined {
+  private dispatch(queue: QueueRecord, task: DueEntry, now: number): TaskRecord | undefined {
     const started = this.o.store.startAttempt(task.name, task.seq, {
-      scheduleTimeMs: forced ? now : task.scheduleTimeMs,
+      scheduleTimeMs: task.scheduleTimeMs,
       dispatchTimeMs: now,
       responseTimeMs: null,
       status: null,
@@ -146,7 +193,7 @@ export class Dispatcher {
       .finally(() => {
         rt.inFlight -= 1;
         this.inFlight.delete(task.name);
-        this.kick();
+        this.kick(queue.name);
       });
     this.inFlight.set(task.name, { controller, done });
     return started;

@@ -38,6 +38,11 @@ export type TasksEmulatorOptions = {
   timeScale?: number;
   /** On close(), how long attempts in flight may finish before they are aborted. Default 5 s. */
   closeGraceMs?: number;
+  /**
+   * How long the dispatcher's own writes may wait to share one SQLite commit (RPCs never wait
+   * for it: they are answered as soon as their writes are committed). Default 20 ms.
+   */
+  commitWindowMs?: number;
 };
 
 export type TasksEmulator = {
@@ -55,16 +60,20 @@ export async function startTasksEmulator(opts: TasksEmulatorOptions): Promise<Ta
   const dedupeWindowMs = opts.dedupeWindowMs ?? 3_600_000;
   const timeScale = opts.timeScale ?? 1;
   if (!(timeScale > 0)) throw new Error(`startTasksEmulator: timeScale must be a positive number (got ${timeScale})`);
+  if (opts.commitWindowMs !== undefined && !(opts.commitWindowMs >= 0)) throw new Error(`startTasksEmulator: commitWindowMs must be >= 0 (got ${opts.commitWindowMs})`);
   if (!(dedupeWindowMs >= 0)) throw new Error(`startTasksEmulator: dedupeWindowMs must be >= 0 (got ${dedupeWindowMs})`);
 
-  const store = StateStore.open(opts.dataDir);
+  const store = StateStore.open(opts.dataDir, {
+    onCommitError: (err) => logger.error({ err }, 'tasks-emulator: a commit failed; its writes were rolled back'),
+    ...(opts.commitWindowMs !== undefined ? { commitWindowMs: opts.commitWindowMs } : {}),
+  });
   store.sweep(Date.now());
   const dispatcher = new Dispatcher({ store, issuer: opts.issuer, logger, dedupeWindowMs, timeScale });
   const api = new CloudTasksApi({ store, dispatcher, logger, dedupeWindowMs, deletedQueueHoldMs: opts.deletedQueueHoldMs ?? 0 });
   let server: Server;
   let port: number;
   try {
-    ({ server, port } = await startGrpcServer(api, host, opts.port ?? 0, logger));
+    ({ server, port } = await startGrpcServer(api, (cb) => store.whenDurable(cb), host, opts.port ?? 0, logger));
   } catch (err) {
     store.close();
     throw new Error(`tasks emulator: cannot listen on ${host}:${opts.port ?? 0}: ${err instanceof Error ? err.message : String(err)}`);

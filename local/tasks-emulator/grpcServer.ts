@@ -1,7 +1,8 @@
 /**
  * The gRPC transport of the emulator: binds the CloudTasks service to a grpc-js Server and maps
  * each RPC to CloudTasksApi. An ApiError becomes the call's status with its message; anything
- * else is logged and answered INTERNAL. The IAM RPCs are left unimplemented (UNIMPLEMENTED).
+ * else is logged and answered INTERNAL. A call is answered once its writes are committed (the
+ * state store commits each event-loop turn's writes together). The IAM RPCs are left unimplemented (UNIMPLEMENTED).
  */
 import { Server, ServerCredentials, status, type sendUnaryData, type ServerUnaryCall, type UntypedServiceImplementation } from '@grpc/grpc-js';
 import type { Logger } from '../../service/logger.js';
@@ -11,10 +12,19 @@ import { loadCloudTasksService } from './cloudTasksProto.js';
 
 type Handler = (req: never) => unknown;
 
-export async function startGrpcServer(api: CloudTasksApi, host: string, port: number, logger: Logger): Promise<{ server: Server; port: number }> {
+/** Calls back once the writes made so far are committed (StateStore.whenDurable). */
+export type WhenDurable = (cb: (err?: Error) => void) => void;
+
+export async function startGrpcServer(api: CloudTasksApi, whenDurable: WhenDurable, host: string, port: number, logger: Logger): Promise<{ server: Server; port: number }> {
   const unary = (method: string, fn: Handler) => (call: ServerUnaryCall<unknown, unknown>, callback: sendUnaryData<unknown>) => {
     try {
-      callback(null, fn(call.request as never));
+      const response = fn(call.request as never);
+      // Answer only what is committed: an acknowledged CreateTask must survive a crash.
+      whenDurable((err) => {
+        if (!err) return callback(null, response);
+        logger.error({ err, method }, 'tasks-emulator: could not commit');
+        callback({ code: status.UNAVAILABLE, details: `emulator could not save the result of ${method}: ${err.message}` });
+      });
     } catch (err) {
       if (err instanceof ApiError) {
         logger.debug({ method, code: err.code, message: err.message }, 'tasks-emulator: request rejected');

@@ -1,0 +1,105 @@
+/**
+ * CPU the Cloud Tasks emulator spends per task, measured on the emulator alone: the standalone
+ * CLI in its own process (so /proc gives its CPU and nothing else's), the real CloudTasksClient
+ * creating named tasks with an OIDC token (as tasuki's do) on a paused queue, then the queue
+ * resumed against an HTTP target in this process that holds each request `holdMs` (an I/O-bound
+ * job) with `concurrency` attempts in flight. Reported per task: CPU for CreateTask, and CPU from
+ * resume until the last delivery was answered.
+ */
+import { CloudTasksClient } from '@google-cloud/tasks';
+import { grpc } from 'google-gax';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { spawnEmulatorProcess } from '../local/tasks-emulator/emulatorProcess.js';
+import { cpuMs, round } from './processes.js';
+
+const PARENT = 'projects/bench/locations/asia-northeast1';
+
+export type EmulatorCostOptions = { tasks?: number; concurrency?: number; holdMs?: number };
+
+export type EmulatorCost = {
+  tasks: number;
+  concurrency: number;
+  holdMs: number;
+  createCpuMsPerTask: number;
+  dispatchCpuMsPerTask: number;
+  totalCpuMsPerTask: number;
+  drainSeconds: number;
+  /** The drain's pace against `concurrency / holdMs`. */
+  efficiency: number;
+  target: string;
+  met: boolean;
+};
+
+export function tasksClient(port: number): CloudTasksClient {
+  return new CloudTasksClient({ servicePath: '127.0.0.1', port, sslCreds: grpc.credentials.createInsecure(), projectId: 'bench', universeDomain: 'googleapis.com' });
+}
+
+export async function benchEmulatorCost(opts: EmulatorCostOptions = {}): Promise<EmulatorCost> {
+  const tasks = opts.tasks ?? 1000;
+  const concurrency = opts.concurrency ?? 80;
+  const holdMs = opts.holdMs ?? 600;
+  const dataDir = mkdtempSync(join(tmpdir(), 'tasuki-bench-emulator-'));
+  let answered = 0;
+  let allAnswered!: () => void;
+  const done = new Promise<void>((r) => (allAnswered = r));
+  const target = createServer((req, res) => {
+    req.resume();
+    setTimeout(() => {
+      res.end('ok');
+      if (++answered === tasks) allAnswered();
+    }, holdMs);
+  });
+  await new Promise<void>((r) => target.listen(0, '127.0.0.1', r));
+  const url = `http://127.0.0.1:${(target.address() as AddressInfo).port}/tasks/run`;
+  const emu = await spawnEmulatorProcess(dataDir, { nodeArgs: process.env.BENCH_EMULATOR_NODE_ARGS?.split(' ').filter(Boolean) ?? [] });
+  const client = tasksClient(emu.port);
+  try {
+    const queue = `${PARENT}/queues/bench`;
+    await client.createQueue({ parent: PARENT, queue: { name: queue, rateLimits: { maxConcurrentDispatches: concurrency, maxDispatchesPerSecond: 500 } } });
+    await client.pauseQueue({ name: queue });
+    const body = Buffer.from(JSON.stringify({ jobId: 'x'.repeat(26), generation: 1 }));
+    const create = (i: number) =>
+      client.createTask({
+        parent: queue,
+        task: {
+          name: `${queue}/tasks/job-${i}-1`,
+          httpRequest: { url, httpMethod: 'POST', headers: { 'content-type': 'application/json' }, body, oidcToken: { serviceAccountEmail: 'invoker@bench.iam.gserviceaccount.com', audience: url } },
+          dispatchDeadline: { seconds: 600 },
+        },
+      });
+    for (let i = 0; i < 20; i++) await create(-1 - i); // warm-up: channel, JIT, statements
+    await client.purgeQueue({ name: queue });
+    const c0 = cpuMs(emu.pid);
+    // Enqueued as a service under load would: many calls in flight at once.
+    for (let i = 0; i < tasks; i += 50) await Promise.all(Array.from({ length: Math.min(50, tasks - i) }, (_, k) => create(i + k)));
+    const c1 = cpuMs(emu.pid);
+    const t0 = performance.now();
+    await client.resumeQueue({ name: queue });
+    await done;
+    const drainSeconds = (performance.now() - t0) / 1000;
+    await new Promise((r) => setTimeout(r, 100)); // the last outcomes are recorded after the answers
+    const c2 = cpuMs(emu.pid);
+    const total = (c2 - c0) / tasks;
+    return {
+      tasks,
+      concurrency,
+      holdMs,
+      createCpuMsPerTask: round((c1 - c0) / tasks, 3),
+      dispatchCpuMsPerTask: round((c2 - c1) / tasks, 3),
+      totalCpuMsPerTask: round(total, 3),
+      drainSeconds: round(drainSeconds, 2),
+      efficiency: round(tasks / drainSeconds / (concurrency / (holdMs / 1000)), 3),
+      target: 'emulator ≤ 0.5 ms CPU per task',
+      met: total <= 0.5,
+    };
+  } finally {
+    await client.close();
+    await emu.stop();
+    await new Promise((r) => target.close(r));
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
