@@ -152,6 +152,9 @@ export function bundleIsStale(codePath: string): boolean {
   }
 }
 
+/** Hosts of the local stack, where the add-on runs in the shim and http is fine. */
+const LOOPBACK = /^(127\.\d+\.\d+\.\d+|localhost|\[::1\])$/;
+
 function normalizeServiceUrl(raw: string): string {
   let url: URL;
   try {
@@ -160,6 +163,11 @@ function normalizeServiceUrl(raw: string): string {
     throw new Error(`TASUKI_SERVICE_URL "${raw}" is not a URL; expected e.g. https://tasuki-abc123-an.a.run.app`);
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error(`TASUKI_SERVICE_URL must be http(s), got ${raw}`);
+  // Apps Script's urlFetchWhitelist takes https prefixes only: plain http is for the local stack
+  // (the shim runs the bundle on this machine), never for a bundle meant for Google.
+  if (url.protocol === 'http:' && !LOOPBACK.test(url.hostname)) {
+    throw new Error(`TASUKI_SERVICE_URL must be https outside local mode (Apps Script refuses http in urlFetchWhitelist); got ${raw}`);
+  }
   return raw.replace(/\/+$/, '');
 }
 

@@ -62,4 +62,9 @@ describe('push-addon', () => {
       assert.equal(existsSync(join(local, '.clasp.json')), false);
     }
   });
+
+  it('the build refuses a plain-http service URL that is not this machine (only the local stack uses http)', async () => {
+    await assert.rejects(buildAddon({ outDir: join(dir, 'http-dist'), serviceUrl: 'http://tasuki.example.co.jp' }), /must be https outside local mode/);
+    await buildAddon({ outDir: join(dir, 'localhost-dist'), serviceUrl: 'http://localhost:8080' });
+  });
 });

@@ -193,3 +193,24 @@ test('messages carry USER_MENTION annotations for <users/…> in their text, and
   const plain = await chat.spaces.messages.create({ parent: SPACE, requestBody: { text: `title: ${forChatText('<users/all>')}` } });
   assert.equal(plain.data.annotations, undefined);
 });
+
+test('private messages: created by the app for one viewer, immutable, hidden from other users', async () => {
+  const chat = t.google.chat;
+  const { chatUserName } = await import('../local/sandbox/ids.js');
+  const sato = chatUserName('sato@example.co.jp');
+  const created = await chat.spaces.messages.create({ parent: SPACE, messageId: 'client-private-1', requestBody: { text: 'あなたにだけ', privateMessageViewer: { name: sato } } });
+  assert.deepEqual(created.data.privateMessageViewer, { name: sato });
+  await rejects(
+    chat.spaces.messages.patch({ name: `${SPACE}/messages/client-private-1`, updateMask: 'text', requestBody: { text: 'x', privateMessageViewer: { name: sato } } }),
+    400,
+    /immutable/,
+  );
+  await rejects(chat.spaces.messages.patch({ name: `${SPACE}/messages/client-private-2`, updateMask: 'text', allowMissing: true, requestBody: { text: 'x', privateMessageViewer: { name: sato } } }), 400, /immutable/);
+  const asUser = async (email: string) => {
+    const token = await t.token({ scopes: ['https://www.googleapis.com/auth/chat.messages.readonly'], sub: email });
+    const res = await fetch(`${t.sandbox.url}/chat/v1/${SPACE}/messages?pageSize=1000`, { headers: { authorization: `Bearer ${token}` } });
+    return ((await res.json()) as { messages?: Array<{ name: string }> }).messages?.map((m) => m.name) ?? [];
+  };
+  assert.ok((await asUser('sato@example.co.jp')).includes(created.data.name!), 'the viewer sees it');
+  assert.ok(!(await asUser('emma@example.co.jp')).includes(created.data.name!), 'another member does not');
+});

@@ -236,6 +236,19 @@ describe('WorkspaceReply on the Workspace sandbox (real Chat and Sheets REST, re
     assert.equal(await ledgerCell(3, LEDGER.letter.status), officeStatus, "column G is the office's");
   });
 
+  test('a private job (reply.chat.viewer) is created for that viewer only, then updated in place', async () => {
+    const viewer = 'users/111111111111111111111';
+    const mine = job({ id: 'j-5eed0000000000000000000000000003', reply: { chat: { space: SEED_IDS.chatSpace, viewer } } });
+    await reply.progress(mine);
+    await reply.finished({ ...mine, status: 'succeeded', result: { message: 'x', steps: 1 } });
+    const res = await fetch(`${sandbox.url}/_sandbox/chat/spaces/${SEED_IDS.chatSpace.split('/')[1]}/messages`);
+    const all = ((await res.json()) as { messages: Array<{ clientAssignedMessageId?: string; privateMessageViewer?: { name: string }; cardsV2?: Array<{ card: { header?: { subtitle?: string } } }> }> }).messages;
+    const messages = all.filter((m) => m.clientAssignedMessageId === clientMessageId(mine.id));
+    assert.equal(messages.length, 1, 'one message');
+    assert.deepEqual(messages[0]!.privateMessageViewer, { name: viewer });
+    assert.match(messages[0]!.cardsV2?.[0]?.card.header?.subtitle ?? '', /完了/);
+  });
+
   test('a space the app is not in makes finished() throw a permanent ReplyFailure (the outbox stops), after still writing the sheet', async () => {
     const lost = job({ id: 'j-5eed0000000000000000000000000002', status: 'failed', error: { code: 'x', message: 'だめでした', retryable: false }, reply: { chat: { space: SEED_IDS.chatOtherSpace }, sheet: { spreadsheetId: SEED_IDS.ledgerSpreadsheet, sheetName: LEDGER.sheetName, row: 4 } } });
     await assert.rejects(reply.finished(lost), (err: unknown) => err instanceof ReplyFailure && err.permanent && err.code === 'reply_not_permitted' && /not a member/.test(err.message));

@@ -19,7 +19,6 @@
  * set it, the Script Property TASUKI_CHAT_SPACE is the team space, so jobs started from the
  * Gmail sidebar or the Sheets menu also report in Chat.
  */
-import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,6 +30,7 @@ import { loadConfig } from '../../service/config.js';
 import { localeFrom } from '../../shared/locale.js';
 import { loadAddon, type LoadedAddon } from '../apps-script-shim/loadAddon.js';
 import type { LocalIssuer } from '../issuer.js';
+import { chatUserName } from '../sandbox/ids.js';
 import { SANDBOX_USERS } from '../sandbox/seedData.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -106,9 +106,8 @@ function localeOf(user: string, requested?: string): string {
 
 function chatUser(email: string) {
   const found = SANDBOX_USERS.find((u) => u.email === email.toLowerCase());
-  // Chat user names are opaque numbers; derive a stable one.
-  const digits = BigInt(`0x${createHash('sha256').update(email).digest('hex').slice(0, 12)}`).toString();
-  return { name: `users/${digits}`, displayName: found?.displayName ?? email, email, type: 'HUMAN' };
+  // The sandbox's own users/{id} for this person, so a private answer's viewer is them there too.
+  return { name: chatUserName(email), displayName: found?.displayName ?? email, email, type: 'HUMAN' };
 }
 
 function common(host: string, locale: string, timeZone: string, extra: Record<string, unknown> = {}) {

@@ -5,6 +5,7 @@
  * made for the page: messages in order, the whole Drive file list for a tree, spreadsheets with
  * their sheets' values, parsed e-mails, events. Sandbox errors keep their status and message.
  */
+import { chatUserName } from '../sandbox/ids.js';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { ConsoleInputError, consoleUser } from './consoleUsers.js';
 import { SandboxCallError, type SandboxClient } from './sandboxClient.js';
@@ -46,9 +47,13 @@ export function sandboxViewsRouter(sandbox: SandboxClient, resources: SandboxRes
     route(async (req) => {
       const space = String(req.query.space ?? resources.chatSpace);
       if (!/^spaces\/[A-Za-z0-9_-]+$/.test(space)) throw new ConsoleInputError(`space must look like spaces/AAAA…; got ${JSON.stringify(space)}`);
-      // Newest 200, shown oldest first.
-      const { messages = [] } = await sandbox.json<{ messages?: unknown[] }>(`/chat/v1/${space}/messages?pageSize=200&orderBy=${enc('createTime desc')}`);
-      return { space, messages: messages.reverse() };
+      // Newest 200, shown oldest first. The console reads as the app, which sees every message;
+      // with `user`, private messages (privateMessageViewer) of other people are left out, as Chat
+      // shows them only to their viewer.
+      const { messages = [] } = await sandbox.json<{ messages?: Array<{ privateMessageViewer?: { name?: string } }> }>(`/chat/v1/${space}/messages?pageSize=200&orderBy=${enc('createTime desc')}`);
+      const user = typeof req.query.user === 'string' && req.query.user ? chatUserName(req.query.user) : undefined;
+      const visible = user ? messages.filter((m) => !m.privateMessageViewer || m.privateMessageViewer.name === user) : messages;
+      return { space, messages: visible.reverse() };
     }),
   );
 

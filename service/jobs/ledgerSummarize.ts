@@ -16,6 +16,7 @@
  * 3. chart     PNG rendered and saved under an id derived from the job (HMAC): a retry overwrites.
  * 4. answer    Chat card upserted on a client id derived from the job id.
  */
+import { formatSheetTime } from '../../shared/text/format.js';
 import { createHash } from 'node:crypto';
 import { LedgerSummarizeInput, type LedgerSummarizeResult, type SummaryRow } from '../../shared/kinds/ledgerSummarize.js';
 import { LEDGER, SUMMARY } from '../../shared/sheetLayouts.js';
@@ -80,7 +81,7 @@ async function run(ctx: Ctx): Promise<LedgerSummarizeResult> {
 
   await ctx.step('sheet', async () => {
     const summary = new SheetTable(google.sheets, config.ledgerSpreadsheetId, SUMMARY, 'TASUKI_LEDGER_SPREADSHEET_ID');
-    await summary.replaceAll(all.map((r) => ({ client: r.client, month: r.month, count: r.count, amount: r.amount, medianLeadDays: r.medianLeadDays ?? '', updatedAt })));
+    await summary.replaceAll(all.map((r) => ({ client: r.client, month: r.month, count: r.count, amount: r.amount, medianLeadDays: r.medianLeadDays ?? '', updatedAt: formatSheetTime(updatedAt, config.timezone) })));
     return true;
   });
   await ctx.progress(2, 4, say(ctx, 'Summary シートを更新', 'Summary sheet updated'));

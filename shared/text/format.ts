@@ -66,6 +66,15 @@ function wallClock(at: Date, timeZone: string): Parts {
   }
 }
 
+/** An instant as a sheet cell shows it, in the office's time zone: `2026-12-20 14:05` (sorts, parses). */
+export function formatSheetTime(iso: string, timeZone: string): string {
+  const at = new Date(iso);
+  if (Number.isNaN(at.getTime())) return iso;
+  const p = wallClock(at, timeZone);
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${p.y}-${two(p.mo)}-${two(p.d)} ${two(p.h)}:${two(p.mi)}`;
+}
+
 /** An instant in the office's time zone: 2026年12月20日 14:05 / Dec 20, 2026, 2:05 PM. */
 export function formatDateTime(iso: string, locale: Locale, timeZone: string): string {
   const at = new Date(iso);

@@ -115,6 +115,7 @@ const WORDS = {
   'chat.send': { ja: '送信', en: 'Send' },
   'chat.hint': { ja: 'tasuki アプリに話しかけます。/ で始まるとスラッシュコマンドです。', en: 'Talks to the tasuki app. Text starting with / is a slash command.' },
   'chat.consoleOnly': { ja: 'このコンソールのみ', en: 'console only' },
+  'chat.private': { ja: 'あなただけに表示', en: 'Only visible to you' },
   'chat.app': { ja: 'アプリ', en: 'App' },
   'chat.spaces': { ja: 'スペース', en: 'Spaces' },
   'chat.dm': { ja: 'tasuki とのダイレクト メッセージ', en: 'Direct message with tasuki' },

@@ -28,8 +28,12 @@ type Message = {
   cardsV2?: Array<{ cardId?: string; card?: unknown }>;
   thread?: { name?: string };
   clientAssignedMessageId?: string;
+  /** Shown only to this Chat user (and the app). */
+  privateMessageViewer?: { name?: string };
   /** Console-only entries (the person's commands and the app's synchronous answers). */
   local?: boolean;
+  /** Console-only entries belong to the console user who made them. */
+  owner?: string;
 };
 
 let localSeq = 0;
@@ -124,7 +128,7 @@ export class ChatView implements View {
     if (!this.list) return;
     if (!this.loadedOnce) fill(this.list, loading());
     try {
-      const { messages } = await api.get<{ messages: Message[] }>(`/chat/messages?space=${encodeURIComponent(this.space)}`);
+      const { messages } = await api.get<{ messages: Message[] }>(`/chat/messages?space=${encodeURIComponent(this.space)}&user=${encodeURIComponent(currentUser().email)}`);
       this.messages = messages;
       this.render();
     } catch (err) {
@@ -137,7 +141,9 @@ export class ChatView implements View {
     const list = this.list!;
     const timeline = this.timeline!;
     const atBottom = timeline.scrollHeight - timeline.scrollTop - timeline.clientHeight < 60 || !this.loadedOnce;
-    const locals = localBySpace.get(this.space) ?? [];
+    // What the acting user sees: their own console entries; others' private answers stay theirs.
+    const me = currentUser().email;
+    const locals = (localBySpace.get(this.space) ?? []).filter((m) => !m.owner || m.owner === me || !m.privateMessageViewer);
     const shown = this.messages.map((m) => {
       const override = overrides.get(m.name);
       // A newer write in the sandbox (the worker patching its message) wins over the console's copy.
@@ -174,6 +180,7 @@ export class ChatView implements View {
           isApp ? h('span', { class: 'tag' }, t('chat.app')) : null,
           timeEl(m.createTime, lang()),
           edited ? h('span', null, '· ', t('chat.edited', { time: '' }).trim(), ' ', timeEl(m.lastUpdateTime, lang())) : null,
+          m.privateMessageViewer ? h('span', { class: 'tag', 'data-testid': 'private-tag' }, t('chat.private')) : null,
           m.local ? h('span', { class: 'tag' }, t('chat.consoleOnly')) : null,
         ),
         m.text ? h('div', { class: 'msg-text fmt' }, chatText(m.text)) : null,
@@ -215,7 +222,7 @@ export class ChatView implements View {
         return;
       }
     }
-    locals.push({ ...message, name: `local-${++localSeq}`, sender: { type: 'BOT', displayName: 'tasuki' }, createTime: now, local: true });
+    locals.push({ ...message, name: `local-${++localSeq}`, sender: { type: 'BOT', displayName: 'tasuki' }, createTime: now, local: true, owner: currentUser().email });
     this.render();
   }
 
@@ -238,7 +245,9 @@ export class ChatView implements View {
       const locals = localBySpace.get(this.space) ?? [];
       localBySpace.set(this.space, locals);
       const user = currentUser();
-      locals.push({ name: `local-${++localSeq}`, sender: { type: 'HUMAN', displayName: user.name }, createTime: new Date().toISOString(), text, local: true });
+      // A slash command is seen only by its sender and the app (Chat shows it to no one else).
+      const slash = text.startsWith('/') ? { privateMessageViewer: { name: user.email } } : {};
+      locals.push({ name: `local-${++localSeq}`, sender: { type: 'HUMAN', displayName: user.name }, createTime: new Date().toISOString(), text, local: true, owner: user.email, ...slash });
       this.render();
       send.disabled = true;
       try {

@@ -6,6 +6,8 @@
  */
 import { api } from '../api.js';
 import { ICONS, fill, h, icon, patchList, timeEl, absoluteTime } from '../dom.js';
+import { adviceText, failureText, progressLabel, resultLinks, retryOffered, stateLabel, type DisplayJob } from '../../../../shared/cards/jobDisplay.js';
+import { stepLabel } from '../../../../shared/messages.js';
 import { kindDescription, kindLabel, lang, t, type WordKey } from '../i18n.js';
 import { linkProps, routeHref } from '../links.js';
 import { onLive } from '../live.js';
@@ -24,7 +26,7 @@ export type Job = {
   steps: string[];
   progress?: { done: number; total: number; label: string; updatedAt: string };
   result?: any;
-  error?: { code: string; message: string; retryable: boolean };
+  error?: { code: string; message: string; retryable: boolean; userMessage?: { ja: string; en: string }; detail?: string };
   reply?: { chat?: { space: string; thread?: string }; sheet?: { spreadsheetId: string; sheetName: string; row: number } };
   cancelRequested: boolean;
   createdAt: string;
@@ -36,8 +38,20 @@ export type Job = {
 
 type Filter = 'all' | 'active' | 'failed';
 
-export function statusPill(status: Job['status']): HTMLElement {
-  return h('span', { class: `pill ${status}` }, t(`status.${status}` as WordKey));
+/** The job's state as people read it (retrying, canceling…), in the viewer's language. */
+export function statusPill(job: Pick<Job, 'status' | 'error' | 'cancelRequested'>): HTMLElement {
+  return h('span', { class: `pill ${job.status}` }, stateLabel(job, lang()));
+}
+
+/** What the job is doing, in the viewer's language: the handler's label, else the last step's name. */
+function progressText(job: Job): string {
+  const own = progressLabel(job as DisplayJob, lang());
+  if (own) return own;
+  for (let i = job.steps.length - 1; i >= 0; i--) {
+    const label = stepLabel(job.steps[i]!, lang());
+    if (label) return label;
+  }
+  return '';
 }
 
 /** The progress bar and its label; in the table a failed job's label is its error (`errorAsLabel`). */
@@ -48,13 +62,13 @@ export function progressEl(job: Job, errorAsLabel = true): HTMLElement {
   const counts = p && p.total ? `${p.done}/${p.total}` : '';
   const label =
     errorAsLabel && job.status === 'failed' && job.error
-      ? job.error.message
+      ? failureText(job as DisplayJob, lang())
       : p
-        ? counts && !p.label.includes(counts)
-          ? `${p.label} · ${counts}`
-          : p.label
+        ? counts && !progressText(job).includes(counts)
+          ? [progressText(job), counts].filter(Boolean).join(' · ')
+          : progressText(job)
         : job.status === 'queued'
-          ? t('status.queued')
+          ? stateLabel(job, lang())
           : '';
   return h(
     'div',
@@ -192,7 +206,7 @@ export class JobsView implements View {
         },
       },
       h('td', { class: 'kind' }, kindLabel(job.kind), h('small', null, job.kind)),
-      h('td', null, statusPill(job.status)),
+      h('td', null, statusPill(job)),
       h('td', { class: 'num' }, String(job.attempts)),
       h('td', null, progressEl(job)),
       h('td', null, h('span', { title: job.requestedBy }, userName(job.requestedBy))),
@@ -229,11 +243,11 @@ export function openJobDetail(id: string): void {
     fill(
       drawer.head,
       h('div', { style: 'flex:1;min-width:0' }, h('h2', null, kindLabel(j.kind)), h('div', { class: 'sub' }, `${j.kind} · ${j.id}`)),
-      statusPill(j.status),
+      statusPill(j),
       h('button', { class: 'icon-btn', type: 'button', 'aria-label': t('common.close'), onclick: () => drawer.close() }, icon(ICONS.close)),
     );
     const scroll = drawer.body.scrollTop;
-    const links = resultLinks(j.result);
+    const links = resultLinks(j.result, lang()).map((l) => ({ title: l.label, url: l.url }));
     fill(
       drawer.body,
       j.progress || j.status === 'running' || j.status === 'queued' ? [h('div', { class: 'section-title' }, t('jobs.col.progress')), progressEl(j, false)] : null,
@@ -243,9 +257,11 @@ export function openJobDetail(id: string): void {
             h(
               'div',
               { class: 'error-box', 'data-testid': 'job-error' },
-              h('div', { class: 'code' }, j.error.code),
-              h('div', null, j.error.message),
-              h('div', { style: 'margin-top:4px;font-size:12px' }, j.error.retryable ? t('detail.retryable') : t('detail.permanent')),
+              // What staff read, in the viewer's language; then, for the operator, the code and detail.
+              h('div', null, failureText(j as DisplayJob, lang())),
+              adviceText(j as DisplayJob, lang()) ? h('div', { style: 'margin-top:4px' }, adviceText(j as DisplayJob, lang())) : null,
+              h('div', { class: 'code', style: 'margin-top:6px' }, [j.error.code, j.error.detail].filter(Boolean).join(' · ')),
+              h('div', { style: 'margin-top:4px;font-size:12px' }, retryOffered(j) ? t('detail.retryable') : t('detail.permanent')),
             ),
           ]
         : null,
@@ -278,14 +294,14 @@ export function openJobDetail(id: string): void {
       h('div', { class: 'section-title' }, t('detail.steps')),
       // The service's view already leaves out the worker's own $-steps (toJobView).
       j.steps.length
-        ? h('ul', { class: 'steps' }, j.steps.map((s) => h('li', null, s)))
+        ? h('ul', { class: 'steps' }, j.steps.map((s) => h('li', null, stepLabel(s, lang()) || s, ' ', h('small', { class: 'muted mono' }, s))))
         : h('p', { class: 'muted', style: 'margin:0' }, t('detail.noSteps')),
       h('div', { class: 'section-title' }, t('detail.input')),
       h('pre', { class: 'json' }, JSON.stringify(j.input, null, 2)),
       j.result !== undefined ? [h('div', { class: 'section-title' }, t('detail.result')), h('pre', { class: 'json', 'data-testid': 'job-result' }, JSON.stringify(j.result, null, 2))] : null,
     );
     drawer.body.scrollTop = scroll;
-    const canRetry = j.status === 'failed' || j.status === 'canceled';
+    const canRetry = retryOffered(j);
     const canCancel = (j.status === 'queued' || j.status === 'running') && !j.cancelRequested;
     fill(
       drawer.foot,
@@ -325,21 +341,6 @@ function fact(label: string, value: string): HTMLElement[] {
   return [h('dt', null, label), h('dd', null, value)];
 }
 
-function resultLinks(result: any): Array<{ title: string; url: string }> {
-  if (!result || typeof result !== 'object') return [];
-  const out: Array<{ title: string; url: string }> = [];
-  const seen = new Set<string>();
-  const add = (title: string, url: unknown) => {
-    if (typeof url !== 'string' || !/^https?:/.test(url) || seen.has(url)) return;
-    seen.add(url);
-    out.push({ title, url });
-  };
-  for (const l of Array.isArray(result.links) ? result.links : []) add(String(l.title ?? l.url), l.url);
-  add('Folder', result.folderUrl);
-  add('PDF', result.pdfUrl);
-  add('Chart', result.chartUrl);
-  return out;
-}
 
 /** The "Run a job" drawer. */
 export function openRunForm(initialKind?: string): void {
