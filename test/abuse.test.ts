@@ -25,5 +25,7 @@ test('abuse suite (small): nothing accepted, no 5xx, nothing recorded, no forbid
   assert.deepEqual(s.ssrf.forbiddenConnections, []);
   assert.ok(s.connections.made > 0);
   assert.deepEqual(s.connections.notLoopback, []);
+  assert.deepEqual({ ...s.totals, tried: 0 }, { tried: 0, accepted: 0, fiveHundreds: 0, jobsRecorded: 0, forbiddenConnections: 0, postsToForeignSpaces: 0, injectionsBecameMarkup: 0 });
+  assert.ok(s.totals.tried >= 470);
   assert.equal(s.ok, true);
 });

@@ -52,6 +52,8 @@ type Counts = { tried: number; accepted: number; fiveHundreds: number };
 
 export type AbuseSummary = {
   ok: boolean;
+  /** The numbers that must be zero (and how much was tried), over every phase. */
+  totals: { tried: number; accepted: number; fiveHundreds: number; jobsRecorded: number; forbiddenConnections: number; postsToForeignSpaces: number; injectionsBecameMarkup: number };
   seed: number;
   durationMs: number;
   requests: number;
@@ -283,8 +285,18 @@ async function attack(stack: InProcessStack, opts: AbuseOptions, rnd: SeededRand
     }
   }
 
+  const phases = [malformed, forged, cross, foreign];
   const summary: AbuseSummary = {
     ok: false,
+    totals: {
+      tried: sent + ssrf.tried,
+      accepted: phases.reduce((n, p) => n + p.accepted, 0) + cross.leakedInList + ssrf.reached.length,
+      fiveHundreds: phases.reduce((n, p) => n + p.fiveHundreds, 0),
+      jobsRecorded: malformed.recorded + forged.recorded + foreign.recorded,
+      forbiddenConnections: ssrf.socketsToForbidden.length + watch.violations.length,
+      postsToForeignSpaces: foreign.postsToForeignSpaces.length,
+      injectionsBecameMarkup: found.length,
+    },
     seed: opts.seed,
     durationMs: Date.now() - started,
     requests: sent,
