@@ -6,6 +6,8 @@
  *   npm run bench                         every benchmark below except the long ones (emulator, w1)
  *   npm run bench -- ready enqueue        only those
  *   npm run bench -- emulator --jobs 2000 --concurrency 200
+ *   npm run bench -- w1 --jobs 1000 --concurrency 80        (bench/w1.ts)
+ *   npm run bench -- cost --jobs 300                        (bench/jobCosts.ts; the table also goes to stderr)
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,6 +21,8 @@ import { startTasksEmulator } from '../local/tasks-emulator/emulator.js';
 import { LocalIssuer } from '../local/issuer.js';
 import { benchAddonBundle } from './addonBundle.js';
 import { benchEmulatorCost } from './emulatorCost.js';
+import { benchW1 } from './w1.js';
+import { benchJobCosts, costTable } from './jobCosts.js';
 import { benchEnqueueLatency } from './enqueueLatency.js';
 import { benchGmailTrigger } from './gmailTrigger.js';
 import { benchLocalStackMemory } from './localStackMemory.js';
@@ -26,9 +30,9 @@ import { benchProjectCreate } from './projectCreate.js';
 import { benchTimeToReady } from './timeToReady.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const BENCHES = ['ready', 'enqueue', 'stack', 'bundle', 'gmail', 'project', 'emulator'];
+const BENCHES = ['ready', 'enqueue', 'stack', 'bundle', 'gmail', 'project', 'emulator', 'w1', 'cost'];
 /** Run only when named: they take minutes. */
-const ON_REQUEST = new Set(['emulator']);
+const ON_REQUEST = new Set(['emulator', 'w1', 'cost']);
 const USAGE = `usage: npm run bench -- [${BENCHES.join('|')}]... [--jobs N] [--concurrency C]`;
 let args: ReturnType<typeof parse>;
 function parse() {
@@ -124,6 +128,19 @@ if (wanted('emulator')) {
   const concurrency = count('concurrency', 80);
   note(`Cloud Tasks emulator CPU per task: ${tasks} tasks, ${concurrency} in flight, 600 ms each…`);
   results.emulatorCost = await benchEmulatorCost({ tasks, concurrency });
+}
+
+if (wanted('w1')) {
+  const jobs = count('jobs', 1000);
+  const concurrency = count('concurrency', 80);
+  note(`W1 (three sequential 200 ms GETs) through the local stack: ${jobs} jobs, C = ${concurrency}…`);
+  results.w1 = await benchW1({ jobs, concurrency });
+}
+
+if (wanted('cost')) {
+  const costs = await benchJobCosts({ jobs: count('jobs', 300), concurrency: count('concurrency', 80) });
+  results.costPer1000Jobs = costs;
+  note(`production cost per 1,000 jobs:\n${costTable(costs, costs.prices.readOn)}`);
 }
 
 process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);

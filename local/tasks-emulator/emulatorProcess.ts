@@ -10,9 +10,10 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
 export type EmulatorProcess = { child: ChildProcess; pid: number; port: number; address: string; stop(): Promise<void> };
 
-/** `args` are extra CLI flags; `nodeArgs` go before the script (e.g. --cpu-prof). */
-export async function spawnEmulatorProcess(dataDir: string, opts: { args?: string[]; nodeArgs?: string[] } = {}): Promise<EmulatorProcess> {
-  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), '--import', 'tsx', join(ROOT, 'local/tasks-emulator/cli.ts'), '--port', '0', '--data-dir', dataDir, '--log-level', 'warn', ...(opts.args ?? [])], {
+/** `port` defaults to any free one; `args` are extra CLI flags; `nodeArgs` go before the script (e.g. --cpu-prof). */
+export async function spawnEmulatorProcess(dataDir: string, opts: { port?: number; args?: string[]; nodeArgs?: string[] } = {}): Promise<EmulatorProcess> {
+  const cli = [join(ROOT, 'local/tasks-emulator/cli.ts'), '--port', String(opts.port ?? 0), '--data-dir', dataDir, '--log-level', 'warn'];
+  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), '--import', 'tsx', ...cli, ...(opts.args ?? [])], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'inherit'],
     env: { ...process.env, TASUKI_TASKS_EMULATOR: '' },
