@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import type { LocalIssuer } from './issuer.js';
 import type { PortalSite } from './demo-portal/portalSite.js';
 import type { Sandbox } from './sandbox/sandbox.js';
-import { startStandIns, type StandInOptions } from './stack.js';
+import { startStandIns, type StandInOptions, type StandIns } from './stack.js';
 import { createApp } from '../service/app.js';
 import type { Config } from '../service/config.js';
 import { buildDeps, type BuiltDeps, type DepsOverrides } from '../service/deps.js';
@@ -26,13 +26,14 @@ export type InProcessStack = {
   sandbox: Sandbox;
   /** The demo client portal (portal "acme"); its `orders` can be changed. */
   portal: PortalSite;
+  freee: StandIns['freee'];
   issuer: LocalIssuer;
   config: Config;
   deps: BuiltDeps;
   close(): Promise<void>;
 };
 
-export type InProcessStackOptions = Pick<StandInOptions, 'emulatorTimeScale' | 'chatLimits' | 'consolePollMs' | 'serviceEnv'> & {
+export type InProcessStackOptions = Pick<StandInOptions, 'emulatorTimeScale' | 'chatLimits' | 'consolePollMs' | 'serviceEnv' | 'freeeFaults'> & {
   /** Temp folder name prefix. */
   prefix?: string;
   deps?: DepsOverrides;
@@ -64,6 +65,7 @@ export async function startInProcessStack(opts: InProcessStackOptions = {}): Pro
     dataDir,
     sandbox: standIns.sandbox,
     portal: standIns.portal,
+    freee: standIns.freee,
     issuer: standIns.issuer,
     config,
     deps,

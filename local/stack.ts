@@ -13,7 +13,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, mkdirSync, openSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,6 +21,12 @@ import { loadConfig, portalCredentialVariables, type Config } from '../service/c
 import { createLogger, type Logger } from '../service/logger.js';
 import { createAddonRouter } from './console/addonRoutes.js';
 import { createConsoleRouter } from './console/consoleRouter.js';
+import type { FreeeFaultSettings } from './freee/freeeFaults.js';
+import { createFreeeStandIn, type FreeeStandIn } from './freee/freeeStandIn.js';
+import { STANDIN_APP } from './freee/freeeState.js';
+import { approveStandInConsent } from './freee/standInConsent.js';
+import { connectFreee } from '../service/billing/freee/freeeConnect.js';
+import { FREEE_TOKEN_FILE, freeeTokenVault } from '../service/billing/providers.js';
 import { DEMO_PORTAL_CREDENTIALS, DEMO_PORTAL_ORDERS, DEMO_PORTAL_PAGE_SIZE, demoPortalConfig, startPortalSite, type PortalSite } from './demo-portal/portalSite.js';
 import { LocalIssuer } from './issuer.js';
 import { LocalScheduler } from './scheduler.js';
@@ -83,6 +89,8 @@ export type StandInOptions = Omit<StackOptions, 'serviceLogs'> & {
    * in-process sweep when they choose).
    */
   sweepIntervalMs?: number;
+  /** The freee stand-in's knobs (rate limits, token life…); default freee's real ones. */
+  freeeFaults?: Partial<FreeeFaultSettings>;
 };
 
 /** The local sweep cadence: production's Cloud Scheduler job runs every minute. */
@@ -102,6 +110,8 @@ export type StandIns = {
   stopEmulator(): Promise<void>;
   startEmulator(): Promise<void>;
   portal: PortalSite;
+  /** freee請求書/会計 stand-in, mounted at <sandbox>/freee. */
+  freee: FreeeStandIn;
   serviceEnv: Record<string, string>;
   servicePort: number;
   serviceUrl: string;
@@ -149,6 +159,12 @@ export async function startStandIns(opts: StandInOptions = {}): Promise<StandIns
   const portal = await startPortalSite({ ...DEMO_PORTAL_CREDENTIALS, pageSize: DEMO_PORTAL_PAGE_SIZE, orders: DEMO_PORTAL_ORDERS });
   const portalConfig = demoPortalConfig(portal.url);
   const portalCredentials = portalCredentialVariables(portalConfig.id);
+  // freee's stand-in on the console's server: the service reaches it as TASUKI_FREEE_*_URL, and it
+  // is connected once through the real authorization-code flow (its consent page approved here).
+  const freee = createFreeeStandIn({ dataDir, ...(opts.freeeFaults ? { faults: opts.freeeFaults } : {}) });
+  sandbox.app.use('/freee', freee.router);
+  const freeeUrl = `${sandbox.url}/freee`;
+  await connectStandInOnce(dataDir, freeeUrl);
   const servicePort = opts.servicePort === 0 ? await freePort() : (opts.servicePort ?? 8080);
   const serviceUrl = `http://127.0.0.1:${servicePort}`;
   const serviceEnv: Record<string, string> = {
@@ -164,6 +180,12 @@ export async function startStandIns(opts: StandInOptions = {}): Promise<StandIns
     // The demo portal listens on 127.0.0.1, which the SSRF guard refuses unless told otherwise.
     TASUKI_PORTAL_ALLOW_LOOPBACK: 'true',
     TASUKI_SCHEDULES: JSON.stringify(seededOfficeSchedules([portalConfig.id])),
+    // TASUKI_BILLING_PROVIDER=freee (from the environment of npm start) issues through it.
+    TASUKI_FREEE_API_URL: freeeUrl,
+    TASUKI_FREEE_ACCOUNTS_URL: freeeUrl,
+    TASUKI_FREEE_CLIENT_ID: STANDIN_APP.clientId,
+    TASUKI_FREEE_CLIENT_SECRET: STANDIN_APP.clientSecret,
+    TASUKI_FREEE_DOCUMENT_URL: `${freeeUrl}/web/{kind}/{id}`,
     ...opts.serviceEnv,
   };
   const config = loadConfig(serviceEnv);
@@ -207,6 +229,7 @@ export async function startStandIns(opts: StandInOptions = {}): Promise<StandIns
       emulatorRunning = true;
     },
     portal,
+    freee,
     serviceEnv,
     servicePort,
     serviceUrl,
@@ -275,6 +298,18 @@ export async function startStack(opts: StackOptions & Pick<StandInOptions, 'swee
       await standIns.close();
     },
   };
+}
+
+/** Connects the service to the freee stand-in once (the tokens live in the data folder after). */
+async function connectStandInOnce(dataDir: string, freeeUrl: string): Promise<void> {
+  if (existsSync(join(dataDir, FREEE_TOKEN_FILE))) return;
+  await connectFreee({
+    client: { accountsUrl: freeeUrl, clientId: STANDIN_APP.clientId, clientSecret: STANDIN_APP.clientSecret },
+    apiUrl: freeeUrl,
+    redirectUri: 'http://127.0.0.1/tasuki/freee-callback',
+    vault: freeeTokenVault({ freeeTokenSecret: '', project: 'tasuki-local', dataDir }),
+    authorize: (url) => approveStandInConsent(url),
+  });
 }
 
 async function startService(entry: string, env: Record<string, string>, url: string, logs: string): Promise<ChildProcess> {

@@ -11,6 +11,7 @@ import { readFileSync } from 'node:fs';
 import * as z from 'zod';
 import { retryWindowSeconds } from './queue/queueSettings.js';
 import { parseSchedules, withTimeZones, type Schedule } from './schedules/schedule.js';
+import { checkRegistrationNumber } from './billing/registrationNumber.js';
 
 export type VariableDoc = {
   /** What it is, for the README reference. */
@@ -24,6 +25,24 @@ export type VariableDoc = {
   only?: 'local' | 'production';
   secret?: boolean;
 };
+
+/**
+ * Billing (issue 13): the issuer printed on qualified invoices, the tax rule, and which
+ * accounting provider issues documents (the built-in Google Docs one, or freee). Kept as one
+ * block, spread into VARIABLES / Shape / FIELD_OF below, checked by billingProblems().
+ */
+const BILLING_VARIABLES = {
+  TASUKI_BILLING_PROVIDER: { doc: 'Who issues estimates and invoices: google-docs (a Doc from the templates, exported to PDF) or freee (freee請求書 through its public API; see the operator guide).', example: 'freee', localDefault: 'google-docs', productionDefault: 'google-docs' },
+  TASUKI_ISSUER_NAME: { doc: 'Issuer name printed on estimates and qualified invoices (適格請求書発行事業者の氏名又は名称).', example: '株式会社アトリエ襷', localDefault: 'アトリエ襷 Atelier Tasuki', productionDefault: '' },
+  TASUKI_ISSUER_ADDRESS: { doc: 'Issuer address and contact line printed under the name.', example: '〒150-0002 東京都渋谷区渋谷2-1-1', localDefault: '〒150-0002 東京都渋谷区渋谷2-1-1  office@example.co.jp', productionDefault: '' },
+  TASUKI_ISSUER_REGISTRATION_NUMBER: { doc: 'Qualified-invoice issuer registration number (登録番号): T + 13 digits, checked with the corporate-number check digit. Invoices refuse to issue without it; estimates do not need it.', example: 'T7000012050002', localDefault: 'T9010401234567', productionDefault: '' },
+  TASUKI_FREEE_CLIENT_ID: { doc: 'freee app Client ID (freee アプリストア ▸ アプリ管理); required when TASUKI_BILLING_PROVIDER=freee.', example: '1234567890abcdef…', localDefault: '', productionDefault: '' },
+  TASUKI_FREEE_CLIENT_SECRET: { doc: 'freee app Client Secret; required with provider freee. Secret: mount it from Secret Manager.', example: '(from Secret Manager)', localDefault: '', productionDefault: '', secret: true },
+  TASUKI_FREEE_TOKEN_SECRET_ID: { doc: 'Secret Manager secret (in GOOGLE_CLOUD_PROJECT) that holds the freee OAuth tokens; `npm run freee:connect` writes it and the service adds a version on every refresh. Required in production with provider freee; locally the tokens live in TASUKI_DATA_DIR/freee-token.json.', example: 'tasuki-freee-token', localDefault: '', productionDefault: '' },
+  TASUKI_FREEE_API_URL: { doc: 'Base URL of the freee APIs (freee請求書 under /iv, freee会計 under /api/1). Local stacks point it at the freee stand-in.', example: 'https://api.freee.co.jp', localDefault: 'https://api.freee.co.jp', productionDefault: 'https://api.freee.co.jp' },
+  TASUKI_FREEE_ACCOUNTS_URL: { doc: 'Base URL of freee\'s OAuth server (/public_api/authorize, /public_api/token).', example: 'https://accounts.secure.freee.co.jp', localDefault: 'https://accounts.secure.freee.co.jp', productionDefault: 'https://accounts.secure.freee.co.jp' },
+  TASUKI_FREEE_DOCUMENT_URL: { doc: 'Optional link to a document in freee請求書\'s web screens, with {kind} (invoices|quotations) and {id}; when empty the ledger and card link the PDF copy tasuki files in the project folder.', example: 'https://invoice.secure.freee.co.jp/reports/{kind}/{id}', localDefault: '', productionDefault: '' },
+} satisfies Record<string, VariableDoc>;
 
 export const VARIABLES = {
   TASUKI_MODE: { doc: 'local (emulator, SQLite, Workspace sandbox) or production (Cloud Tasks, Firestore, Google APIs).', example: 'production', localDefault: 'local', productionDefault: 'production' },
@@ -65,6 +84,7 @@ export const VARIABLES = {
   TASUKI_SCHEDULE_USER: { doc: 'E-mail address scheduled jobs are enqueued as (their requester: whose /jobs list shows them); an allowed user. Required in production when TASUKI_SCHEDULES is not empty.', example: 'office@example.co.jp', localDefault: 'office@example.co.jp', productionDefault: '' },
   TASUKI_SHUTDOWN_GRACE_MS: { doc: 'On SIGTERM, how long in-flight jobs may run before the process exits.', example: '8000', localDefault: '8000', productionDefault: '8000' },
   LOG_LEVEL: { doc: 'pino log level.', example: 'info', localDefault: 'info', productionDefault: 'info' },
+  ...BILLING_VARIABLES,
 } satisfies Record<string, VariableDoc>;
 
 export type VariableName = keyof typeof VARIABLES;
@@ -119,6 +139,30 @@ const PortalConfig = z
   .strict();
 export type PortalConfig = z.infer<typeof PortalConfig>;
 
+const registrationNumber = z.string().transform((s, ctx) => {
+  if (s.trim() === '') return '';
+  const checked = checkRegistrationNumber(s);
+  if (!checked.ok) {
+    ctx.addIssue({ code: 'custom', message: checked.problem });
+    return z.NEVER;
+  }
+  return checked.value;
+});
+
+const BILLING_SHAPE = {
+  billingProvider: z.enum(['google-docs', 'freee'], 'must be google-docs or freee'),
+  issuerName: z.string().trim(),
+  issuerAddress: z.string().trim(),
+  /** '' = not configured (invoices then refuse to issue and say so). */
+  issuerRegistrationNumber: registrationNumber,
+  freeeClientId: z.string().trim(),
+  freeeClientSecret: z.string().trim(),
+  freeeTokenSecret: z.string().regex(/^([A-Za-z0-9_-]{1,255})?$/, 'must be a Secret Manager secret id (letters, digits, - and _)'),
+  freeeApiUrl: url,
+  freeeAccountsUrl: url,
+  freeeDocumentUrl: z.string().refine((s) => s === '' || (/^https?:\/\//.test(s) && s.includes('{id}')), 'must be empty or an http(s) URL containing {id}'),
+};
+
 const Shape = z.object({
   mode: z.enum(['local', 'production']),
   port: int(1, 65535),
@@ -150,7 +194,8 @@ const Shape = z.object({
   projectWorkPeriod: bool,
   estimateTemplateDocId: z.string().min(1),
   invoiceTemplateDocId: z.string().min(1),
-  taxRatePercent: int(0, 100),
+  /** The rate of a line that names none: 10 (standard) or 8 (reduced). */
+  taxRatePercent: z.coerce.number().refine((n) => n === 10 || n === 8, 'must be 10 or 8 (the standard and the reduced rate)').transform((n) => n as 10 | 8),
   taxRounding: z.enum(['floor', 'round', 'ceil']),
   gmailDelegation: bool,
   portals: z.string().transform((s, ctx) => {
@@ -171,9 +216,17 @@ const Shape = z.object({
   portalAllowLoopback: bool,
   shutdownGraceMs: int(0, 3_600_000),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+  ...BILLING_SHAPE,
 });
 /** The valid configuration; each schedule's time zone is resolved (the office's by default). */
 export type Config = Omit<z.infer<typeof Shape>, 'schedules'> & { schedules: Schedule[] };
+
+const BILLING_FIELD_OF = {
+  TASUKI_BILLING_PROVIDER: 'billingProvider', TASUKI_ISSUER_NAME: 'issuerName', TASUKI_ISSUER_ADDRESS: 'issuerAddress',
+  TASUKI_ISSUER_REGISTRATION_NUMBER: 'issuerRegistrationNumber', TASUKI_FREEE_CLIENT_ID: 'freeeClientId',
+  TASUKI_FREEE_CLIENT_SECRET: 'freeeClientSecret', TASUKI_FREEE_TOKEN_SECRET_ID: 'freeeTokenSecret',
+  TASUKI_FREEE_API_URL: 'freeeApiUrl', TASUKI_FREEE_ACCOUNTS_URL: 'freeeAccountsUrl', TASUKI_FREEE_DOCUMENT_URL: 'freeeDocumentUrl',
+} satisfies Record<keyof typeof BILLING_VARIABLES, keyof Config>;
 
 const FIELD_OF: Record<VariableName, keyof Config> = {
   TASUKI_MODE: 'mode', PORT: 'port', TASUKI_DATA_DIR: 'dataDir', TASUKI_SERVICE_URL: 'serviceUrl',
@@ -192,6 +245,7 @@ const FIELD_OF: Record<VariableName, keyof Config> = {
   TASUKI_GMAIL_DELEGATION: 'gmailDelegation', TASUKI_PORTALS: 'portals', TASUKI_PORTAL_ALLOW_LOOPBACK: 'portalAllowLoopback',
   TASUKI_SCHEDULES: 'schedules', TASUKI_SCHEDULE_USER: 'scheduleUser',
   TASUKI_SHUTDOWN_GRACE_MS: 'shutdownGraceMs', LOG_LEVEL: 'logLevel',
+  ...BILLING_FIELD_OF,
 };
 
 /** The variable that sets each Config field (FIELD_OF turned around). */
@@ -268,6 +322,7 @@ export function loadConfig(env: Env = process.env): Config {
       }
     }
   }
+  problems.push(...billingProblems(config));
   if (problems.length) throw new ConfigError(problems);
   return config;
 }
@@ -304,6 +359,24 @@ function scheduleProblems(config: Config): string[] {
     if (!user) problems.push('TASUKI_SCHEDULE_USER is missing; TASUKI_SCHEDULES has schedules, and their jobs need a requester (an allowed e-mail address, e.g. office@your-domain)');
     else if (!config.allowedEmails.map((e) => e.toLowerCase()).includes(user) && !config.allowedDomains.map((d) => d.toLowerCase()).includes(user.slice(user.lastIndexOf('@') + 1))) {
       problems.push(`TASUKI_SCHEDULE_USER ${config.scheduleUser} is not an allowed user (TASUKI_ALLOWED_DOMAINS / TASUKI_ALLOWED_EMAILS)`);
+    }
+  }
+  return problems;
+}
+
+/** What the billing block needs beyond each variable's own form: freee's credentials when chosen. */
+function billingProblems(config: Config): string[] {
+  const problems: string[] = [];
+  if (config.billingProvider === 'freee') {
+    if (!config.freeeClientId) problems.push('TASUKI_FREEE_CLIENT_ID is missing; TASUKI_BILLING_PROVIDER=freee needs the freee app\'s Client ID');
+    if (!config.freeeClientSecret) problems.push('TASUKI_FREEE_CLIENT_SECRET is missing; TASUKI_BILLING_PROVIDER=freee needs the freee app\'s Client Secret (mount it from Secret Manager)');
+    if (config.mode === 'production' && !config.freeeTokenSecret) {
+      problems.push('TASUKI_FREEE_TOKEN_SECRET_ID is missing; in production the freee tokens live in Secret Manager (example: tasuki-freee-token; run npm run freee:connect once)');
+    }
+  }
+  if (config.mode === 'production') {
+    for (const [name, value] of [['TASUKI_FREEE_API_URL', config.freeeApiUrl], ['TASUKI_FREEE_ACCOUNTS_URL', config.freeeAccountsUrl]] as const) {
+      if (!value.startsWith('https://')) problems.push(`${name} must be an https:// URL in production (the local freee stand-in is for local mode only)`);
     }
   }
   return problems;

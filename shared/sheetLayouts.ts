@@ -19,7 +19,8 @@ export const TASUKI_STATUS_HEADER = 'tasuki 状態 tasuki status';
 /** tasuki's job column: that job's id (for /status, /retry and the menu's Job status). */
 export const TASUKI_JOB_HEADER = 'tasuki ジョブ tasuki job';
 
-function layout<const K extends string>(sheetName: string, columns: ReadonlyArray<{ key: K; header: string }>) {
+/** A sheet's layout from its columns (other modules declare theirs with it, e.g. the Documents sheet). */
+export function layout<const K extends string>(sheetName: string, columns: ReadonlyArray<{ key: K; header: string }>) {
   const index = Object.fromEntries(columns.map((c, i) => [c.key, i])) as Record<K, number>;
   const letter = Object.fromEntries(columns.map((c, i) => [c.key, String.fromCharCode(65 + i)])) as Record<K, string>;
   return {

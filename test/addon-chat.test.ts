@@ -74,6 +74,8 @@ describe('Chat app', () => {
     const cases: Array<[string, string, string, unknown]> = [
       ['/invoice', 'P-2026-004', 'billing.document', { type: 'invoice', projectNumber: 'P-2026-004' }],
       ['/estimate', 'p-2026-005', 'billing.document', { type: 'estimate', projectNumber: 'P-2026-005' }],
+      ['/invoice', 'P-2026-004 reissue 金額訂正 のため', 'billing.document', { type: 'invoice', projectNumber: 'P-2026-004', reissue: { reason: '金額訂正 のため' } }],
+      ['/estimate', 'P-2026-005 再発行 仕様変更', 'billing.document', { type: 'estimate', projectNumber: 'P-2026-005', reissue: { reason: '仕様変更' } }],
       ['/scrape', 'Acme', 'portal.scrape', { portal: 'acme' }],
       ['/summary', '株式会社アクメ', 'ledger.summarize', { client: '株式会社アクメ' }],
       ['/summary', '', 'ledger.summarize', {}],
@@ -101,6 +103,8 @@ describe('Chat app', () => {
       assert.deepEqual(message.privateMessageViewer, VIEWER, name);
     }
     assert.equal(messageOf(await call('onAppCommand', slashCommandEvent(id('/invoice'), '2026-4'))).text, '使い方: `/invoice <案件番号>`　例: `/invoice P-2026-014`');
+    // A reissue needs its reason.
+    assert.match(messageOf(await call('onAppCommand', slashCommandEvent(id('/invoice'), 'P-2026-004 reissue'))).text, /^使い方: `\/invoice <案件番号>`/);
   });
 
   it('/help lists every command with its argument and an example; `<…>` survives as text', async () => {

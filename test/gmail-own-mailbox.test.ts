@@ -5,12 +5,15 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { SEED_USERS } from '../local/sandbox/seedData.js';
-import { billingDocument } from '../service/jobs/billingDocument.js';
+import { accountingProviderFor } from '../service/billing/providers.js';
+import { createBillingDocumentHandler } from '../service/jobs/billingDocument.js';
 import { projectCreate } from '../service/jobs/projectCreate.js';
 import { JobFailure } from '../service/jobFailure.js';
 import type { BillingDocumentResult } from '../shared/kinds/billingDocument.js';
 import type { ProjectCreateResult } from '../shared/kinds/projectCreate.js';
 import { startJobsEnv, type JobsEnv } from './support/jobsHarness.js';
+
+const billingDocument = createBillingDocumentHandler(accountingProviderFor);
 
 let env: JobsEnv;
 before(async () => {

@@ -1,112 +1,248 @@
-// billing.document against the sandbox: numbered estimate/invoice Docs filled from the seeded
-// templates (items table rows, totals, Japanese dates), PDF in the project folder, ledger updated;
-// bad inputs; a crash at every step leaving one Doc, one PDF, one number.
+// billing.document against the sandbox with the built-in Google Docs provider: qualified
+// invoices (registration number, transaction date, items with ※, amounts and tax per rate,
+// recipient) from the seeded templates, PDF in the project folder, ledger and Documents sheet;
+// issued once (a second request shows the existing document; reissue voids the old number
+// visibly); a document lacking a required element fails naming it; a crash at every step
+// leaves one Doc, one PDF, one number.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { billingDocument, createBillingDocumentHandler } from '../service/jobs/billingDocument.js';
-import { projectCreate } from '../service/jobs/projectCreate.js';
 import type { AccountingProvider } from '../service/billing/accountingProvider.js';
+import { accountingProviderFor } from '../service/billing/providers.js';
+import { createBillingDocumentHandler } from '../service/jobs/billingDocument.js';
+import { projectCreate } from '../service/jobs/projectCreate.js';
 import { JobFailure } from '../service/jobFailure.js';
-import type { BillingDocumentResult } from '../shared/kinds/billingDocument.js';
+import { BillingDocumentInput, type BillingDocumentResult } from '../shared/kinds/billingDocument.js';
 import type { ProjectCreateResult } from '../shared/kinds/projectCreate.js';
+import { DOCUMENTS } from '../shared/kinds/billingDocumentSheet.js';
 import { LEDGER } from '../shared/sheetLayouts.js';
 import { startJobsEnv, type JobsEnv } from './support/jobsHarness.js';
 import { childrenOf, documentPlainText, filesTaggedBy, sheetRows } from './support/jobsInspect.js';
 
+const billingDocument = createBillingDocumentHandler(accountingProviderFor);
+const REGISTRATION = 'T9010401234567';
+
 let env: JobsEnv;
-let project: ProjectCreateResult;
 before(async () => {
   env = await startJobsEnv();
-  const job = await env.newJob('project.create', {
-    source: 'chat',
-    client: { name: 'Blue Harbor Coffee', email: 'olivia@blueharbor.example' },
-    title: 'Spring menu',
-    due: '2027-03-01',
-    amount: 200_000,
-  });
-  project = await env.run<ProjectCreateResult>(projectCreate, job.id);
 });
 after(() => env.close());
 
-const BILLING_STEPS = ['project', 'number', 'google-docs-pdf:doc', 'google-docs-pdf:fill', 'google-docs-pdf:pdf', 'ledger'] as const;
+async function newProject(title: string, amount = 200_000): Promise<ProjectCreateResult> {
+  const job = await env.newJob('project.create', {
+    source: 'chat',
+    client: { name: 'Blue Harbor Coffee', email: 'olivia@blueharbor.example' },
+    title,
+    due: '2027-03-01',
+    amount,
+  });
+  return env.run<ProjectCreateResult>(projectCreate, job.id);
+}
 
-test('estimate with three items: table rows, tax with rounding, Japanese dates, PDF in the project folder, ledger cell', async () => {
+async function ledgerRow(projectNumber: string) {
+  return (await sheetRows(env.google, env.config.ledgerSpreadsheetId, LEDGER)).find((r) => r.projectNumber === projectNumber)!;
+}
+
+async function documentsRow(documentNumber: string) {
+  return (await sheetRows(env.google, env.config.ledgerSpreadsheetId, DOCUMENTS)).find((r) => r.documentNumber === documentNumber);
+}
+
+const BILLING_STEPS = ['project', 'claim', 'number', 'google-docs-pdf:doc', 'google-docs-pdf:fill', 'google-docs-pdf:pdf', 'register', 'ledger', 'documents'] as const;
+
+test('a qualified invoice with 10% and 8% lines: every required element on the Doc, per-rate totals, PDF, ledger and Documents sheet', async () => {
+  const project = await newProject('Holiday gift set');
   const job = await env.newJob('billing.document', {
-    type: 'estimate',
+    type: 'invoice',
     projectNumber: project.projectNumber,
     issueDate: '2026-12-20',
+    transactionDate: '2026-12-15',
     items: [
-      { description: 'メニューデザイン', quantity: 1, unitPrice: 150_000 },
-      { description: '撮影ディレクション', quantity: 1.5, unitPrice: 33_333 },
-      { description: '印刷手配', quantity: 3, unitPrice: 1_001 },
+      { description: 'パッケージデザイン', quantity: 1, unitPrice: 150_000 },
+      { description: '試作用 焼き菓子', quantity: 3, unitPrice: 1_001, taxRate: 8 },
+      { description: '撮影ディレクション', quantity: 1.5, unitPrice: 33_333, taxRate: 10 },
     ],
   });
   const result = await env.run<BillingDocumentResult>(billingDocument, job.id);
-  assert.match(result.documentNumber, /^E-2026-\d{3}$/);
-  // Seeded ledger has E-2026-001…011; the sequence continues after it.
-  assert.equal(result.documentNumber, 'E-2026-012');
-  // 150000 + 49999.5→50000 + 3003 = 203003; tax floor(20300.3) = 20300
-  assert.equal(result.subtotal, 203_003);
-  assert.equal(result.tax, 20_300);
-  assert.equal(result.total, 223_303);
-  const text = await documentPlainText(env.google, result.docId);
-  for (const expected of ['E-2026-012', 'Blue Harbor Coffee', 'Spring menu', '2026年12月20日', '2027年1月19日', '撮影ディレクション', '印刷手配', '¥50,000', '¥3,003', '¥203,003', '¥20,300', '¥223,303']) {
+  assert.equal(result.outcome, 'issued');
+  // Seeded ledger has I-2026-001…009; the sequence continues after it.
+  assert.equal(result.documentNumber, 'I-2026-010');
+  // 10%: 150000 + 49999.5→50000 = 200000 → tax 20000; 8%: 3003 → 240.24 → 240 (floor, once per rate)
+  assert.deepEqual(result.byRate, [
+    { rate: 10, reduced: false, subtotal: 200_000, tax: 20_000 },
+    { rate: 8, reduced: true, subtotal: 3_003, tax: 240 },
+  ]);
+  assert.equal(result.tax, 20_240);
+  assert.equal(result.total, 223_243);
+  assert.equal(result.registrationNumber, REGISTRATION);
+  assert.equal(result.transactionDate, '2026-12-15');
+  assert.equal(result.recipient, 'Blue Harbor Coffee');
+  assert.match(result.taxSummary!, /10%対象 ¥200,000（消費税 ¥20,000）、8%対象※ ¥3,003（消費税 ¥240）/);
+  assert.match(result.summary, /請求書 I-2026-010 を発行しました/);
+
+  const text = await documentPlainText(env.google, result.docId!);
+  for (const expected of [
+    'I-2026-010', 'Blue Harbor Coffee 御中', '2026年12月20日', '取引年月日 Transaction date: 2026年12月15日',
+    '試作用 焼き菓子 ※', '8%※', '※は軽減税率対象品目です。',
+    '10%対象 Standard rate 10%: ¥200,000　消費税 Tax: ¥20,000', '8%対象※ Reduced rate 8%: ¥3,003　消費税 Tax: ¥240',
+    '¥203,003', '¥20,240', '¥223,243', `登録番号 Registration No.: ${REGISTRATION}`, 'アトリエ襷 Atelier Tasuki',
+  ]) {
     assert.ok(text.includes(expected), `${expected} missing from:\n${text}`);
   }
   assert.ok(!text.includes('{{'), text);
-  const doc = (await env.google.docs.documents.get({ documentId: result.docId })).data;
-  const table = doc.body!.content!.find((c) => c.table)!.table!;
+  const table = (await env.google.docs.documents.get({ documentId: result.docId! })).data.body!.content!.find((c) => c.table)!.table!;
   assert.equal(table.tableRows!.length, 4, 'header + three item rows');
-  const inFolder = await childrenOf(env.google, project.folderId);
-  const pdfs = inFolder.filter((f) => f.mimeType === 'application/pdf');
-  assert.equal(pdfs.length, 1);
-  assert.equal(pdfs[0]!.id, result.pdfFileId);
-  const pdf = await env.google.drive.files.get({ fileId: result.pdfFileId, alt: 'media' }, { responseType: 'arraybuffer' });
+
+  const pdfs = (await childrenOf(env.google, project.folderId)).filter((f) => f.mimeType === 'application/pdf');
+  assert.deepEqual(pdfs.map((f) => f.id), [result.pdfFileId]);
+  const pdf = await env.google.drive.files.get({ fileId: result.pdfFileId!, alt: 'media' }, { responseType: 'arraybuffer' });
   assert.equal(Buffer.from(pdf.data as ArrayBuffer).subarray(0, 5).toString(), '%PDF-');
-  const row = (await sheetRows(env.google, env.config.ledgerSpreadsheetId, LEDGER)).find((r) => r.projectNumber === project.projectNumber)!;
-  assert.equal(row.estimate, 'E-2026-012');
+
+  assert.equal((await ledgerRow(project.projectNumber)).invoice, 'I-2026-010');
+  const row = (await documentsRow('I-2026-010'))!;
+  assert.deepEqual(
+    [row.projectNumber, row.recipient, row.transactionDate, row.subtotal10, row.tax10, row.subtotal8, row.tax8, row.total, row.registrationNumber, row.status],
+    [project.projectNumber, 'Blue Harbor Coffee', '2026-12-15', '200000', '20000', '3003', '240', '223243', REGISTRATION, '発行 Issued'],
+  );
+  assert.equal(row.link, result.pdfUrl);
 });
 
-test('invoice from the ledger amount, due end of next month; crash everywhere → one Doc, one PDF, one number', async () => {
+test('an invoice from the ledger amount, transaction date from 納品日; crash everywhere → one Doc, one PDF, one number', async () => {
+  const project = await newProject('Spring menu');
+  const ledgerRowNumber = (await sheetRows(env.google, env.config.ledgerSpreadsheetId, LEDGER)).findIndex((r) => r.projectNumber === project.projectNumber) + 2;
+  await env.google.sheets.spreadsheets.values.update({ spreadsheetId: env.config.ledgerSpreadsheetId, range: `'Ledger'!${LEDGER.letter.deliveredAt}${ledgerRowNumber}`, valueInputOption: 'USER_ENTERED', requestBody: { values: [['2027/01/28']] } });
   const job = await env.newJob('billing.document', { type: 'invoice', projectNumber: project.projectNumber, issueDate: '2027-01-31' });
   const result = await env.runCrashingEverywhere<BillingDocumentResult>(billingDocument, job.id, BILLING_STEPS);
   assert.equal(result.documentNumber, 'I-2027-001');
   assert.equal(result.subtotal, 200_000);
   assert.equal(result.total, 220_000);
+  assert.equal(result.transactionDate, '2027-01-28');
   const tagged = await filesTaggedBy(env.google, job.id);
   assert.deepEqual(tagged.map((f) => f.key).sort(), ['billing-doc', 'billing-pdf']);
-  const text = await documentPlainText(env.google, result.docId);
-  assert.ok(text.includes('2027年2月28日') && text.includes('I-2027-001') && text.includes('Spring menu'), text);
-  const doc = (await env.google.docs.documents.get({ documentId: result.docId })).data;
-  assert.equal(doc.body!.content!.find((c) => c.table)!.table!.tableRows!.length, 2, 'header + one item row');
+  const text = await documentPlainText(env.google, result.docId!);
+  assert.ok(text.includes('2027年2月28日') && text.includes('2027年1月28日') && text.includes('I-2027-001') && text.includes('Spring menu'), text);
+  assert.equal((await env.google.docs.documents.get({ documentId: result.docId! })).data.body!.content!.find((c) => c.table)!.table!.tableRows!.length, 2);
   const again = await env.run<BillingDocumentResult>(billingDocument, job.id);
   assert.deepEqual(again, result);
-  const row = (await sheetRows(env.google, env.config.ledgerSpreadsheetId, LEDGER)).find((r) => r.projectNumber === project.projectNumber)!;
-  assert.equal(row.invoice, 'I-2027-001');
+  assert.equal((await ledgerRow(project.projectNumber)).invoice, 'I-2027-001');
+  assert.equal((await sheetRows(env.google, env.config.ledgerSpreadsheetId, DOCUMENTS)).filter((r) => r.documentNumber === 'I-2027-001').length, 1);
+});
+
+test('issued once: a second /invoice shows the existing one; reissue needs a reason, gives the next number and voids the old one visibly', async () => {
+  const project = await newProject('Menu board');
+  const first = await env.run<BillingDocumentResult>(billingDocument, (await env.newJob('billing.document', { type: 'invoice', projectNumber: project.projectNumber, transactionDate: '2026-12-01', issueDate: '2026-12-21' })).id);
+  assert.equal(first.outcome, 'issued');
+
+  const second = await env.run<BillingDocumentResult>(billingDocument, (await env.newJob('billing.document', { type: 'invoice', projectNumber: project.projectNumber, issueDate: '2026-12-22' })).id);
+  assert.equal(second.outcome, 'existing');
+  assert.equal(second.documentNumber, first.documentNumber);
+  assert.equal(second.pdfUrl, first.pdfUrl);
+  assert.match(second.summary, new RegExp(`${project.projectNumber} の請求書は発行済みです（${first.documentNumber}）。新しい番号は発行していません。`));
+  const english = await env.run<BillingDocumentResult>(billingDocument, (await env.newJob('billing.document', { type: 'invoice', projectNumber: project.projectNumber }, { locale: 'en' })).id);
+  assert.match(english.summary, /already has an invoice: .*No new number was issued.*reissue <reason>/);
+  const pdfsBefore = (await childrenOf(env.google, project.folderId)).filter((f) => f.mimeType === 'application/pdf');
+  assert.equal(pdfsBefore.length, 1, 'no second document');
+
+  assert.equal(BillingDocumentInput.safeParse({ type: 'invoice', projectNumber: project.projectNumber, reissue: { reason: ' ' } }).success, false, 'a reason is required');
+  const reissue = await env.newJob('billing.document', { type: 'invoice', projectNumber: project.projectNumber, transactionDate: '2026-12-01', issueDate: '2026-12-23', reissue: { reason: '金額訂正' } });
+  const reissued = await env.runCrashingEverywhere<BillingDocumentResult>(billingDocument, reissue.id, [...BILLING_STEPS, 'google-docs-pdf:void']);
+  assert.equal(reissued.outcome, 'issued');
+  assert.equal(reissued.voidedNumber, first.documentNumber);
+  assert.equal(Number(reissued.documentNumber.slice(-3)), Number(first.documentNumber.slice(-3)) + 1, 'the next number: consecutive, the old one not reused');
+  assert.match(reissued.summary, /旧番号 I-2026-\d{3} は取消済みです（理由: 金額訂正）/);
+
+  assert.equal((await ledgerRow(project.projectNumber)).invoice, reissued.documentNumber);
+  const oldRow = (await documentsRow(first.documentNumber))!;
+  assert.deepEqual([oldRow.status, oldRow.voidReason, oldRow.replacedBy], ['取消 Void', '金額訂正', reissued.documentNumber]);
+  assert.equal((await documentsRow(reissued.documentNumber))!.status, '発行 Issued');
+  const oldText = await documentPlainText(env.google, first.docId!);
+  assert.match(oldText, new RegExp(`^【取消 VOID】この請求書（${first.documentNumber}）は \\d{4}年\\d{1,2}月\\d{1,2}日 に取り消されました。理由: 金額訂正。再発行: ${reissued.documentNumber} / This invoice`));
+  assert.equal(oldText.split('【取消 VOID】').length, 2, 'the banner is written once, even after crashes');
+  const names = (await childrenOf(env.google, project.folderId)).map((f) => f.name);
+  assert.ok(names.some((n) => n.startsWith(`【取消】${first.documentNumber}`) && n.endsWith('.pdf')), names.join('\n'));
+  assert.ok(names.some((n) => n.startsWith(reissued.documentNumber) && n.endsWith('.pdf')), names.join('\n'));
+
+  // A later plain /invoice shows the reissued document.
+  const third = await env.run<BillingDocumentResult>(billingDocument, (await env.newJob('billing.document', { type: 'invoice', projectNumber: project.projectNumber })).id);
+  assert.deepEqual([third.outcome, third.documentNumber], ['existing', reissued.documentNumber]);
+});
+
+test('two requests at once: one issues, the other waits (retryable) and then shows that document', async () => {
+  const project = await newProject('Tote bag');
+  const a = await env.newJob('billing.document', { type: 'estimate', projectNumber: project.projectNumber });
+  const b = await env.newJob('billing.document', { type: 'estimate', projectNumber: project.projectNumber });
+  // a claims the issuance and dies before numbering; b then finds a still running.
+  await assert.rejects(env.run(billingDocument, a.id, { crash: { before: 'number' } }));
+  await assert.rejects(env.run(billingDocument, b.id), (err: unknown) => err instanceof JobFailure && err.code === 'issue_in_progress' && err.retryable && err.userMessage.ja.includes(a.id));
+  const issued = await env.run<BillingDocumentResult>(billingDocument, a.id);
+  await env.store.updateJob(a.id, (await env.store.getJob(a.id))!.version, { ...(await env.store.getJob(a.id))!, status: 'succeeded' });
+  const shown = await env.run<BillingDocumentResult>(billingDocument, b.id);
+  assert.deepEqual([shown.outcome, shown.documentNumber], ['existing', issued.documentNumber]);
+});
+
+test('a job that takes over from one that failed for good issues with the same number', async () => {
+  const project = await newProject('Stickers');
+  const failed = await env.newJob('billing.document', { type: 'estimate', projectNumber: project.projectNumber });
+  await assert.rejects(env.run(billingDocument, failed.id, { crash: { before: 'google-docs-pdf:doc' } }));
+  const claimed = (await env.store.getJob(failed.id))!.steps.number!.output as string;
+  await env.store.updateJob(failed.id, (await env.store.getJob(failed.id))!.version, { ...(await env.store.getJob(failed.id))!, status: 'failed' });
+  const next = await env.run<BillingDocumentResult>(billingDocument, (await env.newJob('billing.document', { type: 'estimate', projectNumber: project.projectNumber })).id);
+  assert.deepEqual([next.outcome, next.documentNumber], ['issued', claimed]);
+});
+
+test('numbers from before tasuki count: the seeded estimate is shown, and reissuing it voids it in the Documents sheet', async () => {
+  const shown = await env.run<BillingDocumentResult>(billingDocument, (await env.newJob('billing.document', { type: 'estimate', projectNumber: 'P-2026-010' })).id);
+  assert.deepEqual([shown.outcome, shown.documentNumber], ['existing', 'E-2026-010']);
+  const reissued = await env.run<BillingDocumentResult>(billingDocument, (await env.newJob('billing.document', { type: 'estimate', projectNumber: 'P-2026-010', reissue: { reason: '仕様変更' } })).id);
+  assert.equal(reissued.voidedNumber, 'E-2026-010');
+  const old = (await documentsRow('E-2026-010'))!;
+  assert.deepEqual([old.status, old.voidReason, old.replacedBy], ['取消 Void', '仕様変更', reissued.documentNumber]);
+  assert.equal((await ledgerRow('P-2026-010')).estimate, reissued.documentNumber);
 });
 
 test('a seeded project without a folder gets one, written back to the ledger', async () => {
   const job = await env.newJob('billing.document', { type: 'estimate', projectNumber: 'P-2026-012', issueDate: '2026-12-01', dueDate: '2026-12-15' });
   const result = await env.run<BillingDocumentResult>(billingDocument, job.id);
-  const row = (await sheetRows(env.google, env.config.ledgerSpreadsheetId, LEDGER)).find((r) => r.projectNumber === 'P-2026-012')!;
+  const row = await ledgerRow('P-2026-012');
   assert.ok(row.folderUrl, 'folder URL written back');
   assert.equal(row.estimate, result.documentNumber);
-  const text = await documentPlainText(env.google, result.docId);
+  const text = await documentPlainText(env.google, result.docId!);
   assert.ok(text.includes('¥95,000') && text.includes('2026年12月15日'), text);
+  assert.ok(!text.includes('登録番号'), 'an estimate is not a qualified invoice');
 });
 
-test('tax rounding follows the configuration', async () => {
-  const items = [{ description: 'x', quantity: 1, unitPrice: 1_005 }];
-  const floor = await env.newJob('billing.document', { type: 'estimate', projectNumber: project.projectNumber, items });
-  const ceil = await env.newJob('billing.document', { type: 'estimate', projectNumber: project.projectNumber, items });
-  assert.equal((await env.run<BillingDocumentResult>(billingDocument, floor.id)).tax, 100);
-  assert.equal((await env.run<BillingDocumentResult>(billingDocument, ceil.id, { config: { taxRounding: 'ceil' } })).tax, 101);
+test('a document lacking a required element fails naming it, in the user\'s language, and issues nothing', async () => {
+  const project = await newProject('Poster', 50_000);
+  // No 納品日 in the ledger and none given: the transaction date is unknown.
+  const noDate = await env.newJob('billing.document', { type: 'invoice', projectNumber: project.projectNumber });
+  await assert.rejects(env.run(billingDocument, noDate.id), (err: unknown) =>
+    err instanceof JobFailure && err.code === 'transaction_date_missing' && !err.retryable && err.userMessage.ja.includes('納品日') && err.userMessage.en.includes('transaction date'));
+  assert.equal((await env.store.getJob(noDate.id))!.steps.number, undefined, 'no number was claimed');
+
+  const noRegistration = await env.newJob('billing.document', { type: 'invoice', projectNumber: project.projectNumber, transactionDate: '2026-12-01' });
+  await assert.rejects(env.run(billingDocument, noRegistration.id, { config: { issuerRegistrationNumber: '' } }), (err: unknown) =>
+    err instanceof JobFailure && err.code === 'registration_number_missing' && err.userMessage.ja.includes('登録番号') && err.userMessage.en.includes('Ask your administrator') && !err.userMessage.en.includes('TASUKI_') && err.message.includes('TASUKI_ISSUER_REGISTRATION_NUMBER'));
+
+  // A template without {{registrationNumber}}: refused before anything is copied.
+  const copy = await env.google.drive.files.copy({ fileId: env.config.invoiceTemplateDocId, requestBody: { name: 'broken invoice template' } });
+  await env.google.docs.documents.batchUpdate({ documentId: copy.data.id!, requestBody: { requests: [{ replaceAllText: { containsText: { text: '{{registrationNumber}}', matchCase: true }, replaceText: '' } }] } });
+  const badTemplate = await env.newJob('billing.document', { type: 'invoice', projectNumber: project.projectNumber, transactionDate: '2026-12-01' }, { locale: 'en' });
+  await assert.rejects(env.run(billingDocument, badTemplate.id, { config: { invoiceTemplateDocId: copy.data.id! } }), (err: unknown) =>
+    err instanceof JobFailure && err.code === 'billing_template_incomplete' && err.userMessage.ja.includes('「登録番号」') && err.userMessage.en.includes('lacks the registration number') && err.userMessage.en.includes('Ask your administrator') && err.message.includes('{{registrationNumber}}'));
+  assert.equal((await filesTaggedBy(env.google, badTemplate.id)).length, 0, 'nothing copied');
+});
+
+test('tax rounding follows the configuration, once per rate', async () => {
+  const items = [{ description: 'x', quantity: 1, unitPrice: 1_005 }, { description: 'お菓子', quantity: 1, unitPrice: 1_001, taxRate: 8 as const }];
+  const floor = await env.run<BillingDocumentResult>(billingDocument, (await env.newJob('billing.document', { type: 'estimate', projectNumber: (await newProject('Floor')).projectNumber, items })).id);
+  const ceil = await env.run<BillingDocumentResult>(billingDocument, (await env.newJob('billing.document', { type: 'estimate', projectNumber: (await newProject('Ceil')).projectNumber, items })).id, { config: { taxRounding: 'ceil' } });
+  assert.deepEqual(floor.byRate!.map((r) => r.tax), [100, 80]);
+  assert.deepEqual(ceil.byRate!.map((r) => r.tax), [101, 81]);
 });
 
 test('unknown project, missing template, bad dates: permanent failures that say what to fix', async () => {
+  const project = await newProject('Errors');
   const unknown = await env.newJob('billing.document', { type: 'invoice', projectNumber: 'P-2026-999' });
   await assert.rejects(env.run(billingDocument, unknown.id), (err: unknown) => err instanceof JobFailure && err.code === 'project_not_found' && !err.retryable && err.userMessage.ja.includes('P-2026-999'));
-  const noTemplate = await env.newJob('billing.document', { type: 'invoice', projectNumber: project.projectNumber });
+  const noTemplate = await env.newJob('billing.document', { type: 'invoice', projectNumber: project.projectNumber, transactionDate: '2026-12-01' });
   await assert.rejects(
     env.run(billingDocument, noTemplate.id, { config: { invoiceTemplateDocId: 'doc-missing' } }),
     (err: unknown) => err instanceof JobFailure && err.code === 'template_missing' && err.message.includes('TASUKI_INVOICE_TEMPLATE_DOC_ID') && !err.userMessage.en.includes('TASUKI_') && err.userMessage.en.includes('Ask your administrator'),
@@ -116,26 +252,32 @@ test('unknown project, missing template, bad dates: permanent failures that say 
   const backwards = await env.newJob('billing.document', { type: 'invoice', projectNumber: project.projectNumber, issueDate: '2026-12-20', dueDate: '2026-12-01' });
   await assert.rejects(env.run(billingDocument, backwards.id), (err: unknown) => err instanceof JobFailure && err.userMessage.en.includes('before the issue date'));
   assert.equal(billingDocument.input.safeParse({ type: 'receipt', projectNumber: 'P-1' }).success, false);
+  assert.equal(billingDocument.input.safeParse({ type: 'invoice', projectNumber: 'P-2026-001', items: [{ description: 'x', quantity: 1, unitPrice: 1, taxRate: 5 }] }).success, false);
 });
 
 test('another AccountingProvider can replace the built-in one', async () => {
+  const project = await newProject('Fake provider');
   const seen: string[] = [];
   const provider: AccountingProvider = {
     id: 'fake-accounting',
     async issue(draft, step) {
       const id = await step('post', async () => `acc-${draft.documentNumber}`);
       seen.push(`${draft.documentNumber}:${draft.totals.total}`);
-      return { docId: id, docUrl: `https://accounting.example/${id}`, pdfFileId: id, pdfUrl: `https://accounting.example/${id}.pdf`, links: [] };
+      const url = `https://accounting.example/${id}`;
+      return { docId: id, docUrl: url, pdfFileId: id, pdfUrl: `${url}.pdf`, documentUrl: url, accountingId: id, printed: { byRate: draft.totals.byRate, total: draft.totals.total }, links: [] };
     },
+    async void() {},
   };
   const handler = createBillingDocumentHandler(() => provider);
-  const job = await env.newJob('billing.document', { type: 'invoice', projectNumber: project.projectNumber, items: [{ description: 'x', quantity: 2, unitPrice: 500 }] });
+  const job = await env.newJob('billing.document', { type: 'estimate', projectNumber: project.projectNumber, items: [{ description: 'x', quantity: 2, unitPrice: 500 }] });
   const result = await env.run<BillingDocumentResult>(handler, job.id);
   assert.equal(result.pdfUrl, `https://accounting.example/acc-${result.documentNumber}.pdf`);
+  assert.equal(result.accountingId, `acc-${result.documentNumber}`);
   assert.deepEqual(seen, [`${result.documentNumber}:1100`]);
 });
 
 test('Draft estimate from Gmail: one draft reply in the request thread with the PDF, even after crashes', async () => {
+  const project = await newProject('Valentine package');
   const gmail = env.google.gmailFor('sato@example.co.jp')!;
   const request = (await gmail.users.messages.list({ userId: 'me', q: 'subject:バレンタイン限定パッケージのご相談' })).data.messages![0]!;
   const job = await env.newJob('billing.document', {
@@ -158,7 +300,7 @@ test('Draft estimate from Gmail: one draft reply in the request thread with the 
   const bytes = await gmail.users.messages.attachments.get({ userId: 'me', messageId: draft.id!, id: attachment.body!.attachmentId! });
   assert.equal(Buffer.from(bytes.data.data!, 'base64url').subarray(0, 5).toString(), '%PDF-');
 
-  const noGmail = await env.newJob('billing.document', { type: 'estimate', projectNumber: project.projectNumber, emailDraft: {} });
+  const noGmail = await env.newJob('billing.document', { type: 'estimate', projectNumber: (await newProject('No Gmail')).projectNumber, emailDraft: {} });
   await assert.rejects(
     env.run(billingDocument, noGmail.id, { config: { gmailDelegation: false } }),
     (err: unknown) => err instanceof JobFailure && err.code === 'gmail_not_configured' && err.userMessage.en.includes('saved in the project folder') && !err.userMessage.en.includes('TASUKI_'),

@@ -25,8 +25,8 @@ test('documents.get: Google indexes (section break, paragraphs, table cells) are
   for (let i = 1; i < content.length; i++) assert.equal(content[i]!.startIndex, content[i - 1]!.endIndex, `element ${i} starts where the previous ends`);
   const table = tableOf(doc);
   assert.equal(table.table!.rows, 2);
-  assert.equal(table.table!.columns, 4);
-  assert.deepEqual(table.table!.tableRows![1]!.tableCells!.map(cellText), ['{{item.description}}', '{{item.quantity}}', '{{item.unitPrice}}', '{{item.amount}}']);
+  assert.equal(table.table!.columns, 5);
+  assert.deepEqual(table.table!.tableRows![1]!.tableCells!.map(cellText), ['{{item.description}}', '{{item.quantity}}', '{{item.unitPrice}}', '{{item.taxRate}}', '{{item.amount}}']);
   const last = content[content.length - 1]!;
   assert.ok(last.paragraph, 'the body ends with a paragraph');
 });
@@ -38,14 +38,15 @@ test('estimate: copy template, replaceAllText, insertTableRow + insertText, dele
   const fill: Record<string, string> = {
     '{{documentNumber}}': 'E-2026-013', '{{client}}': '株式会社アクメ', '{{title}}': '年末セール ポスター', '{{issueDate}}': '2026-11-27',
     '{{dueDate}}': '2026-12-27', '{{subtotal}}': '¥300,000', '{{tax}}': '¥30,000', '{{total}}': '¥330,000',
+    '{{taxBreakdown}}': '10%対象 ¥300,000 消費税 ¥30,000', '{{reducedRateNote}}': '', '{{issuerName}}': 'アトリエ襷', '{{issuerAddress}}': '東京都渋谷区',
   };
   const replaced = await docs.documents.batchUpdate({
     documentId: id,
     requestBody: { requests: Object.entries(fill).map(([text, replaceText]) => ({ replaceAllText: { containsText: { text, matchCase: true }, replaceText } })) },
   });
-  assert.deepEqual(replaced.data.replies!.map((r) => r.replaceAllText?.occurrencesChanged), [1, 1, 1, 1, 1, 1, 1, 1]);
+  assert.deepEqual(replaced.data.replies!.map((r) => r.replaceAllText?.occurrencesChanged), Object.keys(fill).map(() => 1));
 
-  const items = [['ポスター デザイン B1 2種', '2', '¥120,000', '¥240,000'], ['修正・入稿 Revisions', '1', '¥60,000', '¥60,000']];
+  const items = [['ポスター デザイン B1 2種', '2', '¥120,000', '10%', '¥240,000'], ['修正・入稿 Revisions', '1', '¥60,000', '10%', '¥60,000']];
   let doc = (await docs.documents.get({ documentId: id })).data;
   const tableStart = tableOf(doc).startIndex!;
   await docs.documents.batchUpdate({

@@ -16,10 +16,10 @@ after(async () => {
 });
 const LEDGER_ID = SEED_IDS.ledgerSpreadsheet;
 
-test('spreadsheets.get: the seeded ledger has Ledger, Intake and Summary laid out per sheetLayouts', async () => {
+test('spreadsheets.get: the seeded ledger has Ledger, Intake, Summary and Documents laid out per sheetLayouts', async () => {
   const sheets = t.google.sheets;
   const ss = await sheets.spreadsheets.get({ spreadsheetId: LEDGER_ID, fields: 'spreadsheetId,properties.title,sheets.properties' });
-  assert.deepEqual(ss.data.sheets!.map((s) => s.properties!.title), ['Ledger', 'Intake', 'Summary', 'Clients']);
+  assert.deepEqual(ss.data.sheets!.map((s) => s.properties!.title), ['Ledger', 'Intake', 'Summary', 'Clients', 'Documents']);
   assert.equal(ss.data.properties!.title, '案件台帳 Ledger');
   const header = await sheets.spreadsheets.values.get({ spreadsheetId: LEDGER_ID, range: `Ledger!A1:${LEDGER.lastLetter}1` });
   assert.deepEqual(header.data.values, [LEDGER.headers]);

@@ -164,10 +164,13 @@ function runCommand(command: ChatCommand, args: string, e: AddonEvent): ChatResp
     }
     case '/invoice':
     case '/estimate': {
-      const projectNumber = firstWord(args).toUpperCase();
-      if (!ProjectNumber.safeParse(projectNumber).success) return usageAnswer(e, command);
+      // "/invoice P-2026-014": issued once (again: shows it); "… reissue 金額訂正" (or 再発行): a new number, the old one void.
+      const [first = '', keyword, ...words] = args.split(/\s+/);
+      const projectNumber = first.toUpperCase();
+      const reason = words.join(' ');
       const type = command.name === '/invoice' ? 'invoice' : 'estimate';
-      return startJob(e, command, { kind: 'billing.document', input: { type, projectNumber } }, [type]);
+      if (!ProjectNumber.safeParse(projectNumber).success || (keyword && (!/^(reissue|再発行)$/i.test(keyword) || !reason))) return usageAnswer(e, command);
+      return startJob(e, command, { kind: 'billing.document', input: { type, projectNumber, ...(keyword ? { reissue: { reason } } : {}) } }, keyword ? [type, 'reissue'] : [type]);
     }
     case '/scrape': {
       const portal = firstWord(args).toLowerCase();

@@ -9,6 +9,7 @@
  * whatever the user changed. A sandbox seeded before the shared drive existed gets it (and the
  * calendar's sharing) on its next start, its office files moved in.
  */
+import { DOCUMENTS } from '../../shared/kinds/billingDocumentSheet.js';
 import { CLIENTS, INTAKE, LEDGER, SCHEDULE, SUMMARY } from '../../shared/sheetLayouts.js';
 import type { SharedDrive } from './access.js';
 import type { StoredCalendar } from './calendarApi.js';
@@ -21,7 +22,7 @@ import { seedCalendar } from './seedCalendar.js';
 import { seedGmail } from './seedGmail.js';
 import type { SandboxState } from './sandboxState.js';
 import {
-  APP_SERVICE_ACCOUNT, BILLING_ITEM_HEADER, BILLING_ITEM_TEMPLATE_ROW, OFFICE_NAME, PROJECT_FOLDER_NAME_PATTERN,
+  APP_SERVICE_ACCOUNT, BILLING_ITEM_HEADER, BILLING_ITEM_TEMPLATE_ROW, PROJECT_FOLDER_NAME_PATTERN,
   SEED_CLIENT_ROWS, SEED_IDS, SEED_INTAKE_ROWS, SEED_LEDGER_ROWS, SEED_SCHEDULE_ROWS, SEED_USERS,
 } from './seedData.js';
 import { type Cell, type StoredSpreadsheet, newSheet, userEntered } from './sheetsModel.js';
@@ -98,24 +99,34 @@ function doc(id: string, title: string, blocks: DocBlock[]): StoredDocument {
   return { documentId: id, title, revision: 1, blocks: normalizeBlocks(blocks) };
 }
 
+/**
+ * The estimate and invoice templates. The invoice is a qualified invoice (適格請求書): issuer and
+ * registration number, transaction date, items with their rate (※ = reduced rate), amounts and
+ * tax per rate, recipient. The estimate carries the same layout without the invoice-only lines.
+ */
 function billingTemplate(id: string, kind: 'estimate' | 'invoice'): StoredDocument {
   const estimate = kind === 'estimate';
+  const invoiceOnly = (block: DocBlock): DocBlock[] => (estimate ? [] : [block]);
   return doc(id, estimate ? '見積書テンプレート Estimate template' : '請求書テンプレート Invoice template', [
     { type: 'paragraph', text: estimate ? '御見積書 Estimate' : '御請求書 Invoice', style: 'TITLE' },
     { type: 'paragraph', text: 'No. {{documentNumber}}' },
     { type: 'paragraph', text: '発行日 Issue date: {{issueDate}}' },
+    ...invoiceOnly({ type: 'paragraph', text: '取引年月日 Transaction date: {{transactionDate}}' }),
     { type: 'paragraph', text: '' },
     { type: 'paragraph', text: '{{client}} 御中', style: 'HEADING_2' },
     { type: 'paragraph', text: '件名 Subject: {{title}}' },
     { type: 'paragraph', text: estimate ? '下記の通りお見積り申し上げます。 We are pleased to submit the following estimate.' : '下記の通りご請求申し上げます。 Please find our invoice below.' },
     { type: 'table', rows: [BILLING_ITEM_HEADER, BILLING_ITEM_TEMPLATE_ROW] },
-    { type: 'paragraph', text: '小計 Subtotal: {{subtotal}}' },
-    { type: 'paragraph', text: '消費税 Tax (10%): {{tax}}' },
-    { type: 'paragraph', text: '合計 Total: {{total}}', style: 'HEADING_2' },
+    { type: 'paragraph', text: '{{reducedRateNote}}' },
+    { type: 'paragraph', text: '小計（税抜） Subtotal excl. tax: {{subtotal}}' },
+    { type: 'paragraph', text: '{{taxBreakdown}}' },
+    { type: 'paragraph', text: '消費税 Consumption tax: {{tax}}' },
+    { type: 'paragraph', text: '合計（税込） Total incl. tax: {{total}}', style: 'HEADING_2' },
     { type: 'paragraph', text: estimate ? '有効期限 Valid until: {{dueDate}}' : 'お支払期限 Payment due: {{dueDate}}' },
-    ...(estimate ? [] : [{ type: 'paragraph' as const, text: '振込先 Bank: 東京みらい銀行 渋谷支店 普通 1234567 アトリエタスキ' }]),
+    ...invoiceOnly({ type: 'paragraph', text: '振込先 Bank: 東京みらい銀行 渋谷支店 普通 1234567 アトリエタスキ' }),
     { type: 'paragraph', text: '' },
-    { type: 'paragraph', text: `${OFFICE_NAME.ja} ${OFFICE_NAME.en}  〒150-0002 東京都渋谷区渋谷2-1-1  office@example.co.jp` },
+    { type: 'paragraph', text: '{{issuerName}}  {{issuerAddress}}' },
+    ...invoiceOnly({ type: 'paragraph', text: '登録番号 Registration No.: {{registrationNumber}}' }),
   ]);
 }
 
@@ -165,6 +176,17 @@ function seedDrive(state: SandboxState): void {
     typed(LEDGER.headers),
     ...SEED_LEDGER_ROWS.map((r) => typed([r.projectNumber, r.requestedAt, r.client, r.title, r.due, r.amount, r.status, '', r.estimate, r.invoice, r.deliveredAt, r.clientEmail, '', '', ''])),
   ];
+  // The numbers the office issued before tasuki, known by number only (no link, no amounts per rate).
+  const documentRows: Cell[][] = [
+    typed(DOCUMENTS.headers),
+    ...SEED_LEDGER_ROWS.flatMap((r) => [
+      ...(r.estimate ? [{ number: r.estimate, type: '見積書 Estimate' }] : []),
+      ...(r.invoice ? [{ number: r.invoice, type: '請求書 Invoice' }] : []),
+    ].map((d) => {
+      const row: Record<string, string | number> = { documentNumber: d.number, type: d.type, projectNumber: r.projectNumber, recipient: r.client, status: '発行 Issued', provider: 'tasuki 以前 Before tasuki' };
+      return typed(DOCUMENTS.columns.map((c) => row[c.key]));
+    })),
+  ];
   const intakeRows: Cell[][] = [
     typed(INTAKE.headers),
     ...SEED_INTAKE_ROWS.map((r) => typed([r.intakeId, r.receivedAt, r.portal, r.client, r.title, r.due, r.amount, r.status, '', '', '', ''])),
@@ -174,6 +196,7 @@ function seedDrive(state: SandboxState): void {
     newSheet(INTAKE.sheetName, 1, 1, intakeRows),
     newSheet(SUMMARY.sheetName, 2, 2, [typed(SUMMARY.headers)]),
     newSheet(CLIENTS.sheetName, 3, 3, [typed(CLIENTS.headers), ...SEED_CLIENT_ROWS.map((r) => typed([r.name, r.aliases, r.domains, r.notes]))]),
+    newSheet(DOCUMENTS.sheetName, 4, 4, documentRows),
   ]));
   const scheduleRows: Cell[][] = [
     typed(SCHEDULE.headers),

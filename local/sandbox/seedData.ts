@@ -83,5 +83,5 @@ export const SEED_INTAKE_ROWS: Array<{ intakeId: string; receivedAt: string; por
 ];
 
 /** Lines of the billing templates; the items table has a header row and one template row. */
-export const BILLING_ITEM_HEADER = ['品目 Description', '数量 Qty', '単価 Unit price', '金額 Amount'];
-export const BILLING_ITEM_TEMPLATE_ROW = ['{{item.description}}', '{{item.quantity}}', '{{item.unitPrice}}', '{{item.amount}}'];
+export const BILLING_ITEM_HEADER = ['品目 Description', '数量 Qty', '単価 Unit price', '税率 Rate', '金額 Amount'];
+export const BILLING_ITEM_TEMPLATE_ROW = ['{{item.description}}', '{{item.quantity}}', '{{item.unitPrice}}', '{{item.taxRate}}', '{{item.amount}}'];

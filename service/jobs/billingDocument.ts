@@ -1,41 +1,63 @@
 /**
- * `billing.document`: a numbered estimate (E-YYYY-NNN) or invoice (I-YYYY-NNN) for a project.
+ * `billing.document`: a numbered estimate (E-YYYY-NNN) or qualified invoice (I-YYYY-NNN,
+ * 適格請求書) for a project, issued ONCE per project and type.
  *
  * Input: BillingDocumentInput: type, projectNumber, optional items (default: one line from the
- * ledger row's title and amount), optional issue/due dates (default: the job's day in the office
- * time zone; due = +30 days for an estimate, end of next month for an invoice).
- * Reads: the project's Ledger row; the estimate/invoice Docs template.
- * Writes (through an AccountingProvider; built in: Google Docs + PDF): a filled Doc and its PDF
- * in the project's folder; the ledger row's estimate/invoice cell. When the ledger row has no
- * folder (projects from before tasuki), the project's folder is found by number in the projects
- * folder, or made there (tagged) and written back to the row.
+ * ledger row's title and amount at TASUKI_TAX_RATE_PERCENT), optional issue/due/transaction dates
+ * (defaults: the job's day in the office time zone; due = +30 days for an estimate, end of next
+ * month for an invoice; transaction date = the ledger's 納品日), optional reissue {reason}.
  *
- * Steps:
+ * Issued once: a project that already has a document of the type (in tasuki's register, or a
+ * number in the ledger's cell from before tasuki) gets that document back with outcome
+ * "existing" and a message saying so; nothing new is numbered. `reissue` issues the next number
+ * and voids the old one: 取消 with the reason in the register, the Documents sheet and the old
+ * document itself. Two jobs for the same project never both issue (documentRegister.ts).
+ *
+ * Reads: the project's Ledger row; the provider's template. Writes (fields this job owns):
+ * - the ledger row's `estimate` or `invoice` cell (the current number), and `folderUrl` only
+ *   when the row had no folder (projects from before tasuki: found by number, or made, tagged);
+ * - the Documents sheet rows of the numbers it issues or voids (documentsSheet.ts);
+ * - through the AccountingProvider (TASUKI_BILLING_PROVIDER; the handler knows only the port):
+ *   the document and its PDF in the project folder, and with freee the document in freee.
+ *
+ * Steps (each idempotent on its own; the step record makes a redelivery resume after it):
  * 1. project   ledger row read; folder found or made (tagged 'project-folder'), URL written back.
- * 2. number    claimSequence('estimate-YYYY'|'invoice-YYYY', job id) above the ledger's highest.
- * 3. doc/fill/pdf  the provider's own idempotent steps (googleDocsProvider.ts).
- * 4. ledger    the row's estimate/invoice cell set to the number (an overwrite).
- * 5. draft     (when emailDraft is given) a Gmail draft with the PDF in the requester's mailbox,
+ * 2. claim     issue or show the existing one (documentRegister.claimIssuance).
+ * 3. number    claimSequence('estimate-YYYY'|'invoice-YYYY', owner = the issuance id) above the
+ *              ledger's highest: the same number for any job that completes this issuance.
+ * 4. <provider>:…  the provider's own idempotent steps (doc/fill/pdf, or freee's).
+ * 5. register  the register records the number (and the replaced one as void).
+ * 6. ledger    the row's estimate/invoice cell set to the number.
+ * 7. documents the Documents sheet rows written (new number; old number → 取消).
+ * 8. void      (reissue) the old document marked void by the provider that issued it.
+ * 9. draft     (when emailDraft is given) a Gmail draft with the PDF in the requester's mailbox,
  *              found by the document number in its subject before one is saved.
- * Tax: computed once on the subtotal, TASUKI_TAX_RATE_PERCENT and TASUKI_TAX_ROUNDING.
+ * Tax: per rate (10% / 8%), rounded once per rate per document by TASUKI_TAX_ROUNDING (tax.ts).
  */
 import { BillingDocumentInput, type BillingDocumentResult } from '../../shared/kinds/billingDocument.js';
+import { alreadyIssuedSummary, issuedSummary, reissuedSummary, taxSummary } from '../../shared/kinds/billingDocumentTexts.js';
 import { LEDGER } from '../../shared/sheetLayouts.js';
-import type { AccountingProvider } from '../billing/accountingProvider.js';
-import { GoogleDocsPdfProvider } from '../billing/googleDocsProvider.js';
+import type { AccountingProvider, BillingDraft, IssuedDocument } from '../billing/accountingProvider.js';
+import { claimIssuance, currentEntry, readRegister, recordIssued, type Claim, type RegisterEntry } from '../billing/documentRegister.js';
+import { DOCUMENT_STATUS, upsertDocumentRows, type DocumentRow } from '../billing/documentsSheet.js';
+import { requireDraftElements } from '../billing/qualifiedInvoice.js';
 import { formatJapaneseDate } from '../billing/japaneseDates.js';
 import { addDays, endOfNextMonth, isIsoDate, isoDateIn } from '../isoDates.js';
-import { computeTotals, formatYen } from '../billing/tax.js';
+import { computeTotals, formatYen, type Totals } from '../billing/tax.js';
 import { type JobContext, type JobHandler } from '../worker/jobHandler.js';
 import { JobFailure } from '../jobFailure.js';
 import { ensureFolder, getFile, idFromDriveUrl, listChildren, FOLDER_MIME } from '../workspace/driveFiles.js';
 import { buildMimeMessage, ensureDraft, replyContext } from '../workspace/gmailDraft.js';
 import { callGoogle } from '../workspace/googleCall.js';
 import { claimLedgerNumber } from '../workspace/ledgerNumbers.js';
+import { parseCell } from '../workspace/scheduleDates.js';
 import { SheetTable } from '../workspace/sheetTable.js';
 import { say } from '../workspace/say.js';
 
 type Ctx = JobContext<BillingDocumentInput>;
+
+/** The provider for a new document (no id: the configured one) or for one issued by `providerId`. */
+export type ProviderFactory = (ctx: Ctx, providerId?: string) => AccountingProvider;
 
 function projectNotFound(number: string): JobFailure {
   return new JobFailure({
@@ -127,11 +149,51 @@ async function saveDraft(
   return messageId;
 }
 
-export function createBillingDocumentHandler(makeProvider?: (ctx: Ctx) => AccountingProvider): JobHandler<'billing.document'> {
-  const providerFor =
-    makeProvider ??
-    ((ctx: Ctx) => new GoogleDocsPdfProvider(ctx.google, { estimate: ctx.config.estimateTemplateDocId, invoice: ctx.config.invoiceTemplateDocId }));
+/** The row of the Documents sheet for an issued document. */
+function issuedRow(ctx: Ctx, draft: BillingDraft, issued: IssuedDocument, providerId: string): DocumentRow {
+  const rate = (r: 10 | 8) => draft.totals.byRate.find((b) => b.rate === r);
+  return {
+    documentNumber: draft.documentNumber,
+    type: draft.type === 'invoice' ? '請求書 Invoice' : '見積書 Estimate',
+    projectNumber: draft.projectNumber,
+    recipient: draft.client.name,
+    issueDate: draft.issueDate,
+    transactionDate: draft.transactionDate ?? '',
+    subtotal10: rate(10)?.subtotal ?? '',
+    tax10: rate(10)?.tax ?? '',
+    subtotal8: rate(8)?.subtotal ?? '',
+    tax8: rate(8)?.tax ?? '',
+    total: draft.totals.total,
+    registrationNumber: draft.type === 'invoice' ? draft.issuer.registrationNumber : '',
+    status: DOCUMENT_STATUS.issued,
+    link: issued.documentUrl,
+    provider: providerId,
+    jobId: ctx.job.id,
+  };
+}
 
+function existingResult(ctx: Ctx, entry: RegisterEntry): BillingDocumentResult {
+  const { input } = ctx;
+  const links = [
+    ...(entry.documentUrl ? [{ title: `${entry.documentNumber}`, url: entry.documentUrl }] : []),
+    ...(entry.pdfUrl && entry.pdfUrl !== entry.documentUrl ? [{ title: `${entry.documentNumber} PDF`, url: entry.pdfUrl }] : []),
+    ...(entry.docUrl ? [{ title: `${entry.documentNumber} Doc`, url: entry.docUrl }] : []),
+  ].filter((l) => /^https?:\/\//.test(l.url));
+  return {
+    documentNumber: entry.documentNumber,
+    outcome: 'existing',
+    summary: say(ctx, alreadyIssuedSummary(input.type, input.projectNumber, entry.documentNumber).ja, alreadyIssuedSummary(input.type, input.projectNumber, entry.documentNumber).en),
+    ...(entry.provider ? { provider: entry.provider } : {}),
+    ...(entry.docId ? { docId: entry.docId } : {}),
+    ...(entry.pdfFileId ? { pdfFileId: entry.pdfFileId } : {}),
+    ...(entry.pdfUrl ? { pdfUrl: entry.pdfUrl } : {}),
+    ...(entry.accountingId ? { accountingId: entry.accountingId } : {}),
+    ...(entry.total !== undefined ? { total: entry.total } : {}),
+    links,
+  };
+}
+
+export function createBillingDocumentHandler(providerFor: ProviderFactory): JobHandler<'billing.document'> {
   async function run(ctx: Ctx): Promise<BillingDocumentResult> {
     const { input, config, google, job } = ctx;
     const today = isoDateIn(config.timezone, new Date(job.createdAt));
@@ -140,20 +202,51 @@ export function createBillingDocumentHandler(makeProvider?: (ctx: Ctx) => Accoun
     const dueDate = input.dueDate ?? (input.type === 'invoice' ? endOfNextMonth(issueDate) : addDays(issueDate, 30));
     if (!isIsoDate(dueDate)) throw badInput(`期日 ${dueDate} は存在しない日付です。`, `Due date ${dueDate} is not a real date.`);
     if (dueDate < issueDate) throw badInput(`期日 ${dueDate} が発行日 ${issueDate} より前です。`, `Due date ${dueDate} is before the issue date ${issueDate}.`);
+    if (input.transactionDate && !isIsoDate(input.transactionDate)) {
+      throw badInput(`取引日 ${input.transactionDate} は存在しない日付です。`, `Transaction date ${input.transactionDate} is not a real date.`);
+    }
     const ledger = new SheetTable(google.sheets, config.ledgerSpreadsheetId, LEDGER, 'TASUKI_LEDGER_SPREADSHEET_ID');
-    const total = 6;
+    const total = 8;
 
     const project = await ctx.step('project', async () => {
       const row = await ledger.findRow('projectNumber', input.projectNumber);
       if (row === null) throw projectNotFound(input.projectNumber);
       const values = (await ledger.readRows()).find((r) => r.row === row)!.values;
       const folder = await projectFolder(ctx, ledger, row, values);
-      return { row, client: values.client, clientEmail: values.clientEmail, title: values.title, amount: values.amount, folderId: folder.id, folderUrl: folder.url };
+      return {
+        row,
+        client: values.client.trim(),
+        clientEmail: values.clientEmail,
+        title: values.title,
+        amount: values.amount,
+        deliveredAt: parseCell(values.deliveredAt ?? '')?.date ?? '',
+        ledgerNumber: (input.type === 'estimate' ? values.estimate : values.invoice).trim(),
+        folderId: folder.id,
+        folderUrl: folder.url,
+      };
     });
     await ctx.progress(1, total, `${input.projectNumber} ${project.client}`);
 
+    /** The document the project already has; a Gmail draft asked for still gets made with it. */
+    const showExisting = async (entry: RegisterEntry): Promise<BillingDocumentResult> => {
+      await ctx.progress(total, total, entry.documentNumber);
+      const result = existingResult(ctx, entry);
+      if (!input.emailDraft || !entry.pdfFileId) return result;
+      const draftMessageId = await ctx.step('draft', () =>
+        saveDraft(ctx, { documentNumber: entry.documentNumber, title: project.title, client: project.client, clientEmail: project.clientEmail, pdfFileId: entry.pdfFileId!, totals: { total: entry.total ?? 0 }, dueDate: entry.dueDate ?? dueDate }),
+      );
+      return { ...result, draftMessageId };
+    };
+
+    // Already issued: say so before judging this request's items and dates (a job that already
+    // claimed its issuance, redelivered, goes on to finish it instead).
+    if (!input.reissue && !ctx.job.steps.claim) {
+      const shown = currentEntry(await readRegister(ctx.store, input.type, input.projectNumber), project.ledgerNumber);
+      if (shown) return showExisting(shown);
+    }
+
     const items =
-      input.items ??
+      input.items?.map((i) => ({ ...i, taxRate: i.taxRate ?? config.taxRatePercent })) ??
       (() => {
         const amount = Number(String(project.amount).replace(/[¥,\s]/g, ''));
         if (!project.amount || !Number.isInteger(amount) || amount < 0) {
@@ -162,39 +255,86 @@ export function createBillingDocumentHandler(makeProvider?: (ctx: Ctx) => Accoun
             `No items were given and the ledger row of ${input.projectNumber} has no amount. Give items or fill in the amount.`,
           );
         }
-        return [{ description: project.title, quantity: 1, unitPrice: amount }];
+        return [{ description: project.title, quantity: 1, unitPrice: amount, taxRate: config.taxRatePercent }];
       })();
-    const totals = computeTotals(items, config.taxRatePercent, config.taxRounding);
+    const totals: Totals = computeTotals(items, config.taxRounding);
+    const transactionDate = input.transactionDate ?? (project.deliveredAt || undefined);
+    const base: BillingDraft = {
+      type: input.type,
+      documentNumber: '',
+      projectNumber: input.projectNumber,
+      client: { name: project.client, ...(project.clientEmail ? { email: project.clientEmail } : {}) },
+      title: project.title,
+      totals,
+      issueDate,
+      dueDate,
+      ...(transactionDate ? { transactionDate } : {}),
+      issuer: { name: config.issuerName, address: config.issuerAddress, registrationNumber: config.issuerRegistrationNumber },
+      folderId: project.folderId,
+      jobId: job.id,
+    };
+    // A request that cannot make a complete document fails before it claims anything.
+    requireDraftElements(base);
+
+    const claim: Claim = await ctx.step('claim', () =>
+      claimIssuance(ctx.store, {
+        type: input.type,
+        projectNumber: input.projectNumber,
+        ledgerNumber: project.ledgerNumber,
+        jobId: job.id,
+        ...(input.reissue ? { reissueReason: input.reissue.reason } : {}),
+      }),
+    );
+    if (claim.kind === 'existing') return showExisting(claim.entry);
 
     const documentNumber = await ctx.step('number', () =>
       claimLedgerNumber(
         { store: ctx.store, sheets: google.sheets, ledgerSpreadsheetId: config.ledgerSpreadsheetId },
-        { prefix: input.type === 'estimate' ? 'E' : 'I', year: issueDate.slice(0, 4), owner: job.id },
+        { prefix: input.type === 'estimate' ? 'E' : 'I', year: issueDate.slice(0, 4), owner: claim.issuanceId },
       ),
     );
     await ctx.progress(2, total, documentNumber);
 
     const provider = providerFor(ctx);
+    const draft: BillingDraft = { ...base, documentNumber };
     let stepsDone = 2;
-    const issued = await provider.issue(
-      {
+    const labels: Record<string, [string, string]> = {
+      doc: ['文書を作成', 'Document created'], fill: ['内容を記入', 'Document filled'], pdf: ['PDF を保存', 'PDF saved'],
+      partner: ['取引先を確認', 'Partner found'], create: ['会計サービスに作成', 'Created in the accounting service'], read: ['記載内容を確認', 'Checked what it states'],
+    };
+    const issued = await provider.issue(draft, async (name, fn) => {
+      const out = await ctx.step(`${provider.id}:${name}`, fn);
+      const [ja, en] = labels[name] ?? [name, name];
+      await ctx.progress(Math.min(++stepsDone, total - 1), total, say(ctx, ja, en));
+      return out;
+    });
+
+    const entry: RegisterEntry = {
+      documentNumber,
+      generation: claim.generation,
+      status: 'issued',
+      provider: provider.id,
+      jobId: job.id,
+      issueDate,
+      dueDate,
+      docId: issued.docId,
+      docUrl: issued.docUrl,
+      pdfFileId: issued.pdfFileId,
+      pdfUrl: issued.pdfUrl,
+      documentUrl: issued.documentUrl,
+      ...(issued.accountingId ? { accountingId: issued.accountingId } : {}),
+      total: totals.total,
+    };
+    const replaced = claim.replaces;
+    await ctx.step('register', async () => {
+      await recordIssued(ctx.store, {
         type: input.type,
-        documentNumber,
         projectNumber: input.projectNumber,
-        client: { name: project.client, email: project.clientEmail || undefined },
-        title: project.title,
-        totals,
-        issueDate,
-        dueDate,
-        folderId: project.folderId,
-        jobId: job.id,
-      },
-      async (name, fn) => {
-        const out = await ctx.step(`${provider.id}:${name}`, fn);
-        await ctx.progress(++stepsDone, total, say(ctx, { doc: '文書を作成', fill: '内容を記入', pdf: 'PDF を保存' }[name] ?? name, { doc: 'Document created', fill: 'Document filled', pdf: 'PDF saved' }[name] ?? name));
-        return out;
-      },
-    );
+        entry,
+        ...(replaced ? { voids: { documentNumber: replaced.documentNumber, reason: claim.reason!, at: today, ...(replaced.legacy ? { legacyEntry: replaced } : {}) } } : {}),
+      });
+      return true;
+    });
 
     await ctx.step('ledger', async () => {
       // Re-find the row: rows above may have been inserted by hand since step 1.
@@ -202,7 +342,40 @@ export function createBillingDocumentHandler(makeProvider?: (ctx: Ctx) => Accoun
       await ledger.updateRow(row, input.type === 'estimate' ? { estimate: documentNumber } : { invoice: documentNumber });
       return row;
     });
-    await ctx.progress(total, total, say(ctx, '台帳を更新しました', 'Ledger updated'));
+    await ctx.progress(total - 1, total, say(ctx, '台帳を更新しました', 'Ledger updated'));
+
+    await ctx.step('documents', async () => {
+      const rows: DocumentRow[] = [issuedRow(ctx, draft, issued, provider.id)];
+      if (replaced) {
+        rows.push({
+          documentNumber: replaced.documentNumber,
+          ...(replaced.legacy ? { type: input.type === 'invoice' ? '請求書 Invoice' : '見積書 Estimate', projectNumber: input.projectNumber, recipient: project.client } : {}),
+          status: DOCUMENT_STATUS.void,
+          voidReason: claim.reason!,
+          replacedBy: documentNumber,
+        });
+      }
+      await upsertDocumentRows(google.sheets, config.ledgerSpreadsheetId, rows);
+      return true;
+    });
+
+    if (replaced && !replaced.legacy) {
+      const voider = providerFor(ctx, replaced.provider);
+      await voider.void(
+        {
+          type: input.type,
+          documentNumber: replaced.documentNumber,
+          reason: claim.reason!,
+          replacedBy: documentNumber,
+          date: today,
+          ...(replaced.docId ? { docId: replaced.docId } : {}),
+          ...(replaced.pdfFileId ? { pdfFileId: replaced.pdfFileId } : {}),
+          ...(replaced.accountingId ? { accountingId: replaced.accountingId } : {}),
+        },
+        (name, fn) => ctx.step(`${voider.id}:${name}`, fn),
+      );
+    }
+    await ctx.progress(total, total, documentNumber);
 
     const draftMessageId = input.emailDraft
       ? await ctx.step('draft', () =>
@@ -210,14 +383,26 @@ export function createBillingDocumentHandler(makeProvider?: (ctx: Ctx) => Accoun
         )
       : undefined;
 
+    const summary = replaced ? reissuedSummary(input.type, documentNumber, replaced.documentNumber, claim.reason!) : issuedSummary(input.type, documentNumber, project.client, totals.total);
+    const rates = taxSummary(totals.byRate);
     return {
       documentNumber,
+      outcome: 'issued',
+      summary: say(ctx, summary.ja, summary.en),
+      taxSummary: say(ctx, rates.ja, rates.en),
+      provider: provider.id,
       docId: issued.docId,
       pdfFileId: issued.pdfFileId,
       pdfUrl: issued.pdfUrl,
+      ...(issued.accountingId ? { accountingId: issued.accountingId } : {}),
+      ...(input.type === 'invoice' ? { registrationNumber: config.issuerRegistrationNumber } : {}),
+      recipient: project.client,
+      ...(transactionDate ? { transactionDate } : {}),
+      byRate: totals.byRate.map(({ rate, reduced, subtotal, tax }) => ({ rate, reduced, subtotal, tax })),
       subtotal: totals.subtotal,
       tax: totals.tax,
       total: totals.total,
+      ...(replaced ? { voidedNumber: replaced.documentNumber } : {}),
       links: [...issued.links, { title: `${input.projectNumber} フォルダ Folder`, url: project.folderUrl }],
       ...(draftMessageId ? { draftMessageId } : {}),
     };
@@ -225,5 +410,3 @@ export function createBillingDocumentHandler(makeProvider?: (ctx: Ctx) => Accoun
 
   return { kind: 'billing.document', input: BillingDocumentInput, run };
 }
-
-export const billingDocument = createBillingDocumentHandler();

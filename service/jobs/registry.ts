@@ -14,7 +14,10 @@ export const HANDLER_LOADERS: Partial<Record<JobKind, HandlerLoader>> = {
   'system.echo': async () => (await import('./systemEcho.js')).systemEcho,
   'project.create': async () => (await import('./projectCreate.js')).projectCreate,
   'schedule.sync': async () => (await import('./scheduleSync.js')).scheduleSync,
-  'billing.document': async () => (await import('./billingDocument.js')).billingDocument,
+  'billing.document': async () => {
+    const [{ createBillingDocumentHandler }, { accountingProviderFor }] = await Promise.all([import('./billingDocument.js'), import('../billing/providers.js')]);
+    return createBillingDocumentHandler(accountingProviderFor);
+  },
   'portal.scrape': async () => (await import('./portalScrape.js')).portalScrape,
   'ledger.summarize': async () => (await import('./ledgerSummarize.js')).ledgerSummarize,
   'ledger.search': async () => (await import('./ledgerSearch.js')).ledgerSearch,

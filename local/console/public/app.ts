@@ -12,6 +12,7 @@ import { connectLive, isLive, onLive } from './live.js';
 import { currentUser, getMeta, loadMeta, onUserChange, setUser } from './session.js';
 import { closeDrawer, errorBox } from './ui.js';
 import type { View } from './view.js';
+import { AccountingView } from './views/accountingView.js';
 import { CalendarView } from './views/calendarView.js';
 import { ChatView } from './views/chatView.js';
 import { DriveView } from './views/driveView.js';
@@ -29,6 +30,7 @@ const VIEWS: Record<string, { icon: string; make: () => View }> = {
   drive: { icon: ICONS.drive, make: () => new DriveView() },
   calendar: { icon: ICONS.calendar, make: () => new CalendarView() },
   schedules: { icon: ICONS.schedules, make: () => new SchedulesView() },
+  accounting: { icon: ICONS.accounting, make: () => new AccountingView() },
   faults: { icon: ICONS.faults, make: () => new FaultsView() },
 };
 

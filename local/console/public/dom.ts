@@ -65,6 +65,7 @@ export const ICONS = {
   calendar: 'M4 6h16v14H4z|M4 10h16|M8 3v5|M16 3v5',
   faults: 'M12 3l9 16H3z|M12 10v4|M12 17v.01',
   schedules: 'M12 3a9 9 0 1 0 0 18a9 9 0 1 0 0-18|M12 7v5l3 3',
+  accounting: 'M6 3h12v18H6z|M9 7h6|M9 11h6|M9 15h3',
   close: 'M6 6l12 12|M18 6L6 18',
   back: 'M15 5l-7 7 7 7',
   play: 'M7 5l12 7-12 7z',
