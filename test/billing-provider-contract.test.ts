@@ -54,7 +54,7 @@ const providers: Provider[] = [
     config: () => ({ billingProvider: 'google-docs' }),
     steps: ['google-docs-pdf:doc', 'google-docs-pdf:fill', 'google-docs-pdf:pdf'],
     async documentsIssued(number) {
-      const files = await env.google.drive.files.list({ q: `name contains '${number}' and mimeType = 'application/pdf' and trashed = false`, fields: 'files(id,name)' });
+      const files = await env.google.drive.files.list({ q: `name contains '${number}' and mimeType = 'application/pdf' and trashed = false`, fields: 'files(id,name)', corpora: 'allDrives', includeItemsFromAllDrives: true, supportsAllDrives: true });
       return (files.data.files ?? []).length;
     },
     async statesRegistration(r) {
