@@ -2,12 +2,14 @@
  * Wraps every function Apps Script calls so that nothing thrown reaches the user as a stack
  * trace: the error becomes a localized message in the shape the host expects (an error card for
  * Gmail/Sheets triggers, a notification for card actions, a Chat message for Chat events, an
- * alert for Sheets menu items). Details go to the Apps Script log only.
+ * alert for Sheets menu items). Details go to the Apps Script log only. Each call first tells
+ * the service client the user's language, so what the service renders for them is in it.
  */
 import { buildErrorCard, notify } from './cards/jobCards.js';
 import { privateMessage } from './chat/handlers.js';
 import { UserFacingError, userMessage } from './errors.js';
 import { hostOf, localeOf, type AddonEvent } from './event.js';
+import { useLocale } from './serviceClient.js';
 
 type Handler<R> = (e: AddonEvent) => R;
 
@@ -23,6 +25,7 @@ function log(fn: string, err: unknown): void {
 export function cardTrigger(name: string, fn: Handler<GoogleAppsScript.Card_Service.Card | GoogleAppsScript.Card_Service.Card[]>) {
   return (e: AddonEvent) => {
     try {
+      useLocale(localeOf(e));
       return fn(e ?? {});
     } catch (err) {
       log(name, err);
@@ -35,6 +38,7 @@ export function cardTrigger(name: string, fn: Handler<GoogleAppsScript.Card_Serv
 export function hostAction(name: string, fn: Handler<unknown>) {
   return (e: AddonEvent) => {
     try {
+      useLocale(localeOf(e));
       return fn(e ?? {});
     } catch (err) {
       log(name, err);
@@ -49,6 +53,7 @@ export function hostAction(name: string, fn: Handler<unknown>) {
 export function menuItem(name: string, fn: () => void) {
   return () => {
     try {
+      useLocale(localeOf(undefined));
       fn();
     } catch (err) {
       log(name, err);

@@ -9,7 +9,6 @@
  * intake entry however often the button is pressed.
  */
 import type { ProjectCreateInput } from '../shared/kinds/projectCreate.js';
-import type { JobView } from '../shared/job.js';
 import type { Locale } from '../shared/locale.js';
 import { shortRef } from '../shared/cards/jobDisplay.js';
 import { buildJobServiceCard } from './cards/jobCards.js';
@@ -20,17 +19,17 @@ import { t, type TextKey } from './i18n.js';
 import { amountFromText, dueFromText } from './jobRequests.js';
 import { queuedResponse } from './gmail/handlers.js';
 import { cancelJob, enqueueJob, getJob, idempotencyKey, retryJob } from './serviceClient.js';
-import type { EnqueueRequest } from '../shared/api.js';
+import type { EnqueueRequest, JobResponse } from '../shared/api.js';
 
-function respond(e: AddonEvent, job: JobView, note: TextKey, vars: Record<string, string> = {}): unknown {
+function respond(e: AddonEvent, answer: JobResponse, note: TextKey, vars: Record<string, string> = {}): unknown {
   const locale = localeOf(e);
   const push = param(e, 'navigation') === 'push';
   if (hostOf(e) === 'CHAT') {
-    const message = jobMessage(job, locale);
+    const message = jobMessage(answer, locale);
     // A card opened from /jobs is the user's own: a private message in a shared space.
     return push ? privateMessage(e, message) : updateMessage(message);
   }
-  const card = buildJobServiceCard(job, locale);
+  const card = buildJobServiceCard(answer, locale);
   const navigation = push ? CardService.newNavigation().pushCard(card) : CardService.newNavigation().updateCard(card);
   return CardService.newActionResponseBuilder()
     .setNavigation(navigation)

@@ -17,6 +17,7 @@ import type * as z from 'zod';
 import { ApiError, EnqueueRequest, EnqueueResponse, JobListResponse, JobResponse, UploadResponse } from '../shared/api.js';
 import { ClientMatchResponse } from '../shared/clientMatch.js';
 import type { JobView, ReplyTarget } from '../shared/job.js';
+import type { Locale } from '../shared/locale.js';
 import { DEFAULT_SERVICE_URL } from './buildInfo.js';
 import { UserFacingError, type FieldIssue } from './errors.js';
 
@@ -56,6 +57,12 @@ export function withTeamReply(request: EnqueueRequest): EnqueueRequest {
 }
 
 type Method = 'get' | 'post';
+
+/** The language the service renders `display` in (Accept-Language); the guard sets it per event. */
+let requestLocale: Locale | undefined;
+export function useLocale(locale: Locale): void {
+  requestLocale = locale;
+}
 function invalid(issues: FieldIssue[]): UserFacingError {
   return new UserFacingError('errInvalid', {}, 400, issues);
 }
@@ -67,7 +74,7 @@ function call<T>(method: Method, path: string, body: unknown, schema: z.ZodType<
     method,
     muteHttpExceptions: true,
     followRedirects: false,
-    headers: { Authorization: `Bearer ${ScriptApp.getIdentityToken()}`, Accept: 'application/json' },
+    headers: { Authorization: `Bearer ${ScriptApp.getIdentityToken()}`, Accept: 'application/json', ...(requestLocale ? { 'Accept-Language': requestLocale } : {}) },
   };
   const blob = body as GoogleAppsScript.Base.Blob | undefined;
   if (blob?.getBytes) {
@@ -156,8 +163,8 @@ export function uploadAttachment(messageId: string, index: number, blob: GoogleA
   }
 }
 
-export function getJob(jobId: string, ref = jobId): JobView {
-  return call('get', `/v1/jobs/${encodeURIComponent(jobId)}`, undefined, JobResponse, { jobRef: ref }).job;
+export function getJob(jobId: string, ref = jobId): JobResponse {
+  return call('get', `/v1/jobs/${encodeURIComponent(jobId)}`, undefined, JobResponse, { jobRef: ref });
 }
 
 /** The user's most recent jobs (newest first). */
@@ -165,12 +172,12 @@ export function listMyJobs(limit = 20): JobView[] {
   return call('get', `/v1/jobs?mine=1&limit=${limit}`, undefined, JobListResponse).jobs;
 }
 
-export function retryJob(jobId: string, ref = jobId): JobView {
-  return call('post', `/v1/jobs/${encodeURIComponent(jobId)}/retry`, {}, JobResponse, { jobRef: ref }).job;
+export function retryJob(jobId: string, ref = jobId): JobResponse {
+  return call('post', `/v1/jobs/${encodeURIComponent(jobId)}/retry`, {}, JobResponse, { jobRef: ref });
 }
 
-export function cancelJob(jobId: string, ref = jobId): JobView {
-  return call('post', `/v1/jobs/${encodeURIComponent(jobId)}/cancel`, {}, JobResponse, { jobRef: ref }).job;
+export function cancelJob(jobId: string, ref = jobId): JobResponse {
+  return call('post', `/v1/jobs/${encodeURIComponent(jobId)}/cancel`, {}, JobResponse, { jobRef: ref });
 }
 
 /** An idempotency key from free-form parts: only the characters the API accepts, ≤128. */

@@ -31,14 +31,29 @@ export const EnqueueRequest = z
   });
 export type EnqueueRequest = z.infer<typeof EnqueueRequest>;
 
+/**
+ * How one job reads for the person who asked, rendered by the service (shared/cards/jobCard.ts
+ * and jobDisplay.ts, with the queue's attempt limit and the office's time zone) in the language of
+ * the request's Accept-Language: the job card (Card v2 JSON), the one-line status, and whether
+ * Retry can help. The add-on shows these as they are, so it carries no failure or result texts.
+ */
+export const JobDisplay = z.object({
+  card: z.record(z.string(), z.unknown()),
+  text: z.string(),
+  retry: z.boolean(),
+});
+export type JobDisplay = z.infer<typeof JobDisplay>;
+
 export const EnqueueResponse = z.object({
   job: JobView,
   /** false when the idempotencyKey matched an existing job. */
   created: z.boolean(),
+  display: JobDisplay.optional(),
 });
 export type EnqueueResponse = z.infer<typeof EnqueueResponse>;
 
-export const JobResponse = z.object({ job: JobView });
+export const JobResponse = z.object({ job: JobView, display: JobDisplay.optional() });
+export type JobResponse = z.infer<typeof JobResponse>;
 export const JobListResponse = z.object({ jobs: z.array(JobView) });
 
 /** POST /v1/uploads: the staged attachment (service/routes/uploads.ts). */

@@ -159,6 +159,17 @@ describe('Chat app', () => {
     } else assert.ok(messageOf(retryButton).cardsV2[0].card);
   });
 
+  it("/status shows the card the service renders in the asker's language, whatever the job's", async () => {
+    const started: string = messageOf(await call('onAppCommand', slashCommandEvent(id('/search'), 'ちらし'))).text;
+    const ref = (await jobIdIn(started)).slice(2, 10);
+    const en = messageOf(await call('onAppCommand', slashCommandEvent(id('/status'), ref, { locale: 'en' }), 'en'));
+    assert.equal(en.cardsV2[0].card.header.title, 'Ledger search');
+    assert.match(en.text, /^Ledger search: /);
+    assert.match(JSON.stringify(en.cardsV2[0].card), /"topLabel":"Status"/);
+    const ja = messageOf(await call('onAppCommand', slashCommandEvent(id('/status'), ref)));
+    assert.equal(ja.cardsV2[0].card.header.title, '台帳検索');
+  });
+
   it('/status with a project number answers the newest job about that project', async () => {
     const text: string = messageOf(await call('onAppCommand', slashCommandEvent(id('/estimate'), 'P-2026-013'))).text;
     const jobId = await jobIdIn(text);

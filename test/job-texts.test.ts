@@ -12,7 +12,7 @@ import { describe, test } from 'node:test';
 import { createCardService, toPlain } from '../local/apps-script-shim/cardService.js';
 import { validateCardV2 } from '../shared/cardV2.js';
 import { buildJobCard, jobChatMessage, jobStatusText } from '../shared/cards/jobCard.js';
-import { retryOffered } from '../shared/cards/jobDisplay.js';
+import { retryOffered, statusText } from '../shared/cards/jobDisplay.js';
 import { toJobView } from '../shared/job.js';
 import { JOB_KINDS, type JobKind } from '../shared/jobKinds.js';
 import type { Locale } from '../shared/locale.js';
@@ -84,7 +84,9 @@ describe('every job text, both languages, every state', () => {
           const card = buildJobCard(job, CONTEXT);
           assert.deepEqual(validateCardV2(card), { ok: true }, `${where}: Card v2`);
           const message = jobChatMessage(job, CONTEXT);
-          const addonCard = toPlain(buildJobServiceCard(toJobView(job), locale));
+          // What the add-on draws: the display the service renders for this user (routes/jobDisplayOf.ts).
+          const display = { card: card as Record<string, unknown>, text: statusText(job, locale, CONTEXT), retry: retryOffered(job) };
+          const addonCard = toPlain(buildJobServiceCard({ job: toJobView(job), display }, locale));
           const surfaces: Array<[string, unknown]> = [
             ['chat card', card],
             ['chat text', message.text],

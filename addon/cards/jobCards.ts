@@ -1,11 +1,13 @@
 /**
  * CardService cards about jobs, for the Gmail and Sheets side panels: one job, the user's recent
- * jobs, and an error card. They are the Chat cards (shared/cards/jobCard.ts, addon/chat/cards.ts)
- * drawn through CardService, so a job reads and lays out the same in every host and the add-on
+ * jobs, and an error card. They are the Chat cards (the job card the service renders with
+ * shared/cards/jobCard.ts, and addon/chat/cards.ts) drawn through CardService, so a job reads and lays out the same in every host and the add-on
  * carries one layout, not two (its bundle has a 150 KiB budget). `fromCardV2` covers the widgets
  * those cards use: decorated text (with a button), paragraphs and button lists.
  */
-import { cardText, buildJobCard, type Card } from '../../shared/cards/jobCard.js';
+import type { JobDisplay } from '../../shared/api.js';
+import { cardText, type Card } from '../../shared/cards/jobCard.js';
+import { jobTitle, stateLine } from '../../shared/cards/jobDisplay.js';
 import type { JobView } from '../../shared/job.js';
 import type { Locale } from '../../shared/locale.js';
 import { JOB_TEXTS } from '../../shared/messages.js';
@@ -63,8 +65,14 @@ export function fromCardV2(card: Card, name: string): GoogleAppsScript.Card_Serv
   return builder.build();
 }
 
-export function buildJobServiceCard(job: JobView, locale: Locale): GoogleAppsScript.Card_Service.Card {
-  return fromCardV2(buildJobCard(job, {}, locale), `job-${job.id}`);
+/**
+ * One job: the card the service rendered for this user (JobResponse.display), drawn through
+ * CardService; from a service that sends none, its kind and state only.
+ */
+export function buildJobServiceCard(answer: { job: JobView; display?: JobDisplay | undefined }, locale: Locale): GoogleAppsScript.Card_Service.Card {
+  const { job, display } = answer;
+  const card = (display?.card as Card | undefined) ?? { header: { title: jobTitle(job, locale), subtitle: stateLine(job, locale) }, sections: [{ widgets: [{ textParagraph: { text: stateLine(job, locale) } }] }] };
+  return fromCardV2(card, `job-${job.id}`);
 }
 
 /** A section listing jobs (kind · project · client, state, short ref and age), each opening its own card. */

@@ -15,10 +15,10 @@
  * - Dialogs follow the event (`isDialogEvent` / `dialogEventType`), never the command number:
  *   /new configured without "opens a dialog" answers with a button that opens it.
  */
-import type { EnqueueRequest, EnqueueResponse } from '../../shared/api.js';
-import { jobChatMessage } from '../../shared/cards/jobCard.js';
-import { failureText, jobProjectNumber, jobTitle, retryOffered, shortRef, stateLabel } from '../../shared/cards/jobDisplay.js';
-import type { JobView, ReplyTarget } from '../../shared/job.js';
+import type { EnqueueRequest, EnqueueResponse, JobResponse } from '../../shared/api.js';
+import { jobProjectNumber, jobTitle, shortRef, stateLabel, stateLine } from '../../shared/cards/jobDisplay.js';
+import { forChatText } from '../../shared/userText.js';
+import type { ReplyTarget } from '../../shared/job.js';
 import { ProjectNumber } from '../../shared/kinds/common.js';
 import type { Locale } from '../../shared/locale.js';
 import { UserFacingError, userMessage } from '../errors.js';
@@ -58,8 +58,14 @@ export function replyTarget(payload: ChatPayload | undefined, viewer?: string): 
   return { chat: { space, ...(thread && THREAD.test(thread) ? { thread } : {}), ...(viewer ? { viewer } : {}) } };
 }
 
-export function jobMessage(job: JobView, locale: Locale) {
-  return jobChatMessage({ ...job, locale });
+/**
+ * One job as a Chat message: the card and status line the service rendered for this user
+ * (JobResponse.display); from a service that sends none, its kind and state only.
+ */
+export function jobMessage(answer: JobResponse, locale: Locale): ChatMessageBody {
+  const { job, display } = answer;
+  if (!display) return { text: `${jobTitle(job, locale)}: ${stateLine(job, locale)}` };
+  return { text: `${jobTitle(job, locale)}: ${forChatText(display.text)}`, cardsV2: [{ cardId: `job-${job.id}`, card: display.card }] };
 }
 
 function help(e: AddonEvent, lead?: string): ChatResponse {
@@ -76,7 +82,7 @@ function usageAnswer(e: AddonEvent, command: ChatCommand): ChatResponse {
  * The job a person means by `ref`: a full id; a project number (their newest job about it); or
  * the first characters of an id (with or without `j-`), unique among their recent jobs.
  */
-export function findJob(ref: string): JobView {
+export function findJob(ref: string): JobResponse {
   const typed = ref.trim();
   if (/^j-[0-9a-f]{32}$/.test(typed)) return getJob(typed, shortRef(typed));
   const project = ProjectNumber.safeParse(typed.toUpperCase()).success ? typed.toUpperCase() : undefined;
@@ -90,19 +96,19 @@ export function findJob(ref: string): JobView {
   if (!project && matches.length > 1) {
     throw new UserFacingError('errAmbiguous', { ref: typed, candidates: matches.slice(0, 5).map((j) => shortRef(j.id)).join(', ') });
   }
-  return matches[0]!;
+  return getJob(matches[0]!.id, shortRef(matches[0]!.id));
 }
 
-/** Retry only where it can help; the refusal says why, in the user's language. */
-export function checkRetry(job: JobView, locale: Locale): void {
-  if (retryOffered(job)) return;
+/** Retry only where it can help (the service's display says); the refusal says why, in the user's language. */
+export function checkRetry({ job, display }: JobResponse, locale: Locale): void {
+  if (display ? display.retry : job.status === 'failed' || job.status === 'canceled') return;
   const ref = shortRef(job.id);
   if (job.status !== 'failed') throw new UserFacingError('errRetryNotFinished', { ref, state: stateLabel(job, locale) });
-  throw new UserFacingError('errRetryUseless', { ref, reason: failureText(job, locale) });
+  throw new UserFacingError('errRetryUseless', { ref, reason: display?.text ?? stateLabel(job, locale) });
 }
 
 /** Cancel only what has not finished. */
-export function checkCancel(job: JobView, locale: Locale): void {
+export function checkCancel({ job }: JobResponse, locale: Locale): void {
   if (job.status === 'queued' || job.status === 'running') return;
   throw new UserFacingError('errCancelFinished', { ref: shortRef(job.id), state: stateLabel(job, locale) });
 }
@@ -149,17 +155,17 @@ function runCommand(command: ChatCommand, args: string, e: AddonEvent): ChatResp
     case '/retry': {
       const ref = firstWord(args);
       if (!ref) return usageAnswer(e, command);
-      const job = findJob(ref);
-      checkRetry(job, locale);
-      retryJob(job.id, shortRef(job.id));
-      return textMessage(t(locale, 'chatRetryAck', { ref: shortRef(job.id) }));
+      const found = findJob(ref);
+      checkRetry(found, locale);
+      retryJob(found.job.id, shortRef(found.job.id));
+      return textMessage(t(locale, 'chatRetryAck', { ref: shortRef(found.job.id) }));
     }
     case '/cancel': {
       const ref = firstWord(args);
       if (!ref) return usageAnswer(e, command);
       const found = findJob(ref);
       checkCancel(found, locale);
-      const job = cancelJob(found.id, shortRef(found.id));
+      const { job } = cancelJob(found.job.id, shortRef(found.job.id));
       return textMessage(t(locale, 'chatCancelAck', { ref: shortRef(job.id), state: stateLabel(job, locale) }));
     }
     case '/invoice':

@@ -62,7 +62,7 @@ function requestFrom(e: AddonEvent, messageId: string): NonNullable<ProjectCreat
 export function queuedResponse(result: EnqueueResponse, locale: Locale): GoogleAppsScript.Card_Service.ActionResponse {
   const kind = jobTitle(result.job, locale);
   return CardService.newActionResponseBuilder()
-    .setNavigation(CardService.newNavigation().pushCard(buildJobServiceCard(result.job, locale)))
+    .setNavigation(CardService.newNavigation().pushCard(buildJobServiceCard(result, locale)))
     .setNotification(CardService.newNotification().setText(t(locale, result.created ? 'jobQueued' : 'jobAlreadyQueued', { kind })))
     .build();
 }

@@ -29,6 +29,7 @@ import { createJobTask } from '../worker/taskDispatch.js';
 import { HttpError } from './httpErrors.js';
 import { newJobRecord } from './newJob.js';
 import { ReplyAuthorization } from './replyAuthorization.js';
+import { jobDisplayOf } from './jobDisplayOf.js';
 import { requestLogger } from './requestLog.js';
 
 const ListQuery = z
@@ -136,7 +137,7 @@ export function jobsRouter(deps: AppDeps): Router {
       current = (await mutateJob(store, job, (fresh) => (fresh.error?.code === 'queue_unavailable' ? requeued(fresh) : null), now)).job ?? job;
     }
     if (current.status === 'queued' && !current.taskName) current = await dispatch(current, res);
-    res.status(202).json({ job: toJobView(current), created });
+    res.status(202).json({ job: toJobView(current), created, display: jobDisplayOf(current, req, config) });
   });
 
   router.get('/', async (req, res) => {
@@ -148,7 +149,8 @@ export function jobsRouter(deps: AppDeps): Router {
   });
 
   router.get('/:id', async (req, res) => {
-    res.json({ job: toJobView(await ownedJob(req, res)) });
+    const job = await ownedJob(req, res);
+    res.json({ job: toJobView(job), display: jobDisplayOf(job, req, config) });
   });
 
   router.post('/:id/retry', async (req, res) => {
@@ -171,7 +173,7 @@ export function jobsRouter(deps: AppDeps): Router {
     if (!next) throw new HttpError(404, 'not_found', `no job ${job.id}`);
     if (refusal) throw new HttpError(409, 'conflict', refusal);
     const queued = await dispatch(next, res);
-    res.status(202).json({ job: toJobView(queued) });
+    res.status(202).json({ job: toJobView(queued), display: jobDisplayOf(queued, req, config) });
   });
 
   router.post('/:id/cancel', async (req, res) => {
@@ -207,7 +209,7 @@ export function jobsRouter(deps: AppDeps): Router {
       // Show "canceling…" where the user asked until the run stops at its next step.
       void deps.reply.progress(next).catch((err: unknown) => log.warn({ err, jobId: next.id }, 'could not show the cancel request'));
     }
-    res.json({ job: toJobView(next) });
+    res.json({ job: toJobView(next), display: jobDisplayOf(next, req, config) });
   });
 
   return router;
