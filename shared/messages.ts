@@ -206,6 +206,9 @@ export const RESULT_TEXTS = {
   tax: { ja: '消費税', en: 'Tax' },
   total: { ja: '合計', en: 'Total' },
   email: { ja: 'メール', en: 'E-mail' },
+  result: { ja: '結果', en: 'Result' },
+  alreadyIssued: { ja: 'この案件にはすでに発行済みの文書があります（新しい番号は使っていません）', en: 'This project already had one (no new number was used)' },
+  voided: { ja: '無効にした番号', en: 'Voided number' },
   draftSaved: { ja: 'Gmail の下書きを保存しました', en: 'Gmail draft saved' },
   calendar: { ja: 'カレンダー', en: 'Calendar' },
   syncCounts: {

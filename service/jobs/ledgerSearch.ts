@@ -8,6 +8,7 @@
  * a client id derived from the job id, so a retry edits the same message).
  * Steps: search (read-only, memoized), answer.
  */
+import { formatDate } from '../../shared/text/format.js';
 import { LedgerSearchInput, type LedgerSearchResult } from '../../shared/kinds/ledgerSummarize.js';
 import type { JobContext, JobHandler } from '../worker/jobHandler.js';
 import { clientMessageId, linksCard, upsertChatMessage } from '../workspace/chatMessages.js';
@@ -52,7 +53,7 @@ async function run(ctx: Ctx): Promise<LedgerSearchResult> {
     const ja = ctx.locale === 'ja';
     const label = ja ? '検索' : 'Search';
     const title = `${label}: ${input.words}`;
-    const lines = matches.map((m) => `${m.projectNumber} ${m.requestedAt ?? ''} ${m.client} — ${m.title}`);
+    const lines = matches.map((m) => `${m.projectNumber} ${m.requestedAt ? formatDate(m.requestedAt, ctx.locale) : ''} ${m.client} — ${m.title}`);
     const card = linksCard({
       cardId: 'search',
       title,

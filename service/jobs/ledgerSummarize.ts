@@ -16,7 +16,7 @@
  * 3. chart     PNG rendered and saved under an id derived from the job (HMAC): a retry overwrites.
  * 4. answer    Chat card upserted on a client id derived from the job id.
  */
-import { formatSheetTime } from '../../shared/text/format.js';
+import { formatMonth, formatSheetTime } from '../../shared/text/format.js';
 import { createHash } from 'node:crypto';
 import { LedgerSummarizeInput, type LedgerSummarizeResult, type SummaryRow } from '../../shared/kinds/ledgerSummarize.js';
 import { LEDGER, SUMMARY } from '../../shared/sheetLayouts.js';
@@ -111,7 +111,7 @@ async function run(ctx: Ctx): Promise<LedgerSummarizeResult> {
     const totalAmount = rows.reduce((s, r) => s + r.amount, 0);
     const label = ja ? '集計' : 'Summary';
     const title = `${label}${clientName ? `: ${clientName}` : ''}`;
-    const lines = rows.slice(-12).map((r) => `${r.month} ${r.client}: ${r.count}${ja ? '件' : ''} ${formatYen(r.amount)}${r.medianLeadDays !== null ? ` · ${ja ? 'リードタイム中央値' : 'median lead'} ${r.medianLeadDays}${ja ? '日' : 'd'}` : ''}`);
+    const lines = rows.slice(-12).map((r) => `${formatMonth(r.month, ctx.locale)} ${r.client}: ${r.count}${ja ? '件' : ''} ${formatYen(r.amount)}${r.medianLeadDays !== null ? ` · ${ja ? 'リードタイム中央値' : 'median lead'} ${r.medianLeadDays}${ja ? '日' : 'd'}` : ''}`);
     const card = linksCard({
       cardId: 'summary',
       title,

@@ -28,7 +28,7 @@ import {
   type DisplayState,
   type Remedy,
 } from '../messages.js';
-import { formatDate, formatNumber, formatYen } from '../text/format.js';
+import { formatDate, formatMonth, formatNumber, formatYen } from '../text/format.js';
 
 /** The fields of a job the display reads. */
 export type DisplayJob = {
@@ -229,13 +229,6 @@ function count(n: unknown): number {
   return num(n) ?? 0;
 }
 
-function monthText(isoMonth: string, locale: Locale): string {
-  const m = /^(\d{4})-(\d{2})$/.exec(isoMonth);
-  if (!m) return isoMonth;
-  const month = Number(m[2]);
-  const en = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'][month - 1] ?? String(month);
-  return phrase(locale, RESULT_TEXTS.month, { year: m[1]!, month: locale === 'ja' ? String(month) : en });
-}
 
 const MAX_LIST_LINES = 6;
 
@@ -269,6 +262,8 @@ export function resultFields(job: Pick<DisplayJob, 'kind' | 'input' | 'result'>,
     }
     case 'billing.document': {
       add(input.type === 'invoice' ? RESULT_TEXTS.invoiceNumber : RESULT_TEXTS.estimateNumber, str(r.documentNumber));
+      if (r.outcome === 'existing') fields.push({ label: L(RESULT_TEXTS.result), value: L(RESULT_TEXTS.alreadyIssued) });
+      add(RESULT_TEXTS.voided, str(r.voidedNumber));
       add(RESULT_TEXTS.projectNumber, str(input.projectNumber));
       for (const key of ['subtotal', 'tax', 'total'] as const) add(RESULT_TEXTS[key], num(r[key]) !== undefined ? formatYen(Number(r[key]), locale) : undefined);
       if (str(r.draftMessageId)) fields.push({ label: L(RESULT_TEXTS.email), value: L(RESULT_TEXTS.draftSaved) });
@@ -295,7 +290,7 @@ export function resultFields(job: Pick<DisplayJob, 'kind' | 'input' | 'result'>,
       const lines = rows
         .slice()
         .reverse()
-        .map((row) => phrase(locale, RESULT_TEXTS.summaryLine, { month: monthText(String(row.month ?? ''), locale), client: str(row.client) ?? '', count: count(row.count), amount: formatYen(count(row.amount), locale) }));
+        .map((row) => phrase(locale, RESULT_TEXTS.summaryLine, { month: formatMonth(String(row.month ?? ''), locale), client: str(row.client) ?? '', count: count(row.count), amount: formatYen(count(row.amount), locale) }));
       if (lines.length) add(RESULT_TEXTS.byMonth, listed(lines, locale));
       break;
     }

@@ -49,6 +49,14 @@ export function formatDate(isoDate: string, locale: Locale): string {
   return locale === 'ja' ? `${y}年${mo}月${d}日` : `${EN_MONTHS[mo - 1] ?? mo} ${d}, ${y}`;
 }
 
+/** A month (`2026-12`): 2026年12月 / Dec 2026. */
+export function formatMonth(isoMonth: string, locale: Locale): string {
+  const m = /^(\d{4})-(\d{2})$/.exec(isoMonth);
+  if (!m) return isoMonth;
+  const month = Number(m[2]);
+  return locale === 'ja' ? `${m[1]}年${month}月` : `${EN_MONTHS[month - 1] ?? month} ${m[1]}`;
+}
+
 type Parts = { y: number; mo: number; d: number; h: number; mi: number };
 
 /** The wall-clock parts of an instant in `timeZone` (Intl; UTC+9 for Asia/Tokyo without it). */

@@ -57,7 +57,7 @@ test('a system.echo job run from the Run form succeeds and its Chat message appe
   // asynchronous and throttled per space), so wait for the finished card rather than the first one.
   await message.locator('.gcard', { hasText: /完了|Succeeded/ }).waitFor({ timeout: 15_000 });
   const cardText = (await message.locator('.gcard').textContent()) ?? '';
-  assert.match(cardText, new RegExp(jobId!), 'the job card names the job');
+  assert.match(cardText, new RegExp(`(ジョブ|Job) ${jobId!.slice(2, 10)}`), 'the job card names the job by its short reference');
   await screenshot(page, 'console-chat');
   assert.deepEqual(errors, []);
   await page.context().close();
@@ -156,14 +156,15 @@ test('Gmail sidebar: Create project on a seeded e-mail starts a project.create j
   await screenshot(page, 'console-gmail-sidebar');
   await create.click();
 
-  // The add-on answers with the queued job's card (its id in it) and a notification.
-  const queued = sidebar.locator('.gcard', { hasText: /j-[0-9a-f]{8,}/ });
+  // The add-on answers with the queued job's card (its short reference in it) and a notification.
+  const queued = sidebar.locator('.gcard', { hasText: /ジョブ [0-9a-f]{8}/ });
   await queued.waitFor({ timeout: 20_000 });
-  const jobId = /j-[0-9a-f]{8,}/.exec((await queued.textContent()) ?? '')![0];
+  const ref = /ジョブ ([0-9a-f]{8})/.exec((await queued.textContent()) ?? '')![1]!;
 
   await page.locator('a.nav-item[data-view="jobs"]').click();
-  const row = page.locator(`tr[data-job-id="${jobId}"]`);
+  const row = page.locator(`tr[data-job-id^="j-${ref}"]`).first();
   await row.waitFor({ timeout: 20_000 });
+  const jobId = (await row.getAttribute('data-job-id'))!;
   assert.match((await row.textContent()) ?? '', /project\.create/);
 
   // The job's own reply (client-<job>) or its announcement of the new project.
@@ -233,10 +234,11 @@ test('Chat composer: /help answers with a card; /new opens a dialog whose submis
   await dialog.locator('button.gbtn.filled').click();
   await dialog.waitFor({ state: 'detached', timeout: 20_000 });
 
-  const ack = page.locator('article.msg.local', { hasText: /j-[0-9a-f]{8,}/ }).last();
+  // The acknowledgement names the job by its short reference (the first 8 characters of its id).
+  const ack = page.locator('article.msg.local', { hasText: /(ジョブ|job) [0-9a-f]{8}/ }).last();
   await ack.waitFor({ timeout: 20_000 });
-  const jobId = /j-[0-9a-f]{8,}/.exec((await ack.textContent()) ?? '')![0];
-  await page.locator(`article[data-client-id="client-${jobId}"] .gcard`).waitFor({ timeout: 30_000 });
+  const ref = /(?:ジョブ|job) ([0-9a-f]{8})/.exec((await ack.textContent()) ?? '')![1]!;
+  await page.locator(`article[data-client-id^="client-j-${ref}"] .gcard`).waitFor({ timeout: 30_000 });
   assert.deepEqual(errors, []);
   await page.context().close();
 });

@@ -301,7 +301,8 @@ export function openJobDetail(id: string): void {
       j.result !== undefined ? [h('div', { class: 'section-title' }, t('detail.result')), h('pre', { class: 'json', 'data-testid': 'job-result' }, JSON.stringify(j.result, null, 2))] : null,
     );
     drawer.body.scrollTop = scroll;
-    const canRetry = retryOffered(j);
+    // The console is the operator's tool: Retry stays available; the error box says whether it can help.
+    const canRetry = j.status === 'failed' || j.status === 'canceled';
     const canCancel = (j.status === 'queued' || j.status === 'running') && !j.cancelRequested;
     fill(
       drawer.foot,
