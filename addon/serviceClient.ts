@@ -13,7 +13,7 @@
  *   fetch or a timeout → the service is unreachable). The service's own English message never
  *   reaches the user; it goes to the Apps Script log.
  */
-import type * as z from 'zod';
+import type { ZodMiniType } from 'zod/mini';
 import { ApiError, EnqueueRequest, EnqueueResponse, JobListResponse, JobResponse, UploadResponse } from '../shared/api.js';
 import { ClientMatchResponse } from '../shared/clientMatch.js';
 import type { JobView, ReplyTarget } from '../shared/job.js';
@@ -68,7 +68,7 @@ function invalid(issues: FieldIssue[]): UserFacingError {
 }
 
 /** `body` is sent as JSON; a Blob is sent as it is, with its own content type (an upload). */
-function call<T>(method: Method, path: string, body: unknown, schema: z.ZodType<T>, context: { jobRef?: string } = {}): T {
+function call<T>(method: Method, path: string, body: unknown, schema: ZodMiniType<T>, context: { jobRef?: string } = {}): T {
   const url = `${serviceUrl()}${path}`;
   const options: GoogleAppsScript.URL_Fetch.URLFetchRequestOptions = {
     method,

@@ -11,6 +11,9 @@
  * for the add-on and written into the manifest's urlFetchWhitelist, which Apps Script requires
  * for deployments (with a trailing slash: entries are prefixes), and its /charts/ path into
  * openLinkUrlPrefixes, so the /summary chart link opens from Gmail and Sheets.
+ *
+ * Size (≤ 150 KiB, test/addon-bundle.test.ts): the shared/ schemas the add-on compiles are
+ * written with zod/mini (shared/zod.ts), whose functions tree-shake; classic zod's would not.
  */
 import { build, type Plugin } from 'esbuild';
 import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
@@ -20,32 +23,6 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const GLOBAL_NAME = '__tasuki';
 export const DEFAULT_LOCAL_SERVICE_URL = 'http://127.0.0.1:8080';
-
-/**
- * zod 4's classic schemas carry JSON Schema conversion (~18 KB minified) that is only reached
- * through `.toJSONSchema()` and Standard Schema's `~standard.jsonSchema`, which the add-on never
- * calls. Replacing those modules with stubs that throw keeps the bundle under the 150 KB target; a call
- * would fail loudly instead of silently.
- */
-export const withoutJsonSchema: Plugin = {
-  name: 'zod-without-json-schema',
-  setup(b) {
-    b.onLoad({ filter: /[\\/]zod[\\/]v4[\\/]core[\\/](to-json-schema|json-schema-processors|json-schema-generator)\.js$/ }, (args) => {
-      const source = readFileSync(args.path, 'utf8');
-      const names = new Set<string>();
-      for (const m of source.matchAll(/export\s+(?:async\s+)?(?:function\*?|const|let|var|class)\s+([A-Za-z_$][\w$]*)/g)) names.add(m[1]!);
-      for (const m of source.matchAll(/export\s*\{([^}]*)\}/g)) {
-        for (const part of m[1]!.split(',')) {
-          const name = part.trim().split(/\s+as\s+/).pop();
-          if (name) names.add(name);
-        }
-      }
-      const stub = 'function unavailable() { throw new Error("JSON Schema conversion is not bundled into the add-on"); }\n' +
-        [...names].map((n) => `export const ${n} = unavailable;`).join('\n');
-      return { contents: stub, loader: 'js' };
-    });
-  },
-};
 
 /**
  * zod's English issue texts (~2.6 KB minified): the add-on never shows them (it names the field
@@ -86,7 +63,7 @@ export async function buildAddon(opts: { outDir?: string; serviceUrl?: string } 
     tsconfig: join(ROOT, 'addon/tsconfig.json'),
     define: { __TASUKI_SERVICE_URL__: JSON.stringify(serviceUrl) },
     logLevel: 'silent' as const,
-    plugins: [withoutJsonSchema, withoutZodLocale],
+    plugins: [withoutZodLocale],
     write: false,
   };
 

@@ -3,21 +3,20 @@
  * office's directory (Ledger + Clients sheet) a request's sender is, so the Gmail card can show
  * the matched client and let the user pick another or confirm a new one.
  */
-import * as z from 'zod';
+import * as z from './zod.js';
 
 export const ClientMatchQuery = z
-  .object({
-    name: z.string().trim().max(200).optional(),
-    company: z.string().trim().max(200).optional(),
-    email: z.string().trim().max(320).optional(),
+  .strictObject({
+    name: z.optional(z.string().check(z.trim(), z.maxLength(200))),
+    company: z.optional(z.string().check(z.trim(), z.maxLength(200))),
+    email: z.optional(z.string().check(z.trim(), z.maxLength(320))),
   })
-  .strict()
-  .refine((q) => q.name || q.company || q.email, 'give a name, company or email');
+  .check(z.refine((q) => q.name || q.company || q.email, 'give a name, company or email'));
 export type ClientMatchQuery = z.infer<typeof ClientMatchQuery>;
 
 export const ClientMatchResponse = z.object({
   /** The directory's client, and what matched: the mail domain, its name, or one of its aliases. */
-  match: z.object({ name: z.string(), by: z.enum(['domain', 'name', 'alias']) }).nullable(),
+  match: z.nullable(z.object({ name: z.string(), by: z.enum(['domain', 'name', 'alias']) })),
   /** Other clients the user may mean (similar names, same domain), best first, at most 5. */
   candidates: z.array(z.string()),
 });

@@ -10,7 +10,7 @@
  * `report` says the final report is owed, and the outbox (service/worker/outbox.ts) delivers it
  * until it is delivered or fails permanently, however many task attempts remain.
  */
-import * as z from 'zod';
+import * as z from './zod.js';
 import { Locale } from './locale.js';
 
 export const JobStatus = z.enum(['queued', 'running', 'succeeded', 'failed', 'canceled']);
@@ -26,46 +26,42 @@ export const TERMINAL_STATUSES: readonly JobStatus[] = ['succeeded', 'failed', '
  * person finally reads is decided by shared/cards/jobDisplay.ts from the code.
  */
 export const JobError = z.object({
-  code: z.string().min(1),
+  code: z.string().check(z.minLength(1)),
   message: z.string(),
   retryable: z.boolean(),
-  userMessage: z.object({ ja: z.string(), en: z.string() }).optional(),
-  detail: z.string().optional(),
+  userMessage: z.optional(z.object({ ja: z.string(), en: z.string() })),
+  detail: z.optional(z.string()),
 });
 export type JobError = z.infer<typeof JobError>;
 
 /** Where the worker answers: a Chat space (one message, upserted) and/or a sheet row's status cell. */
-export const ReplyTarget = z
-  .object({
-    chat: z
-      .object({
-        space: z.string().regex(/^spaces\/[A-Za-z0-9_-]+$/, 'must look like spaces/AAAA…'),
-        /** Thread to reply in (`spaces/S/threads/T`); a new thread when absent. */
-        thread: z.string().regex(/^spaces\/[A-Za-z0-9_-]+\/threads\/[A-Za-z0-9_-]+$/).optional(),
-        /**
-         * Only this Chat user sees the job's messages (privateMessageViewer): answers that
-         * concern one person, such as /search, in a space with others.
-         */
-        viewer: z.string().regex(/^users\/[A-Za-z0-9_-]+$/, 'must look like users/123').optional(),
-      })
-      .strict()
-      .optional(),
-    sheet: z
-      .object({
-        spreadsheetId: z.string().min(1),
-        sheetName: z.string().min(1),
-        /** 1-based row number whose status cell the worker writes. */
-        row: z.number().int().min(1),
-      })
-      .strict()
-      .optional(),
-  })
-  .strict();
+export const ReplyTarget = z.strictObject({
+  chat: z.optional(
+    z.strictObject({
+      space: z.string().check(z.regex(/^spaces\/[A-Za-z0-9_-]+$/, 'must look like spaces/AAAA…')),
+      /** Thread to reply in (`spaces/S/threads/T`); a new thread when absent. */
+      thread: z.optional(z.string().check(z.regex(/^spaces\/[A-Za-z0-9_-]+\/threads\/[A-Za-z0-9_-]+$/))),
+      /**
+       * Only this Chat user sees the job's messages (privateMessageViewer): answers that
+       * concern one person, such as /search, in a space with others.
+       */
+      viewer: z.optional(z.string().check(z.regex(/^users\/[A-Za-z0-9_-]+$/, 'must look like users/123'))),
+    }),
+  ),
+  sheet: z.optional(
+    z.strictObject({
+      spreadsheetId: z.string().check(z.minLength(1)),
+      sheetName: z.string().check(z.minLength(1)),
+      /** 1-based row number whose status cell the worker writes. */
+      row: z.number().check(z.int(), z.gte(1)),
+    }),
+  ),
+});
 export type ReplyTarget = z.infer<typeof ReplyTarget>;
 
 export const JobProgress = z.object({
-  done: z.number().int().min(0),
-  total: z.number().int().min(0),
+  done: z.number().check(z.int(), z.gte(0)),
+  total: z.number().check(z.int(), z.gte(0)),
   label: z.string(),
   updatedAt: z.string(),
 });
@@ -92,15 +88,15 @@ export const JobLease = z.object({
  * - failed: the reply target refused permanently (space gone, app removed…): not retried.
  */
 export const JobReport = z.object({
-  generation: z.number().int().min(1),
+  generation: z.number().check(z.int(), z.gte(1)),
   state: z.enum(['owed', 'delivered', 'failed']),
   /** Delivery attempts made so far. */
-  attempts: z.number().int().min(0),
+  attempts: z.number().check(z.int(), z.gte(0)),
   /** Not before this ISO time (backoff, or the reply target's Retry-After). */
-  nextAttemptAt: z.string().optional(),
+  nextAttemptAt: z.optional(z.string()),
   /** The last delivery error (retryable while owed; the permanent one when failed). */
-  error: JobError.optional(),
-  deliveredAt: z.string().optional(),
+  error: z.optional(JobError),
+  deliveredAt: z.optional(z.string()),
 });
 export type JobReport = z.infer<typeof JobReport>;
 
@@ -108,36 +104,36 @@ export type JobReport = z.infer<typeof JobReport>;
 export const JOB_ID_PATTERN = /^[a-z0-9][a-z0-9-]{0,40}$/;
 
 export const JobRecord = z.object({
-  id: z.string().regex(JOB_ID_PATTERN),
+  id: z.string().check(z.regex(JOB_ID_PATTERN)),
   kind: z.string(),
   input: z.unknown(),
   status: JobStatus,
   /** Verified e-mail of the person who asked (from the ID token, never from the body). */
   requestedBy: z.string(),
   locale: Locale,
-  reply: ReplyTarget.optional(),
-  idempotencyKey: z.string().optional(),
+  reply: z.optional(ReplyTarget),
+  idempotencyKey: z.optional(z.string()),
   /** Task generation: 1 on enqueue, +1 on each retry; part of the task name. */
-  generation: z.number().int().min(1),
+  generation: z.number().check(z.int(), z.gte(1)),
   /** Full Cloud Tasks name of the current generation's task. */
-  taskName: z.string().optional(),
+  taskName: z.optional(z.string()),
   /** Deliveries that started running the handler, over all generations. */
-  attempts: z.number().int().min(0),
+  attempts: z.number().check(z.int(), z.gte(0)),
   steps: z.record(z.string(), StepRecord),
-  progress: JobProgress.optional(),
-  result: z.unknown().optional(),
-  error: JobError.optional(),
-  lease: JobLease.optional(),
+  progress: z.optional(JobProgress),
+  result: z.optional(z.unknown()),
+  error: z.optional(JobError),
+  lease: z.optional(JobLease),
   /** The final report of the current generation, once it has ended (see JobReport). */
-  report: JobReport.optional(),
+  report: z.optional(JobReport),
   /** New task generations the reconciler created because a task ended without the job ending. */
-  recoveries: z.number().int().min(0).optional(),
+  recoveries: z.optional(z.number().check(z.int(), z.gte(0))),
   cancelRequested: z.boolean(),
   createdAt: z.string(),
   updatedAt: z.string(),
-  startedAt: z.string().optional(),
-  finishedAt: z.string().optional(),
-  version: z.number().int().min(0),
+  startedAt: z.optional(z.string()),
+  finishedAt: z.optional(z.string()),
+  version: z.number().check(z.int(), z.gte(0)),
 });
 export type JobRecord = z.infer<typeof JobRecord>;
 
@@ -148,7 +144,7 @@ export const RESERVED_STEP_PREFIX = '$';
  * What the HTTP API returns: the record without internals (lease, version, raw step outputs, the
  * worker's reserved steps).
  */
-export const JobView = JobRecord.omit({ lease: true, version: true, steps: true }).extend({
+export const JobView = z.extend(z.omit(JobRecord, { lease: true, version: true, steps: true }), {
   steps: z.array(z.string()),
 });
 export type JobView = z.infer<typeof JobView>;

@@ -2,7 +2,7 @@
  * Every job kind tasuki knows, with its input and result schemas. Adding a kind starts here:
  * add its schemas under shared/kinds/, list it below, then write service/jobs/<kind>.ts.
  */
-import * as z from 'zod';
+import * as z from './zod.js';
 import { BillingDocumentInput, BillingDocumentResult } from './kinds/billingDocument.js';
 import {
   LedgerSearchInput,

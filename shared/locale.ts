@@ -2,7 +2,7 @@
  * The two languages tasuki speaks. Every user-facing string is chosen from the user's locale
  * (`commonEventObject.userLocale` in the add-on, recorded on the job for the worker's replies).
  */
-import * as z from 'zod';
+import * as z from './zod.js';
 
 export const Locale = z.enum(['ja', 'en']);
 export type Locale = z.infer<typeof Locale>;

@@ -22,7 +22,7 @@ export class HttpError extends Error {
     this.name = 'HttpError';
   }
 
-  static invalid(error: z.ZodError, what = 'request'): HttpError {
+  static invalid(error: z.core.$ZodError, what = 'request'): HttpError {
     const issues = describeIssues(error);
     const summary = issues.map((i) => `${i.path}: ${i.message}`).join('; ');
     return new HttpError(400, 'invalid_request', `invalid ${what}: ${summary}`, issues);

@@ -35,7 +35,7 @@ import { requestLogger } from './requestLog.js';
 const ListQuery = z
   .object({
     mine: z.enum(['1', 'true'], 'must be 1 (only your own jobs are listed)').optional(),
-    status: JobStatus.optional(),
+    status: z.optional(JobStatus),
     limit: z.coerce.number().int().min(1).max(100).default(20),
     before: z.iso.datetime({ offset: true, message: 'must be an ISO time such as 2026-11-27T05:00:00.000Z' }).optional(),
   })

@@ -69,9 +69,9 @@ export const ScheduleConfig = z
     kind: JobKind,
     input: z.unknown().default({}),
     /** Where the job answers; default: the team space (TASUKI_CHAT_SPACE). */
-    reply: ReplyTarget.optional(),
+    reply: z.optional(ReplyTarget),
     /** Language of the job's messages; default ja. */
-    locale: Locale.default('ja'),
+    locale: z._default(Locale, 'ja'),
     description: z.string().max(200).optional(),
   })
   .strict()

@@ -8,7 +8,7 @@
  * (tagged Drive files, deterministic Calendar ids, client-<job> Chat messages, rows keyed by job),
  * because the process can die between the Google call and the step record.
  */
-import type * as z from 'zod';
+import type { ZodMiniType } from 'zod/mini';
 import type { JobRecord } from '../../shared/job.js';
 import type { JobKind } from '../../shared/jobKinds.js';
 import type { Locale } from '../../shared/locale.js';
@@ -37,7 +37,8 @@ export interface JobContext<I> {
 
 export interface JobHandler<K extends JobKind = JobKind> {
   readonly kind: K;
-  readonly input: z.ZodType;
+  /** Its kind's input schema from shared/kinds (written with zod/mini, see shared/zod.ts). */
+  readonly input: ZodMiniType;
   run(ctx: JobContext<any>): Promise<unknown>;
 }
 

@@ -3,57 +3,58 @@
  * once per project and type; a second request answers with the document already issued, and only
  * an explicit `reissue` with a reason issues a new number and voids the old one.
  */
-import * as z from 'zod';
+import * as z from '../zod.js';
 import { IsoDate, Link, ProjectNumber, Yen } from './common.js';
 
 /** 10 = standard rate; 8 = reduced rate (軽減税率: food and drink, newspapers), printed with ※. */
 // A refine, not z.literal: the literal type alone adds ~0.8 KB to the add-on bundle.
-export const TaxRatePercent = z.number().refine((n) => n === 10 || n === 8, 'must be 10 or 8 (percent)') as unknown as z.ZodType<10 | 8>;
+export const TaxRatePercent = z.number().check(z.refine((n) => n === 10 || n === 8, 'must be 10 or 8 (percent)')) as unknown as z.ZodMiniType<10 | 8>;
 
-export const BillingItem = z
-  .object({
-    description: z.string().trim().min(1).max(255),
-    /** At most three decimals, as freee請求書 accepts. */
-    quantity: z.number().positive().max(99_999_999).refine((q) => Math.abs(q * 1000 - Math.round(q * 1000)) < 1e-6, 'at most three decimals'),
-    unitPrice: Yen,
-    /** Omitted: TASUKI_TAX_RATE_PERCENT (10 unless configured). */
-    taxRate: TaxRatePercent.optional(),
-  })
-  .strict();
+export const BillingItem = z.strictObject({
+  description: z.string().check(z.trim(), z.minLength(1), z.maxLength(255)),
+  /** At most three decimals, as freee請求書 accepts. */
+  quantity: z.number().check(
+    z.positive(),
+    z.lte(99_999_999),
+    z.refine((q) => Math.abs(q * 1000 - Math.round(q * 1000)) < 1e-6, 'at most three decimals'),
+  ),
+  unitPrice: Yen,
+  /** Omitted: TASUKI_TAX_RATE_PERCENT (10 unless configured). */
+  taxRate: z.optional(TaxRatePercent),
+});
 export type BillingItem = z.infer<typeof BillingItem>;
 
-export const BillingDocumentInput = z
-  .object({
-    type: z.enum(['estimate', 'invoice']),
-    projectNumber: ProjectNumber,
-    /** Line items; when absent, one line from the ledger row's title and amount. */
-    items: z.array(BillingItem).min(1).max(100).optional(),
-    issueDate: IsoDate.optional(),
-    dueDate: IsoDate.optional(),
-    /**
-     * 取引年月日 printed on an invoice; default the ledger row's delivery date (納品日). An invoice
-     * with neither fails and says which to fill in.
-     */
-    transactionDate: IsoDate.optional(),
-    /**
-     * Issue a new number for a project that already has a document of this type: the old number
-     * is kept and marked void (取消) in the ledger, the Documents sheet and the old document.
-     */
-    reissue: z.object({ reason: z.string().trim().min(1, 'a reason is required to reissue').max(200) }).strict().optional(),
-    /**
-     * Also save a Gmail draft with the PDF attached in the requester's mailbox (needs Gmail access
-     * through delegation): a reply in the request e-mail's thread when replyToGmailMessageId is
-     * given, addressed to `to`, else the ledger's client e-mail, else the replied message's sender.
-     */
-    emailDraft: z
-      .object({
-        replyToGmailMessageId: z.string().min(1).optional(),
-        to: z.string().email().optional(),
-      })
-      .strict()
-      .optional(),
-  })
-  .strict();
+export const BillingDocumentInput = z.strictObject({
+  type: z.enum(['estimate', 'invoice']),
+  projectNumber: ProjectNumber,
+  /** Line items; when absent, one line from the ledger row's title and amount. */
+  items: z.optional(z.array(BillingItem).check(z.minLength(1), z.maxLength(100))),
+  issueDate: z.optional(IsoDate),
+  dueDate: z.optional(IsoDate),
+  /**
+   * 取引年月日 printed on an invoice; default the ledger row's delivery date (納品日). An invoice
+   * with neither fails and says which to fill in.
+   */
+  transactionDate: z.optional(IsoDate),
+  /**
+   * Issue a new number for a project that already has a document of this type: the old number
+   * is kept and marked void (取消) in the ledger, the Documents sheet and the old document.
+   */
+  reissue: z.optional(
+    z.strictObject({ reason: z.string().check(z.trim(), z.minLength(1, 'a reason is required to reissue'), z.maxLength(200)) }),
+  ),
+  /**
+   * Also save a Gmail draft with the PDF attached in the requester's mailbox (needs Gmail access
+   * through delegation): a reply in the request e-mail's thread when replyToGmailMessageId is
+   * given, addressed to `to`, else the ledger's client e-mail, else the replied message's sender.
+   */
+  emailDraft: z.optional(
+    z.strictObject({
+      replyToGmailMessageId: z.optional(z.string().check(z.minLength(1))),
+      to: z.optional(z.string().check(z.email())),
+    }),
+  ),
+});
 export type BillingDocumentInput = z.infer<typeof BillingDocumentInput>;
 
 /** One rate's block of a document's totals. */
@@ -66,7 +67,7 @@ export type RateTotalView = { rate: 10 | 8; reduced: boolean; subtotal: number; 
  * against the schemas, and whose size budget is tight) carries no validator for every field.
  */
 const CheckedResult = z.looseObject({
-  documentNumber: z.string().regex(/^[EI]-\d{4}-\d{3,}$/),
+  documentNumber: z.string().check(z.regex(/^[EI]-\d{4}-\d{3,}$/)),
   /**
    * issued: this job issued it; existing: the project already had it and nothing new was issued
    * (the ledger may hold a number from before tasuki, then only the number is known).
@@ -97,4 +98,4 @@ export type BillingDocumentResult = z.infer<typeof CheckedResult> & {
   /** Gmail message id of the saved draft, when emailDraft was asked for. */
   draftMessageId?: string;
 };
-export const BillingDocumentResult = CheckedResult as unknown as z.ZodType<BillingDocumentResult>;
+export const BillingDocumentResult = CheckedResult as unknown as z.ZodMiniType<BillingDocumentResult>;

@@ -2,22 +2,20 @@
  * `system.echo`: the trivial job that proves the spine. Knobs let tests and the console exercise
  * delays, steps, retryable and permanent failures without touching Workspace.
  */
-import * as z from 'zod';
+import * as z from '../zod.js';
 
-export const SystemEchoInput = z
-  .object({
-    message: z.string().max(2000),
-    /** Number of steps to run (each memoized), default 1. */
-    steps: z.number().int().min(1).max(50).default(1),
-    /** Sleep per step in ms (observes cancel). */
-    delayMs: z.number().int().min(0).max(120_000).default(0),
-    /** Fail retryably on the first N deliveries. */
-    failTimes: z.number().int().min(0).max(100).default(0),
-    /** Fail permanently (not retryable). */
-    failPermanently: z.boolean().default(false),
-  })
-  .strict();
+export const SystemEchoInput = z.strictObject({
+  message: z.string().check(z.maxLength(2000)),
+  /** Number of steps to run (each memoized), default 1. */
+  steps: z._default(z.number().check(z.int(), z.gte(1), z.lte(50)), 1),
+  /** Sleep per step in ms (observes cancel). */
+  delayMs: z._default(z.number().check(z.int(), z.gte(0), z.lte(120_000)), 0),
+  /** Fail retryably on the first N deliveries. */
+  failTimes: z._default(z.number().check(z.int(), z.gte(0), z.lte(100)), 0),
+  /** Fail permanently (not retryable). */
+  failPermanently: z._default(z.boolean(), false),
+});
 export type SystemEchoInput = z.infer<typeof SystemEchoInput>;
 
-export const SystemEchoResult = z.object({ message: z.string(), steps: z.number().int() });
+export const SystemEchoResult = z.object({ message: z.string(), steps: z.number().check(z.int()) });
 export type SystemEchoResult = z.infer<typeof SystemEchoResult>;
