@@ -65,7 +65,8 @@ export function sandboxViewsRouter(sandbox: SandboxClient, resources: SandboxRes
       let pageToken: string | undefined;
       do {
         const page = await sandbox.json<{ files?: unknown[]; nextPageToken?: string }>(
-          `/drive/drive/v3/files?q=${enc('trashed = false')}&pageSize=1000&fields=${enc(FILE_FIELDS)}${pageToken ? `&pageToken=${enc(pageToken)}` : ''}`,
+          // The office lives in a shared drive: list every drive, as Google requires for shared-drive items.
+          `/drive/drive/v3/files?q=${enc('trashed = false')}&corpora=allDrives&includeItemsFromAllDrives=true&supportsAllDrives=true&pageSize=1000&fields=${enc(FILE_FIELDS)}${pageToken ? `&pageToken=${enc(pageToken)}` : ''}`,
         );
         files.push(...(page.files ?? []));
         pageToken = page.nextPageToken;
@@ -86,11 +87,11 @@ export function sandboxViewsRouter(sandbox: SandboxClient, resources: SandboxRes
     '/drive/files/:id/download',
     route(async (req, res) => {
       const id = String(req.params.id);
-      const meta = await sandbox.json<{ name?: string; mimeType?: string }>(`/drive/drive/v3/files/${enc(id)}?fields=${enc('id,name,mimeType')}`);
+      const meta = await sandbox.json<{ name?: string; mimeType?: string }>(`/drive/drive/v3/files/${enc(id)}?supportsAllDrives=true&fields=${enc('id,name,mimeType')}`);
       const isGoogleDoc = (meta.mimeType ?? '').startsWith('application/vnd.google-apps.');
       const upstream = isGoogleDoc
-        ? await sandbox.raw(`/drive/drive/v3/files/${enc(id)}/export?mimeType=${enc('application/pdf')}`)
-        : await sandbox.raw(`/drive/drive/v3/files/${enc(id)}?alt=media`);
+        ? await sandbox.raw(`/drive/drive/v3/files/${enc(id)}/export?supportsAllDrives=true&mimeType=${enc('application/pdf')}`)
+        : await sandbox.raw(`/drive/drive/v3/files/${enc(id)}?supportsAllDrives=true&alt=media`);
       const name = isGoogleDoc ? `${meta.name ?? id}.pdf` : (meta.name ?? id);
       sendBinary(res, Buffer.from(await upstream.arrayBuffer()), upstream.headers.get('content-type') ?? 'application/octet-stream', name, req.query.inline === '1');
       return undefined;
