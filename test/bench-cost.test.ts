@@ -1,0 +1,53 @@
+// The cost benchmark's arithmetic: counted store calls become billed Firestore operations, and
+// counted operations become USD per 1,000 jobs at the constant's prices; the call counter counts
+// calls an object makes on itself.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { costPer1000, firestoreOperations, PRICES } from '../bench/cost.js';
+import { countCalls, type CallCounts } from '../bench/operationCounter.js';
+
+test('store calls → Firestore reads, writes and deletes', () => {
+  const ops = firestoreOperations({
+    createJob: { calls: 1, ok: 1 },
+    getJob: { calls: 2, ok: 2 },
+    updateJob: { calls: 5, ok: 4 }, // one lost a version race: read, no write
+    rawPutIfAbsent: { calls: 2, ok: 1 }, // one found the document: a read
+    deleteDoc: { calls: 1, ok: 0 },
+  });
+  assert.deepEqual(ops, { reads: 2 + 5 + 1, writes: 1 + 4 + 1, deletes: 1 });
+});
+
+test('USD per 1,000 jobs from per-job counts', () => {
+  const c = costPer1000('w1', { store: { createJob: { calls: 1, ok: 1 }, updateJob: { calls: 4, ok: 4 } }, queue: { enqueue: { calls: 1, ok: 1 }, ensureQueue: { calls: 1, ok: 1 } }, deliveries: 1, serviceCpuMs: 3 }, 1024);
+  assert.equal(c.firestoreWrites, 5000);
+  assert.equal(c.firestoreReads, 4000);
+  assert.equal(c.cloudTasksOperations, 2000, 'enqueue + delivery; ensureQueue is start-up, not per job');
+  assert.equal(c.serviceCpuSeconds, 3);
+  const firestore = (4000 * PRICES.firestore.readPer100k + 5000 * PRICES.firestore.writePer100k) / 100_000;
+  assert.ok(Math.abs(c.usd.firestore - firestore) < 1e-5);
+  assert.ok(Math.abs(c.usd.cloudTasks - 0.0008) < 1e-5);
+  assert.ok(Math.abs(c.usd.cloudRunCpu - 3 * PRICES.cloudRun.perVcpuSecond) < 1e-5, "rounded to 5 digits");
+  assert.ok(Math.abs(c.usd.total - (c.usd.firestore + c.usd.cloudTasks + c.usd.cloudRunCpu + c.usd.cloudRunRequests + c.usd.storagePerMonth)) < 1e-4);
+});
+
+test('countCalls counts public calls and the calls an object makes on itself, and what succeeded', async () => {
+  class Store {
+    async createJob(created: boolean) {
+      return { created };
+    }
+    async claim() {
+      await this.raw();
+      return this.raw();
+    }
+    raw() {
+      return 1;
+    }
+  }
+  const s = new Store();
+  const counts: CallCounts = {};
+  countCalls(s, ['createJob', 'raw'], counts);
+  await s.createJob(true);
+  await s.createJob(false);
+  await s.claim();
+  assert.deepEqual(counts, { createJob: { calls: 2, ok: 1 }, raw: { calls: 2, ok: 2 } });
+});
