@@ -90,7 +90,7 @@ export function sandboxViewsRouter(sandbox: SandboxClient, resources: SandboxRes
       const meta = await sandbox.json<{ name?: string; mimeType?: string }>(`/drive/drive/v3/files/${enc(id)}?supportsAllDrives=true&fields=${enc('id,name,mimeType')}`);
       const isGoogleDoc = (meta.mimeType ?? '').startsWith('application/vnd.google-apps.');
       const upstream = isGoogleDoc
-        ? await sandbox.raw(`/drive/drive/v3/files/${enc(id)}/export?supportsAllDrives=true&mimeType=${enc('application/pdf')}`)
+        ? await sandbox.raw(`/drive/drive/v3/files/${enc(id)}/export?mimeType=${enc('application/pdf')}`)
         : await sandbox.raw(`/drive/drive/v3/files/${enc(id)}?supportsAllDrives=true&alt=media`);
       const name = isGoogleDoc ? `${meta.name ?? id}.pdf` : (meta.name ?? id);
       sendBinary(res, Buffer.from(await upstream.arrayBuffer()), upstream.headers.get('content-type') ?? 'application/octet-stream', name, req.query.inline === '1');
