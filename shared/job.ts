@@ -161,3 +161,13 @@ export function toJobView(job: JobRecord): JobView {
 export function isUnsettled(job: Pick<JobRecord, 'status' | 'report'>): boolean {
   return !TERMINAL_STATUSES.includes(job.status) || job.report?.state === 'owed';
 }
+
+/** The job answers somewhere (a Chat space and/or a sheet row), so its end must be reported. */
+export function hasReplyTarget(job: Pick<JobRecord, 'reply'>): boolean {
+  return Boolean(job.reply?.chat || job.reply?.sheet);
+}
+
+/** The job's lease has not expired: the delivery holding it is alive (it renews the lease). */
+export function leaseLive(job: Pick<JobRecord, 'lease'>, now: Date): boolean {
+  return Boolean(job.lease && Date.parse(job.lease.until) > now.getTime());
+}

@@ -3,68 +3,30 @@
 // SIGTERM → the in-flight job finishes before the process exits; a job longer than the grace
 // period is stopped, recorded as retryable, and finished by the next process.
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
 import { after, before, test } from 'node:test';
-import { LocalIssuer } from '../local/issuer.js';
-import { startTasksEmulator, type TasksEmulator } from '../local/tasks-emulator/emulator.js';
-import { loadConfig, type Config } from '../service/config.js';
-import { createLogger } from '../service/logger.js';
-import { createStore } from '../service/store/createStore.js';
-import type { Store } from '../service/store/store.js';
 import type { JobRecord } from '../shared/job.js';
-import { USER, startJwksServer, tempDir } from './support/spine.js';
-import { freePort, startServiceProcess, type ServiceProcess } from './support/spineProcess.js';
+import { startProcessHarness, type ProcessHarness } from './support/processHarness.js';
+import { USER } from './support/spine.js';
 
-const log = createLogger({ level: 'silent' });
-let dataDir: string;
-let issuer: LocalIssuer;
-let emulator: TasksEmulator;
-let jwks: { url: string; close(): Promise<void> };
-let env: Record<string, string>;
-let port: number;
-let config: Config;
-let store: Store;
-const running: ServiceProcess[] = [];
+let h: ProcessHarness;
 
 before(async () => {
-  dataDir = tempDir('tasuki-process-');
-  issuer = LocalIssuer.open(dataDir);
-  jwks = await startJwksServer(issuer);
   // timeScale 0.5: backoffs 0.5 s, 1 s, 2 s… while the new process starts; deadline 7.5 s.
-  emulator = await startTasksEmulator({ dataDir, issuer, logger: log, timeScale: 0.5 });
-  port = await freePort();
-  env = {
-    TASUKI_MODE: 'local',
-    TASUKI_DATA_DIR: dataDir,
-    TASUKI_SERVICE_URL: `http://127.0.0.1:${port}`,
-    TASUKI_TASKS_EMULATOR: emulator.address,
-    TASUKI_GOOGLE_ROOT_URL: jwks.url,
+  h = await startProcessHarness({
+    prefix: 'tasuki-process-',
+    timeScale: 0.5,
     // Bounds the wait for a dead holder's lease in the worst case (15 s is Cloud Tasks' minimum).
-    TASUKI_DISPATCH_DEADLINE_SECONDS: '15',
-    LOG_LEVEL: 'warn',
-  };
-  config = loadConfig(env);
-  store = createStore(config, log);
+    env: { TASUKI_DISPATCH_DEADLINE_SECONDS: '15' },
+  });
 });
 
-after(async () => {
-  for (const p of running) p.kill('SIGKILL');
-  await Promise.all(running.map((p) => p.exited));
-  await emulator.close();
-  await store.close();
-  await jwks.close();
-  rmSync(dataDir, { recursive: true, force: true });
-});
+after(() => h.close());
 
-async function start(extraEnv: Record<string, string> = {}): Promise<ServiceProcess> {
-  const p = startServiceProcess({ ...env, ...extraEnv }, port);
-  running.push(p);
-  await p.ready();
-  return p;
-}
+const start = (extraEnv: Record<string, string> = {}) => h.start(extraEnv);
+const waitForJob = (id: string, until: (j: JobRecord) => boolean, what: string) => h.waitForJob(id, until, what);
 
 async function enqueue(url: string, input: object): Promise<string> {
-  const token = await issuer.mintIdToken({ aud: config.scriptClientId, email: USER });
+  const token = await h.issuer.mintIdToken({ aud: h.config.scriptClientId, email: USER });
   const res = await fetch(`${url}/v1/jobs`, {
     method: 'POST',
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
@@ -72,16 +34,6 @@ async function enqueue(url: string, input: object): Promise<string> {
   });
   assert.equal(res.status, 202, await res.clone().text());
   return ((await res.json()) as { job: { id: string } }).job.id;
-}
-
-async function waitForJob(id: string, until: (j: JobRecord) => boolean, what: string, timeoutMs = 40_000): Promise<JobRecord> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const job = await store.getJob(id);
-    if (job && until(job)) return job;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(job)}\n${running.map((p) => p.output()).join('\n---\n')}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 const echoSteps = (j: JobRecord) => Object.keys(j.steps).filter((k) => k.startsWith('echo-'));
@@ -92,7 +44,7 @@ test('kill -9 between steps: a new process resumes after the last finished step 
   const before = await waitForJob(id, (j) => echoSteps(j).length >= 2, 'two finished steps');
   first.kill('SIGKILL');
   await first.exited;
-  const atCrash = await store.getJob(id);
+  const atCrash = await h.store.getJob(id);
   assert.equal(atCrash?.status, 'running', 'the crash left the job running');
   const finishedBeforeCrash = atCrash!.steps;
   const restartedAt = new Date().toISOString();
@@ -119,7 +71,7 @@ test('SIGTERM: the process stops accepting work but lets the in-flight job finis
   p.kill('SIGTERM');
   const exit = await p.exited;
   assert.deepEqual(exit, { code: 0, signal: null }, p.output());
-  const job = await store.getJob(id);
+  const job = await h.store.getJob(id);
   assert.equal(job?.status, 'succeeded', 'finished before the process exited');
   assert.equal(job?.attempts, 1);
 });
@@ -130,7 +82,7 @@ test('SIGTERM with a job longer than the grace period: it is stopped, handed bac
   await waitForJob(id, (j) => j.status === 'running' && echoSteps(j).length >= 1, 'the job to be running');
   p.kill('SIGTERM');
   assert.deepEqual(await p.exited, { code: 0, signal: null }, p.output());
-  const handedBack = await store.getJob(id);
+  const handedBack = await h.store.getJob(id);
   assert.equal(handedBack?.status, 'queued', 'recorded as waiting for its next delivery');
   assert.equal(handedBack?.error?.code, 'instance_shutting_down');
   assert.equal(handedBack?.lease, undefined, 'the lease is released: the next process need not wait');

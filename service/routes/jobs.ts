@@ -16,7 +16,7 @@
 import { Router, type Request, type Response } from 'express';
 import * as z from 'zod';
 import { EnqueueRequest } from '../../shared/api.js';
-import { JOB_ID_PATTERN, JobStatus, toJobView, type JobRecord } from '../../shared/job.js';
+import { hasReplyTarget, JOB_ID_PATTERN, JobStatus, leaseLive, toJobView, type JobRecord } from '../../shared/job.js';
 import { JOB_KINDS } from '../../shared/jobKinds.js';
 import { localeFrom } from '../../shared/locale.js';
 import { SERVICE_TEXTS } from '../../shared/messages.js';
@@ -24,7 +24,6 @@ import { requireUser } from '../auth/middleware.js';
 import type { AppDeps } from '../deps.js';
 import { mutateJob } from '../worker/jobMutation.js';
 import { deliverReport } from '../worker/outbox.js';
-import { leaseLive } from '../worker/reconciler.js';
 import { createJobTask } from '../worker/taskDispatch.js';
 import { HttpError } from './httpErrors.js';
 import { newJobRecord } from './newJob.js';
@@ -178,7 +177,8 @@ export function jobsRouter(deps: AppDeps): Router {
 
   router.post('/:id/cancel', async (req, res) => {
     const job = await ownedJob(req, res);
-    const at = now().toISOString();
+    const asked = now();
+    const at = asked.toISOString();
     let accepted = false;
     const { job: next } = await mutateJob(
       store,
@@ -187,7 +187,7 @@ export function jobsRouter(deps: AppDeps): Router {
         accepted = fresh.status === 'queued' || fresh.status === 'running';
         // Queued, or running in a holder that stopped renewing its lease (crashed): nothing will
         // stop at a next step, so the job ends here.
-        if (fresh.status === 'queued' || (fresh.status === 'running' && !leaseLive(fresh, new Date(Date.parse(at))))) {
+        if (fresh.status === 'queued' || (fresh.status === 'running' && !leaseLive(fresh, asked))) {
           return { ...fresh, status: 'canceled', cancelRequested: true, lease: undefined, finishedAt: at };
         }
         if (fresh.status === 'running' && !fresh.cancelRequested) return { ...fresh, cancelRequested: true };
@@ -205,7 +205,7 @@ export function jobsRouter(deps: AppDeps): Router {
       // No worker will report a job canceled here, so the report is made here, off the request
       // path (and owed in the record: the reconciler's sweep delivers it if this fails).
       void deliverReport({ store, reply: deps.reply, log, now }, next).catch((err: unknown) => log.error({ err, jobId: next.id }, 'could not report the cancellation'));
-    } else if (next.reply?.chat || next.reply?.sheet) {
+    } else if (hasReplyTarget(next)) {
       // Show "canceling…" where the user asked until the run stops at its next step.
       void deps.reply.progress(next).catch((err: unknown) => log.warn({ err, jobId: next.id }, 'could not show the cancel request'));
     }

@@ -9,7 +9,7 @@
  * for that generation (the outbox, outbox.ts, delivers it); a write that makes the job run again
  * drops a report still owed for an earlier end.
  */
-import { TERMINAL_STATUSES, type JobRecord } from '../../shared/job.js';
+import { hasReplyTarget, TERMINAL_STATUSES, type JobRecord } from '../../shared/job.js';
 import type { Store } from '../store/store.js';
 
 /** Returns the next record, or null to leave the job as it is. */
@@ -39,7 +39,7 @@ export async function mutateJob(store: Store, start: JobRecord | string, change:
 
 function withReportRule(job: JobRecord): JobRecord {
   const terminal = TERMINAL_STATUSES.includes(job.status);
-  if (terminal && (job.reply?.chat || job.reply?.sheet) && job.report?.generation !== job.generation) {
+  if (terminal && hasReplyTarget(job) && job.report?.generation !== job.generation) {
     return { ...job, report: { generation: job.generation, state: 'owed', attempts: 0 } };
   }
   if (!terminal && job.report?.state === 'owed') {

@@ -28,10 +28,6 @@ export const REPORT_GIVE_UP_MS = 24 * 3600_000;
 
 export type OutboxDeps = { store: Store; reply: ReplyPort; log: Logger; now?: () => Date };
 
-export function hasReplyTarget(job: Pick<JobRecord, 'reply'>): boolean {
-  return Boolean(job.reply?.chat || job.reply?.sheet);
-}
-
 /** True when this generation's final report is owed and not yet delivered. */
 export function reportOwed(job: JobRecord): boolean {
   return TERMINAL_STATUSES.includes(job.status) && job.report?.generation === job.generation && job.report.state === 'owed';

@@ -21,7 +21,7 @@
  * sweeps may run concurrently in several instances, and overlap with deliveries, safely.
  */
 import { SERVICE_TEXTS } from '../../shared/messages.js';
-import { TERMINAL_STATUSES, type JobRecord } from '../../shared/job.js';
+import { leaseLive, TERMINAL_STATUSES, type JobRecord } from '../../shared/job.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { JobQueue } from '../queue/queue.js';
@@ -180,9 +180,4 @@ export class Reconciler {
   private outbox() {
     return { store: this.deps.store, reply: this.deps.reply, log: this.deps.log, now: this.now };
   }
-}
-
-/** The job's lease has not expired. */
-export function leaseLive(job: JobRecord, now: Date): boolean {
-  return Boolean(job.lease && Date.parse(job.lease.until) > now.getTime());
 }

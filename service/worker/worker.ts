@@ -27,7 +27,7 @@
  * within the job's budget or ends it as abandoned. Final reports go through the outbox
  * (outbox.ts), which outlives the task.
  */
-import { TERMINAL_STATUSES, type JobError, type JobRecord } from '../../shared/job.js';
+import { hasReplyTarget, TERMINAL_STATUSES, type JobError, type JobRecord } from '../../shared/job.js';
 import type { TaskPayload } from '../../shared/api.js';
 import { JOB_KINDS } from '../../shared/jobKinds.js';
 import type { Config } from '../config.js';
@@ -39,7 +39,7 @@ import type { Store } from '../store/store.js';
 import { classifyFailure, type ClassifiedFailure } from './classifyFailure.js';
 import { chainOf, isFinalAttempt, type Delivery } from './delivery.js';
 import { mutateJob } from './jobMutation.js';
-import { deliverReport, hasReplyTarget } from './outbox.js';
+import { deliverReport } from './outbox.js';
 import { LeaseLost, RunContext, type AbortReason } from './runContext.js';
 
 export type WorkerDeps = {

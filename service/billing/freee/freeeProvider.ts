@@ -92,30 +92,29 @@ export class FreeeProvider implements AccountingProvider {
 
   private invoiceRequest(companyId: number, partnerId: number, draft: BillingDraft): InvoiceRequest {
     return {
-      company_id: companyId,
+      ...this.documentFields(companyId, partnerId, draft),
       invoice_number: draft.documentNumber,
       billing_date: draft.issueDate,
       payment_date: draft.dueDate,
       payment_type: 'transfer',
-      subject: draft.title.slice(0, 255) || draft.documentNumber,
-      tax_entry_method: 'out',
-      tax_fraction: FRACTION[this.opts.rounding],
-      line_amount_fraction: 'round',
-      withholding_tax_entry_method: 'out',
-      memo: memoOf(draft, draft.projectNumber),
-      partner_id: partnerId,
-      partner_title: '御中',
-      partner_display_name: draft.client.name.slice(0, 255),
       lines: linesOf(draft, true),
     };
   }
 
   private quotationRequest(companyId: number, partnerId: number, draft: BillingDraft): QuotationRequest {
     return {
-      company_id: companyId,
+      ...this.documentFields(companyId, partnerId, draft),
       quotation_number: draft.documentNumber,
       quotation_date: draft.issueDate,
       expiration_date: draft.dueDate,
+      lines: linesOf(draft, false),
+    };
+  }
+
+  /** What an invoice and a quotation request share: issuer, recipient, tax handling, memo. */
+  private documentFields(companyId: number, partnerId: number, draft: BillingDraft) {
+    return {
+      company_id: companyId,
       subject: draft.title.slice(0, 255) || draft.documentNumber,
       tax_entry_method: 'out',
       tax_fraction: FRACTION[this.opts.rounding],
@@ -125,8 +124,7 @@ export class FreeeProvider implements AccountingProvider {
       partner_id: partnerId,
       partner_title: '御中',
       partner_display_name: draft.client.name.slice(0, 255),
-      lines: linesOf(draft, false),
-    };
+    } as const;
   }
 
   private urlOf(kind: 'invoices' | 'quotations', id: number, fallback: string): string {
