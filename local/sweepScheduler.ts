@@ -14,10 +14,19 @@ export type SweepScheduler = { close(): void; /** Runs one sweep now (tests). */
 
 export function startSweepScheduler(opts: { serviceUrl: string; invoker: string; issuer: LocalIssuer; intervalMs: number; logger: Logger }): SweepScheduler {
   let running: Promise<unknown> | undefined;
+  // One token serves many ticks (signing one per tick is wasted work, and the service's
+  // verified-token cache then hits); a new one five minutes before it expires.
+  let token: { value: string; renewAt: number } | undefined;
+  const currentToken = async (): Promise<string> => {
+    if (!token || Date.now() >= token.renewAt) {
+      token = { value: await opts.issuer.mintIdToken({ aud: opts.serviceUrl, email: opts.invoker, ttlSeconds: 600 }), renewAt: Date.now() + 300_000 };
+    }
+    return token.value;
+  };
   const tick = (): Promise<unknown> => {
     running ??= (async () => {
       try {
-        const token = await opts.issuer.mintIdToken({ aud: opts.serviceUrl, email: opts.invoker, ttlSeconds: 600 });
+        const token = await currentToken();
         const res = await fetch(`${opts.serviceUrl}/tasks/sweep`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(60_000) });
         const body: unknown = await res.json().catch(() => undefined);
         if (!res.ok) opts.logger.debug({ status: res.status, body }, 'sweep answered an error; next tick tries again');

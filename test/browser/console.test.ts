@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { after, before, test, type TestContext } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { startStack, type Stack } from '../../local/stack.js';
 import { createLogger } from '../../service/logger.js';
@@ -28,6 +28,13 @@ after(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
+
+/** Skips `t` (and says so) when this stack runs without the add-on backend. */
+async function skippedWithoutAddon(t: TestContext): Promise<boolean> {
+  const meta = (await (await fetch(`${stack.consoleUrl}console/api/meta`)).json()) as { addon: boolean };
+  if (!meta.addon) t.skip('the add-on backend is not mounted in this stack');
+  return !meta.addon;
+}
 test('a system.echo job run from the Run form succeeds and its Chat message appears with its card', async () => {
   const { page, errors } = await openPage(browser, { locale: 'ja-JP' });
   await page.goto(`${stack.consoleUrl}#/jobs`);
@@ -140,11 +147,7 @@ test('the language follows the browser, switches with the toggle and is remember
 });
 
 test('Gmail sidebar: Create project on a seeded e-mail starts a project.create job that replies in Chat', async (t) => {
-  const meta = (await (await fetch(`${stack.consoleUrl}console/api/meta`)).json()) as { addon: boolean };
-  if (!meta.addon) {
-    t.skip('the add-on backend is not mounted in this stack');
-    return;
-  }
+  if (await skippedWithoutAddon(t)) return;
   const { page, errors } = await openPage(browser, { locale: 'ja-JP' });
   await page.goto(`${stack.consoleUrl}#/gmail`);
   await page.getByTestId('mail-list').locator('.mail-item').first().click();
@@ -176,11 +179,7 @@ test('Gmail sidebar: Create project on a seeded e-mail starts a project.create j
 });
 
 test('Gmail sidebar: each parsed field says where it was read and whether the parser is sure, in Japanese and English', async (t) => {
-  const meta = (await (await fetch(`${stack.consoleUrl}console/api/meta`)).json()) as { addon: boolean };
-  if (!meta.addon) {
-    t.skip('the add-on backend is not mounted in this stack');
-    return;
-  }
+  if (await skippedWithoutAddon(t)) return;
   const hints = async (page: import('playwright-core').Page) => {
     const sidebar = page.getByTestId('addon-sidebar');
     await sidebar.getByRole('button', { name: /案件を作成|Create project/ }).waitFor({ timeout: 20_000 });
@@ -212,11 +211,7 @@ test('Gmail sidebar: each parsed field says where it was read and whether the pa
 });
 
 test('Chat composer: /help answers with a card; /new opens a dialog whose submission starts a job that replies in the space', async (t) => {
-  const meta = (await (await fetch(`${stack.consoleUrl}console/api/meta`)).json()) as { addon: boolean };
-  if (!meta.addon) {
-    t.skip('the add-on backend is not mounted in this stack');
-    return;
-  }
+  if (await skippedWithoutAddon(t)) return;
   const { page, errors } = await openPage(browser, { locale: 'ja-JP' });
   await page.goto(`${stack.consoleUrl}#/chat`);
   const input = page.locator('#chat-input');
@@ -244,11 +239,7 @@ test('Chat composer: /help answers with a card; /new opens a dialog whose submis
 });
 
 test('Sheets: rows selected in the grid are handed to an Extensions ▸ tasuki menu item', async (t) => {
-  const meta = (await (await fetch(`${stack.consoleUrl}console/api/meta`)).json()) as { addon: boolean };
-  if (!meta.addon) {
-    t.skip('the add-on backend is not mounted in this stack');
-    return;
-  }
+  if (await skippedWithoutAddon(t)) return;
   const { page, errors } = await openPage(browser, { locale: 'ja-JP' });
   await page.goto(`${stack.consoleUrl}#/sheets`);
   const grid = page.getByTestId('sheet-grid');
@@ -271,11 +262,7 @@ async function ledgerValues(): Promise<string[][]> {
 }
 
 test("Sheets: invoices for two 進行中 rows leave the office's Status column alone; tasuki's own column shows the job", async (t) => {
-  const meta = (await (await fetch(`${stack.consoleUrl}console/api/meta`)).json()) as { addon: boolean };
-  if (!meta.addon) {
-    t.skip('the add-on backend is not mounted in this stack');
-    return;
-  }
+  if (await skippedWithoutAddon(t)) return;
   const before = await ledgerValues();
   const header = before[0]!;
   const statusCol = header.indexOf('ステータス Status');
@@ -331,11 +318,7 @@ test("Sheets: invoices for two 進行中 rows leave the office's Status column a
 });
 
 test('Chat: /summary 山田製菓 answers with a chart drawn in Japanese', async (t) => {
-  const meta = (await (await fetch(`${stack.consoleUrl}console/api/meta`)).json()) as { addon: boolean };
-  if (!meta.addon) {
-    t.skip('the add-on backend is not mounted in this stack');
-    return;
-  }
+  if (await skippedWithoutAddon(t)) return;
   const { page, errors } = await openPage(browser, { locale: 'ja-JP' });
   await page.goto(`${stack.consoleUrl}#/chat`);
   const input = page.locator('#chat-input');
