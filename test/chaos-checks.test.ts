@@ -169,6 +169,12 @@ test('numbers: duplicates, and gaps explained only by a failed job', () => {
     driveFiles: [file('d1', { name: 'I-2026-010 請求書.pdf', appProperties: { tasukiJob: 'p1', tasukiKey: 'billing-pdf' } }), file('d2', { name: 'I-2026-010 請求書.pdf', appProperties: { tasukiJob: 'p3', tasukiKey: 'billing-pdf' } })],
   });
   assert.equal(run({ jobs, after: twice }).duplicates.numbers, 2, 'P-2026-013 on two rows, I-2026-010 in two jobs’ PDFs');
+
+  const issued = { documentNumber: 'I-2026-011', outcome: 'issued' };
+  const shownAgain = [job('i1', 'succeeded', { result: issued }), job('i2', 'succeeded', { result: { ...issued, outcome: 'existing' } })];
+  assert.equal(run({ jobs: shownAgain }).duplicates.numbers, 0, 'a second /invoice showing the existing I-2026-011 issues nothing');
+  const issuedTwice = [job('i1', 'succeeded', { result: issued }), job('i2', 'succeeded', { result: issued })];
+  assert.equal(run({ jobs: issuedTwice }).duplicates.numbers, 1, 'two jobs that both issued I-2026-011');
 });
 
 test('a failure needs a code and a sentence, not internals', () => {

@@ -31,7 +31,9 @@
  *     messages without either, the same (card id, text). (Two jobs asking the same question, e.g.
  *     two searches for "Menu", post two equal answers under two client ids: not duplicates.)
  *   - numbers: a project number on two Ledger rows; a document number (E-/I-YYYY-NNN) in the
- *     names of the PDFs of two different jobs; a number in two succeeded jobs' results.
+ *     names of the PDFs of two different jobs; a number in two succeeded jobs' results that
+ *     issued it (a billing.document result with outcome "existing" shows a document an earlier
+ *     job issued — the product's answer to a second /invoice — and issues nothing).
  * - numberGaps: per sequence (P/E/I and year), numbers above the pre-run ledger's highest and
  *   below the highest issued in the run that no Workspace record carries. A gap is explained when
  *   the store's claim on that number belongs to a failed or canceled job, held when it belongs
@@ -313,8 +315,8 @@ export function judge(input: CheckInput): Verdict {
   for (const [key, owners] of pdfOwners) for (const owner of owners) numberCarriers.push({ key, owner: `pdf-of-${owner}` });
   for (const j of jobs) {
     if (j.status !== 'succeeded') continue;
-    const r = j.result as { projectNumber?: unknown; documentNumber?: unknown } | undefined;
-    for (const v of [r?.projectNumber, r?.documentNumber]) {
+    const r = j.result as { projectNumber?: unknown; documentNumber?: unknown; outcome?: unknown } | undefined;
+    for (const v of [r?.projectNumber, r?.outcome === 'existing' ? undefined : r?.documentNumber]) {
       const p = typeof v === 'string' ? parseNumber(v) : null;
       if (p) numberCarriers.push({ key: `${p.prefix}-${p.year}-${p.n}`, owner: `result-of-${j.id}` });
     }
