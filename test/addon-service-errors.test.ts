@@ -1,8 +1,9 @@
 /**
  * How the add-on tells people what went wrong with the service, in their language: every HTTP
  * status class the service client maps (400 with field issues, 401, 403, 404, 409, 429, 5xx,
- * an unreadable body), and, for every entry point (Gmail card action, the homepage, Chat
- * commands, the Chat dialog, the Sheets menu), a service that answers `200 {}`, an HTML page,
+ * an unreadable body), and, for every entry point that calls the service (the Gmail card's
+ * actions, the homepage, every Chat command that reaches the service, the job cards' buttons, the
+ * Chat dialog, the Sheets side panel and menu), a service that answers `200 {}`, an HTML page,
  * a 500 or nothing at all (a timeout): always a friendly text in the user's language, never a
  * JavaScript error or the service's own English. Driven through the real bundle in the shim;
  * the answers come from a small HTTP server here (the real service cannot be made to answer each
@@ -123,9 +124,22 @@ describe('add-on service errors', () => {
     ['Chat /jobs', (locale) => addon.call('onAppCommand', slashCommandEvent(2, '', { locale }), { locale })],
     ['Chat /status', (locale) => addon.call('onAppCommand', slashCommandEvent(3, 'P-2026-013', { locale }), { locale })],
     ['Chat /invoice', (locale) => addon.call('onAppCommand', slashCommandEvent(6, 'P-2026-013', { locale }), { locale })],
+    ['Chat /retry', (locale) => addon.call('onAppCommand', slashCommandEvent(4, '90a8f5c1', { locale }), { locale })],
+    ['Chat /cancel', (locale) => addon.call('onAppCommand', slashCommandEvent(5, JOB, { locale }), { locale })],
+    ['Chat /estimate', (locale) => addon.call('onAppCommand', slashCommandEvent(7, 'P-2026-013', { locale }), { locale })],
+    ['Chat /scrape', (locale) => addon.call('onAppCommand', slashCommandEvent(8, 'acme', { locale }), { locale })],
+    ['Chat /summary', (locale) => addon.call('onAppCommand', slashCommandEvent(9, '', { locale }), { locale })],
+    ['Chat /search', (locale) => addon.call('onAppCommand', slashCommandEvent(10, '看板', { locale }), { locale })],
     ['Chat card Refresh', (locale) => addon.call('onRefreshJob', buttonEvent({ jobId: JOB }, { locale }), { locale })],
+    ['Chat card Retry', (locale) => addon.call('onRetryJob', buttonEvent({ jobId: JOB }, { locale }), { locale })],
+    ['Chat card Cancel', (locale) => addon.call('onCancelJob', buttonEvent({ jobId: JOB }, { locale }), { locale })],
+    ['Gmail Draft estimate', (locale) => addon.call('onGmailDraftEstimate', { ...gmailEvent('m-1', { locale, parameters: { messageId: 'm-1' }, form: { projectNumber: 'P-2026-013' } }), gmail: { messageId: 'm-1' } }, { locale })],
+    ['Gmail Add to schedule', (locale) => addon.call('onGmailAddToSchedule', { ...gmailEvent('m-1', { locale, parameters: { messageId: 'm-1' } }), gmail: { messageId: 'm-1' } }, { locale })],
+    ['Gmail job card Retry', (locale) => addon.call('onRetryJob', { ...hostEvent('GMAIL', { locale, parameters: { jobId: JOB } }) }, { locale })],
+    ['Sheets side panel Summarize', (locale) => addon.call('onSheetsSummarizeLedger', hostEvent('SHEETS', { locale }), { locale })],
     ['Chat dialog submit', (locale) => addon.call('onChatNewProjectSubmit', buttonEvent({}, { locale, dialog: 'SUBMIT_DIALOG', form: { client: 'a', title: 'b' } }), { locale })],
-    ['Sheets menu', async (locale) => (await addon.menu.run('menuSummarizeLedger', { spreadsheetId: 's', sheetName: 'Ledger', selectedRows: [] }, { locale })).ui],
+    ['Sheets menu Summarize', async (locale) => (await addon.menu.run('menuSummarizeLedger', { spreadsheetId: 's', sheetName: 'Ledger', selectedRows: [] }, { locale })).ui],
+    ['Sheets menu Job status', async (locale) => (await addon.menu.run('menuJobStatus', { spreadsheetId: 's', sheetName: 'Ledger', selectedRows: [] }, { locale })).ui],
   ];
   const FRIENDLY: Record<string, Record<string, RegExp>> = {
     '200-empty-object': { ja: /サービスから想定外の応答がありました \(HTTP 200\)/, en: /The service answered something unexpected \(HTTP 200\)/ },
