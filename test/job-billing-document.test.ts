@@ -198,11 +198,36 @@ test('numbers from before tasuki count: the seeded estimate is shown, and reissu
   assert.equal((await ledgerRow('P-2026-010')).estimate, reissued.documentNumber);
 });
 
-test('a seeded project without a folder gets one, written back to the ledger', async () => {
+test('a seeded project without a folder gets one made from the template (crash between folder and template too), written back to the ledger', async () => {
   const job = await env.newJob('billing.document', { type: 'estimate', projectNumber: 'P-2026-012', issueDate: '2026-12-01', dueDate: '2026-12-15' });
+  // Crash inside the first step, after the folder is made and before the template is in it.
+  const failing = createBillingDocumentHandler(accountingProviderFor);
+  let calls = 0;
+  const crashing = { ...failing, run: async (ctx: Parameters<typeof failing.run>[0]) => {
+    const drive = ctx.google.drive;
+    const copy = drive.files.copy.bind(drive.files);
+    (drive.files as { copy: unknown }).copy = async (...args: unknown[]) => {
+      if (calls++ === 1) throw new Error('crash between template items');
+      return (copy as (...a: unknown[]) => unknown)(...args);
+    };
+    try {
+      return await failing.run(ctx);
+    } finally {
+      (drive.files as { copy: unknown }).copy = copy;
+    }
+  } };
+  await assert.rejects(env.run(crashing, job.id));
   const result = await env.run<BillingDocumentResult>(billingDocument, job.id);
   const row = await ledgerRow('P-2026-012');
   assert.ok(row.folderUrl, 'folder URL written back');
+  const folderId = new URL(row.folderUrl).searchParams.get('id') ?? row.folderUrl.split('/').pop()!;
+  const projectFolders = (await childrenOf(env.google, env.config.projectsFolderId)).filter((f) => f.name.startsWith('P-2026-012 '));
+  assert.deepEqual(projectFolders.map((f) => f.name), ['P-2026-012 北斗書店 年末年始 営業案内ポスター'], 'one folder, named like project.create names them');
+  assert.equal(projectFolders[0]!.id, folderId);
+  const items = (await childrenOf(env.google, folderId)).map((f) => f.name).sort();
+  const template = (await childrenOf(env.google, env.config.templateFolderId)).map((f) => f.name.replace('{{title}}', '年末年始 営業案内ポスター')).sort();
+  assert.ok(template.includes('年末年始 営業案内ポスター 制作メモ') && template.length >= 3, JSON.stringify(template));
+  assert.deepEqual(items.filter((n) => !n.endsWith('.pdf') && !/^E-2026-/.test(n)), template, 'the template tree, placeholders filled, each once');
   assert.equal(row.estimate, result.documentNumber);
   const text = await documentPlainText(env.google, result.docId!);
   assert.ok(text.includes('¥95,000') && text.includes('2026年12月15日'), text);

@@ -15,13 +15,14 @@
  *
  * Reads: the project's Ledger row; the provider's template. Writes (fields this job owns):
  * - the ledger row's `estimate` or `invoice` cell (the current number), and `folderUrl` only
- *   when the row had no folder (projects from before tasuki: found by number, or made, tagged);
+ *   when the row had no folder (projects from before tasuki: the office's folder found by number,
+ *   else one made from the template as project.create makes it, workspace/projectFolder.ts);
  * - the Documents sheet rows of the numbers it issues or voids (documentsSheet.ts);
  * - through the AccountingProvider (TASUKI_BILLING_PROVIDER; the handler knows only the port):
  *   the document and its PDF in the project folder, and with freee the document in freee.
  *
  * Steps (each idempotent on its own; the step record makes a redelivery resume after it):
- * 1. project   ledger row read; folder found or made (tagged 'project-folder'), URL written back.
+ * 1. project   ledger row read; folder found or made from the template (tagged), URL written back.
  * 2. claim     issue or show the existing one (documentRegister.claimIssuance).
  * 3. number    claimSequence('estimate-YYYY'|'invoice-YYYY', owner = the issuance id) above the
  *              ledger's highest: the same number for any job that completes this issuance.
@@ -46,7 +47,8 @@ import { addDays, endOfNextMonth, isIsoDate, isoDateIn } from '../isoDates.js';
 import { computeTotals, formatYen, type Totals } from '../billing/tax.js';
 import { type JobContext, type JobHandler } from '../worker/jobHandler.js';
 import { JobFailure } from '../jobFailure.js';
-import { ensureFolder, getFile, idFromDriveUrl, listChildren, FOLDER_MIME } from '../workspace/driveFiles.js';
+import { getFile, idFromDriveUrl } from '../workspace/driveFiles.js';
+import { ensureTemplatedFolder } from '../workspace/projectFolder.js';
 import { buildMimeMessage, ensureDraft, replyContext } from '../workspace/gmailDraft.js';
 import { callGoogle } from '../workspace/googleCall.js';
 import { claimLedgerNumber } from '../workspace/ledgerNumbers.js';
@@ -81,15 +83,22 @@ async function projectFolder(ctx: Ctx, ledger: SheetTable<(typeof LEDGER.columns
     const file = await getFile(google.drive, fromUrl);
     if (file) return file;
   }
-  const number = values.projectNumber!;
-  const existing = (await listChildren(google.drive, config.projectsFolderId)).find((f) => f.mimeType === FOLDER_MIME && f.name.startsWith(`${number} `));
-  const folder =
-    existing ??
-    (await ensureFolder(google.drive, {
-      parentId: config.projectsFolderId,
-      name: `${number} ${values.client} ${values.title}`.trim(),
-      tag: { jobId: job.id, key: 'project-folder' },
-    }));
+  // The same folder project.create makes (the template copied in), or the office's own by number.
+  const amount = Number(String(values.amount ?? '').replace(/[^\d.-]/g, ''));
+  const folder = await ensureTemplatedFolder(google, {
+    projectsFolderId: config.projectsFolderId,
+    templateFolderId: config.templateFolderId,
+    jobId: job.id,
+    values: {
+      number: values.projectNumber!,
+      client: values.client ?? '',
+      title: values.title ?? '',
+      due: parseCell(values.due ?? '')?.date,
+      requestedAt: parseCell(values.requestedAt ?? '')?.date,
+      ...(values.amount && Number.isFinite(amount) ? { amount } : {}),
+    },
+  });
+  if (!folder.templated) ctx.log.info({ folderId: folder.id, templateFolderId: config.templateFolderId }, 'project folder without a template copy (the office\'s own folder, or no readable template)');
   await ledger.updateRow(row, { folderUrl: folder.url });
   return folder;
 }

@@ -74,6 +74,7 @@ import { parseSpan } from '../workspace/scheduleDates.js';
 import { upsertRowEvent } from '../workspace/scheduleEvents.js';
 import { SheetTable } from '../workspace/sheetTable.js';
 import { copyTemplateTree, fillName, readTemplateTree } from '../workspace/templateCopy.js';
+import { PROJECT_FOLDER_NAME, templateValues } from '../workspace/projectFolder.js';
 import { say } from '../workspace/say.js';
 import { forChatText } from '../../shared/userText.js';
 
@@ -259,21 +260,19 @@ async function run(ctx: Ctx): Promise<ProjectCreateResult> {
   );
   await progress(say(ctx, `案件番号 ${number}`, `Project number ${number}`));
 
-  const values = {
+  const { docValues: values, nameValues } = templateValues({
     number,
     client: clientName,
     title: input.title,
-    due: input.due ? formatJapaneseDate(input.due) : '未定',
-    requestedAt: formatJapaneseDate(requestedAt),
-    amount: input.amount !== undefined ? formatYen(input.amount) : '',
-    request: (input.request?.body ?? input.request?.subject ?? '').slice(0, 5000),
-  };
-  // Names get short values (ISO due date, no e-mail body); Docs get the long forms.
-  const nameValues = { ...values, due: input.due ?? '未定', request: '' };
+    ...(input.due ? { due: input.due } : {}),
+    requestedAt,
+    ...(input.amount !== undefined ? { amount: input.amount } : {}),
+    request: input.request?.body ?? input.request?.subject ?? '',
+  });
 
   const folder = await ctx.step('folder', async () => {
     if (!(await readTemplateTree(google.drive, config.templateFolderId))) throw templateMissing(config.templateFolderId);
-    const name = fillName('{{number}} {{client}} {{title}}', nameValues);
+    const name = fillName(PROJECT_FOLDER_NAME, nameValues);
     try {
       return await ensureFolder(google.drive, { parentId: config.projectsFolderId, name, tag: { jobId: job.id, key: 'root' } });
     } catch (err) {
