@@ -65,3 +65,26 @@ test('production mode builds clients on Google endpoints without touching the ne
   const withGmail = createGoogleClients({ ...config, gmailDelegation: true });
   assert.ok(withGmail.gmailFor('sato@example.co.jp'));
 });
+
+test('a token endpoint outage stays a retryable Google error with its status; an OAuth refusal keeps its words', async () => {
+  const { statusOf } = await import('../service/workspace/googleCall.js');
+  const { classifyFailure } = await import('../service/worker/classifyFailure.js');
+  const t = await startTestSandbox();
+  try {
+    const config = loadConfig({ TASUKI_DATA_DIR: t.dataDir, TASUKI_GOOGLE_ROOT_URL: t.sandbox.url, LOG_LEVEL: 'silent' });
+    const google = createGoogleClients(config);
+    const put = await fetch(`${t.sandbox.url}/_sandbox/faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ api: 'oauth2', errorRates: { '503': 1 } }) });
+    assert.equal(put.status, 200);
+    const err = await google.chat.spaces.get({ name: SEED_IDS.chatSpace }).then(() => assert.fail('the grant must fail'), (e: unknown) => e);
+    assert.equal(statusOf(err), 503, 'the token endpoint status survives');
+    const classified = classifyFailure(err, 'ja');
+    assert.equal(classified.error.retryable, true);
+    assert.notEqual(classified.error.code, 'internal');
+    await fetch(`${t.sandbox.url}/_sandbox/faults`, { method: 'DELETE' });
+    const refusal = await google.gmailFor('stranger@other.example')!.users.labels.list({ userId: 'me' }).then(() => assert.fail('must be refused'), (e: unknown) => e);
+    assert.match(String((refusal as Error).message), /Invalid email or User ID/);
+    assert.equal(classifyFailure(refusal, 'en').error.retryable, false, 'an OAuth refusal is not retried');
+  } finally {
+    await t.stop();
+  }
+});

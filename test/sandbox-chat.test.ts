@@ -183,6 +183,23 @@ test('membership changes through the admin API are what members.get answers next
   await rejects(chat.spaces.members.get({ name: `${SEED_IDS.chatDmSpace}/members/office@example.co.jp` }), 404, /not found/);
 });
 
+test('the admin API makes a room or a direct message with the app in it; the app then sees and writes there', async () => {
+  const chat = t.google.chat;
+  const post = (body: unknown) => fetch(`${t.sandbox.url}/_sandbox/chat/spaces`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  assert.equal((await post({ id: 'AAAAprojects', displayName: '案件 / Projects', members: ['sato@example.co.jp'] })).status, 201);
+  assert.equal((await post({ id: 'AAAAdmEmma', dmWith: 'emma@example.co.jp' })).status, 201);
+  assert.equal((await post({ id: 'AAAAprojects' })).status, 409, 'a second space of the same name is refused');
+  const bad = await post({ id: 'x y', dmWith: 'emma@example.co.jp', members: [] });
+  assert.equal(bad.status, 400);
+  assert.match(await bad.text(), /id/);
+  const dm = await chat.spaces.get({ name: 'spaces/AAAAdmEmma' });
+  assert.equal(dm.data.spaceType, 'DIRECT_MESSAGE');
+  assert.equal((await chat.spaces.members.get({ name: 'spaces/AAAAprojects/members/sato@example.co.jp' })).data.state, 'JOINED');
+  await rejects(chat.spaces.members.get({ name: 'spaces/AAAAdmEmma/members/sato@example.co.jp' }), 404, /not found/);
+  const made = await chat.spaces.messages.create({ parent: 'spaces/AAAAprojects', requestBody: { text: 'hello' } });
+  assert.match(made.data.name ?? '', /^spaces\/AAAAprojects\/messages\//);
+});
+
 test('messages carry USER_MENTION annotations for <users/…> in their text, and none for defused text', async () => {
   const chat = t.google.chat;
   const mention = await chat.spaces.messages.create({ parent: SPACE, requestBody: { text: 'hi <users/all> and <users/123>' } });

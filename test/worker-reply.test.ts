@@ -255,6 +255,21 @@ describe('WorkspaceReply on the Workspace sandbox (real Chat and Sheets REST, re
     assert.equal(await ledgerCell(4, LEDGER.letter.tasukiStatus), '⚠️ 失敗 · だめでした');
   });
 
+  test('a final write to a space busier than the wait fails retryably (rate limited, Retry-After) without holding the call; the sheet is still written', async () => {
+    const google = createGoogleClients(loadConfig({ TASUKI_DATA_DIR: dir, TASUKI_GOOGLE_ROOT_URL: sandbox.url, LOG_LEVEL: 'silent' }), { clientOptions: { retry: false } });
+    const sleeps: number[] = [];
+    const throttle = new WriteThrottle({ now: () => 0, sleep: async (ms) => void sleeps.push(ms) });
+    // Five other jobs' final writes already hold the space's next five seconds.
+    for (let i = 0; i < 5; i++) await throttle.acquire(`chat:${SEED_IDS.chatSpace}`, Infinity);
+    sleeps.length = 0;
+    const busy = new WorkspaceReply({ google: async () => google, log: createLogger({ level: 'silent' }), throttle, finalWaitMs: 2000 });
+    const done = job({ id: 'j-5eed0000000000000000000000000004', status: 'succeeded', result: { message: 'x', steps: 1 }, reply: { chat: { space: SEED_IDS.chatSpace }, sheet: { spreadsheetId: SEED_IDS.ledgerSpreadsheet, sheetName: LEDGER.sheetName, row: 5 } } });
+    await assert.rejects(busy.finished(done), (err: unknown) => err instanceof ReplyFailure && !err.permanent && err.code === 'reply_rate_limited' && err.retryAfterSeconds === 5);
+    assert.deepEqual(sleeps, [], 'nothing waited');
+    assert.equal((await messagesFor(done.id)).length, 0, 'no Chat write was attempted');
+    assert.equal(await ledgerCell(5, LEDGER.letter.tasukiStatus), '✅ 完了', 'the sheet has its own turn');
+  });
+
   test("a sheet made before tasuki's columns gets them appended at the right, once; its own columns stay", async () => {
     const { sheets } = createGoogleClients(loadConfig({ TASUKI_DATA_DIR: dir, TASUKI_GOOGLE_ROOT_URL: sandbox.url, LOG_LEVEL: 'silent' }), { clientOptions: { retry: false } });
     const spreadsheetId = SEED_IDS.ledgerSpreadsheet;

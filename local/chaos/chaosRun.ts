@@ -31,6 +31,7 @@ import { loadConfig } from '../../service/config.js';
 import { createLogger } from '../../service/logger.js';
 import { LEDGER } from '../../shared/sheetLayouts.js';
 import { LocalIssuer } from '../issuer.js';
+import { SEED_IDS, SEED_USERS } from '../sandbox/seedData.js';
 import { startStack, type Stack } from '../stack.js';
 import { judge, type Verdict } from './checks.js';
 import { faultDriver } from './faultDriver.js';
@@ -38,7 +39,7 @@ import { readWorkspace, type WorkspaceIds, type WorkspaceView } from './sandboxR
 import { seededRandom } from './seededRandom.js';
 import { startServiceKiller } from './serviceKiller.js';
 import { openStoreReader } from './storeReader.js';
-import { enqueueJob, planWorkload, type EnqueueOutcome, type SeedProject } from './workload.js';
+import { enqueueJob, planWorkload, type ChaosSpaces, type EnqueueOutcome, type SeedProject } from './workload.js';
 
 export type ChaosOptions = {
   jobs: number;
@@ -112,6 +113,22 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
+/**
+ * The spaces replies go to, as an office has them: the team space, two project rooms both users
+ * are in, and each user's direct message with the app (sato's is seeded; emma's is made here).
+ */
+async function officeSpaces(sandboxUrl: string, team: string): Promise<ChaosSpaces> {
+  const make = async (body: Record<string, unknown>): Promise<string> => {
+    const res = await fetch(`${sandboxUrl}/_sandbox/chat/spaces`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal: AbortSignal.timeout(30_000) });
+    if (res.status !== 201 && res.status !== 409) throw new Error(`sandbox: making chat space ${String(body.id)}: ${res.status} ${await res.text()}`);
+    return `spaces/${String(body.id)}`;
+  };
+  const people = [SEED_USERS.sato.email, SEED_USERS.emma.email];
+  const rooms = [await make({ id: 'AAAAchaosRoomA', displayName: '案件 A / Project A', members: people }), await make({ id: 'AAAAchaosRoomB', displayName: '案件 B / Project B', members: people })];
+  const dms = { [SEED_USERS.sato.email]: SEED_IDS.chatDmSpace, [SEED_USERS.emma.email]: await make({ id: 'AAAAchaosDmEmma', dmWith: SEED_USERS.emma.email }) };
+  return { team, rooms, dms };
+}
+
 function seededProjects(ws: WorkspaceView): SeedProject[] {
   const rows = ws.sheets.Ledger.rows;
   const col = Math.max(0, (rows[0] ?? []).indexOf(LEDGER.headers[LEDGER.index.projectNumber]!));
@@ -171,7 +188,7 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosSummary> {
       spreadMs: opts.chaosSeconds * 1000 * 0.7,
       rnd: rnd.fork('workload'),
       seed: opts.seed,
-      teamSpace: config.chatSpace,
+      spaces: await officeSpaces(s.sandboxUrl, config.chatSpace),
       ledgerSpreadsheetId: config.ledgerSpreadsheetId,
       projects: seededProjects(before),
     });

@@ -4,8 +4,11 @@
  *
  * Mix (weights): project.create 30, billing.document 25, system.echo 18, schedule.sync 15, and
  * 4 each of ledger.summarize, ledger.search, portal.scrape; with 7 jobs or more each kind occurs
- * at least once. Users alternate between sato@ (ja) and emma@ (en). Reply targets: the team
- * Chat space for 90% of jobs (none for the rest, which must still end); each invoice on a
+ * at least once. Users alternate between sato@ (ja) and emma@ (en). Reply targets: a Chat space
+ * for 90% of jobs (none for the rest, which must still end), spread as an office's are: the
+ * requester's direct message with the app (40%), the team space (30%) and the project rooms
+ * (30%). (Google allows about one message write per second per space, so a thousand jobs in ten
+ * minutes cannot all report into one space; an office's traffic is spread like this.) Each invoice on a
  * seeded project whose ledger row no other job targets also replies into that row's status cell.
  * system.echo jobs sleep up to 4 s over 1–4 steps, some fail retryably once or twice, a few fail
  * permanently (those must end failed, with a message), and one in six of the longer ones is
@@ -48,6 +51,17 @@ export type EnqueueOutcome = {
 
 export type SeedProject = { projectNumber: string; row: number };
 
+export type ChaosSpaces = { team: string; rooms: string[]; dms: Record<string, string> };
+
+/** The chat space a job of `user` replies into (see the header for the spread). */
+function replySpace(rnd: SeededRandom, spaces: ChaosSpaces, user: string): string {
+  const r = rnd.next();
+  const dm = spaces.dms[user];
+  if (dm && r < 0.4) return dm;
+  if (spaces.rooms.length && r >= 0.7) return rnd.pick(spaces.rooms);
+  return spaces.team;
+}
+
 const USERS = [
   { email: 'sato@example.co.jp', locale: 'ja' as const },
   { email: 'emma@example.co.jp', locale: 'en' as const },
@@ -77,7 +91,8 @@ export function planWorkload(opts: {
   spreadMs: number;
   rnd: SeededRandom;
   seed: number;
-  teamSpace: string;
+  /** Where replies go: the team space, project rooms, and each user's direct message with the app. */
+  spaces: ChaosSpaces;
   ledgerSpreadsheetId: string;
   projects: SeedProject[];
 }): PlannedJob[] {
@@ -89,7 +104,7 @@ export function planWorkload(opts: {
     const kind = opts.jobs >= WEIGHTS.length && i < WEIGHTS.length ? WEIGHTS[i]![0] : pickKind(rnd);
     const user = USERS[i % USERS.length]!;
     const reply: NonNullable<EnqueueRequest['reply']> = {};
-    if (rnd.next() < 0.9) reply.chat = { space: opts.teamSpace };
+    if (rnd.next() < 0.9) reply.chat = { space: replySpace(rnd, opts.spaces, user.email) };
     let input: unknown;
     let cancelAfterMs: number | undefined;
     switch (kind) {

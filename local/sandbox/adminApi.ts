@@ -11,6 +11,9 @@
  *   GET    /_sandbox/events                        Server-Sent Events: `change` {api, kind, id, op} on every write
  *   GET    /_sandbox/calls?limit=100               recent API calls: time, api, method, path, caller (SA or delegated user), status
  *   GET    /_sandbox/chat/spaces                   spaces with members
+ *   POST   /_sandbox/chat/spaces                   make a space with the app in it, as a person would add it
+ *                                                 {id, displayName?, dmWith?: email, members?: [email]} (a
+ *                                                 room, or with dmWith that person's direct message with the app)
  *   PUT    /_sandbox/chat/spaces/{id}/members      add a person to a space {email, displayName?} (membership tests)
  *   DELETE /_sandbox/chat/spaces/{id}/members/{email}  remove a person from a space
  *   GET    /_sandbox/chat/spaces/{id}/messages     a space's messages, oldest first (id without "spaces/")
@@ -35,10 +38,18 @@ import { storeMessage, type StoredMessage } from './gmailApi.js';
 import { chatMessageId, chatThreadId, chatUserName } from './ids.js';
 import { buildPayload, header, plainText, type MessagePart } from './mimeMessage.js';
 import type { ChangeEvent, SandboxState } from './sandboxState.js';
-import { SANDBOX_USERS, SEED_IDS } from './seedData.js';
+import { APP_SERVICE_ACCOUNT, SANDBOX_USERS, SEED_IDS } from './seedData.js';
 import { readRange, type StoredSpreadsheet } from './sheetsModel.js';
 
 const HumanMessage = z.strictObject({ senderEmail: z.string().email(), text: z.string().min(1).max(4096), threadName: z.string().optional() });
+const NewSpace = z
+  .strictObject({
+    id: z.string().regex(/^[A-Za-z0-9_-]{1,60}$/),
+    displayName: z.string().min(1).max(128).optional(),
+    dmWith: z.string().email().optional(),
+    members: z.array(z.string().email()).max(50).optional(),
+  })
+  .refine((v) => !(v.dmWith && v.members), 'a direct message has exactly one person: give dmWith or members, not both');
 const NewMember = z.strictObject({ email: z.string().email(), displayName: z.string().min(1).max(200).optional() });
 const NewMail = z.strictObject({
   from: z.string().min(1),
@@ -109,6 +120,24 @@ export function adminRouter(opts: { state: SandboxState; faults: Faults }): Rout
   router.get('/calls', (req, res) => res.json({ calls: state.recentCalls(Number(req.query.limit ?? 100) || 100) }));
 
   router.get('/chat/spaces', (_req, res) => res.json({ spaces: state.list<StoredSpace>('chat', 'space') }));
+  router.post('/chat/spaces', (req, res) => {
+    const parsed = NewSpace.safeParse(req.body);
+    if (!parsed.success) return invalid(res, 'space', parsed.error);
+    const { id, displayName, dmWith, members } = parsed.data;
+    const name = `spaces/${id}`;
+    if (state.get('chat', 'space', name)) return fail(res, 409, `Space ${name} already exists`);
+    const person = (email: string) => {
+      const known = SANDBOX_USERS.find((u) => u.email === email.toLowerCase());
+      return { email: email.toLowerCase(), displayName: known?.displayName ?? email, type: 'HUMAN' as const };
+    };
+    const app = { email: APP_SERVICE_ACCOUNT, displayName: 'tasuki', type: 'BOT' as const };
+    const createTime = new Date().toISOString();
+    const stored: StoredSpace = dmWith
+      ? { space: { name, type: 'DM', spaceType: 'DIRECT_MESSAGE', singleUserBotDm: true, spaceThreadingState: 'UNTHREADED_MESSAGES', spaceHistoryState: 'HISTORY_ON', createTime }, members: [app, person(dmWith)] }
+      : { space: { name, type: 'ROOM', spaceType: 'SPACE', displayName: displayName ?? id, spaceThreadingState: 'THREADED_MESSAGES', spaceHistoryState: 'HISTORY_ON', createTime }, members: [app, ...(members ?? []).map(person)] };
+    state.put('chat', 'space', name, stored);
+    res.status(201).json(stored);
+  });
   /** The space named by the route's :id, or a 404 answered (undefined). */
   const spaceOf = (req: express.Request, res: express.Response): { name: string; stored: StoredSpace } | undefined => {
     const name = `spaces/${String(req.params.id)}`;

@@ -110,8 +110,15 @@ function jwtBearerClient(opts: { email: string; sign: JwtSigner; scopes: readonl
       });
     } catch (err) {
       // Surface OAuth's own words (invalid_grant: Invalid email or User ID …), as gtoken does.
-      const data = (err as { response?: { data?: { error?: string; error_description?: string } } }).response?.data;
-      if (data?.error) throw Object.assign(new Error(`${data.error}: ${data.error_description ?? ''} (token for ${opts.subject ?? opts.email})`), { cause: err });
+      // Only an OAuth error body has a string `error`; a 5xx from the token endpoint (or a proxy)
+      // carries an object or HTML, and must stay the transporter's error with its status so it is
+      // classified as Google being unavailable (retryable), not as an unreadable internal fault.
+      const response = (err as { response?: { status?: number; data?: { error?: unknown; error_description?: unknown } } }).response;
+      const data = response?.data;
+      if (typeof data?.error === 'string') {
+        const description = typeof data.error_description === 'string' ? data.error_description : '';
+        throw Object.assign(new Error(`${data.error}: ${description} (token for ${opts.subject ?? opts.email})`), { cause: err, response });
+      }
       throw err;
     }
     return { access_token: res.data.access_token, expiry_date: Date.now() + res.data.expires_in * 1000 };

@@ -6,7 +6,8 @@
  *   updateMask = 'text,cards_v2')`: the first write creates it, later ones replace it, and a
  *   retried write after a crash is harmless. The card is shared/cards/jobCard.ts in the job's
  *   language. Writes per space are throttled (WriteThrottle): progress is skipped when too soon,
- *   the final card waits its turn.
+ *   the final card waits its turn for up to 2 s, and when the space is busier than that it fails
+ *   retryably (`reply_rate_limited` + Retry-After) so the outbox delivers it later.
  *   A private job (`reply.chat.viewer`, e.g. /search in a shared space) is shown to that user
  *   only: Chat takes privateMessageViewer only when a message is created, so its first write is
  *   `messages.create(messageId = client-<jobId>, privateMessageViewer)` (a 409 from a racing
@@ -33,7 +34,7 @@ import { googleMessage, retryAfterOf, statusOf } from '../workspace/googleCall.j
 import { locateTasukiColumns, quoteSheet, type TasukiColumnLetters } from '../workspace/tasukiColumns.js';
 import { ReplyFailure, type ReplyPort } from './replyPort.js';
 import { writeChatMessage } from '../workspace/chatMessages.js';
-import { WriteThrottle } from './writeThrottle.js';
+import { ThrottleBusy, WriteThrottle } from './writeThrottle.js';
 
 /** `client-<jobId>`: job ids are lowercase letters, digits and hyphens, ≤ 41 characters, so this fits Chat's 63. */
 export function clientMessageId(jobId: string): string {
@@ -44,6 +45,8 @@ const PERMANENT_STATUSES = new Set([400, 401, 403, 404]);
 
 /** One ReplyFailure for the failed writes: retryable if any of them may succeed later. */
 function replyFailureOf(errors: unknown[]): ReplyFailure {
+  const busy = errors.find((err): err is ThrottleBusy => err instanceof ThrottleBusy);
+  if (busy) return new ReplyFailure({ permanent: false, code: 'reply_rate_limited', message: busy.message, retryAfterSeconds: busy.retryAfterSeconds, cause: busy });
   const retryable = errors.find((err) => !PERMANENT_STATUSES.has(statusOf(err)));
   const err = retryable ?? errors[0];
   const status = statusOf(err);
@@ -58,12 +61,15 @@ export class WorkspaceReply implements ReplyPort {
   private readonly columnCache = new Map<string, Promise<TasukiColumnLetters>>();
   /** What the card needs beyond the job: the queue's attempt limit, the office's time zone. */
   private readonly display: DisplayContext;
+  /** Longest wait for a final write's turn in its space (default 2 s). */
+  private readonly finalWaitMs: number;
 
-  constructor(opts: { google: () => Promise<GoogleClients>; log: Logger; throttle?: WriteThrottle; display?: DisplayContext }) {
+  constructor(opts: { google: () => Promise<GoogleClients>; log: Logger; throttle?: WriteThrottle; display?: DisplayContext; finalWaitMs?: number }) {
     this.google = opts.google;
     this.log = opts.log;
     this.throttle = opts.throttle ?? new WriteThrottle();
     this.display = opts.display ?? {};
+    this.finalWaitMs = opts.finalWaitMs ?? 2000;
   }
 
   async progress(job: JobRecord): Promise<void> {
@@ -78,19 +84,26 @@ export class WorkspaceReply implements ReplyPort {
     const chat = job.reply?.chat;
     const sheet = job.reply?.sheet;
     // Take both turns before starting either write, so no write's rejection waits unobserved.
-    const chatTurn = chat ? await this.turn(`chat:${chat.space}`, final) : false;
-    const sheetTurn = sheet ? await this.turn(`sheet:${sheet.spreadsheetId}`, final) : false;
+    const failures: unknown[] = [];
+    const chatTurn = chat ? await this.turn(`chat:${chat.space}`, final).catch((err: unknown) => (failures.push(err), false)) : false;
+    const sheetTurn = sheet ? await this.turn(`sheet:${sheet.spreadsheetId}`, final).catch((err: unknown) => (failures.push(err), false)) : false;
     const writes: Array<Promise<void>> = [];
     if (chat && chatTurn) writes.push(this.writeChat(job, chat));
     if (sheet && sheetTurn) writes.push(this.writeSheet(job, sheet));
     const results = await Promise.allSettled(writes);
-    const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (failed.length) throw replyFailureOf(failed.map((r) => r.reason as unknown));
+    for (const r of results) if (r.status === 'rejected') failures.push(r.reason as unknown);
+    if (failures.length) throw replyFailureOf(failures);
   }
 
+  /**
+   * A progress write takes the target's slot only when it is free now. A final write waits for
+   * its slot at most `finalWaitMs`: when the space is busier than that (many jobs ending in one
+   * space at once), it fails retryably with the wait as Retry-After instead of holding the
+   * delivery (and one of the queue's few dispatch slots) open — the outbox paces it.
+   */
   private async turn(key: string, final: boolean): Promise<boolean> {
     if (final) {
-      await this.throttle.acquire(key);
+      await this.throttle.acquire(key, this.finalWaitMs);
       return true;
     }
     return this.throttle.tryAcquire(key);

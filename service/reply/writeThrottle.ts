@@ -49,13 +49,16 @@ export class WriteThrottle {
     return true;
   }
 
-  /** Reserves the key's next free slot and waits for it (or throws ThrottleBusy). */
-  async acquire(key: string): Promise<void> {
+  /**
+   * Reserves the key's next free slot and waits for it, or throws ThrottleBusy when that slot is
+   * more than `maxWaitMs` (default: the throttle's) away.
+   */
+  async acquire(key: string, maxWaitMs = this.maxWaitMs): Promise<void> {
     const now = this.now();
     const last = this.slots.get(key);
     const slot = last === undefined ? now : Math.max(now, last + this.intervalMs);
     const wait = slot - now;
-    if (wait > this.maxWaitMs) throw new ThrottleBusy(key, Math.ceil(wait / 1000));
+    if (wait > maxWaitMs) throw new ThrottleBusy(key, Math.max(1, Math.ceil(wait / 1000)));
     this.take(key, slot, now);
     if (wait > 0) await this.sleep(wait);
   }
