@@ -5,14 +5,14 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { FreeeApi } from '../service/billing/freee/freeeApi.js';
-import { FileTokenVault, FreeeTokenSource, postTokenRequest } from '../service/billing/freee/freeeTokens.js';
+import { FileTokenVault, FreeeTokenSource, postTokenRequest, tokensFromResponse } from '../service/billing/freee/freeeTokens.js';
 import { FREEE_TOKEN_FILE, accountingProviderFor } from '../service/billing/providers.js';
 import { createBillingDocumentHandler } from '../service/jobs/billingDocument.js';
 import { projectCreate } from '../service/jobs/projectCreate.js';
 import { JobFailure } from '../service/jobFailure.js';
 import type { BillingDocumentResult } from '../shared/kinds/billingDocument.js';
 import type { ProjectCreateResult } from '../shared/kinds/projectCreate.js';
-import { STANDIN_APP } from '../local/freee/freeeState.js';
+import { STANDIN_APP, STANDIN_COMPANY_ID } from '../local/freee/freeeState.js';
 import { startJobsEnv, type JobsEnv } from './support/jobsHarness.js';
 import { connectStandIn, mountFreeeStandIn, type FreeeTestEnv } from './support/freee.js';
 import { join } from 'node:path';
@@ -110,6 +110,73 @@ test("freee's rate limit: 429 with X-RateLimit headers becomes a retryable failu
     assert.ok(res.headers.get('x-ratelimit-reset-minute'));
   } finally {
     freee.standIn.faults.set({ perMinute: 100_000 });
+  }
+});
+
+test("freee's rate limit: an hour's or a day's window used up is waited out to its own reset, not the minute's", async () => {
+  const api = new FreeeApi({ apiUrl: freee.url, tokens: new FreeeTokenSource({ vault: new FileTokenVault(join(env.sandbox.dataDir, FREEE_TOKEN_FILE)), store: env.store, client: { ...client, accountsUrl: freee.url } }) });
+  const companyId = await api.companyId();
+  const token = (await new FileTokenVault(join(env.sandbox.dataDir, FREEE_TOKEN_FILE)).read())!.accessToken;
+  const probe = () => fetch(`${freee.url}/api/1/partners?company_id=${companyId}`, { headers: { authorization: `Bearer ${token}` } });
+  for (const [knob, window, header] of [['perHour', 'hour', 'x-ratelimit-remaining'], ['perDay', 'day', 'x-ratelimit-remaining-day']] as const) {
+    freee.standIn.faults.set({ [knob]: 1 });
+    try {
+      await probe();
+      const res = await probe();
+      assert.equal(res.status, 429);
+      assert.equal(res.headers.get(header), '0', `${window}: used up`);
+      assert.notEqual(res.headers.get('x-ratelimit-remaining-minute'), '0', `${window}: the minute's window is not`);
+      assert.match(res.headers.get('x-ratelimit-reset-day') ?? '', /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/, "freee's reset format");
+      await assert.rejects(api.findPartners(companyId, 'x'), (err: unknown) => {
+        assert.ok(err instanceof JobFailure && err.retryable && err.code === 'freee_rate_limited', String(err));
+        // The window began with the first call, seconds ago: its reset is most of an hour (or more) away.
+        assert.ok((err.retryAfterSeconds ?? 0) > 600, `${window}: waits ${err.retryAfterSeconds}s, past the minute's reset`);
+        assert.ok(err.message.includes(`the ${window}'s limit is used up`), err.message);
+        if (window === 'day') assert.match(err.userMessage.ja, /1日の上限/);
+        return true;
+      });
+    } finally {
+      freee.standIn.faults.set({ perHour: 1_000_000, perDay: 10_000_000 });
+    }
+  }
+});
+
+test('freee tokens: company_id arrives as a string; a refresh token lapses after 90 days and with a revoked access token', async () => {
+  const oauth = { ...client, accountsUrl: freee.url };
+  const state = freee.standIn.state;
+  const issued = state.issueTokens(STANDIN_COMPANY_ID, 21_600, Date.now());
+  const body = await postTokenRequest(oauth, { grant_type: 'refresh_token', refresh_token: issued.refreshToken });
+  assert.equal(body.company_id, String(STANDIN_COMPANY_ID), "freee's reference shows company_id as a string");
+  assert.equal(tokensFromResponse(body, new Date()).companyId, STANDIN_COMPANY_ID);
+  const old = state.issueTokens(STANDIN_COMPANY_ID, 21_600, Date.now() - 91 * 86_400_000);
+  assert.equal(state.useRefreshToken(old.refreshToken, new Date()), null, '91 days old');
+  const young = state.issueTokens(STANDIN_COMPANY_ID, 21_600, Date.now() - 89 * 86_400_000);
+  assert.ok(state.useRefreshToken(young.refreshToken, new Date()), '89 days old still works');
+  const revoked = state.issueTokens(STANDIN_COMPANY_ID, 21_600, Date.now());
+  await fetch(`${freee.url}/_admin/revoke`, { method: 'POST' });
+  await assert.rejects(postTokenRequest(oauth, { grant_type: 'refresh_token', refresh_token: revoked.refreshToken }), (err: unknown) => err instanceof JobFailure && err.code === 'freee_not_connected');
+  await connectStandIn(freee, env.sandbox.dataDir);
+});
+
+test("the stand-in answers with every field freee's schema marks required (InvoiceResponse_invoice, QuotationResponse_quotation)", async () => {
+  const token = (await new FileTokenVault(join(env.sandbox.dataDir, FREEE_TOKEN_FILE)).read())!.accessToken;
+  const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+  const common = { company_id: STANDIN_COMPANY_ID, partner_id: 70_001, partner_title: '（空白）', tax_entry_method: 'out', tax_fraction: 'omit', withholding_tax_entry_method: 'out', lines: [{ description: '検品', quantity: 1, unit_price: '1000', tax_rate: 10 }] };
+  // Required lists as published in freee/freee-api-schema iv/open-api-3/api-schema.yml.
+  const required = {
+    invoice: ['amount_brought_forward', 'amount_excluding_tax', 'amount_including_tax', 'amount_tax', 'billing_date', 'cancel_status', 'company_id', 'created_at', 'deal_status', 'id', 'invoice_note', 'invoice_number', 'lines', 'memo', 'partner_id', 'payment_status', 'sending_status', 'subject', 'total_amount'],
+    quotation: ['amount_excluding_tax', 'amount_including_tax', 'amount_tax', 'cancel_status', 'company_id', 'created_at', 'delivery_deadline', 'delivery_location', 'id', 'lines', 'memo', 'partner_id', 'quotation_date', 'quotation_note', 'quotation_number', 'sending_status', 'subject', 'total_amount'],
+  };
+  for (const [kind, body] of [['invoice', { ...common, invoice_number: 'SCHEMA-I-1', billing_date: '2027-01-05' }], ['quotation', { ...common, quotation_number: 'SCHEMA-Q-1', quotation_date: '2027-01-05' }]] as const) {
+    const res = await fetch(`${freee.url}/iv/${kind}s`, { method: 'POST', headers, body: JSON.stringify(body) });
+    assert.equal(res.status, 201, await res.clone().text());
+    const doc = ((await res.json()) as Record<string, Record<string, unknown>>)[kind]!;
+    for (const field of required[kind]) assert.ok(field in doc, `${kind}.${field}`);
+    assert.match(String(doc.created_at), /^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}(:[0-9]{2})?$/);
+    assert.equal(doc.partner_title, '(空白)', 'the deprecated full-width （空白） is answered half-width');
+    const line = (doc.lines as Array<Record<string, unknown>>)[0]!;
+    for (const field of ['description', 'id', 'type', 'withholding']) assert.ok(field in line, `${kind}.lines.${field}`);
+    assert.equal('sales_date' in line, kind === 'invoice', 'only invoice lines have a 取引日');
   }
 });
 

@@ -50,7 +50,7 @@ before(async () => {
     prefix: 'tasuki-freee-stack-',
     emulatorTimeScale: 0.02,
     serviceEnv: { TASUKI_BILLING_PROVIDER: 'freee', TASUKI_QUEUE_MAX_ATTEMPTS: '60', TASUKI_ALLOWED_DOMAINS: 'example.co.jp' },
-    freeeFaults: { perMinute: 100_000, perHour: 1_000_000 },
+    freeeFaults: { perMinute: 100_000, perHour: 1_000_000, perDay: 10_000_000 },
     deps: { handlers: handlerRegistry({ ...HANDLER_LOADERS, 'billing.document': async () => crashingOncePerStep() }) },
   });
 });

@@ -4,8 +4,10 @@
  * - loseNextCreates: the next n POST /invoices|/quotations|/api/1/partners are committed and then
  *   answered 503, the lost-answer case a redelivery must survive without a second document;
  * - accessTokenTtlSeconds: life of new access tokens (freee: 21600), short to exercise refresh;
- * - perMinute / perHour: freee請求書's limits (30 a minute, 1500 an hour per company and app),
- *   reported in X-RateLimit-* headers on every answer and enforced with 429;
+ * - perMinute / perHour / perDay: freee請求書's limits (30 a minute, 1,500 an hour; a day 3,000,
+ *   5,000 or 10,000 by the freee会計 plan, per company and app), reported in freee's X-RateLimit-*
+ *   headers on every answer (the hour's as X-RateLimit-Limit/Remaining/Reset, the others with a
+ *   -Minute / -Day suffix, resets as ISO times) and enforced with 429;
  * - numbering: 'manual' (tasuki's numbers) or 'auto' (自動採番: freee refuses given numbers).
  *
  *   faults.set({ errorRates: { 503: 0.2 }, loseNextCreates: 1 })
@@ -20,6 +22,7 @@ export const FreeeFaultUpdate = z
     accessTokenTtlSeconds: z.number().int().min(1).max(86_400).optional(),
     perMinute: z.number().int().min(1).max(100_000).optional(),
     perHour: z.number().int().min(1).max(1_000_000).optional(),
+    perDay: z.number().int().min(1).max(10_000_000).optional(),
     numbering: z.enum(['manual', 'auto']).optional(),
   })
   .strict();
@@ -33,11 +36,12 @@ export const FREEE_DEFAULTS: FreeeFaultSettings = {
   accessTokenTtlSeconds: 21_600,
   perMinute: 30,
   perHour: 1_500,
+  perDay: 3_000,
 };
 
 export class FreeeFaults {
   settings: FreeeFaultSettings;
-  private readonly windows = new Map<string, { minuteStart: number; minute: number; hourStart: number; hour: number }>();
+  private readonly windows = new Map<string, { minuteStart: number; minute: number; hourStart: number; hour: number; dayStart: number; day: number }>();
   /** Calls refused or failed on purpose, for the console and tests. */
   injected = 0;
 
@@ -70,25 +74,31 @@ export class FreeeFaults {
 
   /** Counts one call of `key` (company); returns the headers and whether it is over a limit. */
   count(key: string, now: number): { headers: Record<string, string>; limited: boolean } {
-    const w = this.windows.get(key) ?? { minuteStart: now, minute: 0, hourStart: now, hour: 0 };
+    const w = this.windows.get(key) ?? { minuteStart: now, minute: 0, hourStart: now, hour: 0, dayStart: now, day: 0 };
     if (now - w.minuteStart >= 60_000) Object.assign(w, { minuteStart: now, minute: 0 });
     if (now - w.hourStart >= 3_600_000) Object.assign(w, { hourStart: now, hour: 0 });
-    const limited = w.minute >= this.settings.perMinute || w.hour >= this.settings.perHour;
+    if (now - w.dayStart >= 86_400_000) Object.assign(w, { dayStart: now, day: 0 });
+    const { perMinute, perHour, perDay } = this.settings;
+    const limited = w.minute >= perMinute || w.hour >= perHour || w.day >= perDay;
     if (!limited) {
       w.minute++;
       w.hour++;
+      w.day++;
     } else this.injected++;
     this.windows.set(key, w);
     const iso = (t: number) => new Date(t).toISOString().replace('Z', '000Z');
     return {
       limited,
       headers: {
-        'X-RateLimit-Limit': String(this.settings.perHour),
-        'X-RateLimit-Remaining': String(Math.max(0, this.settings.perHour - w.hour)),
+        'X-RateLimit-Limit': String(perHour),
+        'X-RateLimit-Remaining': String(Math.max(0, perHour - w.hour)),
         'X-RateLimit-Reset': iso(w.hourStart + 3_600_000),
-        'X-Ratelimit-Limit-Minute': String(this.settings.perMinute),
-        'X-Ratelimit-Remaining-Minute': String(Math.max(0, this.settings.perMinute - w.minute)),
+        'X-Ratelimit-Limit-Minute': String(perMinute),
+        'X-Ratelimit-Remaining-Minute': String(Math.max(0, perMinute - w.minute)),
         'X-Ratelimit-Reset-Minute': iso(w.minuteStart + 60_000),
+        'X-RateLimit-Limit-Day': String(perDay),
+        'X-RateLimit-Remaining-Day': String(Math.max(0, perDay - w.day)),
+        'X-Ratelimit-Reset-Day': iso(w.dayStart + 86_400_000),
       },
     };
   }

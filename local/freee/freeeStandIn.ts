@@ -10,7 +10,9 @@
  *          redirect_uri?code&state (urn:ietf:wg:oauth:2.0:oob: the code shown on the page)
  *     POST /public_api/token   grant_type=authorization_code | refresh_token (form-encoded);
  *          { access_token, token_type: "bearer", expires_in, refresh_token, scope, created_at,
- *          company_id }; a refresh token works once (a second use: 401 invalid_grant)
+ *          company_id (a string, as freee's reference shows it), external_cid }; a refresh token
+ *          works once and for 90 days, and not after its access token was revoked (401
+ *          invalid_grant)
  *   freee会計 (api.freee.co.jp/api/1): GET /companies, GET /companies/{id}, GET|POST /partners
  *   freee請求書 (api.freee.co.jp/iv): GET|POST /invoices, GET|PUT /invoices/{id},
  *     GET /invoices/templates, and the same for /quotations
@@ -88,7 +90,7 @@ export function createFreeeStandIn(opts: { dataDir: string; now?: () => Date; fa
     const issue = (companyId: number) => {
       const ttl = faults.settings.accessTokenTtlSeconds;
       const t = state.issueTokens(companyId, ttl, now().getTime());
-      res.json({ access_token: t.accessToken, token_type: 'bearer', expires_in: ttl, refresh_token: t.refreshToken, scope: 'read write', created_at: Math.floor(now().getTime() / 1000), company_id: companyId });
+      res.json({ access_token: t.accessToken, token_type: 'bearer', expires_in: ttl, refresh_token: t.refreshToken, scope: 'read write', created_at: Math.floor(now().getTime() / 1000), company_id: String(companyId), external_cid: state.company(companyId)?.external_cid ?? '' });
     };
     if (body.grant_type === 'authorization_code') {
       const grant = body.code ? state.takeCode(body.code, now().getTime()) : null;
@@ -287,11 +289,16 @@ export function createFreeeStandIn(opts: { dataDir: string; now?: () => Date; fa
     const { kind, number, ...rest } = doc;
     const amounts = amountsOf(doc.lines, { tax_entry_method: (doc.tax_entry_method as 'in' | 'out') ?? 'out', tax_fraction: (doc.tax_fraction as 'omit' | 'round_up' | 'round') ?? 'omit' });
     const template = state.templates(kind).find((t) => t.id === doc.template_id);
+    // freee answers the deprecated full-width （空白） as the half-width (空白).
+    const partnerTitle = rest.partner_title === '（空白）' ? '(空白)' : rest.partner_title;
     return {
       ...rest,
       [`${kind}_number`]: number,
       ...amounts,
+      partner_title: partnerTitle,
+      lines: kind === 'quotation' ? doc.lines.map(({ sales_date: _salesDate, ...line }) => line) : doc.lines,
       amount_withholding_tax: null,
+      amount_brought_forward: null,
       cancel_status: 'uncanceled',
       sending_status: 'unsent',
       ...(kind === 'invoice' ? { payment_status: 'unsettled', deal_status: 'unregistered', deal_id: null, invoice_note: (doc.invoice_note as string | undefined) ?? '' } : { quotation_note: (doc.quotation_note as string | undefined) ?? '', delivery_deadline: '', delivery_location: '' }),

@@ -26,7 +26,10 @@ export type Line = {
 export type Partner = { id: number; company_id: number; name: string; code: string | null; long_name: string | null; default_title: string | null; email: string | null; available: boolean; update_date: string };
 export type Template = { id: number; name: string; title: string; invoice_registration_number?: string; company_name: string; company_description: string };
 export type Document = Record<string, unknown> & { id: number; company_id: number; kind: 'invoice' | 'quotation'; number: string; lines: Line[] };
-export type Company = { id: number; name: string; display_name: string; name_kana: string; role: string; numbering: 'manual' | 'auto'; corporate_number: string };
+export type Company = { id: number; name: string; display_name: string; name_kana: string; role: string; numbering: 'manual' | 'auto'; corporate_number: string; external_cid?: string };
+
+/** freee: a refresh token lives 90 days (developer.freee.co.jp, トークンの有効期限について). */
+export const REFRESH_TOKEN_LIFE_MS = 90 * 86_400_000;
 
 type Data = {
   app: { clientId: string; clientSecret: string };
@@ -36,7 +39,7 @@ type Data = {
   documents: Document[];
   codes: Record<string, { companyId: number; redirectUri: string; expiresAt: number }>;
   accessTokens: Record<string, { companyId: number; expiresAt: number; revoked?: boolean }>;
-  refreshTokens: Record<string, { companyId: number; usedAt?: string; accessToken: string }>;
+  refreshTokens: Record<string, { companyId: number; usedAt?: string; accessToken: string; issuedAt?: number }>;
   nextId: number;
 };
 
@@ -44,7 +47,7 @@ function seedData(): Data {
   const companyName = 'アトリエ襷';
   return {
     app: { ...STANDIN_APP },
-    companies: [{ id: STANDIN_COMPANY_ID, name: companyName, display_name: companyName, name_kana: 'アトリエタスキ', role: 'admin', numbering: 'manual', corporate_number: STANDIN_REGISTRATION_NUMBER.slice(1) }],
+    companies: [{ id: STANDIN_COMPANY_ID, name: companyName, display_name: companyName, name_kana: 'アトリエタスキ', role: 'admin', numbering: 'manual', corporate_number: STANDIN_REGISTRATION_NUMBER.slice(1), external_cid: '7309845610' }],
     templates: {
       invoice: [{ id: 501, name: '標準の請求書テンプレート', title: '請求書', invoice_registration_number: STANDIN_REGISTRATION_NUMBER, company_name: companyName, company_description: '〒150-0002 東京都渋谷区渋谷2-1-1' }],
       quotation: [{ id: 601, name: '標準の見積書テンプレート', title: '見積書', company_name: companyName, company_description: '〒150-0002 東京都渋谷区渋谷2-1-1' }],
@@ -170,14 +173,19 @@ export class FreeeState {
     const accessToken = randomBytes(24).toString('hex');
     const refreshToken = randomBytes(24).toString('hex');
     this.data.accessTokens[accessToken] = { companyId, expiresAt: now + ttlSeconds * 1000 };
-    this.data.refreshTokens[refreshToken] = { companyId, accessToken };
+    this.data.refreshTokens[refreshToken] = { companyId, accessToken, issuedAt: now };
     this.save();
     return { accessToken, refreshToken };
   }
-  /** Uses a refresh token once; null when unknown or already used (freee: one use only). */
+  /**
+   * Uses a refresh token once; null when unknown, already used (freee: one use only), older than
+   * 90 days, or when the access token it came with was revoked (freee refuses that refresh too).
+   */
   useRefreshToken(token: string, now: Date): { companyId: number; previousAccessToken: string } | null {
     const grant = this.data.refreshTokens[token];
     if (!grant || grant.usedAt) return null;
+    if (grant.issuedAt !== undefined && now.getTime() - grant.issuedAt > REFRESH_TOKEN_LIFE_MS) return null;
+    if (this.data.accessTokens[grant.accessToken]?.revoked) return null;
     grant.usedAt = now.toISOString();
     this.save();
     return { companyId: grant.companyId, previousAccessToken: grant.accessToken };

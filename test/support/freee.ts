@@ -16,7 +16,7 @@ export type FreeeTestEnv = { standIn: FreeeStandIn; url: string; config: Partial
 
 export function mountFreeeStandIn(sandbox: Sandbox, dataDir: string, faults: Parameters<typeof createFreeeStandIn>[0]['faults'] = {}): FreeeTestEnv {
   // Tests make many calls in a burst; freee's real limits (30/min) are a knob, exercised on purpose.
-  const standIn = createFreeeStandIn({ dataDir, faults: { perMinute: 100_000, perHour: 1_000_000, ...faults } });
+  const standIn = createFreeeStandIn({ dataDir, faults: { perMinute: 100_000, perHour: 1_000_000, perDay: 10_000_000, ...faults } });
   sandbox.app.use('/freee', standIn.router);
   const url = `${sandbox.url}/freee`;
   return {

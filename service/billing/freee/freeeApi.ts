@@ -1,8 +1,8 @@
 /**
  * The calls tasuki makes to freee (freee請求書 under /iv, freee会計 under /api/1), each answer
  * validated by freeeSchemas.ts, each failure turned into a JobFailure the worker understands:
- * - 429 and 5xx (and network errors): retryable, waiting Retry-After or until X-RateLimit-Reset
- *   when freee says (its limits: per hour, per minute, per day; headers X-RateLimit-*);
+ * - 429 and 5xx (and network errors): retryable, waiting Retry-After or until the reset of the
+ *   window freee says is used up (its limits: per minute, per hour, per day; X-RateLimit-*);
  * - 401: the token is refreshed once and the call repeated; a second 401 asks for reconnecting;
  * - 400 (validation) and 404: permanent, with freee's own message shown to the user;
  * - 403: permanent: no permission, a plan without freee請求書, or freee's temporary block after
@@ -18,13 +18,38 @@ import {
 
 type Method = 'GET' | 'POST' | 'PUT';
 
-/** Seconds to wait before retrying, from Retry-After or the rate-limit reset time. */
-function retryAfter(res: Response): number | undefined {
+/**
+ * freee's three windows, as its X-RateLimit-* headers name them (the hour's without a suffix):
+ * the answer of a 429 says which one is used up (Remaining 0) and when it resets.
+ */
+const WINDOWS = [
+  { window: 'day', remaining: 'x-ratelimit-remaining-day', reset: 'x-ratelimit-reset-day' },
+  { window: 'hour', remaining: 'x-ratelimit-remaining', reset: 'x-ratelimit-reset' },
+  { window: 'minute', remaining: 'x-ratelimit-remaining-minute', reset: 'x-ratelimit-reset-minute' },
+] as const;
+type RateWindow = (typeof WINDOWS)[number]['window'];
+
+/** The longest wait tasuki asks the queue for; a longer one (the day's window) is asked again. */
+const MAX_WAIT_SECONDS = 3600;
+
+/**
+ * Seconds to wait before retrying: Retry-After when freee sends it, else until the reset of the
+ * window that is used up (the day's before the hour's before the minute's), else the minute's.
+ */
+export function retryAfter(res: Response, now = Date.now()): { seconds: number; window?: RateWindow } | undefined {
   const after = Number(res.headers.get('retry-after'));
-  if (Number.isFinite(after) && after > 0) return Math.min(after, 3600);
-  for (const name of ['x-ratelimit-reset-minute', 'x-ratelimit-reset']) {
-    const at = Date.parse(res.headers.get(name) ?? '');
-    if (Number.isFinite(at)) return Math.max(1, Math.min(3600, Math.ceil((at - Date.now()) / 1000)));
+  if (Number.isFinite(after) && after > 0) return { seconds: Math.min(after, MAX_WAIT_SECONDS) };
+  const until = (header: string) => {
+    const at = Date.parse(res.headers.get(header) ?? '');
+    return Number.isFinite(at) ? Math.max(1, Math.min(MAX_WAIT_SECONDS, Math.ceil((at - now) / 1000))) : undefined;
+  };
+  for (const w of WINDOWS) {
+    const seconds = res.headers.get(w.remaining) === '0' ? until(w.reset) : undefined;
+    if (seconds !== undefined) return { seconds, window: w.window };
+  }
+  for (const header of ['x-ratelimit-reset-minute', 'x-ratelimit-reset']) {
+    const seconds = until(header);
+    if (seconds !== undefined) return { seconds };
   }
   return undefined;
 }
@@ -34,14 +59,18 @@ export function freeeFailure(what: string, res: Response, body: unknown): JobFai
   const detail = messages.join(' / ') || `HTTP ${res.status}`;
   const message = `freee ${what}: ${res.status} ${detail}`;
   if (res.status === 429 || res.status >= 500) {
+    const wait = retryAfter(res);
+    const daily = res.status === 429 && wait?.window === 'day';
     return new JobFailure({
       code: res.status === 429 ? 'freee_rate_limited' : 'freee_unavailable',
       retryable: true,
-      message,
-      ...(retryAfter(res) !== undefined ? { retryAfterSeconds: retryAfter(res)! } : {}),
-      userMessage: res.status === 429
-        ? { ja: `freee の API 利用回数の上限に達しました（${what}）。時間をおいて自動で再試行します。`, en: `freee's API rate limit was reached (${what}); tasuki will try again later.` }
-        : { ja: `freee が一時的に応答しません（${what}）。自動で再試行します。`, en: `freee did not answer for now (${what}); tasuki will try again.` },
+      message: `${message}${wait?.window ? ` (the ${wait.window}'s limit is used up)` : ''}`,
+      ...(wait ? { retryAfterSeconds: wait.seconds } : {}),
+      userMessage: daily
+        ? { ja: `freee の API 利用回数の1日の上限（事業所ごと、プランにより 3,000〜10,000 回）に達しました（${what}）。上限がリセットされた後に自動で再試行します。`, en: `freee's daily API limit for the company (3,000 to 10,000 calls by plan) was reached (${what}); tasuki will try again after it resets.` }
+        : res.status === 429
+          ? { ja: `freee の API 利用回数の上限に達しました（${what}）。時間をおいて自動で再試行します。`, en: `freee's API rate limit was reached (${what}); tasuki will try again later.` }
+          : { ja: `freee が一時的に応答しません（${what}）。自動で再試行します。`, en: `freee did not answer for now (${what}); tasuki will try again.` },
     });
   }
   if (res.status === 403) {
