@@ -3,41 +3,21 @@
 // reply in Chat; the sandbox views show the seeded office; the language follows the browser and
 // the toggle.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, test, type TestContext } from 'node:test';
-import type { Browser } from 'playwright-core';
-import { startStack, type Stack } from '../../local/stack.js';
-import { createLogger } from '../../service/logger.js';
-import { launchBrowser, openPage, screenshot } from '../support/browser.js';
+import { test, type TestContext } from 'node:test';
+import { openPage, screenshot, withConsoleStack } from '../support/browser.js';
 
-let dataDir: string;
-let stack: Stack;
-let browser: Browser;
-
-before(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'tasuki-console-'));
-  stack = await startStack({ dataDir, consolePort: 0, servicePort: 0, emulatorPort: 0, logger: createLogger({ level: 'silent' }) });
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await stack?.close();
-  rmSync(dataDir, { recursive: true, force: true });
-});
-
+const running = withConsoleStack('tasuki-console-');
 
 /** Skips `t` (and says so) when this stack runs without the add-on backend. */
 async function skippedWithoutAddon(t: TestContext): Promise<boolean> {
-  const meta = (await (await fetch(`${stack.consoleUrl}console/api/meta`)).json()) as { addon: boolean };
+  const meta = (await (await fetch(`${running.stack.consoleUrl}console/api/meta`)).json()) as { addon: boolean };
   if (!meta.addon) t.skip('the add-on backend is not mounted in this stack');
   return !meta.addon;
 }
 test('a system.echo job run from the Run form succeeds and its Chat message appears with its card', async () => {
-  const { page, errors } = await openPage(browser, { locale: 'ja-JP' });
-  await page.goto(`${stack.consoleUrl}#/jobs`);
+  const { page, errors } = await openPage(running.browser, { locale: 'ja-JP' });
+  await page.goto(`${running.stack.consoleUrl}#/jobs`);
   await page.getByTestId('run-job').click();
   const form = page.getByTestId('run-form');
   await form.locator('#run-kind').selectOption('system.echo');
@@ -71,8 +51,8 @@ test('a system.echo job run from the Run form succeeds and its Chat message appe
 });
 
 test('the detail drawer cancels a running job and retries a failed one', async () => {
-  const { page, errors } = await openPage(browser, { locale: 'en-US' });
-  await page.goto(`${stack.consoleUrl}#/jobs`);
+  const { page, errors } = await openPage(running.browser, { locale: 'en-US' });
+  await page.goto(`${running.stack.consoleUrl}#/jobs`);
   const run = async (input: unknown) => {
     await page.getByTestId('run-job').click();
     const form = page.getByTestId('run-form');
@@ -103,8 +83,8 @@ test('the detail drawer cancels a running job and retries a failed one', async (
 });
 
 test('Drive, Sheets and Gmail views show the seeded office', async () => {
-  const { page, errors } = await openPage(browser, { locale: 'ja-JP' });
-  await page.goto(`${stack.consoleUrl}#/drive`);
+  const { page, errors } = await openPage(running.browser, { locale: 'ja-JP' });
+  await page.goto(`${running.stack.consoleUrl}#/drive`);
   await page.getByTestId('drive-tree').getByText('案件 Projects').first().waitFor();
   await page.getByTestId('drive-files').waitFor();
   await screenshot(page, 'console-drive');
@@ -129,8 +109,8 @@ test('Drive, Sheets and Gmail views show the seeded office', async () => {
 });
 
 test('the language follows the browser, switches with the toggle and is remembered', async () => {
-  const { page, errors } = await openPage(browser, { locale: 'en-US' });
-  await page.goto(`${stack.consoleUrl}#/jobs`);
+  const { page, errors } = await openPage(running.browser, { locale: 'en-US' });
+  await page.goto(`${running.stack.consoleUrl}#/jobs`);
   const jobsNav = page.locator('a.nav-item[data-view="jobs"]');
   await jobsNav.getByText('Jobs', { exact: true }).waitFor();
   assert.equal(await page.locator('html').getAttribute('lang'), 'en');
@@ -148,8 +128,8 @@ test('the language follows the browser, switches with the toggle and is remember
 
 test('Gmail sidebar: Create project on a seeded e-mail starts a project.create job that replies in Chat', async (t) => {
   if (await skippedWithoutAddon(t)) return;
-  const { page, errors } = await openPage(browser, { locale: 'ja-JP' });
-  await page.goto(`${stack.consoleUrl}#/gmail`);
+  const { page, errors } = await openPage(running.browser, { locale: 'ja-JP' });
+  await page.goto(`${running.stack.consoleUrl}#/gmail`);
   await page.getByTestId('mail-list').locator('.mail-item').first().click();
   const subject = ((await page.getByTestId('mail-view').locator('h2').textContent()) ?? '').trim();
   assert.ok(subject);
@@ -186,8 +166,8 @@ test('Gmail sidebar: each parsed field says where it was read and whether the pa
     return (await sidebar.locator('.gcard-input .hint').allTextContents()).join('\n');
   };
 
-  const ja = await openPage(browser, { locale: 'ja-JP' });
-  await ja.page.goto(`${stack.consoleUrl}#/gmail`);
+  const ja = await openPage(running.browser, { locale: 'ja-JP' });
+  await ja.page.goto(`${running.stack.consoleUrl}#/gmail`);
   await ja.page.getByTestId('mail-list').locator('.mail-item', { hasText: '物件チラシ' }).click();
   const jaHints = await hints(ja.page);
   assert.match(jaHints, /✓ 署名「みどり不動産株式会社」/);
@@ -197,8 +177,8 @@ test('Gmail sidebar: each parsed field says where it was read and whether the pa
   assert.deepEqual(ja.errors, []);
   await ja.page.context().close();
 
-  const en = await openPage(browser, { locale: 'en-US' });
-  await en.page.goto(`${stack.consoleUrl}#/gmail`);
+  const en = await openPage(running.browser, { locale: 'en-US' });
+  await en.page.goto(`${running.stack.consoleUrl}#/gmail`);
   await en.page.locator('#user-switch').selectOption('emma@example.co.jp');
   await en.page.getByTestId('mail-list').locator('.mail-item', { hasText: 'Spring menu' }).click();
   const enHints = await hints(en.page);
@@ -212,8 +192,8 @@ test('Gmail sidebar: each parsed field says where it was read and whether the pa
 
 test('Chat composer: /help answers with a card; /new opens a dialog whose submission starts a job that replies in the space', async (t) => {
   if (await skippedWithoutAddon(t)) return;
-  const { page, errors } = await openPage(browser, { locale: 'ja-JP' });
-  await page.goto(`${stack.consoleUrl}#/chat`);
+  const { page, errors } = await openPage(running.browser, { locale: 'ja-JP' });
+  await page.goto(`${running.stack.consoleUrl}#/chat`);
   const input = page.locator('#chat-input');
   await input.fill('/help');
   await input.press('Enter');
@@ -240,8 +220,8 @@ test('Chat composer: /help answers with a card; /new opens a dialog whose submis
 
 test('Sheets: rows selected in the grid are handed to an Extensions ▸ tasuki menu item', async (t) => {
   if (await skippedWithoutAddon(t)) return;
-  const { page, errors } = await openPage(browser, { locale: 'ja-JP' });
-  await page.goto(`${stack.consoleUrl}#/sheets`);
+  const { page, errors } = await openPage(running.browser, { locale: 'ja-JP' });
+  await page.goto(`${running.stack.consoleUrl}#/sheets`);
   const grid = page.getByTestId('sheet-grid');
   await grid.locator('tr[data-row="12"] th').click();
   await page.getByTestId('extensions-menu').click();
@@ -257,7 +237,7 @@ test('Sheets: rows selected in the grid are handed to an Extensions ▸ tasuki m
 });
 
 async function ledgerValues(): Promise<string[][]> {
-  const body = (await (await fetch(`${stack.consoleUrl}_sandbox/sheets/sheet-ledger`)).json()) as { sheets: Array<{ properties: { title: string }; values: string[][] }> };
+  const body = (await (await fetch(`${running.stack.consoleUrl}_sandbox/sheets/sheet-ledger`)).json()) as { sheets: Array<{ properties: { title: string }; values: string[][] }> };
   return body.sheets.find((s) => s.properties.title === 'Ledger')!.values;
 }
 
@@ -273,8 +253,8 @@ test("Sheets: invoices for two 進行中 rows leave the office's Status column a
   const rows = [12, 13];
   assert.deepEqual(rows.map((r) => before[r - 1]![statusCol]), ['進行中 In progress', '進行中 In progress']);
 
-  const { page, errors } = await openPage(browser, { locale: 'ja-JP' });
-  await page.goto(`${stack.consoleUrl}#/sheets`);
+  const { page, errors } = await openPage(running.browser, { locale: 'ja-JP' });
+  await page.goto(`${running.stack.consoleUrl}#/sheets`);
   const grid = page.getByTestId('sheet-grid');
   await grid.locator('tr[data-row="12"] th').click();
   await grid.locator('tr[data-row="13"] th').click({ modifiers: ['Shift'] });
@@ -319,8 +299,8 @@ test("Sheets: invoices for two 進行中 rows leave the office's Status column a
 
 test('Chat: /summary 山田製菓 answers with a chart drawn in Japanese', async (t) => {
   if (await skippedWithoutAddon(t)) return;
-  const { page, errors } = await openPage(browser, { locale: 'ja-JP' });
-  await page.goto(`${stack.consoleUrl}#/chat`);
+  const { page, errors } = await openPage(running.browser, { locale: 'ja-JP' });
+  await page.goto(`${running.stack.consoleUrl}#/chat`);
   const input = page.locator('#chat-input');
   await input.fill('/summary 山田製菓');
   await input.press('Enter');

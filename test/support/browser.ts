@@ -1,10 +1,16 @@
 /**
  * Browser tests' Chromium: Debian's /usr/bin/chromium (CI installs it with apt) driven by
  * playwright-core, headless, no network beyond loopback. Screenshots go to test-output/.
+ * `withConsoleStack` starts the whole local stack (as `npm start` runs it) and a browser for one
+ * test file, and stops both after it.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { after, before } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { startStack, type Stack } from '../../local/stack.js';
+import { createLogger } from '../../service/logger.js';
 
 export const CHROMIUM = process.env.TASUKI_CHROMIUM ?? '/usr/bin/chromium';
 export const OUTPUT_DIR = join(process.cwd(), 'test-output');
@@ -30,4 +36,24 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   const path = join(OUTPUT_DIR, `${name}.png`);
   await page.screenshot({ path });
   return path;
+}
+
+/** The running stack and browser of a test file; read them inside tests (set in `before`). */
+export type ConsoleStack = { stack: Stack; browser: Browser };
+
+/** Registers before/after hooks: a fresh local stack in a temporary data folder, and Chromium. */
+export function withConsoleStack(prefix: string): ConsoleStack {
+  const running = {} as ConsoleStack;
+  let dataDir: string | undefined;
+  before(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), prefix));
+    running.stack = await startStack({ dataDir, consolePort: 0, servicePort: 0, emulatorPort: 0, logger: createLogger({ level: 'silent' }) });
+    running.browser = await launchBrowser();
+  });
+  after(async () => {
+    await running.browser?.close();
+    await running.stack?.close();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+  return running;
 }

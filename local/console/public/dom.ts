@@ -87,11 +87,12 @@ export function relativeTime(iso: string | undefined, locale: 'ja' | 'en', now =
   return absoluteTime(iso, locale);
 }
 
-export function absoluteTime(iso: string | undefined, locale: 'ja' | 'en'): string {
+/** Date and time in the browser's zone, or in `timeZone` (e.g. a schedule's, whose cron is read there). */
+export function absoluteTime(iso: string | undefined, locale: 'ja' | 'en', timeZone?: string): string {
   if (!iso) return '—';
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
-  return d.toLocaleString(locale === 'ja' ? 'ja-JP' : 'en-GB', { dateStyle: 'medium', timeStyle: 'short' });
+  return d.toLocaleString(locale === 'ja' ? 'ja-JP' : 'en-GB', { dateStyle: 'medium', timeStyle: 'short', ...(timeZone ? { timeZone } : {}) });
 }
 
 /** A <time> element whose text is relative and is refreshed by `refreshTimes`. */

@@ -3,10 +3,14 @@
  * as Cloud Scheduler fires them in production): each schedule's cron, time zone, kind, its next
  * run and its last firing (which job it made), and a "run now" button that fires it at once — a
  * firing without a schedule time, like Cloud Scheduler's Force run.
+ *
+ * The next run is shown in the schedule's own time zone (the one its cron is read in), not the
+ * browser's: "0 8 * * MON-FRI" in Asia/Tokyo reads 08:00 whatever zone the viewer's laptop is in,
+ * with how long until then beside it.
  */
 import { api } from '../api.js';
-import { absoluteTime, fill, h, timeEl } from '../dom.js';
-import { lang, t } from '../i18n.js';
+import { absoluteTime, fill, h, relativeTime, timeEl } from '../dom.js';
+import { kindLabel, lang, t } from '../i18n.js';
 import { routeHref } from '../links.js';
 import { emptyState, errorText, loading, toast } from '../ui.js';
 import type { View } from '../view.js';
@@ -49,8 +53,12 @@ export class SchedulesView implements View {
         { 'data-schedule': s.id },
         h('td', null, h('div', { class: 'mono' }, s.id), s.description ? h('div', { class: 'muted' }, s.description) : null),
         h('td', null, h('code', null, s.cron), h('div', { class: 'muted' }, s.timeZone)),
-        h('td', { class: 'mono' }, s.kind),
-        h('td', { 'data-testid': 'next-run' }, s.nextRun ? h('span', { title: s.nextRun }, absoluteTime(s.nextRun, l)) : '—'),
+        h('td', null, h('div', null, kindLabel(s.kind)), h('div', { class: 'muted mono' }, s.kind), inputSummary(s.input)),
+        h(
+          'td',
+          { 'data-testid': 'next-run', 'data-at': s.nextRun ?? '' },
+          s.nextRun ? [h('div', { title: s.nextRun }, absoluteTime(s.nextRun, l, s.timeZone)), h('div', { class: 'muted' }, relativeTime(s.nextRun, l))] : '—',
+        ),
         h('td', { 'data-testid': 'last-firing' }, this.lastFiring(s.last)),
         h('td', null, h('button', { class: 'btn', type: 'button', 'data-testid': 'run-now', onclick: (e: Event) => void this.runNow(s.id, e.currentTarget as HTMLButtonElement) }, t('schedules.runNow'))),
       ),
@@ -97,4 +105,12 @@ export class SchedulesView implements View {
       await this.load();
     }
   }
+}
+
+/** A schedule's input as short `key: value` lines (e.g. `portal: acme`), or nothing when empty. */
+function inputSummary(input: unknown): HTMLElement | null {
+  if (!input || typeof input !== 'object') return null;
+  const entries = Object.entries(input as Record<string, unknown>);
+  if (!entries.length) return null;
+  return h('div', { class: 'muted mono' }, entries.map(([k, v]) => `${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`).join(', '));
 }
