@@ -115,7 +115,10 @@ export const JobRecord = z.object({
   idempotencyKey: z.optional(z.string()),
   /** Task generation: 1 on enqueue, +1 on each retry; part of the task name. */
   generation: z.number().check(z.int(), z.gte(1)),
-  /** Full Cloud Tasks name of the current generation's task. */
+  /**
+   * Legacy: the task name, as records written before it was derived (JobQueue.taskNameFor from id
+   * and generation) carry it. Nothing writes or reads it now; kept so those records still parse.
+   */
   taskName: z.optional(z.string()),
   /** Deliveries that started running the handler, over all generations. */
   attempts: z.number().check(z.int(), z.gte(0)),

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { jobChatMessage } from '../shared/cards/jobCard.js';
 import { judge, statusShown, type CheckInput } from '../local/chaos/checks.js';
+import { taskIdFor } from '../service/queue/taskId.js';
 import type { SheetGrid, WorkspaceView } from '../local/chaos/sandboxReader.js';
 import type { ObservedJob } from '../local/chaos/storeReader.js';
 import type { ChatMessage } from '../local/sandbox/chatApi.js';
@@ -68,13 +69,14 @@ test('a clean run: every job ended and its one message shows the end', () => {
 test('a job not terminal is stranded, with what the emulator still holds', () => {
   const now = new Date('2026-12-03T10:00:00Z');
   const v = run({
-    jobs: [job('a', 'running', { taskName: 't/a', attempts: 3, updatedAt: '2026-12-03T09:55:00Z' }), job('b', 'queued', { taskName: 't/b', updatedAt: '2026-12-03T09:59:30Z' })],
-    emulatorTasks: new Set(['t/b']),
+    jobs: [job('a', 'running', { attempts: 3, generation: 1, updatedAt: '2026-12-03T09:55:00Z' }), job('b', 'queued', { generation: 2, updatedAt: '2026-12-03T09:59:30Z' })],
+    // The emulator holds b's current task, and a task of another generation of a (not a's own).
+    emulatorTasks: new Set([`q/tasks/${taskIdFor('b', 2)}`, `q/tasks/${taskIdFor('a', 2)}`]),
     now,
   });
   assert.equal(v.stranded, 2);
   assert.equal(v.strandedIdle, 1, 'a has not moved for 5 minutes and has no task; b changed 30 s ago');
-  const waiting = run({ jobs: [job('c', 'queued', { taskName: 't/c', updatedAt: '2026-12-03T09:50:00Z' })], emulatorTasks: new Set(['t/c']), now });
+  const waiting = run({ jobs: [job('c', 'queued', { generation: 1, updatedAt: '2026-12-03T09:50:00Z' })], emulatorTasks: new Set([`q/tasks/${taskIdFor('c', 1)}`]), now });
   assert.deepEqual([waiting.stranded, waiting.strandedIdle], [1, 0], 'idle but its task waits in the queue: a backlog, not stuck');
   assert.deepEqual(v.strandedJobs.map((s) => [s.id, s.taskExists, s.idleSeconds]), [['a', false, 300], ['b', true, 30]]);
 });

@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import request from 'supertest';
+import { taskIdFor } from '../service/queue/taskId.js';
 import type { ProjectCreateResult } from '../shared/kinds/projectCreate.js';
 import { LEDGER } from '../shared/sheetLayouts.js';
 import { chatMessages, childrenOf, sheetRows } from './support/jobsInspect.js';
@@ -74,7 +75,7 @@ test('50 at once → 50 consecutive numbers, folders, ledger rows and messages; 
     const res = await request(s.url)
       .post('/tasks/run')
       .set('authorization', `Bearer ${taskToken}`)
-      .set('x-cloudtasks-taskname', job.taskName!.split('/').pop()!)
+      .set('x-cloudtasks-taskname', taskIdFor(job.id, job.generation))
       .set('x-cloudtasks-taskretrycount', '0')
       .set('x-cloudtasks-taskexecutioncount', '2')
       .send({ jobId: job.id, generation: job.generation });

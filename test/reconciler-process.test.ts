@@ -53,8 +53,8 @@ test('a job whose service died for the whole retry schedule is recovered by the 
   first.kill('SIGKILL');
   await first.exited;
   // Down long enough for every attempt of the task to be refused: the task is gone.
-  const taskName = (await h.store.getJob(id))!.taskName!;
   const queue = createCloudTasksQueue(h.config, createLogger({ level: 'silent' }));
+  const taskName = queue.taskNameFor(id, 1);
   const gone = Date.now() + 20_000;
   while ((await queue.exists(taskName)) && Date.now() < gone) await new Promise((r) => setTimeout(r, 200));
   assert.equal(await queue.exists(taskName), false, 'the task spent its attempts while the service was down');

@@ -5,8 +5,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import request from 'supertest';
-import { queuePath } from '../service/config.js';
-import { taskIdFor } from '../service/queue/cloudTasksQueue.js';
 import { Reconciler } from '../service/worker/reconciler.js';
 import { createJobTask } from '../service/worker/taskDispatch.js';
 import type { JobRecord } from '../shared/job.js';
@@ -27,7 +25,7 @@ async function strandedJob(s: Spine, id: string, over: Partial<JobRecord> = {}):
   const { job } = await s.store.createJob({
     id, kind: 'system.echo', input: { message: id, steps: 1, delayMs: 0, failTimes: 0, failPermanently: false }, status: 'running',
     requestedBy: USER, locale: 'ja', reply: { chat: { space: s.config.chatSpace } }, generation: 1, attempts: 1, steps: {},
-    taskName: `${queuePath(s.config)}/tasks/${taskIdFor(id, 1)}`, lease: { holder: 'dead-task#0@dead', until: long }, cancelRequested: false,
+    lease: { holder: 'dead-task#0@dead', until: long }, cancelRequested: false,
     createdAt: long, updatedAt: long, startedAt: long, version: 0, ...over,
   });
   return job;
@@ -60,9 +58,9 @@ describe('leases, sweep and outbox (maxAttempts 8, lease 2 s)', () => {
   });
 
   test("a dead holder's lease (another delivery chain) is taken over within one lease period", async () => {
-    const job = await strandedJob(s, 'j-takeover-0001', { taskName: undefined, updatedAt: new Date().toISOString(), lease: { holder: 'other-task#0@dead', until: new Date(Date.now() + 1500).toISOString() } });
+    const job = await strandedJob(s, 'j-takeover-0001', { updatedAt: new Date().toISOString(), lease: { holder: 'other-task#0@dead', until: new Date(Date.now() + 1500).toISOString() } });
     const started = Date.now();
-    await createJobTask({ store: s.store, queue: s.deps.queue, now: () => new Date() }, job);
+    await createJobTask({ queue: s.deps.queue }, job);
     const done = await s.waitForJob(job.id, (j) => j.status === 'succeeded', 'the takeover');
     assert.ok(Date.now() - started < 2000 + 3000, 'within a lease period (plus a queue backoff)');
     assert.equal(done.attempts, 2);
@@ -103,7 +101,7 @@ describe('leases, sweep and outbox (maxAttempts 8, lease 2 s)', () => {
 
   test('sweep: a queued job whose task was never created (the enqueue crashed) gets its task and runs', async () => {
     const old = new Date(Date.now() - 60_000).toISOString();
-    const job = await strandedJob(s, 'j-notask-0001', { status: 'queued', taskName: undefined, lease: undefined, updatedAt: old });
+    const job = await strandedJob(s, 'j-notask-0001', { status: 'queued', lease: undefined, updatedAt: old });
     assert.equal((await sweep(s)).dispatched, 1);
     await s.waitForJob(job.id, (j) => j.status === 'succeeded' && j.report?.state === 'delivered', 'the run');
   });
@@ -140,7 +138,7 @@ describe('the outbox (maxAttempts 2)', () => {
     const owed = await s.waitForJob(job.id, (j) => j.status === 'succeeded' && (j.report?.attempts ?? 0) >= 2, 'both task attempts to fail reporting');
     assert.equal(owed.report?.state, 'owed');
     assert.equal(owed.report?.error?.retryable, true);
-    assert.equal(await s.deps.queue.exists(owed.taskName!), false, 'the task is gone');
+    assert.equal(await s.deps.queue.exists(s.deps.queue.taskNameFor(owed.id, owed.generation)), false, 'the task is gone');
     s.reply.failFinished = 0;
     // A sweep a while later (past the outbox backoff), as Cloud Scheduler's next minutes would run.
     const later = new Reconciler({ ...s.deps, now: () => new Date(Date.now() + 10 * 60_000) });

@@ -46,6 +46,7 @@ import { STATE_LABELS, STATE_SYMBOLS, type DisplayState } from '../../shared/mes
 import { INTAKE, LEDGER, SCHEDULE, type Column } from '../../shared/sheetLayouts.js';
 import type { ChatMessage } from '../sandbox/chatApi.js';
 import type { SheetGrid, WorkspaceView } from './sandboxReader.js';
+import { taskIdFor } from '../../service/queue/taskId.js';
 import type { ObservedJob, SequenceClaim } from './storeReader.js';
 
 const TERMINAL = new Set(['succeeded', 'failed', 'canceled']);
@@ -190,6 +191,9 @@ export function judge(input: CheckInput): Verdict {
   // --- end states
   const now = (input.now ?? new Date()).getTime();
   const idleMs = (j: ObservedJob) => (j.updatedAt ? now - Date.parse(j.updatedAt) : Infinity);
+  // A job's task name is derived from (id, generation), never stored: match on the task id.
+  const emulatorTaskIds = new Set([...(input.emulatorTasks ?? [])].map((name) => name.slice(name.lastIndexOf('/') + 1)));
+  const hasTask = (j: ObservedJob) => emulatorTaskIds.has(taskIdFor(j.id, j.generation ?? 1));
   // Idle ones first: they are the stuck ones worth reading.
   const stranded = jobs.filter((j) => !TERMINAL.has(j.status)).sort((a, b) => idleMs(b) - idleMs(a));
   const failed = jobs.filter((j) => j.status === 'failed');
@@ -374,7 +378,7 @@ export function judge(input: CheckInput): Verdict {
     abandoned: count((j) => j.status === 'failed' && j.error?.code === 'abandoned'),
     canceled: count((j) => j.status === 'canceled'),
     stranded: stranded.length,
-    strandedIdle: stranded.filter((j) => idleMs(j) >= STUCK_AFTER_MS && !(j.taskName && input.emulatorTasks?.has(j.taskName))).length,
+    strandedIdle: stranded.filter((j) => idleMs(j) >= STUCK_AFTER_MS && !hasTask(j)).length,
     unreported: unreportedIds.size,
     duplicates: { ...duplicates, total: Object.values(duplicates).reduce((a, b) => a + b, 0) },
     numberGaps: { total: explained + held + unexplained, explained, heldByUnfinished: held, unexplained },
@@ -389,7 +393,7 @@ export function judge(input: CheckInput): Verdict {
       ...(j.generation !== undefined ? { generation: j.generation } : {}),
       ...(j.recoveries !== undefined ? { recoveries: j.recoveries } : {}),
       ...(j.lease?.until ? { leaseUntil: j.lease.until } : {}),
-      ...(input.emulatorTasks && j.taskName ? { taskExists: input.emulatorTasks.has(j.taskName) } : {}),
+      ...(input.emulatorTasks ? { taskExists: hasTask(j) } : {}),
       ...(j.error ? { error: `${j.error.code}: ${j.error.message}` } : {}),
     })),
     unreportedJobs: unreportedJobs.slice(0, EXAMPLES).map((u) => {

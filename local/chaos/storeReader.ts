@@ -31,7 +31,6 @@ export type ObservedJob = {
   error?: { code?: string; message?: string; retryable?: boolean };
   generation?: number;
   attempts?: number;
-  taskName?: string;
   lease?: { holder?: string; until?: string };
   cancelRequested?: boolean;
   /** The engine's own account of the final report (its outbox); shown beside the truth, never trusted. */

@@ -6,19 +6,19 @@
  * Each (jobId, generation) becomes one HTTP task: POST <serviceUrl>/tasks/run, body
  * {"jobId","generation"} (shared/api.ts TaskPayload) with Content-Type set explicitly (Cloud Tasks
  * does not set it), an OIDC token for the invoker service account with the service URL as
- * audience, and the configured dispatch deadline. The task id is a hash of the pair, so a second
+ * audience, and the configured dispatch deadline. The task id is a hash of the pair (taskId.ts), so a second
  * enqueue of the same generation answers ALREADY_EXISTS → { created: false } and never runs the
  * job twice; hashed ids also spread load the way Google recommends for named tasks.
  *
  * Cold start: neither @google-cloud/tasks nor google-gax is imported until the first call.
  */
-import { createHash } from 'node:crypto';
 import type { CloudTasksClient, protos } from '@google-cloud/tasks';
 import type { ClientOptions } from 'google-gax';
 import { TaskPayload } from '../../shared/api.js';
 import { queuePath, type Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { EnqueueTask, JobQueue } from './queue.js';
+import { taskIdFor } from './taskId.js';
 import { TASUKI_QUEUE_SETTINGS } from './queueSettings.js';
 
 /** The Queue resource tasuki expects, in the v2 API's shape. */
@@ -38,11 +38,6 @@ export function tasukiQueueResource(config: Config): protos.google.cloud.tasks.v
       maxDispatchesPerSecond: s.maxDispatchesPerSecond,
     },
   };
-}
-
-/** Task id for a job generation: 32 hex characters of sha256("<jobId>-g<generation>"). */
-export function taskIdFor(jobId: string, generation: number): string {
-  return createHash('sha256').update(`${jobId}-g${generation}`).digest('hex').slice(0, 32);
 }
 
 // gRPC status codes, as numbers so that @grpc/grpc-js need not be loaded to compare them.
@@ -103,11 +98,15 @@ export class CloudTasksQueue implements JobQueue {
     return new CloudTasksClient({ ...options, ...this.override });
   }
 
+  taskNameFor(jobId: string, generation: number): string {
+    return `${queuePath(this.config)}/tasks/${taskIdFor(jobId, generation)}`;
+  }
+
   async enqueue(task: EnqueueTask): Promise<{ taskName: string; created: boolean }> {
     const { config } = this;
     const payload = TaskPayload.parse({ jobId: task.jobId, generation: task.generation });
     const parent = queuePath(config);
-    const name = `${parent}/tasks/${taskIdFor(payload.jobId, payload.generation)}`;
+    const name = this.taskNameFor(payload.jobId, payload.generation);
     const request: protos.google.cloud.tasks.v2.ICreateTaskRequest = {
       parent,
       task: {

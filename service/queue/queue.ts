@@ -14,6 +14,11 @@ export type EnqueueTask = {
 };
 
 export interface JobQueue {
+  /**
+   * The task name of a job generation, derived (never stored): the job record carries no task
+   * name, so enqueueing costs no second record write.
+   */
+  taskNameFor(jobId: string, generation: number): string;
   /** Creates the task for this job generation. Idempotent per (jobId, generation). */
   enqueue(task: EnqueueTask): Promise<{ taskName: string; created: boolean }>;
   /** Deletes a task that has not run yet; a task already gone is not an error. */

@@ -48,30 +48,34 @@ export function jobsRouter(deps: AppDeps): Router {
   const replyAuthorization = new ReplyAuthorization({ config, chat: async () => (await deps.google()).chat });
 
   /**
-   * Creates the task of the job's current generation and records its name. When the queue
-   * cannot be reached the job is marked failed (retryable, reported like any failure) so that it
-   * never sits "queued" with no task behind it; sending the same request again, or Retry, queues
-   * it as the next generation.
+   * Creates the task of the job's current generation. When the queue cannot be reached the job
+   * is marked failed (retryable, reported like any failure) so that it never sits "queued" with
+   * no task behind it; sending the same request again, or Retry, queues it as the next generation.
    */
   async function dispatch(job: JobRecord, res: Response): Promise<JobRecord> {
     try {
-      return await createJobTask({ store, queue, now }, job);
+      await createJobTask({ queue }, job);
+      return job;
     } catch (err) {
-      const log = requestLogger(res.locals, deps.log);
-      log.error({ err, jobId: job.id }, 'could not create the task');
-      const at = now().toISOString();
-      const error = { code: 'queue_unavailable', message: SERVICE_TEXTS.queueUnavailable[job.locale], retryable: true, userMessage: { ...SERVICE_TEXTS.queueUnavailable } };
-      const { job: failed } = await mutateJob(
-        store,
-        job,
-        (fresh) => (fresh.generation === job.generation && fresh.status === 'queued' && !fresh.taskName ? { ...fresh, status: 'failed', error, finishedAt: at } : null),
-        now,
-      );
-      if (failed?.status === 'failed') {
-        void deliverReport({ store, reply: deps.reply, log, now }, failed).catch((e: unknown) => log.error({ err: e, jobId: job.id }, 'could not report the failure'));
-      }
-      throw new HttpError(503, 'queue_unavailable', `job ${job.id} is recorded but could not be queued; send the same request again (or retry the job) to queue it`, undefined, { 'Retry-After': '5' });
+      return queueFailed(job, res, err);
     }
+  }
+
+  async function queueFailed(job: JobRecord, res: Response, err: unknown): Promise<never> {
+    const log = requestLogger(res.locals, deps.log);
+    log.error({ err, jobId: job.id }, 'could not create the task');
+    const at = now().toISOString();
+    const error = { code: 'queue_unavailable', message: SERVICE_TEXTS.queueUnavailable[job.locale], retryable: true, userMessage: { ...SERVICE_TEXTS.queueUnavailable } };
+    const { job: failed } = await mutateJob(
+      store,
+      job,
+      (fresh) => (fresh.generation === job.generation && fresh.status === 'queued' ? { ...fresh, status: 'failed', error, finishedAt: at } : null),
+      now,
+    );
+    if (failed?.status === 'failed') {
+      void deliverReport({ store, reply: deps.reply, log, now }, failed).catch((e: unknown) => log.error({ err: e, jobId: job.id }, 'could not report the failure'));
+    }
+    throw new HttpError(503, 'queue_unavailable', `job ${job.id} is recorded but could not be queued; send the same request again (or retry the job) to queue it`, undefined, { 'Retry-After': '5' });
   }
 
   /** failed/canceled → queued as the next generation (a new task name), or null to refuse. */
@@ -81,7 +85,6 @@ export function jobsRouter(deps: AppDeps): Router {
       ...fresh,
       status: 'queued',
       generation: fresh.generation + 1,
-      taskName: undefined,
       error: undefined,
       result: undefined,
       progress: undefined,
@@ -126,6 +129,20 @@ export function jobsRouter(deps: AppDeps): Router {
       ...(body.idempotencyKey ? { idempotencyKey: body.idempotencyKey } : {}),
       at: now(),
     });
+    if (!body.idempotencyKey) {
+      // A fresh random id: record the job and create its task at once (the name is derived, and
+      // the worker answers a task that arrives before its record with a retry). If the record
+      // could not be written, the task is withdrawn; if the task could not be created, the job
+      // is recorded as failed (queue_unavailable) and the caller gets 503.
+      const [recorded, enqueued] = await Promise.allSettled([store.createJob(record), createJobTask({ queue }, record)]);
+      if (recorded.status === 'rejected') {
+        if (enqueued.status === 'fulfilled') void queue.cancel(queue.taskNameFor(record.id, record.generation)).catch(() => undefined);
+        throw recorded.reason;
+      }
+      if (enqueued.status === 'rejected') await queueFailed(recorded.value.job, res, enqueued.reason);
+      res.status(202).json({ job: toJobView(recorded.value.job), created: true, display: jobDisplayOf(recorded.value.job, req, config) });
+      return;
+    }
     const { created, job } = await store.createJob(record);
     if (!created && (job.kind !== record.kind || JSON.stringify(job.input) !== JSON.stringify(record.input))) {
       throw new HttpError(409, 'idempotency_key_reused', `idempotencyKey ${body.idempotencyKey} was already used for a different request (job ${job.id})`);
@@ -135,7 +152,8 @@ export function jobsRouter(deps: AppDeps): Router {
     if (!created && job.status === 'failed' && job.error?.code === 'queue_unavailable') {
       current = (await mutateJob(store, job, (fresh) => (fresh.error?.code === 'queue_unavailable' ? requeued(fresh) : null), now)).job ?? job;
     }
-    if (current.status === 'queued' && !current.taskName) current = await dispatch(current, res);
+    // A resend re-creates the task only while the job waits (idempotent: the name is derived).
+    if (current.status === 'queued') current = await dispatch(current, res);
     res.status(202).json({ job: toJobView(current), created, display: jobDisplayOf(current, req, config) });
   });
 
@@ -199,9 +217,7 @@ export function jobsRouter(deps: AppDeps): Router {
     if (!accepted) throw new HttpError(409, 'conflict', `job ${next.id} already ${next.status}; there is nothing to cancel`);
     const log = requestLogger(res.locals, deps.log);
     if (next.status === 'canceled') {
-      if (next.taskName) {
-        await queue.cancel(next.taskName).catch((err: unknown) => log.warn({ err, jobId: next.id }, 'could not delete the task; the worker will see the job canceled'));
-      }
+      await queue.cancel(queue.taskNameFor(next.id, next.generation)).catch((err: unknown) => log.warn({ err, jobId: next.id }, 'could not delete the task; the worker will see the job canceled'));
       // No worker will report a job canceled here, so the report is made here, off the request
       // path (and owed in the record: the reconciler's sweep delivers it if this fails).
       void deliverReport({ store, reply: deps.reply, log, now }, next).catch((err: unknown) => log.error({ err, jobId: next.id }, 'could not report the cancellation'));

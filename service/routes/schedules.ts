@@ -21,7 +21,7 @@ import { JOB_KINDS } from '../../shared/jobKinds.js';
 import { requireInvoker } from '../auth/middleware.js';
 import type { AppDeps } from '../deps.js';
 import { firingKey } from '../schedules/schedule.js';
-import { mutateJob } from '../worker/jobMutation.js';
+import { createJobTask } from '../worker/taskDispatch.js';
 import { HttpError } from './httpErrors.js';
 import { newJobRecord } from './newJob.js';
 import { requestLogger } from './requestLog.js';
@@ -60,15 +60,13 @@ export function schedulesRouter(deps: AppDeps): Router {
     const { created, job } = await store.createJob(record);
     const log = requestLogger(res.locals, deps.log);
     let current = job;
-    if (current.status === 'queued' && !current.taskName) {
-      let taskName: string;
+    if (current.status === 'queued') {
       try {
-        ({ taskName } = await queue.enqueue({ jobId: current.id, generation: current.generation }));
+        await createJobTask({ queue }, current);
       } catch (err) {
         log.error({ err, jobId: current.id, schedule: schedule.id }, 'scheduled job recorded, but its task could not be created');
         throw new HttpError(503, 'queue_unavailable', `job ${current.id} is recorded but could not be queued; the scheduler's retry for the same time queues it`, undefined, { 'Retry-After': '30' });
       }
-      current = (await mutateJob(store, current, (fresh) => (fresh.taskName ? null : { ...fresh, taskName }), now)).job ?? current;
     }
     log.info({ schedule: schedule.id, scheduledFor: scheduledFor.toISOString(), jobId: current.id, created }, created ? 'schedule fired: job enqueued' : 'schedule fired again for the same time: job already exists');
     res.json({ job: toJobView(current), created, scheduledFor: scheduledFor.toISOString() });

@@ -5,10 +5,12 @@
  * production, the local stack every few seconds) and looks only at unsettled jobs (the store's
  * indexed listUnsettledJobs) not written for SWEEP_MIN_AGE_MS:
  *
- * - queued, no task name, older than QUEUED_GRACE_MS: the enqueue crashed between recording the
- *   job and creating its task → create it (same generation, idempotent).
- * - queued or running whose task no longer exists (its attempts were spent, e.g. every delivery
- *   found the service down), running only once its lease has expired → recover: a new task
+ * - queued, older than QUEUED_GRACE_MS, whose task does not exist: either the enqueue crashed
+ *   between recording the job and creating its task → create it (same generation; the name is
+ *   derived, so this is idempotent), or, when Cloud Tasks still holds the name (ALREADY_EXISTS:
+ *   the task ran out of attempts), recover as below.
+ * - running whose lease has expired and whose task no longer exists (its attempts were spent,
+ *   e.g. every delivery found the service down) → recover: a new task
  *   generation while the job's own budget (TASUKI_JOB_MAX_RECOVERIES) allows, the handler
  *   resuming after its last finished step; else the job fails as `abandoned` (retryable: the
  *   owner can Retry) and is reported.
@@ -115,21 +117,26 @@ export class Reconciler {
       const result = await deliverReport(this.outbox(), job);
       return result.state === 'delivered' ? 'reported' : result.state === 'failed' ? 'reportsFailed' : 'none';
     }
-    if (job.status === 'queued' && !job.taskName) {
-      if (now.getTime() - Date.parse(job.updatedAt) < QUEUED_GRACE_MS) return 'none';
-      await createJobTask({ store: this.deps.store, queue: this.deps.queue, now: this.now }, job);
-      this.deps.log.info({ jobId: job.id, generation: job.generation }, 'reconciler created the missing task of a queued job');
-      return 'dispatched';
-    }
     if (job.status === 'running' && leaseLive(job, now)) return 'none';
     if (job.status === 'running' && job.cancelRequested) return this.cancelStale(job);
-    if (job.taskName && (await this.deps.queue.exists(job.taskName))) return 'none';
+    if (job.status === 'queued' && now.getTime() - Date.parse(job.updatedAt) < QUEUED_GRACE_MS) return 'none';
+    if (await this.deps.queue.exists(this.deps.queue.taskNameFor(job.id, job.generation))) return 'none';
+    if (job.status === 'queued') {
+      const { created } = await createJobTask(this.deps, job);
+      if (created) {
+        this.deps.log.info({ jobId: job.id, generation: job.generation }, 'reconciler created the missing task of a queued job');
+        return 'dispatched';
+      }
+    }
     return this.recover(job);
   }
 
-  /** Still the same stuck state on the fresh record? (Re-checked inside every write.) */
+  /**
+   * Unchanged since this sweep examined it? (Re-checked inside every write: any write in between
+   * — a delivery taking over, a cancel, another sweep — means the next sweep decides afresh.)
+   */
   private stillStuck(fresh: JobRecord, job: JobRecord): boolean {
-    return fresh.generation === job.generation && fresh.status === job.status && fresh.taskName === job.taskName && !(fresh.status === 'running' && leaseLive(fresh, this.now()));
+    return fresh.version === job.version;
   }
 
   private async cancelStale(job: JobRecord): Promise<Decision> {
@@ -155,13 +162,13 @@ export class Reconciler {
         job,
         (fresh) =>
           this.stillStuck(fresh, job)
-            ? { ...fresh, status: 'queued', generation: fresh.generation + 1, taskName: undefined, lease: undefined, recoveries: (fresh.recoveries ?? 0) + 1 }
+            ? { ...fresh, status: 'queued', generation: fresh.generation + 1, lease: undefined, recoveries: (fresh.recoveries ?? 0) + 1 }
             : null,
         this.now,
       );
       if (!changed || !next) return 'none';
       this.deps.log.warn({ jobId: job.id, generation: next.generation, recoveries: next.recoveries }, 'reconciler: the job outlived its task; queued a new generation');
-      await createJobTask({ store: this.deps.store, queue: this.deps.queue, now: this.now }, next);
+      await createJobTask(this.deps, next);
       return 'recovered';
     }
     const error = { code: 'abandoned', message: SERVICE_TEXTS.abandoned[job.locale], retryable: true, userMessage: { ...SERVICE_TEXTS.abandoned } };

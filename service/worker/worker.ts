@@ -3,7 +3,9 @@
  *
  * Answers (Cloud Tasks retries anything but 2xx):
  * - 200: the job finished (succeeded, failed permanently or on the final attempt, canceled) and
- *   was reported; or there is nothing to do (unknown job, stale generation, already finished).
+ *   was reported; or there is nothing to do (stale generation, already finished, a job still
+ *   unknown on the final attempt). An unknown job otherwise gets 503: its record may be a moment
+ *   behind its task (routes/jobs.ts writes both at once).
  * - 409 + Retry-After: another delivery holds a live lease on the job, or this one lost it.
  * - 503, or 429 + Retry-After: a retryable failure before the final attempt; the job goes back to
  *   `queued` with the error recorded and resumes after its last finished step on redelivery.
@@ -113,8 +115,13 @@ export class Worker {
     const { store, config } = this.deps;
     const job = await store.getJob(payload.jobId);
     if (!job) {
-      log.warn('task for an unknown job; dropping it');
-      return ok({ ignored: 'job_not_found' });
+      // The job API records a job and creates its task at once, so a task may arrive a moment
+      // before its record: ask again soon, and drop it only on the final attempt.
+      if (isFinalAttempt(delivery, config.queueMaxAttempts)) {
+        log.warn('task for an unknown job on its final attempt; dropping it');
+        return ok({ ignored: 'job_not_found' });
+      }
+      return { status: 503, body: { jobId: payload.jobId, error: { code: 'job_not_found_yet', message: 'no record for this job yet; retry' } }, headers: { 'Retry-After': '1' } };
     }
     if (payload.generation !== job.generation) {
       log.info({ generation: payload.generation, current: job.generation }, 'stale task generation; dropping it');
