@@ -131,6 +131,7 @@ const WORDS = {
   'chat.empty.body': { ja: 'ジョブを Chat 返信付きで実行するか、下の欄に /help と入力してください。', en: 'Run a job with a Chat reply, or type /help below.' },
   'chat.composer': { ja: 'メッセージまたは /コマンド', en: 'Message or /command' },
   'chat.send': { ja: '送信', en: 'Send' },
+  'chat.searchExample': { ja: '看板', en: 'poster' },
   'chat.hint': { ja: 'tasuki アプリに話しかけます。/ で始まるとスラッシュコマンドです。', en: 'Talks to the tasuki app. Text starting with / is a slash command.' },
   'chat.consoleOnly': { ja: 'このコンソールのみ', en: 'console only' },
   'chat.private': { ja: 'あなただけに表示', en: 'Only visible to you' },

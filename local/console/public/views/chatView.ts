@@ -260,7 +260,7 @@ export class ChatView implements View {
         input.focus();
       }
     });
-    const suggestions = ['/help', '/jobs', '/new', '/status ', '/summary', '/search 看板'].map((cmd) =>
+    const suggestions = ['/help', '/jobs', '/new', '/status ', '/summary', `/search ${t('chat.searchExample')}`].map((cmd) =>
       h('button', { type: 'button', onclick: () => { input.value = cmd; input.focus(); } }, cmd.trim()),
     );
     return h('div', { class: 'composer', 'data-testid': 'chat-composer' }, form, h('div', { class: 'suggest' }, suggestions), h('div', { class: 'hint' }, t('chat.hint')));

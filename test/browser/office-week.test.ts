@@ -1,0 +1,258 @@
+// The office's week (../shared/OFFICE-WEEK.md) walked in the console in a real browser, once in
+// Japanese as 佐藤 and once in English as Emma, through what staff touch: the Gmail card and
+// Create project (twice: one project), the Schedule sheet's sync, /estimate twice (the second
+// shows the existing one), a job that cannot succeed (/scrape of an unknown portal: why, no
+// Retry, ask the administrator), Google answering 503 for a while (the card says "retrying,
+// attempt n of m", then finishes with nobody clicking), /jobs, /status by short reference and by
+// project number, /search and /summary; /jobs, /status and /search are private to the asker
+// (another user in the same space sees none of them). Every step leaves a screenshot
+// (test-output/week-<locale>-<n>-<step>.png) to look at for mixed languages, raw keys and raw
+// errors; the text of each card is checked for the same here.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test, type TestContext } from 'node:test';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { startStack, type Stack } from '../../local/stack.js';
+import { SEED_CLIENT_ROWS, SEED_LEDGER_ROWS } from '../../local/sandbox/seedData.js';
+import { createLogger } from '../../service/logger.js';
+import { launchBrowser, openPage, screenshot } from '../support/browser.js';
+
+let dataDir: string | undefined;
+let stack: Stack | undefined;
+let consoleUrl: string;
+let browser: Browser;
+
+before(async () => {
+  // TASUKI_WALK_CONSOLE_URL walks a stack that is already running (while writing the walk).
+  if (process.env.TASUKI_WALK_CONSOLE_URL) consoleUrl = process.env.TASUKI_WALK_CONSOLE_URL.replace(/\/?$/, '/');
+  else {
+    dataDir = mkdtempSync(join(tmpdir(), 'tasuki-week-'));
+    stack = await startStack({ dataDir, consolePort: 0, servicePort: 0, emulatorPort: 0, logger: createLogger({ level: 'silent' }) });
+    consoleUrl = stack.consoleUrl;
+  }
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await stack?.close();
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+});
+
+async function skippedWithoutAddon(t: TestContext): Promise<boolean> {
+  const meta = (await (await fetch(`${consoleUrl}console/api/meta`)).json()) as { addon: boolean };
+  if (!meta.addon) t.skip('the add-on backend is not mounted in this stack');
+  return !meta.addon;
+}
+
+type Lang = 'ja' | 'en';
+const JAPANESE = /[\u3040-\u30ff\u4e00-\u9fff]/;
+/** What no person should ever read: raw keys, placeholders, internals, JavaScript errors. */
+const RAW = /\b(documentNumber|subtotal|projectNumber|folderUrl|requestedAt|undefined|null|NaN|TypeError|Cannot read)\b|\{\w+[},]|TASUKI_|\[object|idempotencyKey/;
+
+/** The words of a card or message, checked: no raw text; an English one has no Japanese in it. */
+function checkWords(text: string, lang: Lang, where: string, data: RegExp[] = []): void {
+  assert.doesNotMatch(text, RAW, `${where}: raw text in\n${text}`);
+  if (lang === 'en') {
+    let words = text;
+    for (const d of data) words = words.replace(d, '');
+    assert.doesNotMatch(words, JAPANESE, `${where}: Japanese in English\n${text}`);
+  }
+  const numbers = text.replace(/[PEI]-\d{4}-\d{3,}/g, '').replace(/\b(?:19|20)\d\d\b/g, '').replace(/\b[0-9a-f]{8}\b/g, '');
+  assert.doesNotMatch(numbers, /\d{5,}/, `${where}: an unformatted number in\n${text}`);
+}
+
+/**
+ * The office's own words, Japanese in any language's card: the app's avatar (襷) and the seeded
+ * clients' names and project titles (a Japanese client stays 株式会社アクメ for Emma too).
+ */
+const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const OFFICE_DATA = [
+  /^襷$/gm,
+  new RegExp([...new Set([...SEED_LEDGER_ROWS.flatMap((r) => [r.client, r.title]), ...SEED_CLIENT_ROWS.map((c) => c.name)])].sort((a, b) => b.length - a.length).map(escape).join('|'), 'g'),
+];
+
+class Walk {
+  private shot = 0;
+  constructor(
+    readonly page: Page,
+    readonly lang: Lang,
+    /** What may be Japanese in an English text (OFFICE_DATA). */
+    readonly data: RegExp[] = [],
+  ) {}
+
+  async snap(step: string): Promise<void> {
+    await screenshot(this.page, `week-${this.lang}-${String(++this.shot).padStart(2, '0')}-${step}`);
+  }
+
+  async view(name: string): Promise<void> {
+    await this.page.locator(`a.nav-item[data-view="${name}"]`).click();
+  }
+
+  /** Types `text` into the Chat composer; the add-on's immediate answer (a console-side message). */
+  async chat(text: string): Promise<Locator> {
+    const before = await this.page.locator('article.msg.local').count();
+    const input = this.page.locator('#chat-input');
+    await input.fill(text);
+    await input.press('Enter');
+    // The typed command is one local message, the add-on's answer the next.
+    const answer = this.page.locator('article.msg.local').nth(before + 1);
+    await answer.waitFor({ timeout: 60_000 });
+    await answer.scrollIntoViewIfNeeded();
+    return answer;
+  }
+
+  /** The short job reference an acknowledgement names. */
+  async refIn(answer: Locator): Promise<string> {
+    const text = (await answer.textContent()) ?? '';
+    const m = /(?:ジョブ|[Jj]ob) ([0-9a-f]{8})/.exec(text);
+    assert.ok(m, `no job reference in "${text}"`);
+    return m[1]!;
+  }
+
+  /** The job's own Chat message (client-<job id>), once its card shows `state`. */
+  async jobMessage(ref: string, state: RegExp, timeout = 90_000): Promise<Locator> {
+    const message = this.page.locator(`article[data-client-id^="client-j-${ref}"]`);
+    await message.locator('.gcard-header', { hasText: state }).waitFor({ timeout });
+    await message.scrollIntoViewIfNeeded();
+    return message;
+  }
+
+  async checkText(locator: Locator, where: string): Promise<string> {
+    const text = await locator.innerText();
+    checkWords(text, this.lang, where, this.data);
+    return text;
+  }
+}
+
+const T = {
+  ja: { done: /完了/, failed: /失敗/, retrying: /再試行待ち/, retry: '再実行', create: /案件を作成/, projectLabel: '案件番号', private: /あなただけに表示|自分だけ|only/i },
+  en: { done: /Done/, failed: /Failed/, retrying: /Retrying/, retry: 'Retry', create: /Create project/, projectLabel: 'Project number', private: /visible to you/i },
+} as const;
+
+async function createProjectFromMail(w: Walk, subject: string): Promise<{ ref: string; projectNumber: string }> {
+  const { page } = w;
+  const sidebar = page.getByTestId('addon-sidebar');
+  /** Opens the mail and waits for its own card (not the previous mail's) with the Create button. */
+  const openMail = async () => {
+    await page.getByTestId('mail-list').locator('.mail-item', { hasText: subject }).click();
+    const card = sidebar.locator('.gcard', { hasText: subject }).first();
+    await card.getByRole('button', { name: T[w.lang].create }).waitFor({ timeout: 60_000 });
+    // A budget in dollars is not taken as yen: the card asks for the amount, and staff enter it.
+    const amount = card.locator('[data-form-name="amount"]');
+    if ((await amount.inputValue()) === '') await amount.fill('280000');
+    return card;
+  };
+  await w.view('gmail');
+  const card = await openMail();
+  await w.checkText(card, `Gmail card "${subject}"`);
+  await w.snap('gmail-card');
+  await card.getByRole('button', { name: T[w.lang].create }).click();
+  const queued = sidebar.locator('.gcard', { hasText: /(?:ジョブ|Job) [0-9a-f]{8}/ });
+  await queued.waitFor({ timeout: 60_000 });
+  const ref = await w.refIn(queued);
+  await w.checkText(queued, 'Gmail queued card');
+  await w.snap('gmail-queued');
+
+  // Clicking again makes no second project: the same job answers.
+  await page.getByTestId('mail-list').locator('.mail-item', { hasNotText: subject }).first().click();
+  await sidebar.locator('.gcard', { hasNotText: subject }).first().waitFor({ timeout: 60_000 });
+  await (await openMail()).getByRole('button', { name: T[w.lang].create }).click();
+  const again = sidebar.locator('.gcard', { hasText: /(?:ジョブ|Job) [0-9a-f]{8}/ });
+  await again.waitFor({ timeout: 60_000 });
+  assert.equal(await w.refIn(again), ref, 'the second click names the same job');
+
+  await w.view('chat');
+  const message = await w.jobMessage(ref, T[w.lang].done);
+  const text = await w.checkText(message, 'project card in Chat');
+  await w.snap('chat-project-done');
+  const projectNumber = /P-\d{4}-\d{3}/.exec(text)?.[0];
+  assert.ok(projectNumber, `the project card names its number:\n${text}`);
+  return { ref, projectNumber };
+}
+
+async function walkTheWeek(t: TestContext, lang: Lang): Promise<void> {
+  if (await skippedWithoutAddon(t)) return;
+  const { page, errors } = await openPage(browser, { locale: lang === 'ja' ? 'ja-JP' : 'en-US' });
+  const w = new Walk(page, lang, lang === 'en' ? OFFICE_DATA : []);
+  await page.goto(`${consoleUrl}#/chat`);
+  if (lang === 'en') await page.locator('#user-switch').selectOption('emma@example.co.jp');
+  const other = lang === 'ja' ? 'emma@example.co.jp' : 'sato@example.co.jp';
+  const me = lang === 'ja' ? 'sato@example.co.jp' : 'emma@example.co.jp';
+
+  // Monday: a request mail becomes a project, once.
+  const project = await createProjectFromMail(w, lang === 'ja' ? '年末セール ポスター制作のお願い' : 'Spring menu illustrations');
+
+  // Wednesday: an estimate, then a second /estimate shows the one already issued.
+  await w.view('chat');
+  const estimate = await w.refIn(await w.chat(`/estimate ${project.projectNumber}`));
+  await w.checkText(await w.jobMessage(estimate, T[lang].done), 'estimate card');
+  await w.snap('chat-estimate');
+  const second = await w.refIn(await w.chat(`/estimate ${project.projectNumber}`));
+  const existing = await w.checkText(await w.jobMessage(second, T[lang].done), 'second estimate card');
+  assert.match(existing, lang === 'ja' ? /発行済み/ : /already/i, 'the second /estimate says the estimate exists');
+  await w.snap('chat-estimate-existing');
+
+  // Thursday: a job that cannot succeed says why, offers no Retry, and names the administrator.
+  const scrape = await w.refIn(await w.chat('/scrape nosuchportal'));
+  const failed = await w.jobMessage(scrape, T[lang].failed);
+  const failedText = await w.checkText(failed, 'failed scrape card');
+  assert.match(failedText, lang === 'ja' ? /管理者/ : /administrator/);
+  assert.equal(await failed.getByRole('button', { name: T[lang].retry }).count(), 0, 'no Retry where it cannot help');
+  await w.snap('chat-scrape-failed');
+
+  // Thursday: Google answers 503 for a while; the card says it is retrying, then finishes by itself.
+  await fetch(`${consoleUrl}console/api/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ api: 'sheets', errorRates: { 503: 1 } }) });
+  let summary: string;
+  try {
+    summary = await w.refIn(await w.chat('/summary'));
+    const retrying = await w.jobMessage(summary, T[lang].retrying, 120_000);
+    const retryingText = await w.checkText(retrying, 'retrying card');
+    assert.match(retryingText, lang === 'ja' ? /\d+回目が失敗/ : /attempt \d+/);
+    await w.snap('chat-retrying');
+  } finally {
+    await fetch(`${consoleUrl}console/api/faults`, { method: 'DELETE' });
+  }
+  const recovered = await w.jobMessage(summary, T[lang].done, 180_000);
+  const recoveredText = await w.checkText(recovered, 'summary after the 503s');
+  assert.doesNotMatch(recoveredText, /再試行|Retrying/);
+  await w.snap('chat-summary-recovered');
+
+  // Friday: /jobs and /status answer privately.
+  const jobs = await w.chat('/jobs');
+  await jobs.getByTestId('private-tag').waitFor();
+  const jobsText = await w.checkText(jobs, '/jobs');
+  assert.ok(jobsText.includes(project.projectNumber), `/jobs names the project:\n${jobsText}`);
+  await w.snap('chat-jobs');
+  for (const ref of [project.ref, project.projectNumber]) {
+    const status = await w.chat(`/status ${ref}`);
+    await status.getByTestId('private-tag').waitFor();
+    await status.locator('.gcard').first().waitFor();
+    await w.checkText(status, `/status ${ref}`);
+  }
+  await w.snap('chat-status');
+
+  // Month end: /search answers privately, its result too.
+  const search = await w.refIn(await w.chat(lang === 'ja' ? '/search ポスター' : '/search menu'));
+  const found = await w.jobMessage(search, T[lang].done);
+  await found.getByTestId('private-tag').waitFor();
+  await w.checkText(found, '/search result');
+  await w.snap('chat-search-private');
+
+  // Another member of the space sees none of the private answers.
+  await page.locator('#user-switch').selectOption(other);
+  await page.locator(`article[data-client-id^="client-j-${project.ref}"]`).waitFor({ timeout: 30_000 });
+  assert.equal(await page.locator(`article[data-client-id^="client-j-${search}"]`).count(), 0, 'the /search result is hidden from others');
+  assert.equal(await page.getByTestId('private-tag').count(), 0, 'no private answer of the asker is shown to another user');
+  await w.snap('chat-as-other-user');
+  await page.locator('#user-switch').selectOption(me);
+  await page.locator(`article[data-client-id^="client-j-${search}"]`).waitFor({ timeout: 30_000 });
+
+  assert.deepEqual(errors, []);
+  await page.context().close();
+}
+
+test('the office week in Japanese (佐藤)', async (t) => walkTheWeek(t, 'ja'));
+test('the office week in English (Emma)', async (t) => walkTheWeek(t, 'en'));
