@@ -71,7 +71,7 @@ export async function buildDeps(config: Config, log: Logger, overrides: DepsOver
     store,
     queue,
     google,
-    reply: given.reply ?? new WorkspaceReply({ google, log, display: { ...(config.queueMaxAttempts > 0 ? { maxAttempts: config.queueMaxAttempts } : {}), timeZone: config.timezone } }),
+    reply: given.reply ?? new WorkspaceReply({ google, log, display: { ...(config.queueMaxAttempts > 0 ? { maxAttempts: config.queueMaxAttempts } : {}), timeZone: config.timezone }, sheetLocale: config.sheetLocale }),
     handlers: given.handlers ?? handlerRegistry(),
     trust: tokenTrust(config, jwks),
     ...(given.now ? { now: given.now } : {}),

@@ -486,3 +486,21 @@ export const SUMMARY_TEXTS = {
   chartCount: { ja: '{count}件', en: '{count}' },
   chartYear: { ja: '{year}年', en: '{year}' },
 } satisfies Record<string, Localized>;
+
+/**
+ * The values tasuki itself puts into the office's Status columns and Schedule rows, in the office's sheet language
+ * (TASUKI_SHEET_LOCALE), one language per value: a shared record reads the same whoever ran the
+ * job. The office's own values (進行中, 納品済, …) are the office's and are never rewritten.
+ */
+export const SHEET_TEXTS = {
+  /** Ledger: a project tasuki has just created. */
+  received: { ja: '受付', en: 'Received' },
+  /** Intake: an order that became a project. */
+  projectCreated: { ja: '案件化', en: 'Project created' },
+  /** Intake: an order a portal scrape brought in, not handled yet. */
+  newOrder: { ja: '未処理', en: 'New' },
+  /** Schedule: the title prefix of a project's due-date milestone (also its Calendar event). */
+  due: { ja: '納期', en: 'Due' },
+  /** Schedule: the note of a milestone without a due date. */
+  dueNotSet: { ja: '納期未定', en: 'Due date not set' },
+} satisfies Record<string, Localized>;

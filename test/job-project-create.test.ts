@@ -196,15 +196,19 @@ test('Calendar: the due date is its own one-day milestone titled with number and
   const result = await env.runCrashingEverywhere<ProjectCreateResult>(projectCreate, job.id, ['schedule', 'calendar']);
   const milestone = (await events()).filter((e) => e.id === eventIdFor(`project-${result.projectNumber}-due`));
   assert.equal(milestone.length, 1);
-  assert.equal(milestone[0]!.summary, `${result.projectNumber} 納期 Due: 北斗書店 店頭POP 5種`);
+  assert.equal(milestone[0]!.summary, `${result.projectNumber} 納期: 北斗書店 店頭POP 5種`);
   assert.deepEqual([milestone[0]!.start, milestone[0]!.end], [{ date: '2026-12-10' }, { date: '2026-12-11' }], 'one day, not weeks');
   assert.equal((await events()).filter((e) => e.id === eventIdFor(`project-${result.projectNumber}`)).length, 0, 'no work period by default');
-  assert.ok(result.links.some((l) => l.title === '納期 Due — Calendar'));
+  assert.ok(result.links.some((l) => l.title === 'カレンダー: 納期'));
+  const ledgerRows = await sheetRows(env.google, env.config.ledgerSpreadsheetId, LEDGER);
+  assert.equal(ledgerRows.find((r) => r.projectNumber === result.projectNumber)!.status, '受付', "the ledger's first status, in the sheet language alone");
   const rows = (await sheetRows(env.google, env.config.scheduleSpreadsheetId, SCHEDULE)).filter((r) => r.jobId === job.id);
   assert.deepEqual(rows.map((r) => [r.rowKey, r.start, r.end]), [[`project-${result.projectNumber}-due`, '2026-12-10', '2026-12-10']]);
 
   const withPeriod = await env.newJob('project.create', { source: 'chat', client: { name: '北斗書店' }, title: '春の棚 看板', due: '2027-02-20' });
-  const r2 = await env.run<ProjectCreateResult>(projectCreate, withPeriod.id, { config: { projectWorkPeriod: true } });
+  const r2 = await env.run<ProjectCreateResult>(projectCreate, withPeriod.id, { config: { projectWorkPeriod: true, sheetLocale: 'en' } });
+  assert.equal((await sheetRows(env.google, env.config.ledgerSpreadsheetId, LEDGER)).find((r) => r.projectNumber === r2.projectNumber)!.status, 'Received', 'an English office gets English values');
+  assert.equal((await events()).find((e) => e.id === eventIdFor(`project-${r2.projectNumber}-due`))!.summary, `${r2.projectNumber} Due: 北斗書店 春の棚 看板`);
   const period = (await events()).find((e) => e.id === eventIdFor(`project-${r2.projectNumber}`))!;
   assert.equal(period.summary, `${r2.projectNumber} 北斗書店 春の棚 看板`);
   assert.deepEqual(period.end, { date: '2027-02-21' });

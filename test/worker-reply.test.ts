@@ -270,6 +270,22 @@ describe('WorkspaceReply on the Workspace sandbox (real Chat and Sheets REST, re
     assert.equal(await ledgerCell(5, LEDGER.letter.tasukiStatus), '✅ 完了', 'the sheet has its own turn');
   });
 
+  test("the sheet cell is in the office's sheet language whoever ran the job; the Chat card in the asker's", async () => {
+    const clients = createGoogleClients(loadConfig({ TASUKI_DATA_DIR: dir, TASUKI_GOOGLE_ROOT_URL: sandbox.url, LOG_LEVEL: 'silent' }), { clientOptions: { retry: false } });
+    const office = (locale: 'ja' | 'en') => new WorkspaceReply({ google: async () => clients, log: createLogger({ level: 'silent' }), sheetLocale: locale });
+    await new Promise((r) => setTimeout(r, 1100)); // the sandbox, like Chat, takes about one write per second per space
+    const emmas = job({ id: 'j-5eed0000000000000000000000000007', locale: 'en', status: 'succeeded', result: { message: 'x', steps: 1 }, reply: { chat: { space: SEED_IDS.chatSpace }, sheet: { spreadsheetId: SEED_IDS.ledgerSpreadsheet, sheetName: LEDGER.sheetName, row: 7 } } });
+    await office('ja').finished(emmas);
+    assert.equal(await ledgerCell(7, LEDGER.letter.tasukiStatus), jobStatusText({ ...emmas, locale: 'ja' }));
+    assert.equal(await ledgerCell(7, LEDGER.letter.tasukiStatus), '✅ 完了');
+    const card = (await messagesFor(emmas.id))[0]!.cardsV2?.[0]?.card.header?.subtitle ?? '';
+    assert.ok(card && !/完了/.test(card), `the card stays in English: ${card}`);
+    const satos = job({ id: 'j-5eed0000000000000000000000000008', locale: 'ja', status: 'succeeded', result: { message: 'x', steps: 1 }, reply: { sheet: { spreadsheetId: SEED_IDS.ledgerSpreadsheet, sheetName: LEDGER.sheetName, row: 8 } } });
+    await office('en').finished(satos);
+    assert.equal(await ledgerCell(8, LEDGER.letter.tasukiStatus), jobStatusText({ ...satos, locale: 'en' }));
+    assert.doesNotMatch(await ledgerCell(8, LEDGER.letter.tasukiStatus), /完了/);
+  });
+
   test("a sheet made before tasuki's columns gets them appended at the right, once; its own columns stay", async () => {
     const { sheets } = createGoogleClients(loadConfig({ TASUKI_DATA_DIR: dir, TASUKI_GOOGLE_ROOT_URL: sandbox.url, LOG_LEVEL: 'silent' }), { clientOptions: { retry: false } });
     const spreadsheetId = SEED_IDS.ledgerSpreadsheet;

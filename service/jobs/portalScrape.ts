@@ -25,6 +25,7 @@ import { createHash } from 'node:crypto';
 import { ADDON_FUNCTIONS } from '../../shared/addonFunctions.js';
 import { PortalScrapeInput, type PortalScrapeResult } from '../../shared/kinds/portalScrape.js';
 import { INTAKE } from '../../shared/sheetLayouts.js';
+import { SHEET_TEXTS } from '../../shared/messages.js';
 import { isoDateIn } from '../isoDates.js';
 import { formatYen } from '../billing/tax.js';
 import type { PortalConfig } from '../config.js';
@@ -144,7 +145,7 @@ export function createPortalScrapeHandler(
           title: order.title,
           due: order.due || order.fields.due || '',
           amount: order.amount ?? '',
-          status: '未処理 New',
+          status: SHEET_TEXTS.newOrder[config.sheetLocale],
           projectNumber: '',
           jobId: job.id,
         });

@@ -13,8 +13,9 @@
  * `newClient` the client is appended to the Clients sheet.
  *
  * Office columns this job owns: it creates the Ledger row, so it writes every column of it once
- * (the Status column's first value is 受付 Received); on the Intake row it owns Status and
- * Project (案件化 Project, the number). Nothing else of the office's is written.
+ * (the Status column's first value is 受付 / Received, in TASUKI_SHEET_LOCALE); on the Intake row
+ * it owns Status and Project (案件化 / Project created, the number). Nothing else of the office's
+ * is written.
  *
  * Reads: the template folder (TASUKI_TEMPLATE_FOLDER_ID); the client directory (Ledger, Clients
  * sheet); the add-on's staged uploads of the mail's attachments (workspace/attachmentUploads.ts);
@@ -44,7 +45,7 @@
  *               (attachmentProblems), never a failed job.
  * 6. ledger     Ledger row keyed by job id (find before append).
  * 7. schedule   Schedule rows keyed by row key: `project-<number>-due`, the due date as a one-day
- *               milestone titled with the client and title (納期 Due: …); with
+ *               milestone titled with the client and title (納期: … / Due: … by TASUKI_SHEET_LOCALE); with
  *               TASUKI_PROJECT_WORK_PERIOD also `project-<number>`, request day → due date.
  * 7b. calendar  each dated row's event, upserted under the id schedule.sync derives from the row
  *               key (workspace/scheduleEvents.ts): a later sync finds it "unchanged".
@@ -56,6 +57,7 @@ import { ADDON_FUNCTIONS } from '../../shared/addonFunctions.js';
 import { ProjectCreateInput, type ClientResolution, type ProjectCreateResult } from '../../shared/kinds/projectCreate.js';
 import type { Link } from '../../shared/kinds/common.js';
 import { INTAKE, LEDGER, SCHEDULE } from '../../shared/sheetLayouts.js';
+import { SHEET_TEXTS } from '../../shared/messages.js';
 import { formatJapaneseDate } from '../billing/japaneseDates.js';
 import { isoDateIn } from '../isoDates.js';
 import { addConfirmedClient, matchClient, readClientDirectory } from '../clients/clientDirectory.js';
@@ -317,7 +319,7 @@ async function run(ctx: Ctx): Promise<ProjectCreateResult> {
       title: input.title,
       due: input.due ?? '',
       amount: input.amount ?? '',
-      status: '受付 Received',
+      status: SHEET_TEXTS.received[config.sheetLocale],
       folderUrl: folder.url,
       clientEmail: input.client.email ?? '',
       jobId: job.id,
@@ -331,7 +333,7 @@ async function run(ctx: Ctx): Promise<ProjectCreateResult> {
   const scheduleRows = await ctx.step('schedule', async () => {
     const schedule = new SheetTable(google.sheets, config.scheduleSpreadsheetId, SCHEDULE, 'TASUKI_SCHEDULE_SPREADSHEET_ID');
     const wanted = [
-      { rowKey: `project-${number}-due`, title: `納期 Due: ${clientName} ${input.title}`, start: input.due ?? '', end: input.due ?? '', notes: input.due ? '' : '納期未定 due date not set' },
+      { rowKey: `project-${number}-due`, title: `${SHEET_TEXTS.due[config.sheetLocale]}: ${clientName} ${input.title}`, start: input.due ?? '', end: input.due ?? '', notes: input.due ? '' : SHEET_TEXTS.dueNotSet[config.sheetLocale] },
       ...(config.projectWorkPeriod ? [{ rowKey: `project-${number}`, title: `${clientName} ${input.title}`, start: requestedAt, end: input.due ?? requestedAt, notes: '' }] : []),
     ];
     const rows: Array<(typeof wanted)[number] & { row: number }> = [];
@@ -351,7 +353,7 @@ async function run(ctx: Ctx): Promise<ProjectCreateResult> {
       const parsed = parseSpan(r.start, r.end, config.timezone);
       if (!parsed.ok) continue;
       const event = await upsertRowEvent(google.calendar, config.calendarId, { rowKey: r.rowKey, projectNumber: number, title: r.title, assignee: '', notes: r.notes }, parsed.span, job.id);
-      if (event.link) links.push({ title: r.rowKey.endsWith('-due') ? '納期 Due — Calendar' : '作業期間 Work period — Calendar', url: event.link });
+      if (event.link) links.push({ title: r.rowKey.endsWith('-due') ? say(ctx, 'カレンダー: 納期', 'Calendar: due date') : say(ctx, 'カレンダー: 作業期間', 'Calendar: work period'), url: event.link });
     }
     return links;
   });
@@ -361,7 +363,7 @@ async function run(ctx: Ctx): Promise<ProjectCreateResult> {
     if (!input.intakeId) return null;
     const intake = new SheetTable(google.sheets, config.ledgerSpreadsheetId, INTAKE, 'TASUKI_LEDGER_SPREADSHEET_ID');
     const row = await intake.findRow('intakeId', input.intakeId);
-    if (row !== null) await intake.updateRow(row, { status: '案件化 Project', projectNumber: number });
+    if (row !== null) await intake.updateRow(row, { status: SHEET_TEXTS.projectCreated[config.sheetLocale], projectNumber: number });
     // Compare-and-set; a concurrent change (another scrape touching the record) means read again.
     for (;;) {
       const doc = await ctx.store.getDoc<Record<string, unknown>>('intake', input.intakeId);

@@ -12,7 +12,8 @@
  *   only: Chat takes privateMessageViewer only when a message is created, so its first write is
  *   `messages.create(messageId = client-<jobId>, privateMessageViewer)` (a 409 from a racing
  *   write means it exists) and later writes patch it without allowMissing.
- * - Sheets: a one-line status (jobStatusText) and the job id into `job.reply.sheet`'s row, in
+ * - Sheets: a one-line status (jobStatusText, in the office's sheet language TASUKI_SHEET_LOCALE,
+ *   not the asker's: a shared column reads in one language) and the job id into `job.reply.sheet`'s row, in
  *   tasuki's own columns (shared/sheetLayouts.ts tasukiStatusColumns: Ledger and Intake →
  *   "tasuki 状態" + "tasuki ジョブ", Schedule → its sync column, any other sheet → the Ledger's
  *   pair), found by header and appended at the right when a sheet lacks them
@@ -27,6 +28,7 @@ import type { sheets_v4 } from '@googleapis/sheets';
 import { jobChatMessage, jobStatusText } from '../../shared/cards/jobCard.js';
 import type { DisplayContext } from '../../shared/cards/jobDisplay.js';
 import type { JobRecord } from '../../shared/job.js';
+import type { Locale } from '../../shared/locale.js';
 import { tasukiStatusColumns } from '../../shared/sheetLayouts.js';
 import type { GoogleClients } from '../google/clients.js';
 import type { Logger } from '../logger.js';
@@ -63,13 +65,16 @@ export class WorkspaceReply implements ReplyPort {
   private readonly display: DisplayContext;
   /** Longest wait for a final write's turn in its space (default 2 s). */
   private readonly finalWaitMs: number;
+  /** The language of sheet cells (the office's); unset, the job's own. */
+  private readonly sheetLocale: Locale | undefined;
 
-  constructor(opts: { google: () => Promise<GoogleClients>; log: Logger; throttle?: WriteThrottle; display?: DisplayContext; finalWaitMs?: number }) {
+  constructor(opts: { google: () => Promise<GoogleClients>; log: Logger; throttle?: WriteThrottle; display?: DisplayContext; finalWaitMs?: number; sheetLocale?: Locale }) {
     this.google = opts.google;
     this.log = opts.log;
     this.throttle = opts.throttle ?? new WriteThrottle();
     this.display = opts.display ?? {};
     this.finalWaitMs = opts.finalWaitMs ?? 2000;
+    this.sheetLocale = opts.sheetLocale;
   }
 
   async progress(job: JobRecord): Promise<void> {
@@ -124,7 +129,7 @@ export class WorkspaceReply implements ReplyPort {
       requestBody: {
         valueInputOption: 'RAW',
         data: [
-          { range: cell(columns.status), values: [[jobStatusText(job, this.display)]] },
+          { range: cell(columns.status), values: [[jobStatusText(this.sheetLocale ? { ...job, locale: this.sheetLocale } : job, this.display)]] },
           ...(columns.job ? [{ range: cell(columns.job), values: [[job.id]] }] : []),
         ],
       },

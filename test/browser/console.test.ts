@@ -251,7 +251,7 @@ test("Sheets: invoices for two 進行中 rows leave the office's Status column a
   assert.equal(statusCol, 6, 'column G is the office Status');
   assert.ok(tasukiCol > statusCol && jobCol > tasukiCol, JSON.stringify(header));
   const rows = [12, 13];
-  assert.deepEqual(rows.map((r) => before[r - 1]![statusCol]), ['進行中 In progress', '進行中 In progress']);
+  assert.deepEqual(rows.map((r) => before[r - 1]![statusCol]), ['進行中', '進行中']);
 
   const { page, errors } = await openPage(running.browser, { locale: 'ja-JP' });
   await page.goto(`${running.stack.consoleUrl}#/sheets`);
@@ -279,7 +279,7 @@ test("Sheets: invoices for two 進行中 rows leave the office's Status column a
     after = await ledgerValues();
   }
   for (const r of rows) {
-    assert.equal(after[r - 1]![statusCol], '進行中 In progress', `row ${r}: column G untouched`);
+    assert.equal(after[r - 1]![statusCol], '進行中', `row ${r}: column G untouched`);
     assert.match(after[r - 1]![tasukiCol] ?? '', /^(✅|⚠️)/, `row ${r}: tasuki's column has the job's end`);
     assert.match(after[r - 1]![jobCol] ?? '', /^j-/, `row ${r}: the job's id`);
   }
