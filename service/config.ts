@@ -67,7 +67,7 @@ export const VARIABLES = {
   TASUKI_TIMEZONE: { doc: 'Office time zone for dates and due dates.', example: 'Asia/Tokyo', localDefault: 'Asia/Tokyo', productionDefault: 'Asia/Tokyo' },
   TASUKI_CHAT_SPACE: { doc: 'Team Chat space for announcements (spaces/…); the app must be a member.', example: 'spaces/AAAAxxxx', localDefault: 'spaces/AAAAtasukiTeam' },
   TASUKI_TEAM_SPACES: { doc: 'Comma-separated extra team Chat spaces (spaces/…) any allowed user may send replies to; other spaces only their members (the announcements space is always a team space).', example: 'spaces/AAAAyyyy,spaces/AAAAzzzz', localDefault: '', productionDefault: '' },
-  TASUKI_PROJECTS_FOLDER_ID: { doc: 'Drive folder that receives new project folders.', example: '1AbC…', localDefault: 'folder-projects' },
+  TASUKI_PROJECTS_FOLDER_ID: { doc: 'Drive folder that receives new project folders. In production it must be in a shared drive where the runtime service account is Content manager: a service account owns no files in a My Drive (Google answers 403 storageQuotaExceeded).', example: '1AbC…', localDefault: 'folder-projects' },
   TASUKI_TEMPLATE_FOLDER_ID: { doc: 'Drive folder copied for each new project.', example: '1DeF…', localDefault: 'folder-template' },
   TASUKI_LEDGER_SPREADSHEET_ID: { doc: 'Spreadsheet holding the Ledger, Intake and Summary sheets.', example: '1GhI…', localDefault: 'sheet-ledger' },
   TASUKI_SCHEDULE_SPREADSHEET_ID: { doc: 'Spreadsheet holding the Schedule sheet.', example: '1JkL…', localDefault: 'sheet-schedule' },

@@ -92,7 +92,7 @@ export async function runPreflight(deps: PreflightDeps): Promise<CheckResult[]> 
         fields: 'id', supportsAllDrives: true,
       });
       await g.drive.files.update({ fileId: made.data.id!, requestBody: { trashed: true }, supportsAllDrives: true });
-      return `"${folder.data.name}" in shared drive ${folder.data.driveId}: created and trashed a file`;
+      return `"${folder.data.name}" ${folder.data.driveId ? `in shared drive ${folder.data.driveId}` : 'in a My Drive (not a shared drive)'}: created and trashed a file`;
     }, driveFix('the projects folder', config.projectsFolderId, 'add files to it'));
 
     await check('drive-template-folder', 'Read the project template folder (TASUKI_TEMPLATE_FOLDER_ID)', async () => {
