@@ -9,6 +9,7 @@ import type { AddonEvent } from './event.js';
 import { gmailAddToSchedule, gmailCreateProject, gmailDraftEstimate, gmailMessageCard, homepageCard } from './gmail/handlers.js';
 import { cardTrigger, hostAction, menuItem } from './guard.js';
 import { cancelJobAction, createProjectFromIntakeAction, refreshJobAction, retryJobAction } from './jobActions.js';
+import { confirmReissueAction, reissueFormAction } from './reissue.js';
 import { sheetsHomepageCard, sheetsSummarizeLedgerAction, sheetsSyncScheduleAction } from './sheets/homepage.js';
 import { buildMenu, generateInvoices, jobStatus, summarizeLedger, syncSchedule } from './sheets/menu.js';
 
@@ -34,6 +35,8 @@ export const onRetryJob = hostAction('onRetryJob', retryJobAction);
 export const onCancelJob = hostAction('onCancelJob', cancelJobAction);
 export const onRefreshJob = hostAction('onRefreshJob', refreshJobAction);
 export const onCreateProjectFromIntake = hostAction('onCreateProjectFromIntake', createProjectFromIntakeAction);
+export const onReissueDocument = hostAction('onReissueDocument', reissueFormAction);
+export const onConfirmReissue = hostAction('onConfirmReissue', confirmReissueAction);
 
 // Google Chat events.
 export const onMessage = hostAction('onMessage', chatMessage);

@@ -13,6 +13,10 @@ export const ADDON_FUNCTIONS = {
   refreshJob: 'onRefreshJob',
   /** params: intakeId — a portal order card's Create project button. */
   createProjectFromIntake: 'onCreateProjectFromIntake',
+  /** params: type, projectNumber, documentNumber — opens the reissue form (reason, confirm). */
+  reissueDocument: 'onReissueDocument',
+  /** params: as reissueDocument; form: reissueReason — enqueues the reissue. */
+  confirmReissue: 'onConfirmReissue',
 } as const;
 
 export type AddonFunctionName = (typeof ADDON_FUNCTIONS)[keyof typeof ADDON_FUNCTIONS];

@@ -94,6 +94,7 @@ export const JOB_TEXTS = {
   retry: { ja: '再実行', en: 'Retry' },
   cancel: { ja: '中止', en: 'Cancel' },
   refresh: { ja: '更新', en: 'Refresh' },
+  reissue: { ja: '再発行…', en: 'Reissue…' },
 } satisfies Record<string, Localized>;
 
 /** What the service itself writes into a job record for people. */
@@ -209,6 +210,16 @@ export const RESULT_TEXTS = {
   result: { ja: '結果', en: 'Result' },
   alreadyIssued: { ja: 'この案件にはすでに発行済みの文書があります（新しい番号は使っていません）', en: 'This project already had one (no new number was used)' },
   voided: { ja: '無効にした番号', en: 'Voided number' },
+  recipient: { ja: '宛名', en: 'Recipient' },
+  transactionDate: { ja: '取引年月日', en: 'Transaction date' },
+  byRate: { ja: '税率ごとの内訳', en: 'By tax rate' },
+  rateStandard: { ja: '{rate}%対象 {subtotal}（消費税 {tax}）', en: '{rate}%: {subtotal} (tax {tax})' },
+  rateReduced: { ja: '{rate}%対象※ {subtotal}（消費税 {tax}）※軽減税率', en: '{rate}% reduced rate*: {subtotal} (tax {tax})' },
+  registrationNumber: { ja: '登録番号', en: 'Registration No.' },
+  reissueHint: {
+    ja: '番号を変えて出し直すときは「再発行…」から理由を入れてください。今の番号は取消として記録に残ります。',
+    en: 'To issue it again under a new number, choose Reissue… and give the reason. The current number stays on record as void.',
+  },
   draftSaved: { ja: 'Gmail の下書きを保存しました', en: 'Gmail draft saved' },
   calendar: { ja: 'カレンダー', en: 'Calendar' },
   syncCounts: {
@@ -245,6 +256,7 @@ export const LINK_TEXTS = {
   calendar: { ja: 'カレンダーを開く', en: 'Open calendar' },
   file: { ja: 'ファイルを開く', en: 'Open file' },
   other: { ja: '開く', en: 'Open' },
+  accounting: { ja: 'freee で開く', en: 'Open in freee' },
 } satisfies Record<string, Localized>;
 
 /** How long ago: "3分前" / "3 min ago". */
@@ -358,6 +370,16 @@ export const ADDON_TEXTS = {
     ja: '案件作成でスケジュール行が追加されます。「スケジュールに追加」はスケジュール表をカレンダーへ同期します。',
     en: 'Create project adds the schedule row; Add to schedule syncs the schedule sheet to Calendar.',
   },
+  // Reissue form (a billing document's Reissue… button)
+  reissueTitle: { ja: '{number} を再発行', en: 'Reissue {number}' },
+  reissueExplain: {
+    ja: '{number} を取消にして、新しい番号で{document}を発行し直します。取消にした番号と理由は書類台帳に残ります。',
+    en: '{number} will be marked void and the {document} issued again under a new number. The void number and the reason stay in the Documents sheet.',
+  },
+  reissueReason: { ja: '理由（必須）', en: 'Reason (required)' },
+  reissueReasonHint: { ja: '例: 金額訂正のため', en: 'e.g. amount corrected' },
+  reissueConfirm: { ja: '再発行する', en: 'Reissue' },
+  reissueReasonNeeded: { ja: '再発行の理由を入力してください。', en: 'Enter the reason for reissuing.' },
   // Jobs
   jobQueued: { ja: 'ジョブを受け付けました: {kind}', en: 'Job queued: {kind}' },
   jobAlreadyQueued: { ja: '同じ依頼のジョブがすでにあります: {kind}', en: 'This request already has a job: {kind}' },

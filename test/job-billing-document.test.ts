@@ -165,6 +165,20 @@ test('issued once: a second /invoice shows the existing one; reissue needs a rea
   assert.deepEqual([third.outcome, third.documentNumber], ['existing', reissued.documentNumber]);
 });
 
+test('a reissue names the number it replaces: a second reissue of that (by then replaced) number shows the newer one and voids nothing', async () => {
+  const project = await newProject('Shop curtain');
+  const first = await env.run<BillingDocumentResult>(billingDocument, (await env.newJob('billing.document', { type: 'invoice', projectNumber: project.projectNumber, transactionDate: '2026-12-02' })).id);
+  const reissue = (reason: string) => env.newJob('billing.document', { type: 'invoice', projectNumber: project.projectNumber, transactionDate: '2026-12-02', reissue: { reason, replaces: first.documentNumber } });
+  const reissued = await env.run<BillingDocumentResult>(billingDocument, (await reissue('宛名訂正')).id);
+  assert.deepEqual([reissued.outcome, reissued.voidedNumber], ['issued', first.documentNumber]);
+  // Someone else pressed Reissue on the same (older) card.
+  const stale = await env.run<BillingDocumentResult>(billingDocument, (await reissue('金額訂正')).id);
+  assert.deepEqual([stale.outcome, stale.documentNumber, stale.voidedNumber], ['existing', reissued.documentNumber, undefined]);
+  assert.equal((await documentsRow(reissued.documentNumber))!.status, '発行 Issued', 'the newer document stays issued');
+  assert.equal((await ledgerRow(project.projectNumber)).invoice, reissued.documentNumber);
+  assert.equal(BillingDocumentInput.safeParse({ type: 'invoice', projectNumber: project.projectNumber, reissue: { reason: 'x', replaces: 'I-26-1' } }).success, false, 'replaces is a document number');
+});
+
 test('two requests at once: one issues, the other waits (retryable) and then shows that document', async () => {
   const project = await newProject('Tote bag');
   const a = await env.newJob('billing.document', { type: 'estimate', projectNumber: project.projectNumber });

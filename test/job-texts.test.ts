@@ -37,7 +37,7 @@ const JA_ALLOWED = new Set(['tasuki', 'Google', 'Gmail', 'Chat', 'PDF', 'Drive',
 /** Every string a person reads in a card or message (not URLs, function names, ids or icons). */
 function visibleStrings(value: unknown, key = ''): string[] {
   if (typeof value === 'string') {
-    return ['url', 'function', 'cardId', 'name', 'imageUrl', 'key', 'value', 'materialIcon', 'knownIcon', 'iconUrl', 'type'].includes(key) ? [] : [value];
+    return ['url', 'function', 'cardId', 'name', 'imageUrl', 'key', 'value', 'materialIcon', 'knownIcon', 'iconUrl', 'type', 'interaction'].includes(key) ? [] : [value];
   }
   if (Array.isArray(value)) return value.flatMap((v) => visibleStrings(v, key));
   if (value && typeof value === 'object') {
@@ -60,6 +60,8 @@ function checkText(text: string, where: string, locale: Locale, state: SampleSta
   assert.doesNotMatch(text, INTERNALS, `${where}: internals in "${text}"`);
   const numbers = text
     .replace(/[PEI]-\d{4}-\d{3,}/g, '')
+    // A qualified-invoice registration number is an identifier, printed as it is.
+    .replace(/\bT\d{13}\b/g, '')
     .replace(/\d{4}年/g, '')
     .replace(/, \d{4}\b/g, '')
     .replace(/\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4}\b/g, '')
@@ -122,8 +124,17 @@ describe('every job text, both languages, every state', () => {
     assert.match(en, /"text":"Open folder"/);
     const invoice = JSON.stringify(buildJobCard(sampleJob('billing.document', 'succeeded', 'ja')));
     assert.match(invoice, /"topLabel":"請求番号","text":"I-2026-007"/);
-    assert.match(invoice, /"topLabel":"合計","text":"¥495,000"/);
-    assert.match(invoice, /"topLabel":"消費税","text":"¥45,000"/);
+    assert.match(invoice, /"topLabel":"合計","text":"¥494,400"/);
+    assert.match(invoice, /"topLabel":"消費税","text":"¥44,400"/);
+    // What a qualified invoice states is on the card too: recipient, transaction date, per rate, registration number.
+    assert.match(invoice, /"topLabel":"宛名","text":"株式会社アトリエ"/);
+    assert.match(invoice, /"topLabel":"取引年月日","text":"2026年12月15日"/);
+    assert.match(invoice, /"topLabel":"税率ごとの内訳","text":"10%対象 ¥420,000（消費税 ¥42,000）<br>8%対象※ ¥30,000（消費税 ¥2,400）※軽減税率"/);
+    assert.match(invoice, /"topLabel":"登録番号","text":"T9010401234567"/);
+    assert.match(invoice, /"function":"onReissueDocument","interaction":"OPEN_DIALOG","parameters":\[\{"key":"type","value":"invoice"\},\{"key":"projectNumber","value":"P-2026-013"\},\{"key":"documentNumber","value":"I-2026-007"\}\]/);
+    const invoiceEn = JSON.stringify(buildJobCard(sampleJob('billing.document', 'succeeded', 'en')));
+    assert.match(invoiceEn, /"topLabel":"By tax rate","text":"10%: ¥420,000 \(tax ¥42,000\)<br>8% reduced rate\*: ¥30,000 \(tax ¥2,400\)"/);
+    assert.match(invoiceEn, /"text":"Reissue…"/);
   });
 
   test('honest status: retrying says which attempt; a final failure says what to do, never "will retry"', () => {

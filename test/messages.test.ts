@@ -60,7 +60,7 @@ function params(pattern: string): string[] {
 }
 
 /** English a Japanese entry may carry: product names, Google's names, file types, formats, examples. */
-const JA_ALLOWED = /^(tasuki|Google|Gmail|Chat|PDF|Drive|Docs|Sheets|HTTP|YYYY|MM|DD|P|E|I|Ledger|acme|scrape|jobs|help|status|new|retry|cancel|invoice|estimate|summary|search|POP)$/;
+const JA_ALLOWED = /^(tasuki|Google|Gmail|Chat|PDF|freee|Drive|Docs|Sheets|HTTP|YYYY|MM|DD|P|E|I|Ledger|acme|scrape|jobs|help|status|new|retry|cancel|invoice|estimate|summary|search|POP)$/;
 
 test('every entry has both languages, non-empty, with the same parameters', () => {
   const all = entries();

@@ -3,7 +3,8 @@
  * jobs, and an error card. They are the Chat cards (the job card the service renders with
  * shared/cards/jobCard.ts, and addon/chat/cards.ts) drawn through CardService, so a job reads and lays out the same in every host and the add-on
  * carries one layout, not two (its bundle has a 150 KiB budget). `fromCardV2` covers the widgets
- * those cards use: decorated text (with a button), paragraphs and button lists.
+ * those cards use: decorated text (with a button), paragraphs, text inputs (the reissue form) and
+ * button lists.
  */
 import type { JobDisplay } from '../../shared/api.js';
 import { cardText, type Card } from '../../shared/cards/jobCard.js';
@@ -40,6 +41,12 @@ function widget(w: Widget): GoogleAppsScript.Card_Service.Widget | undefined {
     return out;
   }
   if (w.textParagraph) return CardService.newTextParagraph().setText(w.textParagraph.text ?? '');
+  if (w.textInput) {
+    const input = CardService.newTextInput().setFieldName(w.textInput.name ?? '').setTitle(w.textInput.label ?? '');
+    if (w.textInput.hintText) input.setHint(w.textInput.hintText);
+    if (w.textInput.value) input.setValue(w.textInput.value);
+    return input;
+  }
   if (w.buttonList) {
     const set = CardService.newButtonSet();
     for (const b of w.buttonList.buttons ?? []) set.addButton(button(b));

@@ -73,12 +73,15 @@ const ACTIVE = new Set(['queued', 'running']);
 
 export async function claimIssuance(
   store: Store,
-  opts: { type: DocumentType; projectNumber: string; ledgerNumber: string; jobId: string; reissueReason?: string },
+  opts: { type: DocumentType; projectNumber: string; ledgerNumber: string; jobId: string; reissueReason?: string; reissueReplaces?: string },
 ): Promise<Claim> {
   for (let attempt = 0; attempt < 5; attempt++) {
     const entries = await readRegister(store, opts.type, opts.projectNumber);
     const current = currentEntry(entries, opts.ledgerNumber.trim());
     if (current && !opts.reissueReason) return { kind: 'existing', entry: current };
+    // A reissue of a number that is no longer current (replaced since the requester saw it):
+    // voiding the newer one would be a second reissue nobody asked for.
+    if (current && opts.reissueReplaces && current.documentNumber !== opts.reissueReplaces) return { kind: 'existing', entry: current };
     const generation = Math.max(current?.generation ?? 0, ...entries.map((e) => e.generation)) + 1;
     const issuanceId = `${registerId(opts.type, opts.projectNumber)}:g${generation}`;
     const wanted: Issuance = { owner: opts.jobId, ...(opts.reissueReason ? { reason: opts.reissueReason } : {}), ...(current ? { replaces: current.documentNumber } : {}) };

@@ -184,7 +184,8 @@ function issuedRow(ctx: Ctx, draft: BillingDraft, issued: IssuedDocument, provid
 function existingResult(ctx: Ctx, entry: RegisterEntry): BillingDocumentResult {
   const { input } = ctx;
   const links = [
-    ...(entry.documentUrl ? [{ title: `${entry.documentNumber}`, url: entry.documentUrl }] : []),
+    // Titled by what they open: the document in the accounting service, else its PDF.
+    ...(entry.documentUrl ? [{ title: `${entry.documentNumber} ${entry.documentUrl !== entry.pdfUrl && entry.provider === 'freee' ? 'freee' : 'PDF'}`, url: entry.documentUrl }] : []),
     ...(entry.pdfUrl && entry.pdfUrl !== entry.documentUrl ? [{ title: `${entry.documentNumber} PDF`, url: entry.pdfUrl }] : []),
     ...(entry.docUrl ? [{ title: `${entry.documentNumber} Doc`, url: entry.docUrl }] : []),
   ].filter((l) => /^https?:\/\//.test(l.url));
@@ -292,6 +293,7 @@ export function createBillingDocumentHandler(providerFor: ProviderFactory): JobH
         ledgerNumber: project.ledgerNumber,
         jobId: job.id,
         ...(input.reissue ? { reissueReason: input.reissue.reason } : {}),
+        ...(input.reissue?.replaces ? { reissueReplaces: input.reissue.replaces } : {}),
       }),
     );
     if (claim.kind === 'existing') return showExisting(claim.entry);

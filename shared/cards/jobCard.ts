@@ -64,6 +64,32 @@ function actionButton(text: Localized, fn: string, jobId: string, locale: Locale
   };
 }
 
+/**
+ * A billing.document's Reissue… button (issue 16: a new number only by an explicit reissue with a
+ * reason, confirmed): it opens the add-on's reason form for the number this card shows.
+ */
+function reissueButton(job: JobCardJob, state: ReturnType<typeof displayState>, locale: Locale): Button | undefined {
+  if (job.kind !== 'billing.document' || state !== 'succeeded') return undefined;
+  const input = (job.input ?? {}) as { type?: unknown; projectNumber?: unknown };
+  const documentNumber = (job.result as { documentNumber?: unknown } | undefined)?.documentNumber;
+  if (typeof input.type !== 'string' || typeof input.projectNumber !== 'string' || typeof documentNumber !== 'string') return undefined;
+  return {
+    text: JOB_TEXTS.reissue[locale],
+    icon: { materialIcon: { name: 'restart_alt' } },
+    onClick: {
+      action: {
+        function: ADDON_FUNCTIONS.reissueDocument,
+        interaction: 'OPEN_DIALOG',
+        parameters: [
+          { key: 'type', value: input.type },
+          { key: 'projectNumber', value: input.projectNumber },
+          { key: 'documentNumber', value: documentNumber },
+        ],
+      },
+    },
+  };
+}
+
 /** One line for plain-text places: a sheet's status cell, the Chat message's text. */
 export function jobStatusText(job: JobCardJob, context: DisplayContext = {}): string {
   return statusText(job, job.locale, context);
@@ -106,6 +132,8 @@ export function buildJobCard(job: JobCardJob, context: DisplayContext = {}, loca
   if ((state === 'queued' || state === 'running' || state === 'retrying') && !job.cancelRequested) {
     buttons.push(actionButton(JOB_TEXTS.cancel, ADDON_FUNCTIONS.cancelJob, job.id, locale, 'stop_circle'));
   }
+  const reissue = reissueButton(job, state, locale);
+  if (reissue) buttons.push(reissue);
   buttons.push(actionButton(JOB_TEXTS.refresh, ADDON_FUNCTIONS.refreshJob, job.id, locale, 'refresh'));
   sections.push({ widgets: [{ buttonList: { buttons } }] });
 

@@ -261,11 +261,22 @@ export function resultFields(job: Pick<DisplayJob, 'kind' | 'input' | 'result'>,
       break;
     }
     case 'billing.document': {
+      // What a qualified invoice states (recipient, transaction date, amounts and tax per rate,
+      // registration number), so the card shows what the document says, not only its total.
+      const yen = (n: unknown) => (num(n) !== undefined ? formatYen(Number(n), locale) : undefined);
       add(input.type === 'invoice' ? RESULT_TEXTS.invoiceNumber : RESULT_TEXTS.estimateNumber, str(r.documentNumber));
-      if (r.outcome === 'existing') fields.push({ label: L(RESULT_TEXTS.result), value: L(RESULT_TEXTS.alreadyIssued) });
+      if (r.outcome === 'existing') fields.push({ label: L(RESULT_TEXTS.result), value: `${L(RESULT_TEXTS.alreadyIssued)}\n${L(RESULT_TEXTS.reissueHint)}` });
       add(RESULT_TEXTS.voided, str(r.voidedNumber));
       add(RESULT_TEXTS.projectNumber, str(input.projectNumber));
-      for (const key of ['subtotal', 'tax', 'total'] as const) add(RESULT_TEXTS[key], num(r[key]) !== undefined ? formatYen(Number(r[key]), locale) : undefined);
+      add(RESULT_TEXTS.recipient, str(r.recipient));
+      add(RESULT_TEXTS.transactionDate, str(r.transactionDate) && formatDate(String(r.transactionDate), locale));
+      const rates = Array.isArray(r.byRate) ? r.byRate.map(obj) : [];
+      add(
+        RESULT_TEXTS.byRate,
+        rates.map((rt) => phrase(locale, rt.reduced === true ? RESULT_TEXTS.rateReduced : RESULT_TEXTS.rateStandard, { rate: count(rt.rate), subtotal: yen(rt.subtotal) ?? '', tax: yen(rt.tax) ?? '' })).join('\n') || undefined,
+      );
+      for (const key of ['subtotal', 'tax', 'total'] as const) add(RESULT_TEXTS[key], yen(r[key]));
+      add(RESULT_TEXTS.registrationNumber, str(r.registrationNumber));
       if (str(r.draftMessageId)) fields.push({ label: L(RESULT_TEXTS.email), value: L(RESULT_TEXTS.draftSaved) });
       break;
     }
@@ -334,6 +345,8 @@ function linkLabel(title: string, url: string, locale: Locale): string {
   if (/\/charts\/|\.png(\?|$)/.test(url)) return LINK_TEXTS.chart[locale];
   if (/calendar/.test(url)) return LINK_TEXTS.calendar[locale];
   if (/pdf/i.test(title) || /\.pdf(\?|$)/i.test(url)) return LINK_TEXTS.pdf[locale];
+  // The document of record in the accounting service (billing.document with provider freee).
+  if (/ freee$/.test(title)) return LINK_TEXTS.accounting[locale];
   // A file's own name (an attachment) or a project number is data, shown as it is.
   if (title && /\/file\/d\/|open\?id=/.test(url)) return title;
   if (/^P-\d{4}-\d{3,}$/.test(title)) return title;

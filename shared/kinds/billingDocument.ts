@@ -41,7 +41,15 @@ export const BillingDocumentInput = z.strictObject({
    * is kept and marked void (取消) in the ledger, the Documents sheet and the old document.
    */
   reissue: z.optional(
-    z.strictObject({ reason: z.string().check(z.trim(), z.minLength(1, 'a reason is required to reissue'), z.maxLength(200)) }),
+    z.strictObject({
+      reason: z.string().check(z.trim(), z.minLength(1, 'a reason is required to reissue'), z.maxLength(200)),
+      /**
+       * The number the requester saw and means to replace (a card's Reissue button sends it):
+       * when the project's current document is already another one (someone reissued first),
+       * nothing is voided and that document is shown.
+       */
+      replaces: z.optional(z.string().check(z.regex(/^[EI]-\d{4}-\d{3,}$/, 'must be a document number like I-2026-010'))),
+    }),
   ),
   /**
    * Also save a Gmail draft with the PDF attached in the requester's mailbox (needs Gmail access

@@ -145,6 +145,15 @@ export function addedToSpaceEvent(locale = 'ja') {
   return { commonEventObject: common('CHAT', locale), chat: { user: USER, addedToSpacePayload: { space: { name: SPACE, type: 'SPACE' } } } };
 }
 
+/** Calls an add-on function in the env's bundle and checks every card in its answer is valid Card v2. */
+export function addonCaller(env: () => AddonEnv) {
+  return async (fn: string, event: unknown, locale = 'ja'): Promise<any> => { // eslint-disable-line @typescript-eslint/no-explicit-any
+    const response = await env().addon.call(fn, event, { locale });
+    assertValidCards(response);
+    return response;
+  };
+}
+
 /** Every Card v2 inside a response (cards, pushCard/updateCard, cardsV2), each validated. */
 export function cardsIn(response: unknown): unknown[] {
   const found: unknown[] = [];

@@ -57,7 +57,9 @@ function samples(locale: Locale): Record<JobKind, Sample> {
     'billing.document': {
       input: { type: 'invoice', projectNumber: 'P-2026-013' },
       result: {
-        documentNumber: 'I-2026-007', outcome: 'issued', summary: locale === 'ja' ? '請求書 I-2026-007 を発行しました' : 'Invoice I-2026-007 issued', docId: '1Doc', pdfFileId: '1Pdf', pdfUrl: 'https://drive.google.com/file/d/1Pdf/view', subtotal: 450000, tax: 45000, total: 495000,
+        documentNumber: 'I-2026-007', outcome: 'issued', summary: locale === 'ja' ? '請求書 I-2026-007 を発行しました' : 'Invoice I-2026-007 issued', docId: '1Doc', pdfFileId: '1Pdf', pdfUrl: 'https://drive.google.com/file/d/1Pdf/view', subtotal: 450000, tax: 44400, total: 494400,
+        recipient: d.client, transactionDate: '2026-12-15', registrationNumber: 'T9010401234567',
+        byRate: [{ rate: 10, reduced: false, subtotal: 420000, tax: 42000 }, { rate: 8, reduced: true, subtotal: 30000, tax: 2400 }],
         links: [
           { title: 'I-2026-007 PDF', url: 'https://drive.google.com/file/d/1Pdf/view' },
           { title: 'I-2026-007 Doc', url: 'https://docs.google.com/document/d/1Doc/edit' },
