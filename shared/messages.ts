@@ -267,8 +267,16 @@ export const AGE_TEXTS = {
   days: { ja: '{n}日前', en: '{n, plural, one {# day} other {# days}} ago' },
 } satisfies Record<string, Localized>;
 
-/** A step's name for people: `order:acme-17` → 発注を登録, `docs:pdf` → PDF を保存, `echo-2` → エコー; '' if unknown. */
+/**
+ * A step's name for people: `order:acme-17` → 発注を登録, `docs:pdf` → PDF を保存, `echo-2` → エコー,
+ * `freee:copy-pdf` (the PDF copy, 控え, of a freee document) → 控え: PDF を保存; '' if unknown.
+ */
 export function stepLabel(name: string, locale: Locale): string {
+  const copy = /^(?:[^:]+:)?copy-(.+)$/.exec(name);
+  if (copy) {
+    const step = stepLabel(copy[1]!, locale);
+    return step && phrase(locale, STEP_COPY, { step });
+  }
   for (const key of [name, name.split(':').pop()!, name.split(':')[0]!, name.replace(/-\d+$/, '')]) {
     const text = STEP_TEXTS[key];
     if (text) return text[locale];
@@ -276,9 +284,20 @@ export function stepLabel(name: string, locale: Locale): string {
   return '';
 }
 
+const STEP_COPY: Localized = { ja: '控え: {step}', en: 'Copy: {step}' };
+
 /** Step names the console shows (service/jobs/* `ctx.step` names). */
 export const STEP_TEXTS: Record<string, Localized> = {
   number: { ja: '番号を採番', en: 'Number assigned' },
+  client: { ja: '顧客を確認', en: 'Client matched' },
+  claim: { ja: '発行の重複を確認', en: 'Checked for an earlier issue' },
+  register: { ja: '発行を記録', en: 'Issue recorded' },
+  documents: { ja: '文書一覧を更新', en: 'Documents list updated' },
+  partner: { ja: '取引先を確認', en: 'Partner found' },
+  create: { ja: '会計サービスに作成', en: 'Created in the accounting service' },
+  read: { ja: '記載内容を確認', en: 'Checked what it states' },
+  void: { ja: '旧番号を無効化', en: 'Old number voided' },
+  attachment: { ja: '添付ファイルを保存', en: 'Attachment saved' },
   folder: { ja: 'フォルダを作成', en: 'Folder created' },
   template: { ja: 'テンプレートをコピー', en: 'Template copied' },
   brief: { ja: '依頼概要を作成', en: 'Brief written' },
@@ -289,6 +308,7 @@ export const STEP_TEXTS: Record<string, Localized> = {
   record: { ja: '記録を保存', en: 'Request recorded' },
   announce: { ja: 'Chat に通知', en: 'Announced in Chat' },
   milestone: { ja: 'カレンダーに登録', en: 'Added to the calendar' },
+  calendar: { ja: 'カレンダーに登録', en: 'Added to the calendar' },
   project: { ja: '案件を確認', en: 'Project found' },
   doc: { ja: '文書を作成', en: 'Document created' },
   fill: { ja: '内容を記入', en: 'Document filled' },

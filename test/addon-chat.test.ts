@@ -152,6 +152,10 @@ describe('Chat app', () => {
     }
     await env.spine.waitForJob(jobId, (j) => j.status !== 'queued' && j.status !== 'running', 'the job to stop again');
     const finished = (await env.spine.store.getJob(jobId))!;
+    // Canceling a finished job is refused in the asker's words, privately, with no service English in it.
+    const cancelFinished = messageOf(await call('onAppCommand', slashCommandEvent(id('/cancel'), ref)));
+    assert.match(cancelFinished.text, new RegExp(`^⚠️ ジョブ ${ref} はすでに「(完了|失敗|中止)」です。中止するものはありません。$`));
+    assert.deepEqual(cancelFinished.privateMessageViewer, VIEWER);
     const retryButton = await call('onRetryJob', buttonEvent({ jobId }));
     if (finished.status === 'succeeded') {
       // Retry cannot help a job that succeeded: refused in words, not re-run.

@@ -6,6 +6,8 @@
  * with Intl and without it.
  */
 import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import * as catalogue from '../shared/messages.js';
 import type { Localized } from '../shared/locale.js';
@@ -119,4 +121,30 @@ test('values: yen, dates, months and times in the office time zone, with and wit
   } finally {
     globalThis.Intl = intl;
   }
+});
+
+test('every durable step the handlers and billing providers name has a label in both languages', () => {
+  // Step names as written in the source: ctx.step('ledger', …), ctx.step(`order:${id}`, …), step('pdf', …).
+  const read = (dir: string) => readdirSync(dir).filter((f) => f.endsWith('.ts')).map((f) => readFileSync(join(dir, f), 'utf8'));
+  const stepsIn = (sources: string[]) => sources.flatMap((source) => [...source.matchAll(/\bstep\(\s*(?:'([^']+)'|`([^`]+)`)/g)].map((m) => m[1] ?? `\0${m[2]}`));
+  const providerSteps = stepsIn([...read('service/billing'), ...read('service/billing/freee')]).filter((n) => !n.startsWith('\0'));
+  const names = new Set<string>();
+  for (const found of stepsIn([...read('service/jobs'), ...read('service/billing'), ...read('service/billing/freee')])) {
+    if (!found.startsWith('\0')) names.add(found);
+    else {
+      const template = found.slice(1);
+      // A step runner handed to a billing provider (`${provider.id}:${name}`, `copy-${name}`) runs the provider's named steps.
+      const expanded = template.endsWith('${name}') ? providerSteps.map((n) => template.replace('${name}', n)) : [template];
+      for (const name of expanded) names.add(name.replace(/\$\{[^}]+\}/g, '1'));
+    }
+  }
+  assert.ok(names.size >= 25, `found only ${[...names].join(', ')}`);
+  for (const name of names) {
+    for (const locale of ['ja', 'en'] as const) assert.notEqual(catalogue.stepLabel(name, locale), '', `no ${locale} label for step "${name}"`);
+  }
+  assert.equal(catalogue.stepLabel('freee:partner', 'en'), 'Partner found');
+  assert.equal(catalogue.stepLabel('docs:pdf', 'ja'), 'PDF を保存');
+  assert.equal(catalogue.stepLabel('attachment:2', 'en'), 'Attachment saved');
+  assert.equal(catalogue.stepLabel('freee:copy-pdf', 'ja'), '控え: PDF を保存');
+  assert.equal(catalogue.stepLabel('no-such-step', 'en'), '');
 });

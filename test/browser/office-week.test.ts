@@ -9,40 +9,15 @@
 // (test-output/week-<locale>-<n>-<step>.png) to look at for mixed languages, raw keys and raw
 // errors; the text of each card is checked for the same here.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, before, test, type TestContext } from 'node:test';
-import type { Browser, Locator, Page } from 'playwright-core';
-import { startStack, type Stack } from '../../local/stack.js';
+import { test, type TestContext } from 'node:test';
+import type { Locator, Page } from 'playwright-core';
 import { SEED_CLIENT_ROWS, SEED_LEDGER_ROWS } from '../../local/sandbox/seedData.js';
-import { createLogger } from '../../service/logger.js';
-import { launchBrowser, openPage, screenshot } from '../support/browser.js';
+import { openPage, screenshot, withConsoleStack } from '../support/browser.js';
 
-let dataDir: string | undefined;
-let stack: Stack | undefined;
-let consoleUrl: string;
-let browser: Browser;
-
-before(async () => {
-  // TASUKI_WALK_CONSOLE_URL walks a stack that is already running (while writing the walk).
-  if (process.env.TASUKI_WALK_CONSOLE_URL) consoleUrl = process.env.TASUKI_WALK_CONSOLE_URL.replace(/\/?$/, '/');
-  else {
-    dataDir = mkdtempSync(join(tmpdir(), 'tasuki-week-'));
-    stack = await startStack({ dataDir, consolePort: 0, servicePort: 0, emulatorPort: 0, logger: createLogger({ level: 'silent' }) });
-    consoleUrl = stack.consoleUrl;
-  }
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await stack?.close();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-});
+const running = withConsoleStack('tasuki-week-');
 
 async function skippedWithoutAddon(t: TestContext): Promise<boolean> {
-  const meta = (await (await fetch(`${consoleUrl}console/api/meta`)).json()) as { addon: boolean };
+  const meta = (await (await fetch(`${running.stack.consoleUrl}console/api/meta`)).json()) as { addon: boolean };
   if (!meta.addon) t.skip('the add-on backend is not mounted in this stack');
   return !meta.addon;
 }
@@ -175,12 +150,20 @@ async function createProjectFromMail(w: Walk, subject: string): Promise<{ ref: s
 
 async function walkTheWeek(t: TestContext, lang: Lang): Promise<void> {
   if (await skippedWithoutAddon(t)) return;
-  const { page, errors } = await openPage(browser, { locale: lang === 'ja' ? 'ja-JP' : 'en-US' });
+  const { page, errors } = await openPage(running.browser, { locale: lang === 'ja' ? 'ja-JP' : 'en-US' });
   const w = new Walk(page, lang, lang === 'en' ? OFFICE_DATA : []);
-  await page.goto(`${consoleUrl}#/chat`);
-  if (lang === 'en') await page.locator('#user-switch').selectOption('emma@example.co.jp');
+  await page.goto(`${running.stack.consoleUrl}#/chat`);
   const other = lang === 'ja' ? 'emma@example.co.jp' : 'sato@example.co.jp';
   const me = lang === 'ja' ? 'sato@example.co.jp' : 'emma@example.co.jp';
+  // What the other member sees privately before the walk (their own answers from earlier work).
+  const privateToOther = async () => {
+    await page.locator('#user-switch').selectOption(other);
+    await page.locator('article.msg, .empty').first().waitFor({ timeout: 30_000 });
+    await page.waitForTimeout(1000);
+    return page.getByTestId('private-tag').count();
+  };
+  const othersBefore = await privateToOther();
+  await page.locator('#user-switch').selectOption(me);
 
   // Monday: a request mail becomes a project, once.
   const project = await createProjectFromMail(w, lang === 'ja' ? '年末セール ポスター制作のお願い' : 'Spring menu illustrations');
@@ -204,7 +187,7 @@ async function walkTheWeek(t: TestContext, lang: Lang): Promise<void> {
   await w.snap('chat-scrape-failed');
 
   // Thursday: Google answers 503 for a while; the card says it is retrying, then finishes by itself.
-  await fetch(`${consoleUrl}console/api/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ api: 'sheets', errorRates: { 503: 1 } }) });
+  await fetch(`${running.stack.consoleUrl}console/api/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ api: 'sheets', errorRates: { 503: 1 } }) });
   let summary: string;
   try {
     summary = await w.refIn(await w.chat('/summary'));
@@ -213,7 +196,7 @@ async function walkTheWeek(t: TestContext, lang: Lang): Promise<void> {
     assert.match(retryingText, lang === 'ja' ? /\d+回目が失敗/ : /attempt \d+/);
     await w.snap('chat-retrying');
   } finally {
-    await fetch(`${consoleUrl}console/api/faults`, { method: 'DELETE' });
+    await fetch(`${running.stack.consoleUrl}console/api/faults`, { method: 'DELETE' });
   }
   const recovered = await w.jobMessage(summary, T[lang].done, 180_000);
   const recoveredText = await w.checkText(recovered, 'summary after the 503s');
@@ -242,10 +225,10 @@ async function walkTheWeek(t: TestContext, lang: Lang): Promise<void> {
   await w.snap('chat-search-private');
 
   // Another member of the space sees none of the private answers.
-  await page.locator('#user-switch').selectOption(other);
+  const othersAfter = await privateToOther();
   await page.locator(`article[data-client-id^="client-j-${project.ref}"]`).waitFor({ timeout: 30_000 });
   assert.equal(await page.locator(`article[data-client-id^="client-j-${search}"]`).count(), 0, 'the /search result is hidden from others');
-  assert.equal(await page.getByTestId('private-tag').count(), 0, 'no private answer of the asker is shown to another user');
+  assert.equal(othersAfter, othersBefore, 'no private answer of the asker is shown to another user');
   await w.snap('chat-as-other-user');
   await page.locator('#user-switch').selectOption(me);
   await page.locator(`article[data-client-id^="client-j-${search}"]`).waitFor({ timeout: 30_000 });
