@@ -123,12 +123,13 @@ export type StandIns = {
 
 /**
  * The sample office's mornings (issue 14): each portal scraped at 08:00 on weekdays, the schedule
- * sheet synced to the calendar at 07:30 every day, in the office's time zone.
+ * sheet synced to the calendar at 07:30 every day, in the office's time zone. Descriptions are
+ * "日本語 / English", as the rest of the seeded office names things.
  */
 export function seededOfficeSchedules(portalIds: readonly string[]): unknown[] {
   return [
-    ...portalIds.map((portal) => ({ id: `scrape-${portal}`, cron: '0 8 * * MON-FRI', kind: 'portal.scrape', input: { portal }, description: `${portal} portal, weekdays 08:00` })),
-    { id: 'sync-schedule', cron: '30 7 * * *', kind: 'schedule.sync', description: 'Schedule sheet to calendar, daily 07:30' },
+    ...portalIds.map((portal) => ({ id: `scrape-${portal}`, cron: '0 8 * * MON-FRI', kind: 'portal.scrape', input: { portal }, description: `${portal} ポータルの新着発注・平日 8:00 / ${portal} portal orders, weekdays 08:00` })),
+    { id: 'sync-schedule', cron: '30 7 * * *', kind: 'schedule.sync', description: 'スケジュール表をカレンダーへ・毎日 7:30 / Schedule sheet to calendar, daily 07:30' },
   ];
 }
 
