@@ -1,13 +1,14 @@
 // The office's week (../shared/OFFICE-WEEK.md) walked in the console in a real browser, once in
 // Japanese as 佐藤 and once in English as Emma, through what staff touch: the Gmail card and
-// Create project (twice: one project), the Schedule sheet's sync, /estimate twice (the second
-// shows the existing one), a job that cannot succeed (/scrape of an unknown portal: why, no
-// Retry, ask the administrator), Google answering 503 for a while (the card says "retrying,
-// attempt n of m", then finishes with nobody clicking), /jobs, /status by short reference and by
-// project number, /search and /summary; /jobs, /status and /search are private to the asker
-// (another user in the same space sees none of them). Every step leaves a screenshot
-// (test-output/week-<locale>-<n>-<step>.png) to look at for mixed languages, raw keys and raw
-// errors; the text of each card is checked for the same here.
+// Create project (twice: one project), /estimate twice (the second shows the existing one) and a
+// reissue with its reason (a new number, the old one voided), a job that cannot succeed (/scrape
+// of an unknown portal: why, no Retry, ask the administrator), Google answering 503 for a while
+// (the card says "retrying, attempt n of m", then finishes with nobody clicking), /jobs,
+// /status by short reference and by project number, /search and /summary; /jobs, /status and
+// /search are private to the asker (the other member sees none of them). Every step leaves a
+// screenshot (test-output/week-<locale>-<n>-<step>.png) to look at for mixed languages, raw keys
+// and raw errors; the text of each card is checked for the same here. The Sheets steps (sync,
+// invoices) and the Japanese chart are walked in console.test.ts.
 import assert from 'node:assert/strict';
 import { test, type TestContext } from 'node:test';
 import type { Locator, Page } from 'playwright-core';
@@ -177,6 +178,16 @@ async function walkTheWeek(t: TestContext, lang: Lang): Promise<void> {
   const existing = await w.checkText(await w.jobMessage(second, T[lang].done), 'second estimate card');
   assert.match(existing, lang === 'ja' ? /発行済み/ : /already/i, 'the second /estimate says the estimate exists');
   await w.snap('chat-estimate-existing');
+  // Re-issuing needs a reason; without one the answer is the usage, privately.
+  const usage = await w.chat(`/estimate ${project.projectNumber} ${lang === 'ja' ? '再発行' : 'reissue'}`);
+  await usage.getByTestId('private-tag').waitFor();
+  assert.match(await w.checkText(usage, 'reissue without a reason'), lang === 'ja' ? /使い方/ : /Usage/);
+  const reissue = await w.refIn(await w.chat(`/estimate ${project.projectNumber} ${lang === 'ja' ? '再発行 金額訂正' : 'reissue amount corrected'}`));
+  const reissued = await w.checkText(await w.jobMessage(reissue, T[lang].done), 'reissued estimate card');
+  const numbers = [...reissued.matchAll(/E-\d{4}-\d{3}/g)].map((m) => m[0]);
+  assert.ok(new Set(numbers).size >= 2, `a new number and the voided one:\n${reissued}`);
+  assert.match(reissued, lang === 'ja' ? /無効にした番号/ : /Voided number/);
+  await w.snap('chat-estimate-reissued');
 
   // Thursday: a job that cannot succeed says why, offers no Retry, and names the administrator.
   const scrape = await w.refIn(await w.chat('/scrape nosuchportal'));
