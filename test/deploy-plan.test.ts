@@ -197,6 +197,31 @@ test('a portal with a login needs both credential secrets', async () => {
   assert.match(run.stderr, /TASUKI_PORTAL_ACME_USER is missing; portal "acme" has a login/);
 });
 
+test('provider freee: the client secret mounted, the token secret created if missing and granted read and new versions', async () => {
+  const config = exampleDeployConfig();
+  Object.assign(config.env, { TASUKI_BILLING_PROVIDER: 'freee', TASUKI_FREEE_CLIENT_ID: 'abc123', TASUKI_FREEE_TOKEN_SECRET_ID: 'tasuki-freee-token' });
+  config.secrets.TASUKI_FREEE_CLIENT_SECRET = 'tasuki-freee-client-secret';
+  const run = await runDeploy(['--config', writeDeployConfig(config, dir), '--dry-run']);
+  assert.equal(run.code, 0, run.output);
+  const cmds = commands(run.stdout);
+  indexOf(cmds, new RegExp(`^gcloud secrets add-iam-policy-binding tasuki-freee-client-secret --member=serviceAccount:${RUNTIME} --role=roles/secretmanager\\.secretAccessor`));
+  const create = indexOf(cmds, /^gcloud secrets create tasuki-freee-token --replication-policy=automatic --project my-office-tasuki$/);
+  const read = indexOf(cmds, new RegExp(`^gcloud secrets add-iam-policy-binding tasuki-freee-token --member=serviceAccount:${RUNTIME} --role=roles/secretmanager\\.secretAccessor`));
+  const versions = indexOf(cmds, new RegExp(`^gcloud secrets add-iam-policy-binding tasuki-freee-token --member=serviceAccount:${RUNTIME} --role=roles/secretmanager\\.secretVersionManager`));
+  assert.ok(create < read && read < versions && versions < indexOf(cmds, /^gcloud run deploy /));
+  assert.match(run.stdout, /--set-secrets=[^ ]*TASUKI_FREEE_CLIENT_SECRET=tasuki-freee-client-secret:latest/);
+  assert.match(run.stdout, /npm run freee:connect/);
+
+  // Against a project where the secret exists and the roles are held, nothing is left to do.
+  const step = buildPlan(parseDeployConfig(config), { envFile: '/tmp/env.yaml', sourceDigest: 'x' }).steps.find((st) => st.title.startsWith('Secret tasuki-freee-token'))!;
+  const policy = { bindings: ['roles/secretmanager.secretAccessor', 'roles/secretmanager.secretVersionManager'].map((role) => ({ role, members: [`serviceAccount:${RUNTIME}`] })) };
+  assert.deepEqual(step.apply({ ok: true, stdout: JSON.stringify(policy), stderr: '' }, {}), []);
+  assert.equal(step.apply({ ok: false, stdout: '', stderr: 'NOT_FOUND' }, {})[0]!.join(' '), 'gcloud secrets create tasuki-freee-token --replication-policy=automatic --project my-office-tasuki');
+
+  // The built-in provider plans no freee secret.
+  assert.doesNotMatch((await runDeploy(['--config', 'deploy.config.example.json', '--dry-run'])).stdout, /freee/);
+});
+
 test('bad or incomplete configurations are refused naming the field', async () => {
   const cases: [string, (c: Record<string, any>) => void, RegExp][] = [
     ['workspace id missing', (c) => delete c.workspace.calendarId, /workspace\.calendarId/],

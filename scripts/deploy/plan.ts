@@ -233,6 +233,26 @@ export function buildPlan(config: DeployConfig, opts: PlanOptions): Plan {
     });
   }
 
+  // freee (TASUKI_BILLING_PROVIDER=freee): its OAuth tokens live in a Secret Manager secret that
+  // the service reads AND adds a version to on every refresh, destroying the older ones
+  // (service/billing/freee/freeeTokens.ts), so reading is not enough. The secret is created
+  // empty if missing; `npm run freee:connect` writes its first value (README, Connect freee).
+  const freeeTokenSecret = env({}).TASUKI_BILLING_PROVIDER === 'freee' ? env({}).TASUKI_FREEE_TOKEN_SECRET_ID : undefined;
+  if (freeeTokenSecret) {
+    steps.push({
+      phase: 'iam',
+      title: `Secret ${freeeTokenSecret} (freee tokens) read and versioned by ${runtime}`,
+      note: 'the first tokens are written by `npm run freee:connect` (README, Connect freee); the service adds a version on every refresh',
+      probe: ['gcloud', 'secrets', 'get-iam-policy', freeeTokenSecret, ...p, '--format=json'],
+      apply: (s) => [
+        ...(!s?.ok ? [['gcloud', 'secrets', 'create', freeeTokenSecret, '--replication-policy=automatic', ...p]] : []),
+        ...missingRoles(s, `serviceAccount:${runtime}`, ['roles/secretmanager.secretAccessor', 'roles/secretmanager.secretVersionManager']).map((role) => [
+          'gcloud', 'secrets', 'add-iam-policy-binding', freeeTokenSecret, `--member=serviceAccount:${runtime}`, `--role=${role}`, ...p, '--quiet',
+        ]),
+      ],
+    });
+  }
+
   steps.push({
     phase: 'firestore',
     title: `Firestore database ${config.firestore.database} (native mode)`,
