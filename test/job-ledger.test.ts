@@ -39,6 +39,10 @@ test('summary for "acme": rows per month with median lead time, Summary sheet, c
   const acmeJune = sheet.find((r) => r.client === '株式会社アクメ' && r.month === '2026-06')!;
   assert.equal(acmeJune.count, '1');
   assert.equal(acmeJune.medianLeadDays, '15');
+  // The time as the office reads it (its time zone, no T or Z), not ISO UTC.
+  assert.match(acmeJune.updatedAt ?? '', /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/);
+  const tokyoNow = new Date(Date.now() + 9 * 3600_000).toISOString().slice(0, 10);
+  assert.ok([tokyoNow, new Date(Date.now() + 9 * 3600_000 - 60_000).toISOString().slice(0, 10)].includes(acmeJune.updatedAt!.slice(0, 10)));
   assert.equal((await env.store.queryDocs('summary')).length, sheet.length);
   const answers = (await chatMessages(env.google, env.config.chatSpace)).filter((m) => m.text.startsWith('集計'));
   assert.equal(answers.length, 1);
