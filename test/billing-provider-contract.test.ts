@@ -45,7 +45,11 @@ const MIXED_BY_RATE = [
   { rate: 8, reduced: true, subtotal: 29_760, tax: 2_380 },
 ];
 
-type Provider = { name: string; id: string; config: () => Partial<Config>; steps: string[]; documentsIssued: (number: string) => Promise<number>; statesRegistration: (r: BillingDocumentResult) => Promise<boolean> };
+type Provider = {
+  name: string; id: string; config: () => Partial<Config>; steps: string[]; documentsIssued: (number: string) => Promise<number>; statesRegistration: (r: BillingDocumentResult) => Promise<boolean>;
+  /** How often the filed Doc says it is a copy (控え) whose original is elsewhere. */
+  copyBanners: number;
+};
 
 const providers: Provider[] = [
   {
@@ -53,6 +57,7 @@ const providers: Provider[] = [
     id: 'google-docs-pdf',
     config: () => ({ billingProvider: 'google-docs' }),
     steps: ['google-docs-pdf:doc', 'google-docs-pdf:fill', 'google-docs-pdf:pdf'],
+    copyBanners: 0,
     async documentsIssued(number) {
       const files = await env.google.drive.files.list({ q: `name contains '${number}' and mimeType = 'application/pdf' and trashed = false`, fields: 'files(id,name)', corpora: 'allDrives', includeItemsFromAllDrives: true, supportsAllDrives: true });
       return (files.data.files ?? []).length;
@@ -66,6 +71,7 @@ const providers: Provider[] = [
     id: 'freee',
     config: () => freee.config,
     steps: ['freee:partner', 'freee:create', 'freee:read', 'freee:copy-doc', 'freee:copy-fill', 'freee:copy-pdf'],
+    copyBanners: 1,
     async documentsIssued(number) {
       return freee.standIn.state.documents.filter((d) => d.number === number).length;
     },
@@ -114,6 +120,9 @@ for (const p of providers) {
       assert.equal(await p.documentsIssued(result.documentNumber), 1);
       const pdfs = (await childrenOf(env.google, project.folderId)).filter((f) => f.mimeType === 'application/pdf');
       assert.equal(pdfs.length, 1);
+      const text = await documentPlainText(env.google, result.docId!);
+      assert.equal(text.split('【控え COPY】').length - 1, p.copyBanners, text.slice(0, 300));
+      if (p.copyBanners) assert.ok(text.startsWith(`【控え COPY】この請求書（${result.documentNumber}）は freee請求書 で発行したものの控えです。`), text.slice(0, 200));
     });
 
     test('a document that would lack the registration number fails naming it', async () => {

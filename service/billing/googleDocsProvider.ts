@@ -214,10 +214,17 @@ export class GoogleDocsPdfProvider implements AccountingProvider {
   ) {}
 
   /**
-   * The Doc and PDF of a draft, as steps `doc`, `fill`, `pdf`. `nameSuffix` marks copies of a
-   * document whose record lives elsewhere (freee); the checks after filling are the caller's.
+   * The Doc and PDF of a draft, as steps `doc`, `fill`, `pdf`. `copy` marks a copy (控え) of a
+   * document whose record lives elsewhere (freee): its file names end with `copy.nameSuffix` and
+   * its first line says where the original is (written once, in the fill step); the checks
+   * after filling are the caller's.
    */
-  async render(draft: BillingDraft, step: StepRunner, nameSuffix = ''): Promise<{ doc: { id: string; url: string }; pdf: { id: string; url: string }; text: string }> {
+  async render(
+    draft: BillingDraft,
+    step: StepRunner,
+    copy?: { nameSuffix: string; banner: string; marker: string },
+  ): Promise<{ doc: { id: string; url: string }; pdf: { id: string; url: string }; text: string }> {
+    const nameSuffix = copy?.nameSuffix ?? '';
     const { drive, docs } = this.clients;
     const templateId = this.templates[draft.type];
     const baseName = `${draft.documentNumber} ${TITLES[draft.type]} ${draft.client.name} ${draft.title}${nameSuffix}`;
@@ -239,6 +246,7 @@ export class GoogleDocsPdfProvider implements AccountingProvider {
     });
     const text = await step('fill', async () => {
       await fillBillingDoc(docs, doc.id, draft, templateId);
+      if (copy) await writeTextOnce(docs, doc.id, `${copy.banner}\n`, copy.marker);
       return documentText(await getDocument(docs, doc.id));
     });
     const pdf = await step('pdf', async () => {

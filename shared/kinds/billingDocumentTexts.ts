@@ -121,6 +121,15 @@ export function issueInProgress(type: DocumentType, projectNumber: string, jobId
 }
 
 /** The banner written at the top of a voided document (bilingual, as the document is). */
+/**
+ * The first line of the PDF copy (控え) of a document whose original lives in an accounting
+ * service: whoever opens the copy in the project folder sees where the document of record is.
+ */
+export const COPY_MARKER = '【控え COPY】';
+export function copyBanner(type: DocumentType, documentNumber: string, service: Localized): string {
+  return `${COPY_MARKER}この${DOCUMENT_TYPE_NAMES[type].ja}（${documentNumber}）は ${service.ja} で発行したものの控えです。原本は ${service.ja} にあります。 / A copy of ${DOCUMENT_TYPE_NAMES[type].en} ${documentNumber} issued in ${service.en}, where the original is kept.`;
+}
+
 export function voidBanner(type: DocumentType, documentNumber: string, date: string, reason: string, replacedBy: string): string {
   const [y, m, d] = date.split('-').map(Number);
   return `【取消 VOID】この${DOCUMENT_TYPE_NAMES[type].ja}（${documentNumber}）は ${y}年${m}月${d}日 に取り消されました。理由: ${reason}。再発行: ${replacedBy} / This ${DOCUMENT_TYPE_NAMES[type].en} (${documentNumber}) was voided on ${date}. Reason: ${reason}. Replaced by ${replacedBy}.`;

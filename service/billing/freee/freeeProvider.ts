@@ -15,13 +15,15 @@
  *            registration number of freee's template, must equal ours (qualifiedInvoice.ts).
  * - copy-doc / copy-fill / copy-pdf  a PDF copy (控え) of the document rendered from the same
  *            Docs template into the project folder, so the folder holds the invoice too (freee's
- *            API offers no PDF download).
+ *            API offers no PDF download); its first line says it is a copy and that the
+ *            original is in freee請求書.
  * Void: the freee document's subject gets a 【取消】 prefix and its memo the reason (PUT), and the
  * Drive copy gets the banner; the 取消 of freee's deal itself is done in freee's screens.
  */
 import type { BillingDraft, IssuedDocument, StepRunner, VoidRequest } from '../accountingProvider.js';
 import type { AccountingProvider } from '../accountingProvider.js';
 import { GoogleDocsPdfProvider } from '../googleDocsProvider.js';
+import { COPY_MARKER, copyBanner } from '../../../shared/kinds/billingDocumentTexts.js';
 import { requireDraftElements, requirePrinted } from '../qualifiedInvoice.js';
 import type { TaxRounding } from '../tax.js';
 import type { FreeeApi } from './freeeApi.js';
@@ -157,7 +159,11 @@ export class FreeeProvider implements AccountingProvider {
       { ja: `freee請求書の帳票テンプレート（登録番号）と端数処理の設定を確認してから再発行してください（管理者へ）。`, en: "Check freee請求書's document template (registration number) and rounding setting, then reissue (ask your administrator)." },
       `freee ${invoice ? 'invoice' : 'quotation'} ${accountingId} states ${JSON.stringify(printed)}; set the registration number on its template (設定 ▸ 帳票テンプレート) to TASUKI_ISSUER_REGISTRATION_NUMBER and match TASUKI_TAX_ROUNDING`,
     );
-    const copy = await this.copies.render(draft, (name, fn) => step(`copy-${name}`, fn), '（freee 控え）');
+    const copy = await this.copies.render(draft, (name, fn) => step(`copy-${name}`, fn), {
+      nameSuffix: '（freee 控え）',
+      banner: copyBanner(draft.type, draft.documentNumber, { ja: 'freee請求書', en: 'freee' }),
+      marker: COPY_MARKER,
+    });
     const kind = invoice ? 'invoices' : 'quotations';
     const documentUrl = this.urlOf(kind, accountingId, copy.pdf.url);
     return {
