@@ -98,6 +98,27 @@ for (const p of providers) {
       assert.equal(pdfs.length, 1, 'the PDF is filed in the project folder');
     });
 
+    test("the National Tax Agency's worked examples: tax rounded once per rate, never per line (Q&A 問57), the 記載例's per-rate totals", async () => {
+      // 問57: three ¥105 items at 10%, floor: once on the sum 315 → 31 (per line 10 + 10 + 10 = 30 is not allowed);
+      // with 3 × ¥1,001 at 8%: 3,003 → 240.
+      const q57 = await newProject(`${p.name} 問57`);
+      const a = await run<BillingDocumentResult>((await env.newJob('billing.document', { type: 'invoice', projectNumber: q57.projectNumber, transactionDate: '2026-12-10', items: [
+        { description: 'a', quantity: 1, unitPrice: 105, taxRate: 10 }, { description: 'b', quantity: 1, unitPrice: 105, taxRate: 10 }, { description: 'c', quantity: 1, unitPrice: 105, taxRate: 10 },
+        { description: 'お茶', quantity: 3, unitPrice: 1_001, taxRate: 8 },
+      ] })).id);
+      assert.deepEqual(a.byRate, [{ rate: 10, reduced: false, subtotal: 315, tax: 31 }, { rate: 8, reduced: true, subtotal: 3_003, tax: 240 }]);
+      // The Q&A's 記載例: 10%対象 ¥88,000 (消費税 ¥8,000) and 8%対象 ¥43,200 (消費税 ¥3,200), 合計 ¥131,200.
+      const example = await newProject(`${p.name} 記載例`);
+      const b = await run<BillingDocumentResult>((await env.newJob('billing.document', { type: 'invoice', projectNumber: example.projectNumber, transactionDate: '2026-11-02', items: [
+        { description: '小麦粉', quantity: 1, unitPrice: 5_000, taxRate: 8 }, { description: '牛肉', quantity: 1, unitPrice: 10_000, taxRate: 8 },
+        { description: 'キッチンペーパー', quantity: 1, unitPrice: 2_000, taxRate: 10 }, { description: '食料品', quantity: 1, unitPrice: 25_000, taxRate: 8 },
+        { description: '日用品', quantity: 1, unitPrice: 78_000, taxRate: 10 },
+      ] })).id);
+      assert.deepEqual(b.byRate, [{ rate: 10, reduced: false, subtotal: 80_000, tax: 8_000 }, { rate: 8, reduced: true, subtotal: 40_000, tax: 3_200 }]);
+      assert.equal(b.total, 131_200);
+      assert.ok(await p.statesRegistration(b), 'the registration number is on the issued document');
+    });
+
     test('numbers are unique and consecutive', async () => {
       const numbers: string[] = [];
       for (const title of ['A', 'B', 'C']) {
