@@ -1,5 +1,6 @@
 // The JobContext a handler gets (RunContext) over a real SQLite store: memoized steps persisted
-// before they count, reserved names, the signal (cancel poll, dispatch deadline), lease loss.
+// before the next one starts (the last one with the outcome, or within the event-loop turn),
+// reserved names, the signal (cancel poll, dispatch deadline), lease loss.
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { after, before, test } from 'node:test';
@@ -60,7 +61,10 @@ function context(job: JobRecord, opts: { holder?: string; deadlineInMs?: number;
   return ctx;
 }
 
-test('a step runs once: its output is stored before it returns, and a new context gets it back', async () => {
+/** Lets the event loop turn (a step's deferred write goes out) and the store answer. */
+const aTurn = () => new Promise((resolve) => setTimeout(resolve, 20));
+
+test('a step runs once: its output is stored within the turn it returns in, and a new context gets it back', async () => {
   const job = await runningJob();
   let calls = 0;
   const ctx = context(job);
@@ -69,6 +73,8 @@ test('a step runs once: its output is stored before it returns, and a new contex
     return { folderId: 'f1', at: new Date(0), skip: undefined };
   });
   assert.deepEqual(out, { folderId: 'f1', at: '1970-01-01T00:00:00.000Z' }, 'the stored (JSON) form is returned');
+  assert.deepEqual(ctx.job.steps['make-folder']?.output, out, 'the run sees it at once');
+  await aTurn();
   const stored = await store.getJob(job.id);
   assert.deepEqual(stored?.steps['make-folder']?.output, out);
 
@@ -100,7 +106,40 @@ test('progress within a second of the last write rides along with the next write
   assert.equal((await store.getJob(job.id))?.progress?.done, 1, 'the second is not written yet');
   assert.equal(ctx.job.progress?.done, 2, 'but the run sees it');
   await ctx.step('next', async () => 'x');
+  await aTurn();
   assert.equal((await store.getJob(job.id))?.progress?.label, 'two', 'the step write carried it');
+});
+
+test('a step is written before the next one acts; the last one waits for the outcome unless the handler turns the event loop', async () => {
+  const job = await runningJob();
+  const ctx = context(job);
+  const seen: Array<string[]> = [];
+  const storedSteps = async () => Object.keys((await store.getJob(job.id))?.steps ?? {}).sort();
+  await ctx.step('a', async () => 1);
+  await ctx.step('b', async () => {
+    seen.push(await storedSteps());
+    return 2;
+  });
+  await ctx.step('c', async () => {
+    seen.push(await storedSteps());
+    return 3;
+  });
+  // The handler returns here: nothing has turned the event loop since c finished.
+  assert.deepEqual(await storedSteps(), ['a', 'b'], 'c is not written on its own');
+  assert.deepEqual(seen, [['a'], ['a', 'b']], 'each step found the one before it recorded');
+  assert.deepEqual(Object.keys(ctx.job.steps).sort(), ['a', 'b', 'c'], 'the outcome write gets all three from ctx.job');
+  ctx.dispose();
+  await aTurn();
+  assert.deepEqual(await storedSteps(), ['a', 'b'], 'after dispose (the worker concludes) no separate write goes out');
+  assert.equal((await store.getJob(job.id))?.version, 2, 'two step writes for three steps');
+
+  // A handler that awaits other I/O after its last step: the step is written on its own, at once.
+  const other = await runningJob();
+  const ctx2 = context(other);
+  await ctx2.step('only', async () => 'x');
+  await aTurn();
+  assert.deepEqual(Object.keys((await store.getJob(other.id))?.steps ?? {}), ['only']);
+  ctx2.dispose();
 });
 
 test('a cancel request aborts the signal even while the handler is waiting, with reason canceled', async () => {
@@ -112,6 +151,31 @@ test('a cancel request aborts the signal even while the handler is waiting, with
     const reason = await new Promise<unknown>((resolve) => ctx.signal.addEventListener('abort', () => resolve(ctx.signal.reason), { once: true }));
     assert.ok(reason instanceof JobAborted && reason.reason === 'canceled');
     await assert.rejects(ctx.step('next', async () => 1), JobAborted);
+  } finally {
+    ctx.dispose();
+  }
+});
+
+test('the cancel poll reads the record only when the run has not written it within the poll period', async () => {
+  const job = await runningJob();
+  let reads = 0;
+  const counting = new Proxy(store, {
+    get(target, prop) {
+      if (prop === 'getJob') return (id: string) => (reads++, target.getJob(id));
+      const value = Reflect.get(target, prop, target) as unknown;
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+  const ctx = new RunContext({
+    job, input: job.input, holder: 'task-a#0', store: counting, reply, google: {} as GoogleClients, config: config(), log,
+    now: () => new Date(), deadlineAt: Date.now() + 60_000, cancelPollMs: 40, leaseMs: 30_000,
+  });
+  ctx.start();
+  try {
+    for (let i = 0; i < 12; i++) await ctx.step(`s${i}`, () => new Promise((r) => setTimeout(() => r(i), 10)));
+    assert.equal(reads, 0, 'a write every ~10 ms: no poll read');
+    await new Promise((r) => setTimeout(r, 200));
+    assert.ok(reads >= 2, `idle for 200 ms: polled (${reads} reads)`);
   } finally {
     ctx.dispose();
   }
@@ -129,11 +193,15 @@ test('the signal aborts before the dispatch deadline, with reason deadline', asy
   }
 });
 
-test('when another delivery has taken the lease, the next write throws LeaseLost', async () => {
+test('when another delivery has taken the lease, the next write throws LeaseLost and a step write stops the run', async () => {
   const job = await runningJob('task-a#0');
   const ctx = context(job, { holder: 'task-a#0' });
   await mutateJob(store, job.id, (j) => ({ ...j, lease: { holder: 'task-a#1', until: new Date(Date.now() + 60_000).toISOString() } }));
-  await assert.rejects(ctx.step('late', async () => 1), LeaseLost);
+  await assert.rejects(ctx.mutate((j) => j), LeaseLost);
+  await ctx.step('late', async () => 1);
+  await aTurn();
+  assert.equal(ctx.abortReason, 'leaseLost', "the step's write found the lease gone and stopped the run");
+  await assert.rejects(ctx.step('later', async () => 2), JobAborted);
   assert.equal((await store.getJob(job.id))?.steps.late, undefined, 'nothing written');
 });
 

@@ -72,6 +72,9 @@ describe('with maxAttempts 5', () => {
     assert.equal(executions.get(`${job.id}/three`), 1);
     assert.deepEqual(done.result, { message: 'resumed', steps: 3 });
     assert.equal(done.error, undefined, 'the earlier retryable error is cleared on success');
+    // create, lease, step one (written when two starts), the retryable failure carrying step two,
+    // the second lease, the outcome carrying step three: no write of a step of its own at the end.
+    assert.equal(done.version + 1, 6, 'job-record writes');
   });
 
   test('a duplicate delivery of a finished job answers 2xx and re-does nothing', async () => {

@@ -129,31 +129,35 @@ export function jobsRouter(deps: AppDeps): Router {
       ...(body.idempotencyKey ? { idempotencyKey: body.idempotencyKey } : {}),
       at: now(),
     });
-    if (!body.idempotencyKey) {
-      // A fresh random id: record the job and create its task at once (the name is derived, and
-      // the worker answers a task that arrives before its record with a retry). If the record
-      // could not be written, the task is withdrawn; if the task could not be created, the job
-      // is recorded as failed (queue_unavailable) and the caller gets 503.
-      const [recorded, enqueued] = await Promise.allSettled([store.createJob(record), createJobTask({ queue }, record)]);
-      if (recorded.status === 'rejected') {
-        if (enqueued.status === 'fulfilled') void queue.cancel(queue.taskNameFor(record.id, record.generation)).catch(() => undefined);
-        throw recorded.reason;
-      }
-      if (enqueued.status === 'rejected') await queueFailed(recorded.value.job, res, enqueued.reason);
-      res.status(202).json({ job: toJobView(recorded.value.job), created: true, display: jobDisplayOf(recorded.value.job, req, config) });
+    // Record the job and create its task at once: the task name is derived from (id, generation),
+    // and the worker answers a task that arrives before its record with a retry. If the record
+    // could not be written, a task made by this request is withdrawn; if a new job's task could
+    // not be created, the job is recorded as failed (queue_unavailable) and the caller gets 503.
+    // With an idempotency key the id is the key's, so a resend's task is the first one's
+    // (ALREADY_EXISTS) or, for a job long finished, a delivery the worker ignores.
+    const [recorded, enqueued] = await Promise.allSettled([store.createJob(record), createJobTask({ queue }, record)]);
+    if (recorded.status === 'rejected') {
+      if (enqueued.status === 'fulfilled' && enqueued.value.created) void queue.cancel(queue.taskNameFor(record.id, record.generation)).catch(() => undefined);
+      throw recorded.reason;
+    }
+    const { created, job } = recorded.value;
+    if (created) {
+      if (enqueued.status === 'rejected') await queueFailed(job, res, enqueued.reason);
+      res.status(202).json({ job: toJobView(job), created, display: jobDisplayOf(job, req, config) });
       return;
     }
-    const { created, job } = await store.createJob(record);
-    if (!created && (job.kind !== record.kind || JSON.stringify(job.input) !== JSON.stringify(record.input))) {
+    if (job.kind !== record.kind || JSON.stringify(job.input) !== JSON.stringify(record.input)) {
       throw new HttpError(409, 'idempotency_key_reused', `idempotencyKey ${body.idempotencyKey} was already used for a different request (job ${job.id})`);
     }
     // A job recorded by an earlier request whose task creation failed gets its task now.
     let current = job;
-    if (!created && job.status === 'failed' && job.error?.code === 'queue_unavailable') {
+    if (job.status === 'failed' && job.error?.code === 'queue_unavailable') {
       current = (await mutateJob(store, job, (fresh) => (fresh.error?.code === 'queue_unavailable' ? requeued(fresh) : null), now)).job ?? job;
     }
-    // A resend re-creates the task only while the job waits (idempotent: the name is derived).
-    if (current.status === 'queued') current = await dispatch(current, res);
+    // A resend re-creates the task while the job waits (idempotent: the name is derived), unless
+    // this request's own task creation above already did it for this generation.
+    const alreadyQueued = current.generation === record.generation && enqueued.status === 'fulfilled';
+    if (current.status === 'queued' && !alreadyQueued) current = await dispatch(current, res);
     res.status(202).json({ job: toJobView(current), created, display: jobDisplayOf(current, req, config) });
   });
 

@@ -30,6 +30,7 @@ import {
   checkDocId,
   checkVersion,
   docDataJson,
+  changedJobJson,
   jobJson,
   normalizeJobListQuery,
   normalizeUnsettledQuery,
@@ -95,7 +96,7 @@ export class FirestoreStore extends DocStore implements Store {
   async updateJob(id: string, expectedVersion: number, next: JobRecord): Promise<JobRecord | null> {
     checkVersion(expectedVersion, `job ${id}`);
     if (next?.id !== id) throw new StoreInputError(`store: updateJob(${id}) was given a record with id ${String(next?.id)}`);
-    const { job: valid, json } = jobJson({ ...next, version: expectedVersion + 1 }, 'updateJob');
+    const { job: valid, json } = changedJobJson({ ...next, version: expectedVersion + 1 });
     const ref = (await this.jobs()).doc(id);
     const snap = await ref.get();
     if (!snap.exists || snap.get('version') !== expectedVersion) return null;

@@ -23,6 +23,7 @@ import {
   checkDocId,
   checkVersion,
   docDataJson,
+  changedJobJson,
   jobJson,
   normalizeJobListQuery,
   normalizeUnsettledQuery,
@@ -99,9 +100,10 @@ export class SqliteStore extends DocStore implements Store {
   async createJob(job: JobRecord): Promise<{ created: boolean; job: JobRecord }> {
     const { job: valid, json } = jobJson(job, 'createJob');
     const info = this.stmt.insertJob.run(valid.id, valid.requestedBy, valid.status, valid.createdAt, valid.version, isUnsettled(valid) ? 1 : 0, valid.updatedAt, json);
+    if (info.changes === 1) return { created: true, job: valid };
     const stored = this.readJob(valid.id);
     if (!stored) throw new Error(`store: job ${valid.id} vanished right after createJob`);
-    return { created: info.changes === 1, job: stored };
+    return { created: false, job: stored };
   }
 
   async getJob(id: string): Promise<JobRecord | null> {
@@ -111,7 +113,7 @@ export class SqliteStore extends DocStore implements Store {
   async updateJob(id: string, expectedVersion: number, next: JobRecord): Promise<JobRecord | null> {
     checkVersion(expectedVersion, `job ${id}`);
     if (next?.id !== id) throw new StoreInputError(`store: updateJob(${id}) was given a record with id ${String(next?.id)}`);
-    const { job: valid, json } = jobJson({ ...next, version: expectedVersion + 1 }, 'updateJob');
+    const { job: valid, json } = changedJobJson({ ...next, version: expectedVersion + 1 });
     const info = this.stmt.casJob.run(valid.requestedBy, valid.status, valid.createdAt, valid.version, isUnsettled(valid) ? 1 : 0, valid.updatedAt, json, id, expectedVersion);
     return info.changes === 1 ? valid : null;
   }

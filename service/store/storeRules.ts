@@ -10,8 +10,12 @@
  *   (reserved for the Firestore adapter's bookkeeping); it is stored as its JSON round trip
  *   (undefined dropped, Dates as ISO strings), at most MAX_RECORD_CHARS of JSON (Firestore's
  *   1 MiB document limit, with room for the adapter's own fields).
- * - Job records are validated with the JobRecord schema on the way in and on the way out; a stored
- *   record that no longer parses is reported as corrupt, naming the job id.
+ * - Job records are validated with the JobRecord schema where they enter (createJob: a new job
+ *   from the API or a schedule) and on every read; a stored record that no longer parses is
+ *   reported as corrupt, naming the job id. updateJob does not re-validate the whole record: its
+ *   callers (worker/jobMutation.ts) change records they read, whose new parts were validated where
+ *   they came in (request bodies, handler results, step outputs as JSON); a bug that still wrote a
+ *   bad record is caught by the check on read. A record must always serialize as JSON and fit.
  * - listJobs: limit defaults to 50 and is capped at 200; `before` must be a date-time and is
  *   compared in its toISOString() form (the form createdAt is written in).
  */
@@ -116,7 +120,16 @@ export function parseDocData(collection: string, id: string, json: string): Reco
   throw new StoreCorruptError(`store: document ${collection}/${id} is corrupt: its data is not a JSON object`);
 }
 
-/** Validates a job record for writing; returns its JSON text. */
+/**
+ * A changed job record for writing (updateJob): its JSON text and the JSON round trip as the copy
+ * handed back, without the schema check (see the file comment).
+ */
+export function changedJobJson(job: JobRecord): { job: JobRecord; json: string } {
+  const json = serialize(job, `job ${job.id}`);
+  return { job: JSON.parse(json) as JobRecord, json };
+}
+
+/** Validates a new job record for writing (createJob); returns its JSON text. */
 export function jobJson(job: unknown, context: string): { job: JobRecord; json: string } {
   const parsed = JobRecord.safeParse(job);
   if (!parsed.success) {

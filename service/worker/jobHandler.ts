@@ -3,10 +3,11 @@
  * service/jobs/ exports a JobHandler; service/jobs/registry.ts lists them.
  *
  * Durable steps: `ctx.step(name, fn)` runs fn once per job; its output is saved in the job record
- * before the step counts as done, and a redelivered job gets the saved output back instead of
- * running fn again. Google-side writes inside a step must still be idempotent on their own
- * (tagged Drive files, deterministic Calendar ids, client-<job> Chat messages, rows keyed by job),
- * because the process can die between the Google call and the step record.
+ * (before the next step starts, or with the run's outcome when the handler ends right after it:
+ * runContext.ts), and a redelivered job gets the saved output back instead of running fn again.
+ * Google-side writes inside a step must still be idempotent on their own (tagged Drive files,
+ * deterministic Calendar ids, client-<job> Chat messages, rows keyed by job), because the process
+ * can die between the Google call and the step record.
  */
 import type { ZodMiniType } from 'zod/mini';
 import type { JobRecord } from '../../shared/job.js';

@@ -8,14 +8,22 @@
  * dead one loses it within one lease period (worker.ts states the timing); a heartbeat that finds
  * the lease gone aborts the run (`leaseLost`). Cancel is also polled every `cancelPollMs`, so
  * a handler sleeping or waiting on an API call with `signal` stops without waiting for its next
- * step. The signal also aborts shortly before the dispatch deadline, so the worker can answer
- * Cloud Tasks itself (and the next delivery resumes) instead of being cut off.
+ * step (a poll is skipped when the run wrote the record within the period: that write would have
+ * met the cancel). The signal also aborts shortly before the dispatch deadline, so the worker can
+ * answer Cloud Tasks itself (and the next delivery resumes) instead of being cut off.
  *
  * Progress is written to the record at most once per PROGRESS_WRITE_INTERVAL_MS (each write is a
  * store write, a Firestore bill line in production); in between it rides along with the next
  * write, and the worker's final write always carries the latest.
+ *
+ * A finished step's output is written before the next step starts, or with the run's next write
+ * (progress, heartbeat), or — when the handler returns or throws right after it — with the
+ * outcome (worker.ts conclude), whichever comes first; if none comes within the current turn of
+ * the event loop (the handler awaits other I/O), it is written on its own at once. So the write
+ * is issued as soon as before (the crash window is one write, as it always was), but a job's
+ * last step costs no write of its own: W1's three steps take two step writes.
  */
-import { RESERVED_STEP_PREFIX, type JobProgress, type JobRecord } from '../../shared/job.js';
+import { RESERVED_STEP_PREFIX, type JobProgress, type JobRecord, type StepRecord } from '../../shared/job.js';
 import type { Locale } from '../../shared/locale.js';
 import type { Config } from '../config.js';
 import type { GoogleClients } from '../google/clients.js';
@@ -71,6 +79,11 @@ export class RunContext<I> implements JobContext<I> {
   private current: JobRecord;
   /** Progress not yet written to the store (see the file comment). */
   private pendingProgress: JobProgress | undefined;
+  /** Finished steps not yet written to the store (see the file comment). */
+  private readonly unwrittenSteps = new Map<string, StepRecord>();
+  /** The write of unwritten steps in flight, if any. */
+  private stepWrite: Promise<void> | undefined;
+  private stepWriteSoon: NodeJS.Immediate | undefined;
   /** The lease write that started the run counts: a quick job's progress rides along with its next write. */
   private lastProgressWrite: number;
   private readonly controller = new AbortController();
@@ -90,8 +103,16 @@ export class RunContext<I> implements JobContext<I> {
     this.log = opts.log;
   }
 
+  /** The record as this run knows it: what is stored plus the progress and steps not yet written. */
   get job(): JobRecord {
-    return this.pendingProgress ? { ...this.current, progress: this.pendingProgress } : this.current;
+    return this.withUnwritten(this.current, this.pendingProgress, this.unwrittenSteps);
+  }
+
+  private withUnwritten(job: JobRecord, progress: JobProgress | undefined, steps: ReadonlyMap<string, StepRecord>): JobRecord {
+    if (!progress && steps.size === 0) return job;
+    const next = progress ? { ...job, progress } : { ...job };
+    if (steps.size > 0) next.steps = { ...Object.fromEntries(steps), ...job.steps };
+    return next;
   }
 
   get locale(): Locale {
@@ -116,6 +137,9 @@ export class RunContext<I> implements JobContext<I> {
     const untilDeadline = Math.max(0, this.opts.deadlineAt - this.opts.now().getTime());
     this.timers.push(setTimeout(() => this.abort('deadline'), untilDeadline));
     const poll = setInterval(() => {
+      // A write of this run that succeeded since the last poll saw the record as it was (a cancel
+      // request would have changed its version and been noticed): no read needed.
+      if (this.opts.now().getTime() - this.lastWrite < this.opts.cancelPollMs) return;
       this.opts.store.getJob(this.current.id).then(
         (fresh) => {
           if (fresh?.cancelRequested) this.abort('canceled');
@@ -150,20 +174,47 @@ export class RunContext<I> implements JobContext<I> {
 
   dispose(): void {
     for (const t of this.timers) clearTimeout(t);
+    if (this.stepWriteSoon) clearImmediate(this.stepWriteSoon);
+    this.stepWriteSoon = undefined;
   }
 
   async step<T>(name: string, fn: () => Promise<T>): Promise<T> {
     if (!name || name.startsWith(RESERVED_STEP_PREFIX)) throw new Error(`step name "${name}" is reserved or empty`);
     this.signal.throwIfAborted();
-    const saved = this.current.steps[name];
+    const saved = this.current.steps[name] ?? this.unwrittenSteps.get(name);
     if (saved) return saved.output as T;
+    // The step before this one is recorded before this one acts (see the file comment).
+    await this.writeSteps();
+    this.signal.throwIfAborted();
     const output = await fn();
     // Stored as JSON; hand back the stored form so a first run and a redelivery see the same value.
     const stored: unknown = output === undefined ? null : JSON.parse(JSON.stringify(output));
-    const finishedAt = this.opts.now().toISOString();
-    await this.mutate((job) => (job.steps[name] ? null : { ...job, steps: { ...job.steps, [name]: { output: stored, finishedAt } } }));
-    this.signal.throwIfAborted();
-    return (this.current.steps[name]?.output ?? stored) as T;
+    this.unwrittenSteps.set(name, { output: stored, finishedAt: this.opts.now().toISOString() });
+    this.stepWriteSoon ??= setImmediate(() => {
+      this.stepWriteSoon = undefined;
+      this.writeSteps().catch((err: unknown) => {
+        if (err instanceof LeaseLost) {
+          this.log.warn('a step write found the lease taken over; stopping this run');
+          this.abort('leaseLost');
+        } else {
+          // Still unwritten: the next step, write or the outcome carries it.
+          this.log.warn({ err }, 'step write failed');
+        }
+      });
+    });
+    return stored as T;
+  }
+
+  /** Writes the finished steps not yet recorded (waiting for one such write already under way). */
+  private async writeSteps(): Promise<void> {
+    while (this.stepWrite) await this.stepWrite.catch(() => undefined);
+    if (this.unwrittenSteps.size === 0) return;
+    this.stepWrite = this.mutate((job) => job).then(() => undefined);
+    try {
+      await this.stepWrite;
+    } finally {
+      this.stepWrite = undefined;
+    }
   }
 
   async progress(done: number, total: number, label: string): Promise<void> {
@@ -196,6 +247,7 @@ export class RunContext<I> implements JobContext<I> {
     const { holder } = this.opts;
     const generation = this.current.generation;
     const pending = this.pendingProgress;
+    const steps = new Map(this.unwrittenSteps);
     const result = await mutateJob(
       this.store,
       this.current,
@@ -205,14 +257,17 @@ export class RunContext<I> implements JobContext<I> {
           return null;
         }
         cancelSeen = fresh.cancelRequested;
-        const next = change(pending ? { ...fresh, progress: pending } : fresh);
+        const next = change(this.withUnwritten(fresh, pending, steps));
         return next && { ...next, lease: { holder, until: new Date(this.opts.now().getTime() + this.opts.leaseMs).toISOString() } };
       },
       this.opts.now,
     );
     if (!result.job || lost) throw new LeaseLost(this.current.id);
     this.current = result.job;
-    if (result.changed) this.lastWrite = this.opts.now().getTime();
+    if (result.changed) {
+      this.lastWrite = this.opts.now().getTime();
+      for (const [name, step] of steps) if (this.unwrittenSteps.get(name) === step) this.unwrittenSteps.delete(name);
+    }
     if (this.pendingProgress === pending) this.pendingProgress = undefined;
     if (cancelSeen) this.abort('canceled');
     return result.job;

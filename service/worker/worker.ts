@@ -244,8 +244,9 @@ export class Worker {
           lost = true;
           return null;
         }
-        // `job` carries the run's latest progress, which may not have been written yet.
-        const released = { ...fresh, lease: undefined, ...(job.progress ? { progress: job.progress } : {}) };
+        // `job` carries the run's latest progress and its last finished steps, which may not have
+        // been written yet (runContext.ts): they ride along with the outcome.
+        const released = { ...fresh, steps: { ...job.steps, ...fresh.steps }, lease: undefined, ...(job.progress ? { progress: job.progress } : {}) };
         switch (outcome.kind) {
           case 'succeeded':
             return { ...released, status: 'succeeded', result: outcome.result, error: undefined, finishedAt: at };

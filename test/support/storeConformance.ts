@@ -207,6 +207,14 @@ export function storeConformance(factory: StoreFactory): void {
       await assert.rejects(store.listJobs({}), (err: unknown) => err instanceof StoreCorruptError && /job-corrupt/.test(err.message));
     });
 
+    test('updateJob does not re-validate the record (its callers change records they read); a bad one written is caught on read', async () => {
+      const store = await oneStore();
+      const { job: created } = await store.createJob(job('job-unchecked'));
+      const written = await store.updateJob('job-unchecked', created.version, { ...created, status: 'sleeping' } as unknown as JobRecord);
+      assert.equal(written?.status, 'sleeping', 'written as given');
+      await assert.rejects(store.getJob('job-unchecked'), (err: unknown) => err instanceof StoreCorruptError && /job-unchecked/.test(err.message) && /status/.test(err.message));
+    });
+
     test('reads are deep copies; writes copy their input', async () => {
       const store = await oneStore();
       const input = job('job-copy', { input: { list: [{ a: 1 }] } });
