@@ -244,6 +244,10 @@ export const RESULT_TEXTS = {
   message: { ja: 'メッセージ', en: 'Message' },
   steps: { ja: 'ステップ数', en: 'Steps' },
   more: { ja: 'ほか {count}件', en: '{count} more' },
+  attachments: { ja: '添付ファイル', en: 'Attachments' },
+  attachmentsFiled: { ja: '{total}件中 {filed}件をフォルダに保存', en: '{filed} of {total} filed in the folder' },
+  attachmentsNotFiled: { ja: '保存できなかった添付', en: 'Not filed' },
+  attachmentProblem: { ja: '{name}: {reason}', en: '{name}: {reason}' },
 } satisfies Record<string, Localized>;
 
 /** Link buttons, by what the link opens. */

@@ -5,6 +5,7 @@
 // folder. Then, on the jobs harness: a crash at every step still files each file once; delegation
 // as the fallback for what was not uploaded; per-file problems instead of a failed job; limits.
 import assert from 'node:assert/strict';
+import { resultFields } from '../shared/cards/jobDisplay.js';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -99,7 +100,7 @@ describe('Create project in Gmail files the mail\'s attachments (add-on → /v1/
     const job = await waitForJob(jobId);
     assert.equal(job.status, 'succeeded', JSON.stringify(job.error));
     const result = job.result as ProjectCreateResult;
-    assert.equal(result.attachmentsFiled, '2 / 2 件');
+    assert.deepEqual(result.attachments, { filed: 2, total: 2, problems: [] });
     assert.deepEqual(result.client, { name: 'みどり不動産', matchedBy: 'domain' });
     const drive = (await stack.deps.google()).drive;
     const top = await listChildren(drive, result.folderId);
@@ -163,7 +164,7 @@ describe('project.create files attachments once, or says per file why not (jobs 
       { name: 'POP案B.pdf', mimeType: 'application/pdf', size: 1, uploadId: b.uploadId },
     ]));
     const result = await env.runCrashingEverywhere<ProjectCreateResult>(projectCreate, job.id, ['attachments', 'attachment:0', 'attachment:1', 'ledger']);
-    assert.equal(result.attachmentsFiled, '2 / 2 件');
+    assert.deepEqual(result.attachments, { filed: 2, total: 2, problems: [] });
     const files = await env.google.drive.files.list({ q: `appProperties has { key='tasukiJob' and value='${job.id}' } and trashed = false`, fields: 'files(id,name,parents)', ...ALL_DRIVES_LIST });
     const attachments = (files.data.files ?? []).filter((f) => f.name?.startsWith('POP案'));
     assert.deepEqual(attachments.map((f) => f.name).sort(), ['POP案A.pdf', 'POP案B.pdf']);
@@ -181,25 +182,31 @@ describe('project.create files attachments once, or says per file why not (jobs 
 
     const delegated = await env.newJob('project.create', request({}));
     const viaGmail = await env.run<ProjectCreateResult>(projectCreate, delegated.id, { config: { gmailDelegation: true } });
-    assert.equal(viaGmail.attachmentsFiled, '1 / 1 件');
-    assert.equal(viaGmail.attachmentProblems, undefined);
+    assert.deepEqual(viaGmail.attachments, { filed: 1, total: 1, problems: [] });
 
     const off = await env.newJob('project.create', request({}), { locale: 'en' });
     const notFiled = await env.run<ProjectCreateResult>(projectCreate, off.id, { config: { gmailDelegation: false } });
-    assert.equal(notFiled.attachmentsFiled, '0 of 1');
-    assert.equal(notFiled.attachmentProblems, "仕様書_バレンタイン2027.pdf: the add-on could not send it in time; save it from the mail by hand.");
+    assert.equal(notFiled.attachments?.filed, 0);
+    assert.equal(notFiled.attachments?.problems[0]?.name, '仕様書_バレンタイン2027.pdf');
+    assert.equal(notFiled.attachments?.problems[0]?.reason.en, 'the add-on could not send it in time; save it from the mail by hand.');
+    // The card says it in the reader's language: how many were filed, and why one was not.
+    const card = (locale: 'ja' | 'en') => resultFields({ kind: 'project.create', input: off.input, result: notFiled }, locale).map((f) => `${f.label}: ${f.value}`).join('\n');
+    assert.match(card('en'), /^Attachments: 0 of 1 filed in the folder$/m);
+    assert.match(card('en'), /^Not filed: 仕様書_バレンタイン2027\.pdf: the add-on could not send it in time; save it from the mail by hand\.$/m);
+    assert.match(card('ja'), /^添付ファイル: 1件中 0件をフォルダに保存$/m);
+    assert.match(card('ja'), /^保存できなかった添付: 仕様書_バレンタイン2027\.pdf: .+/m);
 
     const huge = await env.newJob('project.create', { ...request({}), request: { gmailMessageId: seeded, attachments: [{ ...attachment, name: 'huge.psd', size: 40 * 1024 * 1024 }] } });
     const tooLarge = await env.run<ProjectCreateResult>(projectCreate, huge.id, { config: { gmailDelegation: false } });
-    assert.match(tooLarge.attachmentProblems!, /^huge\.psd: 40\.0 MB で上限 30 MB を超えるため保存できませんでした。/);
+    assert.match(tooLarge.attachments!.problems[0]!.reason.ja, /^40\.0 MB で上限 30 MB を超えるため保存できませんでした。/);
   });
 
   test("someone else's upload is not filed into my project", async () => {
     const theirs = await stage(EMMA, 'msg-emma-1', 0, 'brief.pdf', Buffer.from('E'));
     const job = await env.newJob('project.create', input([{ name: 'brief.pdf', mimeType: 'application/pdf', size: 1, uploadId: theirs.uploadId }], { title: '別件' }));
     const result = await env.run<ProjectCreateResult>(projectCreate, job.id);
-    assert.equal(result.attachmentsFiled, '0 / 1 件');
-    assert.match(result.attachmentProblems!, /^brief\.pdf: 別のユーザーが送った添付のため保存しませんでした。$/);
+    assert.equal(result.attachments?.filed, 0);
+    assert.deepEqual(result.attachments?.problems.map((p) => [p.name, p.reason.ja]), [['brief.pdf', '別のユーザーが送った添付のため保存しませんでした。']]);
   });
 });
 

@@ -184,7 +184,7 @@ test('with Gmail delegation, an attachment the add-on did not upload is copied i
   const r2 = await env.run<ProjectCreateResult>(projectCreate, without.id, { config: { gmailDelegation: false } });
   const materials2 = (await childrenOf(env.google, r2.folderId)).find((f) => f.name.includes('資料'))!;
   assert.equal((await childrenOf(env.google, materials2.id)).filter((f) => f.mimeType === 'application/pdf').length, 0);
-  assert.equal(r2.attachmentsFiled, '0 / 1 件');
+  assert.deepEqual([r2.attachments?.filed, r2.attachments?.total], [0, 1]);
   assert.ok((await documentPlainText(env.google, r2.briefDocId)).includes('仕様書_バレンタイン2027.pdf'));
 });
 

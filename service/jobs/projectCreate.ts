@@ -42,7 +42,7 @@
  *               step per file, `attachment:<index>`: a staged upload is moved there (same file,
  *               tagged `att:<index>`; already there → nothing), or read through delegation into a
  *               tagged upload; a file that cannot be filed is a per-file problem in the result
- *               (attachmentProblems), never a failed job.
+ *               (attachments.problems), never a failed job.
  * 6. ledger     Ledger row keyed by job id (find before append).
  * 7. schedule   Schedule rows keyed by row key: `project-<number>-due`, the due date as a one-day
  *               milestone titled with the client and title (納期: … / Due: … by TASUKI_SHEET_LOCALE); with
@@ -307,7 +307,7 @@ async function run(ctx: Ctx): Promise<ProjectCreateResult> {
     attachments.push(await ctx.step(`attachment:${index}`, () => fileAttachment(ctx, a, index, materials!)));
   }
   const filedCount = attachments.filter((a) => a.url).length;
-  const problems = attachmentList.flatMap((a, i) => (attachments[i]?.problem ? [`${a.name}: ${problemText(attachments[i]!.problem!, a)[ctx.locale]}`] : []));
+  const problems = attachmentList.flatMap((a, i) => (attachments[i]?.problem ? [{ name: a.name, reason: problemText(attachments[i]!.problem!, a) }] : []));
   await progress(say(ctx, `添付 ${filedCount}/${attachmentList.length} 件を保存`, `${filedCount} of ${attachmentList.length} attachments filed`));
 
   const ledgerRow = await ctx.step('ledger', async () => {
@@ -424,8 +424,7 @@ async function run(ctx: Ctx): Promise<ProjectCreateResult> {
   return {
     projectNumber: number,
     client,
-    attachmentsFiled: say(ctx, `${filedCount} / ${attachmentList.length} 件`, `${filedCount} of ${attachmentList.length}`),
-    ...(problems.length ? { attachmentProblems: problems.join('\n') } : {}),
+    ...(attachmentList.length ? { attachments: { filed: filedCount, total: attachmentList.length, problems } } : {}),
     folderId: folder.id,
     folderUrl: folder.url,
     briefDocId: brief.id,

@@ -254,10 +254,17 @@ export function resultFields(job: Pick<DisplayJob, 'kind' | 'input' | 'result'>,
   switch (job.kind) {
     case 'project.create': {
       add(RESULT_TEXTS.projectNumber, str(r.projectNumber));
-      add(RESULT_TEXTS.client, str(obj(input.client).name));
+      // The client as the project has it (the office's list's name), else as it was asked for.
+      add(RESULT_TEXTS.client, str(obj(r.client).name) ?? str(obj(input.client).name));
       add(RESULT_TEXTS.title, str(input.title));
       add(RESULT_TEXTS.due, str(input.due) && formatDate(String(input.due), locale));
       add(RESULT_TEXTS.amount, num(input.amount) !== undefined ? formatYen(Number(input.amount), locale) : undefined);
+      const files = obj(r.attachments);
+      if (count(files.total) > 0) {
+        add(RESULT_TEXTS.attachments, phrase(locale, RESULT_TEXTS.attachmentsFiled, { filed: count(files.filed), total: count(files.total) }));
+        const problems = Array.isArray(files.problems) ? files.problems.map(obj) : [];
+        if (problems.length) add(RESULT_TEXTS.attachmentsNotFiled, listed(problems.map((p) => phrase(locale, RESULT_TEXTS.attachmentProblem, { name: str(p.name) ?? '', reason: str(obj(p.reason)[locale]) ?? '' })), locale));
+      }
       break;
     }
     case 'billing.document': {

@@ -50,10 +50,15 @@ export type ClientResolution = z.infer<typeof ClientResolution>;
 export const ProjectCreateResult = z.object({
   projectNumber: ProjectNumber,
   client: z.optional(ClientResolution),
-  /** How many of the mail's attachments were filed, in the job's language ("2 / 2 件", "2 of 2"). */
-  attachmentsFiled: z.optional(z.string()),
-  /** One line per attachment that could not be filed, saying why, in the job's language. */
-  attachmentProblems: z.optional(z.string()),
+  /**
+   * The mail's attachments: how many were filed into the project folder, and for each one that
+   * could not be, its name and why in both languages (the card shows them in the reader's).
+   */
+  attachments: z.optional(z.object({
+    filed: z.number().check(z.int()),
+    total: z.number().check(z.int()),
+    problems: z.array(z.object({ name: z.string(), reason: z.object({ ja: z.string(), en: z.string() }) })),
+  })),
   folderId: z.string(),
   folderUrl: z.string(),
   briefDocId: z.string(),

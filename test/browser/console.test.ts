@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
-import { openPage, screenshot, withConsoleStack } from '../support/browser.js';
+import { openExtensionsMenu, openPage, screenshot, withConsoleStack } from '../support/browser.js';
 
 const running = withConsoleStack('tasuki-console-');
 
@@ -258,16 +258,7 @@ test("Sheets: invoices for two 進行中 rows leave the office's Status column a
   const grid = page.getByTestId('sheet-grid');
   await grid.locator('tr[data-row="12"] th').click();
   await grid.locator('tr[data-row="13"] th').click({ modifiers: ['Shift'] });
-  // The menu shows what the add-on's onOpen answered when it was opened; the first add-on call
-  // of a stack builds and loads the bundle, so reopen it until the items are there.
-  const items = page.locator('.menu [role="menuitem"]');
-  for (const until = Date.now() + 60_000; ; ) {
-    await page.getByTestId('extensions-menu').click();
-    if (await items.first().isVisible()) break;
-    assert.ok(Date.now() < until, 'the add-on menu never loaded');
-    await page.getByTestId('extensions-menu').click();
-    await new Promise((r) => setTimeout(r, 1000));
-  }
+  const items = await openExtensionsMenu(page);
   await screenshot(page, 'console-sheets-invoice-menu');
   await items.filter({ hasText: /請求書|invoice/i }).first().click();
   await page.locator('.toast, .modal').first().waitFor({ timeout: 20_000 });

@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { startStack, type Stack } from '../../local/stack.js';
 import { createLogger } from '../../service/logger.js';
 
@@ -56,4 +56,20 @@ export function withConsoleStack(prefix: string): ConsoleStack {
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
   return running;
+}
+
+/**
+ * Opens the Sheets view's Extensions ▸ tasuki menu and returns its items. The menu shows what the
+ * add-on's onOpen answered when it was opened, and the first add-on call of a stack builds and
+ * loads the bundle, so it is reopened until the items are there (60 s at most).
+ */
+export async function openExtensionsMenu(page: Page): Promise<Locator> {
+  const items = page.locator('.menu [role="menuitem"]');
+  for (const until = Date.now() + 60_000; ; ) {
+    await page.getByTestId('extensions-menu').click();
+    if (await items.first().isVisible()) return items;
+    if (Date.now() > until) throw new Error('the add-on menu never loaded');
+    await page.getByTestId('extensions-menu').click();
+    await new Promise((r) => setTimeout(r, 1000));
+  }
 }
