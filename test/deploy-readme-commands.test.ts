@@ -2,7 +2,9 @@
  * Every command README.md tells an operator to run exists: `npm run <script>` is a package.json
  * script whose tsx entry file exists, `npx <tool>` is an installed binary (and, for clasp, a
  * command clasp 3 knows), `npx tsx <file>` / `bash <file>` name files in the repository, and
- * `npm run deploy|push -- <flags>` use flags those scripts accept.
+ * `npm run deploy|push -- <flags>` use flags those scripts accept. The ordered setup table names
+ * every IAM grant the deploy plan makes, and Troubleshooting has a row, with its fix, for each
+ * way a real Workspace domain stops a deployment (issue 14).
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -10,6 +12,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { promisify } from 'node:util';
+import { readDeployConfig } from '../scripts/deploy/deployConfig.js';
+import { buildPlan, RUNTIME_PROJECT_ROLES } from '../scripts/deploy/plan.js';
 import { REPO_ROOT } from './support/runDeploy.js';
 
 const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
@@ -55,4 +59,48 @@ test('flags passed to npm run deploy / npm run push in README.md are accepted', 
     }
   }
   assert.ok(seen >= 3);
+});
+
+/** The rows of a README table that starts after `heading` (until the first blank line after it). */
+function tableAfter(heading: string): string[] {
+  const start = readme.indexOf(heading);
+  assert.ok(start >= 0, `README has no "${heading}"`);
+  const rows: string[] = [];
+  for (const line of readme.slice(start).split('\n').slice(1)) {
+    if (line.startsWith('|')) rows.push(line);
+    else if (rows.length) break;
+  }
+  assert.ok(rows.length > 2, `no table after "${heading}"`);
+  return rows.slice(2);
+}
+
+test('the ordered setup table names every IAM grant the deploy plan makes, and the preflight grant', () => {
+  const setup = tableAfter('**The whole setup in the order you do it.**').join('\n');
+  const plan = buildPlan(readDeployConfig(join(REPO_ROOT, 'deploy.config.example.json')), { envFile: '/tmp/env.yaml', sourceDigest: 'x' });
+  const dry = plan.steps.flatMap((s) => s.apply(undefined, {})).map((c) => c.join(' '));
+  const granted = new Set(dry.flatMap((c) => [...c.matchAll(/--role=(roles\/[\w.]+)/g)].map((m) => m[1]!)));
+  for (const role of [...RUNTIME_PROJECT_ROLES, 'roles/iam.serviceAccountUser', 'roles/secretmanager.secretAccessor', 'roles/run.invoker']) {
+    assert.ok(granted.has(role), `the plan no longer grants ${role}; update this test and the README`);
+  }
+  for (const role of [...granted, 'roles/iam.serviceAccountTokenCreator']) assert.ok(setup.includes(`\`${role}\``), `the setup table does not name ${role}`);
+  assert.ok(dry.some((c) => c.includes('--no-invoker-iam-check')) && setup.includes('--no-invoker-iam-check'));
+  // Its steps are numbered 1, 2, 3… and point at sections that exist.
+  const numbers = tableAfter('**The whole setup in the order you do it.**').map((r) => Number(r.split('|')[1]));
+  assert.deepEqual(numbers, numbers.map((_, i) => i + 1));
+});
+
+test('Troubleshooting has a row for each real-Workspace-domain failure, with Google\'s own words', () => {
+  const rows = tableAfter('### Troubleshooting');
+  const row = (what: RegExp) => rows.find((r) => what.test(r));
+  for (const [failure, symptom, fix] of [
+    ['Domain restricted sharing', /iam\.allowedPolicyMemberDomains/, /--no-invoker-iam-check/],
+    ['no Drive quota for service accounts', /storageQuotaExceeded.*Service Accounts do not have storage quota/, /shared drive.*Content manager/],
+    ['external sharing off', /sharing outside your organization/, /Deploy step 5\.1/],
+    ['Chat app configured the classic way', /chat\.appCommandPayload/, /npm run chat-config/],
+    ['schedules not firing', /scheduled jobs never appear/, /roles\/cloudscheduler\.serviceAgent/],
+  ] as const) {
+    const found = row(symptom);
+    assert.ok(found, `no Troubleshooting row for ${failure}`);
+    assert.match(found, fix, `the ${failure} row does not give its fix`);
+  }
 });

@@ -59,7 +59,7 @@ export function schedulesRouter(deps: AppDeps): Router {
     });
     const { created, job } = await store.createJob(record);
     const log = requestLogger(res.locals, deps.log);
-    let current = job;
+    const current = job;
     if (current.status === 'queued') {
       try {
         await createJobTask({ queue }, current);
