@@ -108,6 +108,15 @@ test('a sheet target needs its final status in the row, when one job alone targe
   assert.equal(run({ jobs: [a, b], after: row('') }).unreported, 0, 'two jobs on one row: whichever wrote last wins, not checked');
 });
 
+test("a sheet status is read in the office's sheet language, whoever asked", () => {
+  const target = { spreadsheetId: 'sheet-ledger', sheetName: 'Ledger', row: 2 };
+  const a = job('a', 'succeeded', { reply: { sheet: target } }); // an English-speaking requester
+  const row = (text: string) => workspace({ sheets: { ...workspace().sheets, Ledger: grid([...LEDGER.headers, 'tasuki 状態'], [[...ledgerRow({ projectNumber: 'P-2026-012' }), text]]) } });
+  assert.equal(run({ jobs: [a], after: row('✅ 完了'), sheetLocale: 'ja' }).unreported, 0);
+  assert.equal(run({ jobs: [a], after: row('✅ Done'), sheetLocale: 'ja' }).unreported, 1, 'the wrong language is not the office status');
+  assert.equal(run({ jobs: [a], after: row('🔄 実行中 · 1/2'), sheetLocale: 'ja' }).unreported, 1);
+});
+
 test('duplicates: Drive files by tag, ledger rows by job, schedule rows, calendar events, Chat messages', () => {
   const a = job('a', 'succeeded');
   const tag = { tasukiJob: 'a', tasukiKey: 'root' };

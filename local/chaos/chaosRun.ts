@@ -238,7 +238,7 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosSummary> {
     // --- quiesce: every job terminal and every owed report visible
     const accepted = outcomes.filter((o) => o.jobId);
     const judgeNow = async (): Promise<Verdict> =>
-      judge({ jobs: store.jobs(), claims: store.sequenceClaims(), before, after: await readWorkspace(s.sandboxUrl, ids), emulatorTasks: store.emulatorTaskNames() });
+      judge({ jobs: store.jobs(), claims: store.sequenceClaims(), before, after: await readWorkspace(s.sandboxUrl, ids), emulatorTasks: store.emulatorTaskNames(), sheetLocale: config.sheetLocale });
     const quiesceDeadline = calmAt + opts.quiesceTimeoutSeconds * 1000;
     let quiescedAt: number | null = null;
     let lastLog = 0;

@@ -97,6 +97,11 @@ export type CheckInput = {
   emulatorTasks?: Set<string>;
   /** When the snapshot was taken (for how long stranded jobs have been idle). */
   now?: Date;
+  /**
+   * The language tasuki writes into the office's shared sheets (TASUKI_SHEET_LOCALE): a status
+   * cell is in the office's language whoever asked. Without it, the requester's language.
+   */
+  sheetLocale?: 'ja' | 'en';
 };
 
 /** "<symbol> <label>" of a status in a language, as the job card and the status cell show it. */
@@ -222,7 +227,7 @@ export function judge(input: CheckInput): Verdict {
       const grid = (after.sheets as Record<string, SheetGrid | undefined>)[sheet.sheetName];
       if (!grid) continue; // a sheet this suite does not read
       const cells = grid.rows[sheet.row - 1] ?? [];
-      const shown = STATUSES.filter((s) => cells.some((c) => c.startsWith(statusMarker(s, j.locale))));
+      const shown = STATUSES.filter((s) => cells.some((c) => c.startsWith(statusMarker(s, input.sheetLocale ?? j.locale))));
       if (!shown.includes(status)) unreportedJobs.push({ id: j.id, kind: j.kind, status, target: 'sheet', why: shown.length ? `row ${sheet.row} shows ${shown.join(', ')}` : `row ${sheet.row} has no status` });
     }
   }
