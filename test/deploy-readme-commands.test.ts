@@ -76,10 +76,19 @@ function tableAfter(heading: string): string[] {
 
 test('the ordered setup table names every IAM grant the deploy plan makes, and the preflight grant', () => {
   const setup = tableAfter('**The whole setup in the order you do it.**').join('\n');
-  const plan = buildPlan(readDeployConfig(join(REPO_ROOT, 'deploy.config.example.json')), { envFile: '/tmp/env.yaml', sourceDigest: 'x' });
-  const dry = plan.steps.flatMap((s) => s.apply(undefined, {})).map((c) => c.join(' '));
+  // The example, and the example switched to freee (whose token secret the service also writes).
+  const example = readDeployConfig(join(REPO_ROOT, 'deploy.config.example.json'));
+  const withFreee = {
+    ...example,
+    env: { ...example.env, TASUKI_BILLING_PROVIDER: 'freee', TASUKI_FREEE_CLIENT_ID: '123456', TASUKI_FREEE_TOKEN_SECRET_ID: 'tasuki-freee-token' },
+    secrets: { ...example.secrets, TASUKI_FREEE_CLIENT_SECRET: 'tasuki-freee-client-secret' },
+  };
+  const dry = [example, withFreee]
+    .flatMap((config) => buildPlan(config, { envFile: '/tmp/env.yaml', sourceDigest: 'x' }).steps)
+    .flatMap((s) => s.apply(undefined, {}))
+    .map((c) => c.join(' '));
   const granted = new Set(dry.flatMap((c) => [...c.matchAll(/--role=(roles\/[\w.]+)/g)].map((m) => m[1]!)));
-  for (const role of [...RUNTIME_PROJECT_ROLES, 'roles/iam.serviceAccountUser', 'roles/secretmanager.secretAccessor', 'roles/run.invoker']) {
+  for (const role of [...RUNTIME_PROJECT_ROLES, 'roles/iam.serviceAccountUser', 'roles/secretmanager.secretAccessor', 'roles/secretmanager.secretVersionManager', 'roles/run.invoker']) {
     assert.ok(granted.has(role), `the plan no longer grants ${role}; update this test and the README`);
   }
   for (const role of [...granted, 'roles/iam.serviceAccountTokenCreator']) assert.ok(setup.includes(`\`${role}\``), `the setup table does not name ${role}`);
