@@ -76,8 +76,9 @@ for (const locale of ['ja', 'en'] as Locale[]) {
         const helps = state === 'canceled' || state === 'failed-retryable-final';
         assert.equal(buttons.some((b) => b.endsWith(retry)), helps, `${where}: Retry button ${buttons.join('|')}`);
         if (['succeeded', 'failed-retryable-final', 'failed-permanent', 'canceled'].includes(state)) assert.doesNotMatch(text, WILL_RETRY, `${where}: "will retry" when finished\n${text}`);
-        // Numbers are grouped (¥450,000, 1,234); only document numbers and years have 4 digits in a row.
-        const numbers = text.replace(/[PEI]-\d{4}-\d{3,}/g, '').replace(/\b(?:19|20)\d\d\b/g, '');
+        // Numbers are grouped (¥450,000, 1,234); only document numbers and years have 4 digits in a row…
+        // …and an invoice issuer's registration number (T and 13 digits), an identifier.
+        const numbers = text.replace(/[PEI]-\d{4}-\d{3,}/g, '').replace(/\bT\d{13}\b/g, '').replace(/\b(?:19|20)\d\d\b/g, '');
         assert.doesNotMatch(numbers, /\d{4,}/, `${where}: an unformatted number in\n${text}`);
         assert.doesNotMatch(text, /\$\d/, `${where}: an amount not in yen`);
       });

@@ -36,7 +36,8 @@ function checkWords(text: string, lang: Lang, where: string, data: RegExp[] = []
     for (const d of data) words = words.replace(d, '');
     assert.doesNotMatch(words, JAPANESE, `${where}: Japanese in English\n${text}`);
   }
-  const numbers = text.replace(/[PEI]-\d{4}-\d{3,}/g, '').replace(/\b(?:19|20)\d\d\b/g, '').replace(/\b[0-9a-f]{8}\b/g, '');
+  // Document numbers, years, short job refs and an issuer's registration number (T + 13 digits) are not amounts.
+  const numbers = text.replace(/[PEI]-\d{4}-\d{3,}/g, '').replace(/\bT\d{13}\b/g, '').replace(/\b(?:19|20)\d\d\b/g, '').replace(/\b[0-9a-f]{8}\b/g, '');
   assert.doesNotMatch(numbers, /\d{5,}/, `${where}: an unformatted number in\n${text}`);
 }
 
@@ -196,6 +197,25 @@ async function walkTheWeek(t: TestContext, lang: Lang): Promise<void> {
   assert.match(failedText, lang === 'ja' ? /管理者/ : /administrator/);
   assert.equal(await failed.getByRole('button', { name: T[lang].retry }).count(), 0, 'no Retry where it cannot help');
   await w.snap('chat-scrape-failed');
+
+  // The console's job drawer says the same in the viewer's language, whatever the job's: a
+  // colleague whose console is in the other language opens this job.
+  await w.view('jobs');
+  const jobId = await page.locator(`tr[data-job-id^="j-${scrape}"]`).first().getAttribute('data-job-id');
+  const viewer: Lang = lang === 'ja' ? 'en' : 'ja';
+  const colleague = await openPage(running.browser, { locale: viewer === 'ja' ? 'ja-JP' : 'en-US' });
+  await colleague.page.goto(`${running.stack.consoleUrl}#/jobs?id=${jobId}`);
+  const drawerError = colleague.page.getByTestId('job-detail').getByTestId('job-error');
+  await drawerError.waitFor({ timeout: 30_000 });
+  // What staff read (the .code line under it is the operator's: the code and technical detail).
+  const shown = (await drawerError.locator(':scope > div:not(.code)').allInnerTexts()).join('\n');
+  checkWords(shown, viewer, 'job drawer in the other language');
+  if (viewer === 'ja') assert.match(shown, /ポータル「nosuchportal」は登録されていません/);
+  else assert.match(shown, /The portal "nosuchportal" is not set up/);
+  await screenshot(colleague.page, `week-${lang}-drawer-in-${viewer}`);
+  assert.deepEqual(colleague.errors, []);
+  await colleague.page.context().close();
+  await w.view('chat');
 
   // Thursday: Google answers 503 for a while; the card says it is retrying, then finishes by itself.
   await fetch(`${running.stack.consoleUrl}console/api/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ api: 'sheets', errorRates: { 503: 1 } }) });

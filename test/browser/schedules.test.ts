@@ -73,7 +73,7 @@ test('Schedules (English): the same table and times in English', async () => {
   const header = (await page.getByTestId('schedules').locator('thead').textContent()) ?? '';
   for (const word of ['Schedule', 'Cron (time zone)', 'Job kind', 'Next run', 'Last run']) assert.ok(header.includes(word), `header has ${word}: ${header}`);
   const scrape = page.locator('tr[data-schedule="scrape-acme"]');
-  assert.match((await scrape.textContent()) ?? '', /Scrape portal/);
+  assert.match((await scrape.textContent()) ?? '', /Portal import/);
   const [shown, until] = await scrape.getByTestId('next-run').locator('div').allTextContents();
   assert.match(shown!, /^\d{1,2} [A-Z][a-z]{2} \d{4}, 08:00$/);
   assert.match(until!, /^(in \d+ (hr|day)s?\.?|tomorrow)$/, 'how long until then, in English');

@@ -4,6 +4,9 @@
  * localStorage. `t(key, vars)` fills {name} placeholders.
  */
 
+import type { Localized } from '../../../shared/locale.js';
+import { KIND_LABELS } from '../../../shared/messages.js';
+
 export type Lang = 'ja' | 'en';
 
 const WORDS = {
@@ -113,13 +116,6 @@ const WORDS = {
   'run.badJson': { ja: '入力が JSON として読めません: {message}', en: 'The input is not valid JSON: {message}' },
   'run.asUser': { ja: '{user} として実行します', en: 'Runs as {user}' },
   'run.reset': { ja: '例に戻す', en: 'Reset to example' },
-  'kind.system.echo': { ja: 'エコー（動作確認）', en: 'Echo (smoke test)' },
-  'kind.project.create': { ja: '案件を作成', en: 'Create project' },
-  'kind.schedule.sync': { ja: 'スケジュール同期', en: 'Sync schedule' },
-  'kind.billing.document': { ja: '見積・請求書', en: 'Estimate / invoice' },
-  'kind.portal.scrape': { ja: 'ポータル取り込み', en: 'Scrape portal' },
-  'kind.ledger.summarize': { ja: '台帳の集計', en: 'Summarize ledger' },
-  'kind.ledger.search': { ja: '台帳の検索', en: 'Search ledger' },
   'kinddesc.system.echo': { ja: 'パイプラインの動作確認。ステップ数・待ち時間・失敗の回数を指定できます。', en: 'Proves the pipeline: memoized steps, with optional delay and failures.' },
   'kinddesc.project.create': { ja: 'テンプレートから案件フォルダ・依頼概要・台帳とスケジュールの行を作り、Chat に告知します。', en: 'Creates the project folder from the template, a brief, ledger and schedule rows, and announces it in Chat.' },
   'kinddesc.schedule.sync': { ja: 'スケジュールシートの行とカレンダーの予定を同期し、各行に状態を書き戻します。', en: 'Syncs schedule rows with Calendar events and writes each row’s status back.' },
@@ -238,7 +234,8 @@ export function kindDescription(kind: string): string {
 }
 
 /** Localized label for a job kind, falling back to the kind id. */
+/** A job kind's name, the same words Chat and the add-on use (shared/messages.ts KIND_LABELS). */
 export function kindLabel(kind: string): string {
-  const key = `kind.${kind}` as WordKey;
-  return key in WORDS ? t(key) : kind;
+  const label = (KIND_LABELS as Record<string, Localized | undefined>)[kind];
+  return label ? label[lang()] : kind;
 }
