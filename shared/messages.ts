@@ -549,4 +549,8 @@ export const SHEET_TEXTS = {
   due: { ja: '納期', en: 'Due' },
   /** Schedule: the note of a milestone without a due date. */
   dueNotSet: { ja: '納期未定', en: 'Due date not set' },
+  /** Schedule: the sync column of a row whose event is on the calendar (the office's time). */
+  synced: { ja: '同期済 {at}', en: 'Synced {at}' },
+  /** Schedule: the sync column of a row that could not be put on the calendar, and why. */
+  syncError: { ja: 'エラー: {message}', en: 'Error: {message}' },
 } satisfies Record<string, Localized>;

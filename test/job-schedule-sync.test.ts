@@ -53,8 +53,9 @@ test('sync: events created, links and statuses written, the bad row reported by 
   assert.equal(result.errors[0]!.row, 5);
   assert.match(result.errors[0]!.message, /12月末/);
   const rows = await sheetRows(env.google, env.config.scheduleSpreadsheetId, SCHEDULE);
-  assert.ok(rows.slice(0, 3).every((r) => r.rowKey && r.eventLink && r.syncStatus!.startsWith('同期済')), JSON.stringify(rows));
-  assert.ok(rows[3]!.syncStatus!.startsWith('エラー') && !rows[3]!.eventLink);
+  assert.ok(rows.slice(0, 3).every((r) => r.rowKey && r.eventLink && /^同期済 \d{4}-\d\d-\d\d \d\d:\d\d$/.test(r.syncStatus!)), JSON.stringify(rows));
+  assert.ok(rows[3]!.syncStatus!.startsWith('エラー: ') && !rows[3]!.eventLink);
+  assert.doesNotMatch(rows.map((r) => r.syncStatus).join('\n'), /[A-Za-z]{3,}/, 'the sync column in one language (the office\'s)');
   const events = (await tasukiEvents()).filter((e) => e.status !== 'cancelled');
   assert.equal(events.length, 3);
   assert.deepEqual(new Set(events.map((e) => e.id)), new Set(rows.slice(0, 3).map((r) => eventIdFor(r.rowKey!))));
@@ -63,8 +64,11 @@ test('sync: events created, links and statuses written, the bad row reported by 
   assert.deepEqual(ev.start, { date: '2026-11-30' });
   assert.deepEqual(ev.end, { date: '2026-12-06' });
 
-  const again = await env.run<ScheduleSyncResult>(scheduleSync, (await env.newJob('schedule.sync', {})).id);
+  const again = await env.run<ScheduleSyncResult>(scheduleSync, (await env.newJob('schedule.sync', {})).id, { config: { sheetLocale: 'en' } });
   assert.deepEqual({ ...again, errors: again.errors.length }, { created: 0, updated: 0, cancelled: 0, unchanged: 3, errors: 1 });
+  const english = await sheetRows(env.google, env.config.scheduleSpreadsheetId, SCHEDULE);
+  assert.ok(english.slice(0, 3).every((r) => /^Synced \d{4}-/.test(r.syncStatus!)), JSON.stringify(english));
+  assert.match(english[3]!.syncStatus!, /^Error: [^\u3040-\u30ff\u4e00-\u9fff]*12月末[^\u3040-\u30ff\u4e00-\u9fff]*$/, 'an English office reads the error in English (the cell text quoted as it is)');
 });
 
 test('edited rows are patched, removed rows\' events cancelled, fixed rows created', async () => {

@@ -6,7 +6,8 @@
  * Reads: the Schedule sheet (shared/sheetLayouts.ts SCHEDULE) and the calendar's events.
  * Writes: one event per dated row, with an id derived from the row's key (base32hex of a hash,
  * as Calendar requires for client-chosen ids); `cancelled` status on events whose row is gone;
- * per row, the event link and a sync status (or the error) back into the sheet; missing row keys.
+ * per row, the event link and a sync status (or the error), in the office's sheet language
+ * (TASUKI_SHEET_LOCALE) alone, back into the sheet; missing row keys.
  *
  * Steps:
  * 1. keys        rows without a row key get one derived from (job id, row number) and written
@@ -25,6 +26,8 @@ import type { calendar_v3 } from '@googleapis/calendar';
 import { createHash } from 'node:crypto';
 import { ScheduleSyncInput, type ScheduleSyncResult } from '../../shared/kinds/scheduleSync.js';
 import { SCHEDULE } from '../../shared/sheetLayouts.js';
+import { phrase, SHEET_TEXTS } from '../../shared/messages.js';
+import type { Locale } from '../../shared/locale.js';
 import type { JobContext, JobHandler } from '../worker/jobHandler.js';
 import { callGoogle } from '../workspace/googleCall.js';
 import { parseSpan } from '../workspace/scheduleDates.js';
@@ -60,9 +63,10 @@ async function listTaggedEvents(calendar: calendar_v3.Calendar, calendarId: stri
   return events;
 }
 
-function statusText(r: RowResult, at: string): string {
-  if (r.outcome === 'error') return `エラー error: ${r.message!.ja} / ${r.message!.en}`;
-  return `同期済 synced ${at}`;
+/** The row's sync column, in the office's sheet language (TASUKI_SHEET_LOCALE) alone. */
+function statusText(r: RowResult, at: string, locale: Locale): string {
+  if (r.outcome === 'error') return phrase(locale, SHEET_TEXTS.syncError, { message: r.message![locale] });
+  return phrase(locale, SHEET_TEXTS.synced, { at });
 }
 
 async function run(ctx: Ctx): Promise<ScheduleSyncResult> {
@@ -124,7 +128,7 @@ async function run(ctx: Ctx): Promise<ScheduleSyncResult> {
 
   await ctx.step('writeback', async () => {
     const at = new Date(job.createdAt).toLocaleString('sv-SE', { timeZone: config.timezone }).slice(0, 16);
-    await table.updateRows(results.map((r) => ({ row: r.row, record: { eventLink: r.link ?? '', syncStatus: statusText(r, at) } })));
+    await table.updateRows(results.map((r) => ({ row: r.row, record: { eventLink: r.link ?? '', syncStatus: statusText(r, at, config.sheetLocale) } })));
     return true;
   });
   await ctx.progress(total, total, say(ctx, '完了', 'Done'));
