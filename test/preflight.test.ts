@@ -2,8 +2,8 @@
  * The preflight (POST /preflight, service/preflight/preflight.ts) against the local stack: the
  * seeded office passes every check; each real-domain misconfiguration, reproduced in the sandbox
  * with Google's own errors, fails its line with the fix in plain words — the projects folder in a
- * My Drive (storageQuotaExceeded), the shared drive not shared with the app, the calendar not
- * shared, the app not in the team space, an API not enabled, a portal secret missing. Only the
+ * My Drive (storageQuotaExceeded), the shared drive not shared with the app, a spreadsheet shared
+ * as Viewer only, the calendar not shared, the app not in the team space, an API not enabled, a portal secret missing. Only the
  * invoker's token may ask. `npm run preflight`'s printing is checked on the same answers.
  */
 import assert from 'node:assert/strict';
@@ -101,6 +101,20 @@ test('shared drive not shared with the app: every Drive, Docs and Sheets line sa
     assert.match(sheet.fix!, /share the ledger spreadsheet \(sheet-ledger\) with .* as Editor/);
     assert.equal(line(answer, 'docs-invoice-template').ok, false);
     assert.equal(line(answer, 'calendar').ok, true, 'the rest still passes');
+  });
+});
+
+test('ledger shared with the app as Viewer only: it reads, but the line says to make it an Editor', async () => {
+  await withChanged<DriveFile>('drive', 'file', SEED_IDS.ledgerSpreadsheet, (f) => ({
+    ...f, driveId: undefined, parents: [], owners: [{ kind: 'drive#user', displayName: 'sato', emailAddress: SEED_USERS.sato.email }],
+    permissions: [{ type: 'user', emailAddress: APP_SERVICE_ACCOUNT, role: 'reader' }],
+  }), async () => {
+    const answer = await preflight();
+    const c = line(answer, 'sheets-ledger');
+    assert.equal(c.ok, false);
+    assert.match(c.detail, /may read ".*" but not edit it/);
+    assert.match(c.fix!, /is a Viewer or Commenter: share the ledger spreadsheet \(sheet-ledger\) with .* as Editor/);
+    assert.equal(line(answer, 'sheets-schedule').ok, true, 'the schedule sheet is still editable');
   });
 });
 

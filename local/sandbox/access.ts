@@ -63,6 +63,21 @@ export function insufficientFilePermissions(): GoogleError {
 export const outranks = (role: DriveRole | null, needed: DriveRole): boolean => role !== null && RANK[role] >= RANK[needed];
 
 /**
+ * The subset of Drive's `capabilities` tasuki reads (files.get fields=capabilities(...)): what the
+ * caller may do with the file, from its role. A shared drive's Contributor (writer) may edit and
+ * add; trashing there takes a Content manager (fileOrganizer), in a My Drive the owner.
+ */
+export function capabilitiesOf(role: DriveRole, file: { driveId?: string; mimeType?: string }): Record<string, boolean> {
+  const canEdit = outranks(role, 'writer');
+  return {
+    canEdit,
+    canAddChildren: canEdit && file.mimeType === 'application/vnd.google-apps.folder',
+    canTrash: outranks(role, file.driveId ? 'fileOrganizer' : 'owner'),
+    canComment: outranks(role, 'commenter'),
+  };
+}
+
+/**
  * The caller's role on a Drive file, or null when the file is invisible to them. `cache` memoizes
  * the drive and folder reads for one request (a files.list asks about every file).
  */

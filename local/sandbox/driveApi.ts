@@ -4,7 +4,7 @@
  *   POST   drive/v3/files                       files.create (metadata only: folders, empty Docs/Sheets)
  *   POST   upload/drive/v3/files?uploadType=multipart|media   files.create with content
  *   GET    drive/v3/files?q&fields&pageSize&pageToken&orderBy files.list (q subset: driveQuery.ts)
- *   GET    drive/v3/files/{id}?fields&alt=media files.get (metadata, or the content with alt=media)
+ *   GET    drive/v3/files/{id}?fields&alt=media files.get (metadata — with the caller's capabilities when asked — or the content with alt=media)
  *   PATCH  drive/v3/files/{id}?addParents&removeParents        files.update (name, appProperties, trashed…)
  *   PATCH  upload/drive/v3/files/{id}           files.update with new content
  *   POST   drive/v3/files/{id}/copy             files.copy (Docs and Sheets copy their content; folders cannot be copied, as in Drive)
@@ -17,7 +17,7 @@
  */
 import express, { type Request, type Response, type Router } from 'express';
 import * as z from 'zod';
-import { driveRole, fileNotFound, insufficientFilePermissions, outranks, storageQuotaExceeded, type DriveRole } from './access.js';
+import { capabilitiesOf, driveRole, fileNotFound, insufficientFilePermissions, outranks, storageQuotaExceeded, type DriveRole } from './access.js';
 import type { Principal } from './auth.js';
 import { documentText, normalizeBlocks, type StoredDocument } from './docsModel.js';
 import { compileDriveQuery } from './driveQuery.js';
@@ -308,7 +308,8 @@ export function driveRouter(opts: { state: SandboxState }): Router {
       res.send(state.blob(file.id) ?? Buffer.alloc(0));
       return;
     }
-    return send(req, file);
+    // capabilities are the caller's, computed per request (never stored with the file).
+    return send(req, { ...file, capabilities: capabilitiesOf(driveRole(state, principalOf(res), file)!, file) });
   });
 
   function update(req: Request, res: Response, id: string, metadata: unknown, media?: { data: Buffer; type: string }): unknown {

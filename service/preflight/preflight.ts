@@ -7,7 +7,8 @@
  *
  * Every check is real and leaves nothing behind: a file is created in the projects folder and
  * trashed, a Calendar event inserted and deleted, a Chat message posted and deleted, a task
- * created for tomorrow and deleted. Google's errors are read by status and reason
+ * created for tomorrow and deleted; a spreadsheet is read and its Drive capabilities say whether
+ * tasuki may write it (a Viewer share reads fine and fails only at the first row written). Google's errors are read by status and reason
  * (storageQuotaExceeded, insufficientFilePermissions, SERVICE_DISABLED, 404 for what is not shared)
  * into plain words. Nothing here throws: a check that cannot run is a failed line.
  */
@@ -35,6 +36,9 @@ export type PreflightDeps = {
 function runtimeAccount(config: Config): string {
   return config.mode === 'production' ? `tasuki-runtime@${config.project}.iam.gserviceaccount.com (the service's identity)` : 'the sandbox runtime service account';
 }
+
+/** A file the runtime may read but not edit (a Viewer or Commenter share). */
+class CannotEdit extends Error {}
 
 type GoogleReason = { reason?: string; service?: string };
 
@@ -115,10 +119,13 @@ export async function runPreflight(deps: PreflightDeps): Promise<CheckResult[]> 
       ['sheets-ledger', 'the ledger spreadsheet (TASUKI_LEDGER_SPREADSHEET_ID)', config.ledgerSpreadsheetId],
       ['sheets-schedule', 'the schedule spreadsheet (TASUKI_SCHEDULE_SPREADSHEET_ID)', config.scheduleSpreadsheetId],
     ] as const) {
-      await check(id, `Read ${name}`, async () => {
+      await check(id, `Read ${name} and check it may be written`, async () => {
         const ss = await g.sheets.spreadsheets.get({ spreadsheetId, fields: 'properties.title,sheets.properties.title' });
-        return `"${ss.data.properties?.title}": ${(ss.data.sheets ?? []).map((s) => s.properties?.title).join(', ')}`;
-      }, () => `share ${name.replace(/ \(.*/, '')} (${spreadsheetId}) with ${sa} as Editor (or keep it in the shared drive where that account is Content manager). If Sheets refuses the address, sharing outside the organization is off: see README "Troubleshooting"`);
+        // Reading works for a Viewer too; tasuki writes rows, which a Viewer share refuses only later.
+        const file = await g.drive.files.get({ fileId: spreadsheetId, fields: 'capabilities(canEdit)', supportsAllDrives: true });
+        if (file.data.capabilities?.canEdit === false) throw new CannotEdit(`may read "${ss.data.properties?.title}" but not edit it`);
+        return `"${ss.data.properties?.title}": ${(ss.data.sheets ?? []).map((s) => s.properties?.title).join(', ')}; editable`;
+      }, (err) => `${err instanceof CannotEdit ? `${sa} is a Viewer or Commenter: ` : ''}share ${name.replace(/ \(.*/, '')} (${spreadsheetId}) with ${sa} as Editor (or keep it in the shared drive where that account is Content manager). If Sheets refuses the address, sharing outside the organization is off: see README "Troubleshooting"`);
     }
 
     await check('calendar', 'Create and delete an event in the office calendar (TASUKI_CALENDAR_ID)', async () => {
