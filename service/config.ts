@@ -72,7 +72,7 @@ export const VARIABLES = {
   TASUKI_LEDGER_SPREADSHEET_ID: { doc: 'Spreadsheet holding the Ledger, Intake and Summary sheets.', example: '1GhI…', localDefault: 'sheet-ledger' },
   TASUKI_SCHEDULE_SPREADSHEET_ID: { doc: 'Spreadsheet holding the Schedule sheet.', example: '1JkL…', localDefault: 'sheet-schedule' },
   TASUKI_CALENDAR_ID: { doc: 'Calendar that schedule.sync writes.', example: 'c_abc@group.calendar.google.com', localDefault: 'office@example.co.jp' },
-  TASUKI_SHEET_LOCALE: { doc: "The language of the values tasuki writes into the office's shared sheets (ja or en): the Ledger and Intake status values it sets and its own status column, one language whoever ran the job (cards and Chat answers follow each user's language).", example: 'ja', localDefault: 'ja', productionDefault: 'ja' },
+  TASUKI_SHEET_LOCALE: { doc: "The language of the values tasuki writes into the office's shared sheets (ja or en): the Ledger and Intake status values it sets, the Schedule's milestone titles and sync column, and its own status column, one language whoever ran the job (cards and Chat answers follow each user's language).", example: 'ja', localDefault: 'ja', productionDefault: 'ja' },
   TASUKI_PROJECT_WORK_PERIOD: { doc: 'true: a new project also puts its work period (request day → due date) on the Schedule and Calendar, beside the due-date milestone it always gets.', example: 'false', localDefault: 'false', productionDefault: 'false' },
   TASUKI_ESTIMATE_TEMPLATE_DOC_ID: { doc: 'Docs template for estimates.', example: '1MnO…', localDefault: 'doc-estimate-template' },
   TASUKI_INVOICE_TEMPLATE_DOC_ID: { doc: 'Docs template for invoices.', example: '1PqR…', localDefault: 'doc-invoice-template' },
