@@ -44,7 +44,7 @@ export const BILLING_TEXTS = {
 export function transactionDateMissing(projectNumber: string): Localized {
   return {
     ja: `取引年月日がわかりません。台帳の ${projectNumber} の「納品日」を入力するか、取引日を指定してから請求書を作成してください。`,
-    en: `The transaction date is unknown. Fill in the delivery date (納品日) of ${projectNumber} in the ledger, or give a transaction date, then make the invoice.`,
+    en: `The transaction date is unknown. Fill in the "Delivered" date of ${projectNumber} in the ledger, or give a transaction date, then make the invoice.`,
   };
 }
 

@@ -8,7 +8,8 @@
 // /search are private to the asker (the other member sees none of them). Every step leaves a
 // screenshot (test-output/week-<locale>-<n>-<step>.png) to look at for mixed languages, raw keys
 // and raw errors; the text of each card is checked for the same here. The Schedule sheet's sync
-// runs from the Sheets menu; invoices from the Ledger and the Japanese chart are walked in
+// and the project's invoice (refused until the ledger has its delivery date) run from the Sheets
+// menu (Extensions ▸ tasuki); invoices for several rows and the Japanese chart are walked in
 // console.test.ts.
 import assert from 'node:assert/strict';
 import { test, type TestContext } from 'node:test';
@@ -111,6 +112,18 @@ const T = {
   en: { done: /Done/, failed: /Failed/, retrying: /Retrying/, retry: 'Retry', create: /Create project/, projectLabel: 'Project number', private: /visible to you/i },
 } as const;
 
+/** Opens Extensions ▸ tasuki; its items (the menu holds what onOpen answered: reopen until loaded). */
+async function openExtensions(page: Page): Promise<Locator> {
+  const items = page.locator('.menu [role="menuitem"]');
+  for (const until = Date.now() + 60_000; ; ) {
+    await page.getByTestId('extensions-menu').click();
+    if (await items.first().isVisible()) return items;
+    assert.ok(Date.now() < until, 'the add-on menu never loaded');
+    await page.getByTestId('extensions-menu').click();
+    await page.waitForTimeout(1000);
+  }
+}
+
 async function createProjectFromMail(w: Walk, subject: string): Promise<{ ref: string; projectNumber: string }> {
   const { page } = w;
   const sidebar = page.getByTestId('addon-sidebar');
@@ -175,15 +188,7 @@ async function walkTheWeek(t: TestContext, lang: Lang): Promise<void> {
   // Tuesday: the Schedule sheet's Extensions ▸ tasuki ▸ Sync schedule; the job reports in the team space.
   await page.goto(`${running.stack.consoleUrl}#/sheets?id=sheet-schedule&sheet=Schedule`);
   await page.getByTestId('sheet-grid').waitFor();
-  const items = page.locator('.menu [role="menuitem"]');
-  // The menu holds what the add-on's onOpen answered; reopen it until its items are there.
-  for (const until = Date.now() + 60_000; ; ) {
-    await page.getByTestId('extensions-menu').click();
-    if (await items.first().isVisible()) break;
-    assert.ok(Date.now() < until, 'the add-on menu never loaded');
-    await page.getByTestId('extensions-menu').click();
-    await page.waitForTimeout(1000);
-  }
+  const items = await openExtensions(page);
   const menuText = (await items.allInnerTexts()).join('\n');
   checkWords(menuText, lang, 'Sheets menu', w.data);
   await items.filter({ hasText: lang === 'ja' ? 'スケジュールを同期' : 'Sync schedule' }).first().click();
@@ -216,6 +221,28 @@ async function walkTheWeek(t: TestContext, lang: Lang): Promise<void> {
   assert.ok(new Set(numbers).size >= 2, `a new number and the voided one:\n${reissued}`);
   assert.match(reissued, lang === 'ja' ? /無効にした番号/ : /Voided number/);
   await w.snap('chat-estimate-reissued');
+
+  // Friday: the project's Ledger row selected, Extensions ▸ tasuki ▸ invoices. The project has no
+  // delivery date yet, so a qualified invoice cannot be dated: the card says which cell to fill, in
+  // the user's words, and offers no Retry (the menu is run again once the date is in).
+  await page.goto(`${running.stack.consoleUrl}#/sheets?id=sheet-ledger&sheet=Ledger`);
+  const ledger = page.getByTestId('sheet-grid');
+  await ledger.locator('tr', { hasText: project.projectNumber }).locator('th').first().click();
+  await (await openExtensions(page)).filter({ hasText: lang === 'ja' ? '選択行の請求書を作成' : 'Generate invoices for selected rows' }).first().click();
+  const alert = page.locator('.modal', { hasText: /(?:ジョブ|jobs?) [0-9a-f]{8}/ }).first();
+  await alert.waitFor({ timeout: 60_000 });
+  const alertText = await alert.innerText();
+  checkWords(alertText, lang, 'invoice alert', w.data);
+  assert.match(alertText, lang === 'ja' ? /請求書 1件を受け付けました/ : /Queued 1 invoice \(jobs? [0-9a-f]{8}\)/);
+  await w.snap('sheets-invoice');
+  await alert.getByRole('button', { name: 'OK' }).click();
+  const invoice = /(?:ジョブ|jobs?) ([0-9a-f]{8})/.exec(alertText)![1]!;
+  await w.view('chat');
+  const invoiceCard = await w.jobMessage(invoice, T[lang].failed);
+  const invoiceText = await w.checkText(invoiceCard, 'invoice card');
+  assert.match(invoiceText, lang === 'ja' ? /「納品日」を入力/ : /Fill in the "Delivered" date of P-\d{4}-\d{3}/);
+  assert.equal(await invoiceCard.getByRole('button', { name: T[lang].retry }).count(), 0);
+  await w.snap('chat-invoice-needs-date');
 
   // Thursday: a job that cannot succeed says why, offers no Retry, and names the administrator.
   const scrape = await w.refIn(await w.chat('/scrape nosuchportal'));
