@@ -12,9 +12,10 @@
  * met the cancel). The signal also aborts shortly before the dispatch deadline, so the worker can
  * answer Cloud Tasks itself (and the next delivery resumes) instead of being cut off.
  *
- * Progress is written to the record at most once per PROGRESS_WRITE_INTERVAL_MS (each write is a
- * store write, a Firestore bill line in production); in between it rides along with the next
- * write, and the worker's final write always carries the latest.
+ * Progress never waits for a write of its own: it rides along with the run's next write (a step,
+ * the heartbeat, the outcome), and when no write has gone out for PROGRESS_WRITE_INTERVAL_MS it
+ * is written in the background (each write is a store write, a Firestore bill line in
+ * production). The worker's final write always carries the latest.
  *
  * A finished step's output is written before the next step starts, or with the run's next write
  * (progress, heartbeat), or — when the handler returns or throws right after it — with the
@@ -84,8 +85,7 @@ export class RunContext<I> implements JobContext<I> {
   /** The write of unwritten steps in flight, if any. */
   private stepWrite: Promise<void> | undefined;
   private stepWriteSoon: NodeJS.Immediate | undefined;
-  /** The lease write that started the run counts: a quick job's progress rides along with its next write. */
-  private lastProgressWrite: number;
+  private progressWriteTimer: NodeJS.Timeout | undefined;
   private readonly controller = new AbortController();
   private readonly timers: NodeJS.Timeout[] = [];
   /** When this run last wrote the record (each write renews the lease). */
@@ -94,8 +94,8 @@ export class RunContext<I> implements JobContext<I> {
 
   constructor(private readonly opts: RunContextOptions<I>) {
     this.current = opts.job;
-    this.lastProgressWrite = opts.now().getTime();
-    this.lastWrite = this.lastProgressWrite;
+    // The lease write that started the run counts: a quick job's progress rides along with its next write.
+    this.lastWrite = opts.now().getTime();
     this.input = opts.input;
     this.google = opts.google;
     this.store = opts.store;
@@ -159,23 +159,30 @@ export class RunContext<I> implements JobContext<I> {
     try {
       await this.mutate((job) => job);
     } catch (err) {
-      if (err instanceof LeaseLost) {
-        this.log.warn('heartbeat found the lease taken over; stopping this run');
-        this.abort('leaseLost');
-      } else {
-        // The store did not answer: the next beat tries again; if the lease expires meanwhile,
-        // another delivery may take over and this run stops at its next write.
-        this.log.warn({ err }, 'lease heartbeat failed');
-      }
+      // The store did not answer: the next beat tries again; if the lease expires meanwhile,
+      // another delivery may take over and this run stops at its next write.
+      this.backgroundWriteFailed(err, 'lease heartbeat');
     } finally {
       this.beating = false;
+    }
+  }
+
+  /** A write nobody awaits (heartbeat, step, progress) failed: a lost lease stops the run. */
+  private backgroundWriteFailed(err: unknown, what: string): void {
+    if (err instanceof LeaseLost) {
+      this.log.warn(`${what} found the lease taken over; stopping this run`);
+      this.abort('leaseLost');
+    } else {
+      // What it carried stays unwritten: the next write takes it along.
+      this.log.warn({ err }, `${what} failed`);
     }
   }
 
   dispose(): void {
     for (const t of this.timers) clearTimeout(t);
     if (this.stepWriteSoon) clearImmediate(this.stepWriteSoon);
-    this.stepWriteSoon = undefined;
+    clearTimeout(this.progressWriteTimer);
+    this.stepWriteSoon = this.progressWriteTimer = undefined;
   }
 
   async step<T>(name: string, fn: () => Promise<T>): Promise<T> {
@@ -192,15 +199,7 @@ export class RunContext<I> implements JobContext<I> {
     this.unwrittenSteps.set(name, { output: stored, finishedAt: this.opts.now().toISOString() });
     this.stepWriteSoon ??= setImmediate(() => {
       this.stepWriteSoon = undefined;
-      this.writeSteps().catch((err: unknown) => {
-        if (err instanceof LeaseLost) {
-          this.log.warn('a step write found the lease taken over; stopping this run');
-          this.abort('leaseLost');
-        } else {
-          // Still unwritten: the next step, write or the outcome carries it.
-          this.log.warn({ err }, 'step write failed');
-        }
-      });
+      this.writeSteps().catch((err: unknown) => this.backgroundWriteFailed(err, 'step write'));
     });
     return stored as T;
   }
@@ -220,15 +219,9 @@ export class RunContext<I> implements JobContext<I> {
   async progress(done: number, total: number, label: string): Promise<void> {
     this.signal.throwIfAborted();
     const at = this.opts.now();
-    const progress = { done: Math.max(0, Math.trunc(done)), total: Math.max(0, Math.trunc(total)), label, updatedAt: at.toISOString() };
-    let job: JobRecord;
-    if (at.getTime() - this.lastProgressWrite >= PROGRESS_WRITE_INTERVAL_MS) {
-      this.lastProgressWrite = at.getTime();
-      job = await this.mutate((j) => ({ ...j, progress }));
-    } else {
-      this.pendingProgress = progress;
-      job = this.job;
-    }
+    this.pendingProgress = { done: Math.max(0, Math.trunc(done)), total: Math.max(0, Math.trunc(total)), label, updatedAt: at.toISOString() };
+    this.writeProgressLater(at.getTime());
+    const job = this.job;
     if (job.reply) {
       try {
         await this.opts.reply.progress(job);
@@ -238,6 +231,18 @@ export class RunContext<I> implements JobContext<I> {
       }
     }
     this.signal.throwIfAborted();
+  }
+
+  /** Writes pending progress once no write has gone out for PROGRESS_WRITE_INTERVAL_MS. */
+  private writeProgressLater(now: number): void {
+    if (this.progressWriteTimer) return;
+    this.progressWriteTimer = setTimeout(() => {
+      this.progressWriteTimer = undefined;
+      if (!this.pendingProgress || this.signal.aborted) return;
+      const at = this.opts.now().getTime();
+      if (at - this.lastWrite < PROGRESS_WRITE_INTERVAL_MS) return this.writeProgressLater(at);
+      this.mutate((job) => job).catch((err: unknown) => this.backgroundWriteFailed(err, 'progress write'));
+    }, Math.max(0, this.lastWrite + PROGRESS_WRITE_INTERVAL_MS - now));
   }
 
   /** Writes a change while this delivery holds the lease; see the file comment. */
