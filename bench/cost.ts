@@ -5,9 +5,12 @@
  *
  * How counted operations become billed ones (FirestoreStore, service/store/firestoreStore.ts):
  *  createJob = 1 write (a create that finds the job: 1 read); getJob = 1 read; updateJob = 1
- *  read + 1 write (a version mismatch: the read only); listJobs / listUnsettledJobs / queries =
- *  1 read per call at least (the bench counts calls, not documents: a lower bound); document
- *  putIfAbsent / update like the job's; deleteDoc = 1 delete.
+ *  write and no read (the adapter guards it with the update time it saw when it last read or
+ *  wrote the job in this instance); a refused updateJob = 1 read (its expected version is not the
+ *  one last seen: another writer's, which the adapter reads to compare); listJobs /
+ *  listUnsettledJobs / queries = 1 read per call at least (the bench counts calls, not
+ *  documents: a lower bound); document putIfAbsent like createJob; document update = 1 read + 1
+ *  write (a version mismatch: the read only); deleteDoc = 1 delete.
  *  Cloud Tasks: every API call (enqueue, cancel, exists) and every delivery attempt is one
  *  billable operation (tasks are far under 32 KB).
  *  Cloud Run: the service's CPU time at the vCPU-second price (a lower bound: request-based
@@ -56,11 +59,12 @@ export type CostPer1000 = {
 export function firestoreOperations(store: OperationsPerJob['store']): { reads: number; writes: number; deletes: number } {
   const c = (name: string) => store[name] ?? { calls: 0, ok: 0 };
   const createLike = ['createJob', 'rawPutIfAbsent'].map(c);
-  const updateLike = ['updateJob', 'rawUpdateDoc'].map(c);
+  const jobUpdate = c('updateJob');
+  const docUpdate = c('rawUpdateDoc');
   const readLike = ['getJob', 'rawGetDoc', 'listJobs', 'listUnsettledJobs', 'rawQueryDocs'].map(c);
-  const writes = createLike.reduce((s, x) => s + x.ok, 0) + updateLike.reduce((s, x) => s + x.ok, 0);
+  const writes = createLike.reduce((s, x) => s + x.ok, 0) + jobUpdate.ok + docUpdate.ok;
   const reads =
-    createLike.reduce((s, x) => s + (x.calls - x.ok), 0) + updateLike.reduce((s, x) => s + x.calls, 0) + readLike.reduce((s, x) => s + x.calls, 0);
+    createLike.reduce((s, x) => s + (x.calls - x.ok), 0) + (jobUpdate.calls - jobUpdate.ok) + docUpdate.calls + readLike.reduce((s, x) => s + x.calls, 0);
   return { reads, writes, deletes: c('deleteDoc').calls };
 }
 

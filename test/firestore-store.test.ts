@@ -56,3 +56,38 @@ test('createStore: firestore config gives a FirestoreStore on the configured pro
   for (const s of [store, direct, elsewhere]) await s.close();
   await assert.rejects(store.getJob('job-factory'), /closed/);
 });
+
+test('FirestoreStore: a job write right after its own read or write costs no read; a write by another instance in between refuses it (null)', async () => {
+  const projectId = 'tasuki-cas-reads';
+  const a = new FirestoreStore({ projectId });
+  const b = new FirestoreStore({ projectId });
+  const { DocumentReference } = await import('@google-cloud/firestore');
+  const original = DocumentReference.prototype.get;
+  let reads = 0;
+  DocumentReference.prototype.get = function counted(this: unknown, ...args: unknown[]) {
+    reads++;
+    return (original as (...a: unknown[]) => unknown).apply(this, args);
+  } as typeof original;
+  try {
+    const id = 'job-cas-reads';
+    const { job: created } = await a.createJob(job(id));
+    const v1 = await a.updateJob(id, created.version, { ...created, attempts: 1 });
+    const v2 = await a.updateJob(id, v1!.version, { ...v1!, attempts: 2 });
+    assert.equal(v2?.version, 2);
+    assert.equal(reads, 0, 'create and two writes: no read');
+    const seenByB = (await b.getJob(id))!;
+    assert.equal((await b.updateJob(id, seenByB.version, { ...seenByB, attempts: 3 }))?.version, 3);
+    assert.equal(reads, 1, "B's read, then its write without one");
+    assert.equal(await a.updateJob(id, v2!.version, { ...v2!, attempts: 9 }), null, "A's write of version 2 is stale");
+    assert.equal(reads, 1, 'refused by the precondition, without a read');
+    const fresh = (await a.getJob(id))!;
+    assert.deepEqual([fresh.version, fresh.attempts], [3, 3], "B's write stands");
+    assert.equal((await a.updateJob(id, fresh.version, { ...fresh, attempts: 4 }))?.version, 4);
+    assert.equal(await a.updateJob(id, 3, { ...fresh, attempts: 5 }), null, 'an expected version not the last seen: read, and refused');
+    assert.equal(reads, 3);
+  } finally {
+    DocumentReference.prototype.get = original;
+    await a.close();
+    await b.close();
+  }
+});

@@ -9,6 +9,13 @@
  * succeeds but its answer is lost and the SDK retries it, the retry fails its precondition and the
  * write is reported as lost (null) although it happened; re-reading shows the caller's own write.
  *
+ * Job writes skip the read when they can (a Firestore read billed per write otherwise): the store
+ * remembers, per job, the version and update time it last read or wrote (JobUpdateTimes). An
+ * updateJob whose expected version is that one goes straight to update() guarded by that time;
+ * if anyone wrote the job since, the precondition fails and the answer is null, exactly as after
+ * a read that found another version. The worker writes records it has just read or written, so
+ * in one instance every job write but a conflict's costs no read.
+ *
  * Layout:
  * - `jobs/<id>`: `record` (the JobRecord as JSON text, because inputs, results and step outputs
  *   are arbitrary JSON and Firestore cannot hold nested arrays or undefined), plus `id`,
@@ -62,10 +69,42 @@ const FAILED_PRECONDITION = 9;
 
 type Sdk = typeof import('@google-cloud/firestore');
 type Client = { db: Firestore; sdk: Sdk };
+type UpdateTime = NonNullable<DocumentSnapshot['updateTime']>;
+
+/** How many jobs' last seen (version, update time) are kept (oldest forgotten first). */
+export const REMEMBERED_JOBS = 10_000;
+
+/** The version and update time of each job as this store last read or wrote it (see the file comment). */
+class JobUpdateTimes {
+  private readonly seen = new Map<string, { version: number; time: UpdateTime }>();
+
+  remember(id: string, version: number, time: UpdateTime | undefined): void {
+    this.seen.delete(id);
+    if (!time) return;
+    this.seen.set(id, { version, time });
+    if (this.seen.size > REMEMBERED_JOBS) this.seen.delete(this.seen.keys().next().value!);
+  }
+
+  rememberSnap(snap: DocumentSnapshot, job: JobRecord): JobRecord {
+    this.remember(snap.id, job.version, snap.updateTime);
+    return job;
+  }
+
+  /** The update time of `id` at `version`, if that is the version last seen. */
+  at(id: string, version: number): UpdateTime | undefined {
+    const s = this.seen.get(id);
+    return s && s.version === version ? s.time : undefined;
+  }
+
+  forget(id: string): void {
+    this.seen.delete(id);
+  }
+}
 
 export class FirestoreStore extends DocStore implements Store {
   private pending: Promise<Client> | undefined;
   private closed = false;
+  private readonly updateTimes = new JobUpdateTimes();
 
   constructor(private readonly opts: FirestoreStoreOptions) {
     super();
@@ -76,13 +115,14 @@ export class FirestoreStore extends DocStore implements Store {
     const ref = (await this.jobs()).doc(valid.id);
     for (;;) {
       try {
-        await ref.create(jobFields(valid, json));
+        const { writeTime } = await ref.create(jobFields(valid, json));
+        this.updateTimes.remember(valid.id, valid.version, writeTime);
         return { created: true, job: valid };
       } catch (err) {
         if (grpcCode(err) !== ALREADY_EXISTS) throw err;
       }
       const snap = await ref.get();
-      if (snap.exists) return { created: false, job: jobFrom(snap) };
+      if (snap.exists) return { created: false, job: this.updateTimes.rememberSnap(snap, jobFrom(snap)) };
       // Deleted between our create and our read (jobs are not deleted by tasuki): try again.
     }
   }
@@ -90,7 +130,7 @@ export class FirestoreStore extends DocStore implements Store {
   async getJob(id: string): Promise<JobRecord | null> {
     if (!isJobId(id)) return null;
     const snap = await (await this.jobs()).doc(id).get();
-    return snap.exists ? jobFrom(snap) : null;
+    return snap.exists ? this.updateTimes.rememberSnap(snap, jobFrom(snap)) : null;
   }
 
   async updateJob(id: string, expectedVersion: number, next: JobRecord): Promise<JobRecord | null> {
@@ -98,10 +138,19 @@ export class FirestoreStore extends DocStore implements Store {
     if (next?.id !== id) throw new StoreInputError(`store: updateJob(${id}) was given a record with id ${String(next?.id)}`);
     const { job: valid, json } = changedJobJson({ ...next, version: expectedVersion + 1 });
     const ref = (await this.jobs()).doc(id);
-    const snap = await ref.get();
-    if (!snap.exists || snap.get('version') !== expectedVersion) return null;
-    const written = await preconditionFailsAsFalse(ref.update(jobFields(valid, json), { lastUpdateTime: snap.updateTime! }));
-    return written ? valid : null;
+    let since = this.updateTimes.at(id, expectedVersion);
+    if (!since) {
+      const snap = await ref.get();
+      if (!snap.exists || snap.get('version') !== expectedVersion) return null;
+      since = snap.updateTime!;
+    }
+    const written = await preconditionFailsAsNull(ref.update(jobFields(valid, json), { lastUpdateTime: since }));
+    if (!written) {
+      this.updateTimes.forget(id);
+      return null;
+    }
+    this.updateTimes.remember(id, valid.version, written.writeTime);
+    return valid;
   }
 
   async listUnsettledJobs(query: UnsettledQuery): Promise<JobRecord[]> {
@@ -109,7 +158,7 @@ export class FirestoreStore extends DocStore implements Store {
     let fq: Query = (await this.jobs()).where('unsettled', '==', true).where('updatedAt', '<', q.updatedBefore);
     if (q.updatedAfter !== undefined) fq = fq.where('updatedAt', '>', q.updatedAfter);
     const snaps = await fq.orderBy('updatedAt', 'asc').limit(q.limit).get();
-    return snaps.docs.map(jobFrom);
+    return snaps.docs.map((snap) => this.updateTimes.rememberSnap(snap, jobFrom(snap)));
   }
 
   async listJobs(query: JobListQuery): Promise<JobRecord[]> {
@@ -262,12 +311,16 @@ function isJobId(id: string): boolean {
 }
 
 async function preconditionFailsAsFalse(write: Promise<unknown>): Promise<boolean> {
+  return (await preconditionFailsAsNull(write.then(() => true))) ?? false;
+}
+
+/** The write's result, or null when its precondition failed (or the document is gone). */
+async function preconditionFailsAsNull<T>(write: Promise<T>): Promise<T | null> {
   try {
-    await write;
-    return true;
+    return await write;
   } catch (err) {
     const code = grpcCode(err);
-    if (code === FAILED_PRECONDITION || code === NOT_FOUND) return false;
+    if (code === FAILED_PRECONDITION || code === NOT_FOUND) return null;
     throw err;
   }
 }
