@@ -104,10 +104,12 @@ export class LocalScheduler {
         },
         signal: AbortSignal.timeout(180_000),
       });
-      const body = (await res.json().catch(() => ({}))) as { job?: { id?: string }; created?: boolean; error?: { message?: string } };
+      const body = (await res.json().catch(() => ({}))) as { job?: { id?: string }; created?: boolean; scheduledFor?: string; error?: { message?: string } };
+      // A manual run's time is the one the service counted it as (the current minute).
+      const counted = scheduledFor?.toISOString() ?? body.scheduledFor;
       firing = {
         at, manual: !scheduledFor, status: res.status,
-        ...(scheduledFor ? { scheduledFor: scheduledFor.toISOString() } : {}),
+        ...(counted ? { scheduledFor: counted } : {}),
         ...(body.job?.id ? { jobId: body.job.id, created: body.created === true } : {}),
         ...(body.error?.message ? { error: body.error.message } : {}),
       };
