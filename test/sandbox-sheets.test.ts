@@ -82,6 +82,22 @@ test('values.update: writes a row by job key; refuses writes outside the range a
   await assert.rejects(sheets.spreadsheets.values.update({ spreadsheetId: LEDGER_ID, range: 'Ledger!A5000', valueInputOption: 'RAW', requestBody: { values: [['a']] } }), /exceeds grid limits/);
 });
 
+test("values.update past the grid's columns is refused as Sheets refuses it; appendDimension grows the grid", async () => {
+  const sheets = t.google.sheets;
+  const added = await sheets.spreadsheets.batchUpdate({ spreadsheetId: LEDGER_ID, requestBody: { requests: [{ addSheet: { properties: { title: 'Narrow', gridProperties: { columnCount: 3 } } } }] } });
+  const sheetId = added.data.replies![0]!.addSheet!.properties!.sheetId!;
+  await sheets.spreadsheets.values.update({ spreadsheetId: LEDGER_ID, range: 'Narrow!A1', valueInputOption: 'RAW', requestBody: { values: [['a', 'b', 'c']] } });
+  await assert.rejects(
+    sheets.spreadsheets.values.update({ spreadsheetId: LEDGER_ID, range: 'Narrow!D1', valueInputOption: 'RAW', requestBody: { values: [['d']] } }),
+    /Range \(Narrow!D1\) exceeds grid limits\. Max rows: 1000, max columns: 3/,
+  );
+  await sheets.spreadsheets.batchUpdate({ spreadsheetId: LEDGER_ID, requestBody: { requests: [{ appendDimension: { sheetId, dimension: 'COLUMNS', length: 2 } }] } });
+  const grid = await sheets.spreadsheets.get({ spreadsheetId: LEDGER_ID, fields: 'sheets.properties' });
+  assert.equal(grid.data.sheets!.find((x) => x.properties!.title === 'Narrow')!.properties!.gridProperties!.columnCount, 5);
+  await sheets.spreadsheets.values.batchUpdate({ spreadsheetId: LEDGER_ID, requestBody: { valueInputOption: 'RAW', data: [{ range: 'Narrow!D1:E1', values: [['d', 'e']] }] } });
+  assert.deepEqual((await sheets.spreadsheets.values.get({ spreadsheetId: LEDGER_ID, range: 'Narrow!1:1' })).data.values, [['a', 'b', 'c', 'd', 'e']]);
+});
+
 test('values.batchGet and values.batchUpdate across sheets, with quoted sheet names', async () => {
   const sheets = t.google.sheets;
   await sheets.spreadsheets.batchUpdate({ spreadsheetId: LEDGER_ID, requestBody: { requests: [{ addSheet: { properties: { title: "Bob's 2026" } } }] } });

@@ -302,4 +302,17 @@ describe('WorkspaceReply on the Workspace sandbox (real Chat and Sheets REST, re
     assert.deepEqual(values[0], [...header, TASUKI_STATUS_HEADER, TASUKI_JOB_HEADER]);
     assert.deepEqual(values[1], ['O-1', '保留 On hold', 'call first', '✅ 完了', 'j-5eed0000000000000000000000000004']);
   });
+
+  test("a sheet whose grid has no spare column (trimmed, or imported from CSV) is widened before tasuki's headers are added", async () => {
+    const { sheets } = createGoogleClients(loadConfig({ TASUKI_DATA_DIR: dir, TASUKI_GOOGLE_ROOT_URL: sandbox.url, LOG_LEVEL: 'silent' }), { clientOptions: { retry: false } });
+    const spreadsheetId = SEED_IDS.ledgerSpreadsheet;
+    await sheets.spreadsheets.batchUpdate({ spreadsheetId, requestBody: { requests: [{ addSheet: { properties: { title: 'Imported', gridProperties: { columnCount: 3 } } } }] } });
+    const header = ['注文 Order', 'ステータス Status', '備考 Notes'];
+    await sheets.spreadsheets.values.update({ spreadsheetId, range: 'Imported!A1', valueInputOption: 'RAW', requestBody: { values: [header, ['O-2', '保留 On hold', '']] } });
+    const imported = job({ id: 'j-5eed0000000000000000000000000009', status: 'succeeded', reply: { sheet: { spreadsheetId, sheetName: 'Imported', row: 2 } } });
+    await new WorkspaceReply({ google: async () => createGoogleClients(loadConfig({ TASUKI_DATA_DIR: dir, TASUKI_GOOGLE_ROOT_URL: sandbox.url, LOG_LEVEL: 'silent' }), { clientOptions: { retry: false } }), log: createLogger({ level: 'silent' }) }).finished(imported);
+    const values = await sheetValues(spreadsheetId, 'Imported');
+    assert.deepEqual(values[0], [...header, TASUKI_STATUS_HEADER, TASUKI_JOB_HEADER]);
+    assert.deepEqual(values[1], ['O-2', '保留 On hold', '', '✅ 完了', imported.id]);
+  });
 });

@@ -2,7 +2,7 @@
  * Google Sheets API v4, the subset tasuki uses, mounted at `<sandbox>/sheets/` (client paths `v4/…`):
  *
  *   GET  v4/spreadsheets/{id}                          spreadsheets.get (properties, sheets[].properties)
- *   POST v4/spreadsheets/{id}:batchUpdate              spreadsheets.batchUpdate (addSheet only)
+ *   POST v4/spreadsheets/{id}:batchUpdate              spreadsheets.batchUpdate (addSheet, appendDimension)
  *   GET  v4/spreadsheets/{id}/values/{range}           values.get     ?majorDimension&valueRenderOption&dateTimeRenderOption
  *   PUT  v4/spreadsheets/{id}/values/{range}           values.update  ?valueInputOption (required)&includeValuesInResponse
  *   POST v4/spreadsheets/{id}/values/{range}:append    values.append  ?valueInputOption&insertDataOption
@@ -12,7 +12,8 @@
  *   POST v4/spreadsheets/{id}/values:batchClear        values.batchClear
  *
  * A1 ranges and value parsing live in sheetsModel.ts. Writes past a bounded range are refused
- * as Sheets refuses them; append finds the table's last row in the range's columns and writes
+ * as Sheets refuses them, and so are values.update/batchUpdate writes past the sheet's grid (rows
+ * or columns: "exceeds grid limits"; appendDimension grows it); append finds the table's last row in the range's columns and writes
  * below it (INSERT_ROWS shifts what is below), answering `updates.updatedRange`.
  */
 import express, { type Request, type Router } from 'express';
@@ -44,7 +45,21 @@ const BatchUpdateValues = z.strictObject({
 });
 const BatchClear = z.strictObject({ ranges: z.array(z.string()) });
 const BatchUpdateSpreadsheet = z.strictObject({
-  requests: z.array(z.strictObject({ addSheet: z.strictObject({ properties: z.strictObject({ title: z.string().min(1), index: z.number().int().optional(), sheetId: z.number().int().optional() }) }) })),
+  requests: z.array(
+    z.union([
+      z.strictObject({
+        addSheet: z.strictObject({
+          properties: z.strictObject({
+            title: z.string().min(1),
+            index: z.number().int().optional(),
+            sheetId: z.number().int().optional(),
+            gridProperties: z.strictObject({ rowCount: z.number().int().min(1).optional(), columnCount: z.number().int().min(1).optional() }).optional(),
+          }),
+        }),
+      }),
+      z.strictObject({ appendDimension: z.strictObject({ sheetId: z.number().int(), dimension: z.enum(['ROWS', 'COLUMNS']), length: z.number().int().min(1) }) }),
+    ]),
+  ),
   includeSpreadsheetInResponse: z.boolean().optional(),
   responseRanges: z.array(z.string()).optional(),
   responseIncludeGridData: z.boolean().optional(),
@@ -108,6 +123,7 @@ export function sheetsRouter(opts: { state: SandboxState }): Router {
     }
     const g = r.sheet.properties.gridProperties;
     if (b.r0 + height > g.rowCount) throw badRequest(`Range (${formatA1(r.sheet, b.r0 + height - 1, b.c0, b.r0 + height - 1, b.c0)}) exceeds grid limits. Max rows: ${g.rowCount}, max columns: ${g.columnCount}`);
+    if (width && b.c0 + width > g.columnCount) throw badRequest(`Range (${formatA1(r.sheet, b.r0, b.c0 + width - 1, b.r0, b.c0 + width - 1)}) exceeds grid limits. Max rows: ${g.rowCount}, max columns: ${g.columnCount}`);
     const n = writeBlock(r.sheet, b.r0, b.c0, values, parse);
     return {
       spreadsheetId: ss.spreadsheetId,
@@ -133,9 +149,19 @@ export function sheetsRouter(opts: { state: SandboxState }): Router {
     const ss = load(id!);
     const body = parseBody(BatchUpdateSpreadsheet, req.body, 'batch_update_spreadsheet_request');
     const replies = body.requests.map((r, i) => {
-      const { title, index, sheetId } = r.addSheet.properties;
+      if ('appendDimension' in r) {
+        const { sheetId, dimension, length } = r.appendDimension;
+        const target = ss.sheets.find((s) => s.properties.sheetId === sheetId);
+        if (!target) throw badRequest(`Invalid requests[${i}].appendDimension: No grid with id: ${sheetId}`);
+        const g = target.properties.gridProperties;
+        if (dimension === 'COLUMNS') g.columnCount += length;
+        else g.rowCount += length;
+        return {};
+      }
+      const { title, index, sheetId, gridProperties } = r.addSheet.properties;
       if (ss.sheets.some((s) => s.properties.title === title)) throw badRequest(`Invalid requests[${i}].addSheet: A sheet with the name "${title}" already exists. Please enter another name.`);
-      const sheet = newSheet(title, index ?? ss.sheets.length, sheetId ?? Math.max(0, ...ss.sheets.map((s) => s.properties.sheetId)) + 1 + i);
+      const sheet = newSheet(title, index ?? ss.sheets.length, sheetId ?? Math.max(0, ...ss.sheets.map((s) => s.properties.sheetId)) + 1 + i, [], gridProperties?.columnCount);
+      if (gridProperties?.rowCount) sheet.properties.gridProperties.rowCount = gridProperties.rowCount;
       ss.sheets.splice(index ?? ss.sheets.length, 0, sheet);
       ss.sheets.forEach((s, k) => (s.properties.index = k));
       return { addSheet: { properties: sheet.properties } };

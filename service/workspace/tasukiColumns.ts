@@ -12,6 +12,10 @@
  *   taken for tasuki's status column.
  * - Two writers migrating the same sheet at once write the same header into the same cell (both
  *   start from the same row 1), so the race is harmless.
+ * - Sheets refuses a write past the sheet's grid ("exceeds grid limits. Max rows: …, max columns:
+ *   …"), and a sheet trimmed to its data or imported from CSV has no spare columns; the migration
+ *   appends the columns it needs first (appendDimension). Two migrations at once may both append:
+ *   a spare empty column at the right, never a moved or overwritten one.
  */
 import type { sheets_v4 } from '@googleapis/sheets';
 
@@ -65,6 +69,7 @@ export async function locateTasukiColumns(
   const wanted = headers.job ? [headers.status, headers.job] : [headers.status];
   const { indexes, added } = placeHeaders(res.data.values?.[0] ?? [], wanted);
   if (added.length) {
+    await growGrid(sheets, spreadsheetId, sheetName, Math.max(...added.map((a) => a.index)) + 1);
     await sheets.spreadsheets.values.batchUpdate({
       spreadsheetId,
       requestBody: {
@@ -74,4 +79,13 @@ export async function locateTasukiColumns(
     });
   }
   return { status: columnLetter(indexes[0]!), ...(headers.job ? { job: columnLetter(indexes[1]!) } : {}), added: added.map((a) => `${columnLetter(a.index)}1 ${a.header}`) };
+}
+
+/** Makes the sheet's grid at least `columns` wide (appendDimension), so the headers can be written. */
+async function growGrid(sheets: sheets_v4.Sheets, spreadsheetId: string, sheetName: string, columns: number): Promise<void> {
+  const res = await sheets.spreadsheets.get({ spreadsheetId, fields: 'sheets.properties(sheetId,title,gridProperties.columnCount)' });
+  const sheet = res.data.sheets?.find((s) => s.properties?.title === sheetName)?.properties;
+  const have = sheet?.gridProperties?.columnCount ?? 0;
+  if (!sheet || sheet.sheetId === undefined || sheet.sheetId === null || have >= columns) return;
+  await sheets.spreadsheets.batchUpdate({ spreadsheetId, requestBody: { requests: [{ appendDimension: { sheetId: sheet.sheetId, dimension: 'COLUMNS', length: columns - have } }] } });
 }
