@@ -553,4 +553,6 @@ export const SHEET_TEXTS = {
   synced: { ja: '同期済 {at}', en: 'Synced {at}' },
   /** Schedule: the sync column of a row that could not be put on the calendar, and why. */
   syncError: { ja: 'エラー: {message}', en: 'Error: {message}' },
+  /** Calendar: the event description's line naming the row's assignee. */
+  assignee: { ja: '担当: {who}', en: 'Assignee: {who}' },
 } satisfies Record<string, Localized>;

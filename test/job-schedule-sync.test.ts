@@ -64,11 +64,19 @@ test('sync: events created, links and statuses written, the bad row reported by 
   assert.deepEqual(ev.start, { date: '2026-11-30' });
   assert.deepEqual(ev.end, { date: '2026-12-06' });
 
-  const again = await env.run<ScheduleSyncResult>(scheduleSync, (await env.newJob('schedule.sync', {})).id, { config: { sheetLocale: 'en' } });
+  assert.equal(ev.description, '担当: emma@example.co.jp\nPrint proof on 12/3', "the event's words in the office's sheet language");
+
+  const again = await env.run<ScheduleSyncResult>(scheduleSync, (await env.newJob('schedule.sync', {})).id);
   assert.deepEqual({ ...again, errors: again.errors.length }, { created: 0, updated: 0, cancelled: 0, unchanged: 3, errors: 1 });
+  // An office that switches its sheet language to English: the events' words follow once.
+  const inEnglish = await env.run<ScheduleSyncResult>(scheduleSync, (await env.newJob('schedule.sync', {})).id, { config: { sheetLocale: 'en' } });
+  assert.deepEqual({ ...inEnglish, errors: inEnglish.errors.length }, { created: 0, updated: 3, cancelled: 0, unchanged: 0, errors: 1 });
+  assert.equal((await tasukiEvents()).find((e) => e.id === ev.id)!.description, 'Assignee: emma@example.co.jp\nPrint proof on 12/3');
   const english = await sheetRows(env.google, env.config.scheduleSpreadsheetId, SCHEDULE);
   assert.ok(english.slice(0, 3).every((r) => /^Synced \d{4}-/.test(r.syncStatus!)), JSON.stringify(english));
   assert.match(english[3]!.syncStatus!, /^Error: [^\u3040-\u30ff\u4e00-\u9fff]*12月末[^\u3040-\u30ff\u4e00-\u9fff]*$/, 'an English office reads the error in English (the cell text quoted as it is)');
+  // And back, for the tests below.
+  await env.run<ScheduleSyncResult>(scheduleSync, (await env.newJob('schedule.sync', {})).id);
 });
 
 test('edited rows are patched, removed rows\' events cancelled, fixed rows created', async () => {

@@ -352,7 +352,7 @@ async function run(ctx: Ctx): Promise<ProjectCreateResult> {
       // No due date: nothing to put on a day; the row says so and schedule.sync reports it.
       const parsed = parseSpan(r.start, r.end, config.timezone);
       if (!parsed.ok) continue;
-      const event = await upsertRowEvent(google.calendar, config.calendarId, { rowKey: r.rowKey, projectNumber: number, title: r.title, assignee: '', notes: r.notes }, parsed.span, job.id);
+      const event = await upsertRowEvent(google.calendar, config.calendarId, { rowKey: r.rowKey, projectNumber: number, title: r.title, assignee: '', notes: r.notes }, parsed.span, job.id, config.sheetLocale);
       if (event.link) links.push({ title: r.rowKey.endsWith('-due') ? say(ctx, 'カレンダー: 納期', 'Calendar: due date') : say(ctx, 'カレンダー: 作業期間', 'Calendar: work period'), url: event.link });
     }
     return links;

@@ -49,7 +49,7 @@ function rowKeyFor(jobId: string, row: number): string {
 async function syncRow(ctx: Ctx, calendarId: string, row: RowState): Promise<RowResult> {
   const parsed = parseSpan(row.start, row.end, ctx.config.timezone);
   if (!parsed.ok) return { row: row.row, outcome: 'error', message: parsed.message };
-  return { row: row.row, ...(await upsertRowEvent(ctx.google.calendar, calendarId, row, parsed.span, ctx.job.id)) };
+  return { row: row.row, ...(await upsertRowEvent(ctx.google.calendar, calendarId, row, parsed.span, ctx.job.id, ctx.config.sheetLocale)) };
 }
 
 async function listTaggedEvents(calendar: calendar_v3.Calendar, calendarId: string): Promise<calendar_v3.Schema$Event[]> {

@@ -4,6 +4,8 @@
  * without waiting for a sync). One event per row key, under an id derived from it, so both jobs
  * write the same event and a later sync finds it "unchanged".
  */
+import { phrase, SHEET_TEXTS } from '../../shared/messages.js';
+import type { Locale } from '../../shared/locale.js';
 import type { calendar_v3 } from '@googleapis/calendar';
 import { createHash } from 'node:crypto';
 import { callGoogle, statusOf } from './googleCall.js';
@@ -36,9 +38,10 @@ function normalizeTime(t: calendar_v3.Schema$EventDateTime | undefined): string 
   return t.date ?? (t.dateTime ?? '').slice(0, 19);
 }
 
-function desiredEvent(row: ScheduleEventRow, span: ParsedSpan): calendar_v3.Schema$Event {
+/** The event a row asks for; its words in the office's sheet language (TASUKI_SHEET_LOCALE). */
+function desiredEvent(row: ScheduleEventRow, span: ParsedSpan, locale: Locale): calendar_v3.Schema$Event {
   const summary = [row.projectNumber, row.title].filter(Boolean).join(' ');
-  const description = [row.assignee ? `担当 Assignee: ${row.assignee}` : '', row.notes].filter(Boolean).join('\n');
+  const description = [row.assignee ? phrase(locale, SHEET_TEXTS.assignee, { who: row.assignee }) : '', row.notes].filter(Boolean).join('\n');
   return { summary, description, start: span.start, end: span.end };
 }
 
@@ -85,9 +88,10 @@ export async function upsertRowEvent(
   row: ScheduleEventRow,
   span: ParsedSpan,
   jobId: string,
+  locale: Locale,
 ): Promise<{ outcome: 'created' | 'updated' | 'unchanged'; link?: string }> {
   const eventId = eventIdFor(row.rowKey);
-  const desired = desiredEvent(row, span);
+  const desired = desiredEvent(row, span, locale);
   let current = await getEvent(calendar, calendarId, eventId);
   if (!current) {
     try {
