@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { scheduleSync } from '../service/jobs/scheduleSync.js';
-import { eventIdFor } from '../service/workspace/scheduleEvents.js';
+import { eventIdFor, upsertRowEvent } from '../service/workspace/scheduleEvents.js';
 import { parseSpan } from '../service/workspace/scheduleDates.js';
 import { JobFailure } from '../service/jobFailure.js';
 import type { ScheduleSyncResult } from '../shared/kinds/scheduleSync.js';
@@ -95,6 +95,27 @@ test('edited rows are patched, removed rows\' events cancelled, fixed rows creat
   assert.equal(events.find((e) => e.extendedProperties!.private!.tasukiRowKey === removedKey)!.status, 'cancelled');
   assert.deepEqual(events.find((e) => e.id === eventIdFor(before[0]!.rowKey!))!.end, { date: '2026-12-08' });
   assert.equal(events.filter((e) => e.status !== 'cancelled').length, 3);
+});
+
+test("a row and its event added while a sync runs (as project.create does) are not cancelled by that sync's older snapshot", async () => {
+  const id = env.config.scheduleSpreadsheetId;
+  const job = await env.newJob('schedule.sync', {});
+  // The sync reads the sheet and syncs its rows, then its process dies before the cancel step.
+  await assert.rejects(env.run(scheduleSync, job.id, { crash: { before: 'cancel' } }));
+  // Meanwhile a new project adds its due-date row, then its event.
+  const rowKey = 'project-P-2099-001-due';
+  await env.google.sheets.spreadsheets.values.append({
+    spreadsheetId: id, range: "'Schedule'!A1:J1", valueInputOption: 'RAW',
+    requestBody: { values: [['P-2099-001', '納期: 新しい案件', '2027-03-01', '2027-03-01', '', '', '', '', rowKey, 'j-newproject']] },
+  });
+  const span = parseSpan('2027-03-01', '2027-03-01', 'Asia/Tokyo');
+  assert.ok(span.ok);
+  await upsertRowEvent(env.google.calendar, env.config.calendarId, { rowKey, projectNumber: 'P-2099-001', title: '納期: 新しい案件', assignee: '', notes: '' }, span.span, 'j-newproject', 'ja');
+  // The redelivered sync resumes at its cancel step.
+  const result = await env.run<ScheduleSyncResult>(scheduleSync, job.id);
+  assert.equal(result.cancelled, 0, JSON.stringify(result));
+  const event = (await tasukiEvents()).find((e) => e.id === eventIdFor(rowKey));
+  assert.equal(event?.status, 'confirmed', "the new project's due date stays on the calendar");
 });
 
 test('an unknown calendar or a renamed sheet is a permanent failure saying what to fix', async () => {

@@ -12,12 +12,13 @@
  * Steps:
  * 1. keys        rows without a row key get one derived from (job id, row number) and written
  *                back; derived, so writing them again writes the same values.
- * 2. rows:<n>    each chunk of rows: get the event by its derived id, insert it (409 → it exists)
- *                or patch it when it differs (workspace/scheduleEvents.ts, which project.create
+ * 2. rows:<n>    each chunk of rows: the event under its derived id (from one events.list per
+ *                delivery, not a get per row), inserted (409 → it exists) or patched when it differs (workspace/scheduleEvents.ts, which project.create
  *                uses too for a new project's milestone). Events remember in private extended
  *                properties who created/last changed them, so after a crash between the Calendar
  *                call and the step record the counts still say "created"/"updated".
- * 3. cancel      events tagged with a row key that is no longer in the sheet are patched to
+ * 3. cancel      events tagged with a row key that is no longer in the sheet (read again after
+ *                listing the events, so rows added during the sync count) are patched to
  *                status=cancelled (already-cancelled ones are left alone).
  * 4. writeback   event links and statuses written per row (idempotent overwrite).
  * Bad dates are reported by row number (result.errors and the row's status cell), never skipped.
@@ -31,7 +32,7 @@ import type { Locale } from '../../shared/locale.js';
 import type { JobContext, JobHandler } from '../worker/jobHandler.js';
 import { callGoogle } from '../workspace/googleCall.js';
 import { parseSpan } from '../workspace/scheduleDates.js';
-import { calendarFixes, upsertRowEvent } from '../workspace/scheduleEvents.js';
+import { calendarFixes, eventIdFor, upsertRowEvent } from '../workspace/scheduleEvents.js';
 import { SheetTable } from '../workspace/sheetTable.js';
 import { say } from '../workspace/say.js';
 
@@ -46,10 +47,12 @@ function rowKeyFor(jobId: string, row: number): string {
   return `row-${createHash('sha256').update(`${jobId}:${row}`).digest('hex').slice(0, 12)}`;
 }
 
-async function syncRow(ctx: Ctx, calendarId: string, row: RowState): Promise<RowResult> {
+async function syncRow(ctx: Ctx, calendarId: string, row: RowState, listed: Map<string, calendar_v3.Schema$Event>): Promise<RowResult> {
   const parsed = parseSpan(row.start, row.end, ctx.config.timezone);
   if (!parsed.ok) return { row: row.row, outcome: 'error', message: parsed.message };
-  return { row: row.row, ...(await upsertRowEvent(ctx.google.calendar, calendarId, row, parsed.span, ctx.job.id, ctx.config.sheetLocale)) };
+  // Not listed → insert (a 409 means it appeared since the listing: upsertRowEvent then patches).
+  const known = listed.get(eventIdFor(row.rowKey)) ?? null;
+  return { row: row.row, ...(await upsertRowEvent(ctx.google.calendar, calendarId, row, parsed.span, ctx.job.id, ctx.config.sheetLocale, known)) };
 }
 
 async function listTaggedEvents(calendar: calendar_v3.Calendar, calendarId: string): Promise<calendar_v3.Schema$Event[]> {
@@ -96,11 +99,16 @@ async function run(ctx: Ctx): Promise<ScheduleSyncResult> {
   const total = chunks + 2;
   await ctx.progress(0, total, say(ctx, `${rows.length} 行`, `${rows.length} rows`));
 
+  // The calendar's tasuki events, listed once per delivery when a chunk first needs them (a
+  // listing is a read, so it is not a step: a redelivery lists again).
+  let listing: Promise<Map<string, calendar_v3.Schema$Event>> | undefined;
+  const listed = () => (listing ??= listTaggedEvents(google.calendar, calendarId).then((events) => new Map(events.map((e) => [e.id!, e]))));
   const results: RowResult[] = [];
   for (let c = 0; c < chunks; c++) {
     const part = await ctx.step(`rows:${c}`, async () => {
       const out: RowResult[] = [];
-      for (const row of rows.slice(c * CHUNK, (c + 1) * CHUNK)) out.push(await syncRow(ctx, calendarId, row));
+      const events = await listed();
+      for (const row of rows.slice(c * CHUNK, (c + 1) * CHUNK)) out.push(await syncRow(ctx, calendarId, row, events));
       return out;
     });
     results.push(...part);
@@ -108,9 +116,16 @@ async function run(ctx: Ctx): Promise<ScheduleSyncResult> {
   }
 
   const cancelled = await ctx.step('cancel', async () => {
-    const keys = new Set(rows.map((r) => r.rowKey));
+    // Events first, then the sheet's row keys read afresh. The keys step's snapshot may be minutes
+    // old (or an earlier delivery's), and project.create adds a row and then its event while a
+    // sync runs: judged by the snapshot, that new event's row looks deleted and the sync would
+    // cancel a new project's due date. Since a row is always written before its event, every
+    // event listed here has its row in this later read; only rows really gone are cancelled.
+    const events = await listTaggedEvents(google.calendar, calendarId);
+    const current = await table.readRows();
+    const keys = new Set([...rows.map((r) => r.rowKey), ...current.map((r) => r.values.rowKey.trim()).filter(Boolean)]);
     let count = 0;
-    for (const event of await listTaggedEvents(google.calendar, calendarId)) {
+    for (const event of events) {
       const props = event.extendedProperties!.private!;
       if (keys.has(props.tasukiRowKey!)) continue;
       if (event.status === 'cancelled') {

@@ -89,10 +89,15 @@ export async function upsertRowEvent(
   span: ParsedSpan,
   jobId: string,
   locale: Locale,
+  /**
+   * The event as a listing just showed it (null: not listed), so a sync of many rows costs one
+   * events.list instead of one events.get per row; omitted, the event is read by its id.
+   */
+  known?: calendar_v3.Schema$Event | null,
 ): Promise<{ outcome: 'created' | 'updated' | 'unchanged'; link?: string }> {
   const eventId = eventIdFor(row.rowKey);
   const desired = desiredEvent(row, span, locale);
-  let current = await getEvent(calendar, calendarId, eventId);
+  let current = known !== undefined ? known : await getEvent(calendar, calendarId, eventId);
   if (!current) {
     try {
       const res = await calendar.events.insert({
