@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import request from 'supertest';
-import { Reconciler } from '../service/worker/reconciler.js';
+import { Reconciler, REPORT_WAIT_IN_SWEEP_MS } from '../service/worker/reconciler.js';
 import { createJobTask } from '../service/worker/taskDispatch.js';
 import type { JobRecord } from '../shared/job.js';
 import { USER, startSpine, type Spine } from './support/spine.js';
@@ -142,8 +142,10 @@ describe('the outbox (maxAttempts 2)', () => {
     s.reply.failFinished = 0;
     // A sweep a while later (past the outbox backoff), as Cloud Scheduler's next minutes would run.
     const later = new Reconciler({ ...s.deps, now: () => new Date(Date.now() + 10 * 60_000) });
+    const waitsBefore = s.reply.finishedWaits.length;
     const summary = await later.sweep();
     assert.equal(summary.reported, 1, JSON.stringify(summary));
+    assert.deepEqual(s.reply.finishedWaits.slice(waitsBefore), [REPORT_WAIT_IN_SWEEP_MS], 'a sweep lets a report wait its turn in a busy space');
     const done = (await s.store.getJob(job.id))!;
     assert.equal(done.report?.state, 'delivered');
     assert.equal(s.reply.finishedFor(job.id).length, 1);

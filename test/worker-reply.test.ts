@@ -169,6 +169,36 @@ describe('write throttle', () => {
   });
 });
 
+describe('WorkspaceReply ordering', () => {
+  test('a slow progress write never lands after the final one: the final waits for it', async () => {
+    const landed: string[] = [];
+    // A Chat stand-in where a "running" card takes 200 ms and a final one 10 ms: without ordering,
+    // the running card would land last and stay on a finished job.
+    const chat = {
+      spaces: {
+        messages: {
+          patch: async (req: { requestBody: { text?: string } }) => {
+            const running = /実行中|running/i.test(req.requestBody.text ?? '');
+            await new Promise((r) => setTimeout(r, running ? 200 : 10));
+            landed.push(running ? 'running' : 'final');
+            return { data: { name: 'spaces/X/messages/client-x' } };
+          },
+        },
+      },
+    };
+    const reply = new WorkspaceReply({ google: async () => ({ chat }) as never, log: createLogger({ level: 'silent' }), throttle: new WriteThrottle({ intervalMs: 0 }) });
+    const at = '2026-12-03T00:00:00.000Z';
+    const running: JobRecord = {
+      id: 'j-0rder000000000000000000000000001', kind: 'system.echo', input: { message: 'x' }, status: 'running', requestedBy: 'sato@example.co.jp',
+      locale: 'ja', generation: 1, attempts: 1, steps: {}, cancelRequested: false, createdAt: at, updatedAt: at, version: 1, reply: { chat: { space: 'spaces/X' } },
+    };
+    const progress = reply.progress(running);
+    await reply.finished({ ...running, status: 'succeeded', result: { message: 'x', steps: 1 } });
+    await progress;
+    assert.deepEqual(landed, ['running', 'final'], 'the final card lands last');
+  });
+});
+
 describe('WorkspaceReply on the Workspace sandbox (real Chat and Sheets REST, real clients)', () => {
   let dir: string;
   let sandbox: Sandbox;
@@ -268,6 +298,26 @@ describe('WorkspaceReply on the Workspace sandbox (real Chat and Sheets REST, re
     assert.deepEqual(sleeps, [], 'nothing waited');
     assert.equal((await messagesFor(done.id)).length, 0, 'no Chat write was attempted');
     assert.equal(await ledgerCell(5, LEDGER.letter.tasukiStatus), '✅ 完了', 'the sheet has its own turn');
+  });
+
+  test('the sweep may wait longer: the same busy space gets the report written after its turn comes', async () => {
+    const google = createGoogleClients(loadConfig({ TASUKI_DATA_DIR: dir, TASUKI_GOOGLE_ROOT_URL: sandbox.url, LOG_LEVEL: 'silent' }), { clientOptions: { retry: false } });
+    let now = 0;
+    let advance = false;
+    const sleeps: number[] = [];
+    const throttle = new WriteThrottle({ now: () => now, sleep: async (ms) => void (sleeps.push(ms), advance && (now += ms)) });
+    // Five other reports hold the space's next five seconds.
+    for (let i = 0; i < 5; i++) await throttle.acquire(`chat:${SEED_IDS.chatDmSpace}`, Infinity);
+    sleeps.length = 0;
+    advance = true;
+    const patient = new WorkspaceReply({ google: async () => google, log: createLogger({ level: 'silent' }), throttle, finalWaitMs: 2000 });
+    const done = job({ id: 'j-5eed0000000000000000000000000005', status: 'succeeded', result: { message: 'x', steps: 1 }, reply: { chat: { space: SEED_IDS.chatDmSpace } } });
+    await patient.finished(done, { maxWaitMs: 15_000 });
+    assert.ok(sleeps.length === 1 && sleeps[0]! >= 4000, `waited for its slot: ${JSON.stringify(sleeps)}`);
+    // (A space no earlier test wrote to: the sandbox's own per-space limit runs on real time.)
+    const res = await fetch(`${sandbox.url}/_sandbox/chat/spaces/${SEED_IDS.chatDmSpace.split('/')[1]}/messages`);
+    const all = ((await res.json()) as { messages: Array<{ clientAssignedMessageId?: string }> }).messages;
+    assert.equal(all.filter((m) => m.clientAssignedMessageId === clientMessageId(done.id)).length, 1);
   });
 
   test("the sheet cell is in the office's sheet language whoever ran the job; the Chat card in the asker's", async () => {

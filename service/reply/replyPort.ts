@@ -11,7 +11,13 @@ import type { JobRecord } from '../../shared/job.js';
 
 export interface ReplyPort {
   progress(job: JobRecord): Promise<void>;
-  finished(job: JobRecord): Promise<void>;
+  /**
+   * `maxWaitMs`: how long the write may wait for its turn in a busy target (Chat allows about one
+   * write per second per space) before failing retryably. A delivery answering Cloud Tasks keeps
+   * it short so it does not hold a dispatch slot; the reconciler's sweep, which holds none, may
+   * wait longer and so drain a space's backlog of reports in one pass.
+   */
+  finished(job: JobRecord, opts?: { maxWaitMs?: number }): Promise<void>;
 }
 
 export class ReplyFailure extends Error {

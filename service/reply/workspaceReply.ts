@@ -81,17 +81,38 @@ export class WorkspaceReply implements ReplyPort {
     await this.write(job, false);
   }
 
-  async finished(job: JobRecord): Promise<void> {
-    await this.write(job, true);
+  async finished(job: JobRecord, opts: { maxWaitMs?: number } = {}): Promise<void> {
+    await this.write(job, true, opts.maxWaitMs ?? this.finalWaitMs);
   }
 
-  private async write(job: JobRecord, final: boolean): Promise<void> {
+  /**
+   * One write at a time per job in this instance. A progress write is fire-and-forget at the start
+   * of a run; under load its request can reach Chat after the final one and put "running" back on
+   * a finished job's card for good. So a progress write while another write of the job is in
+   * flight is skipped, and a final write waits for the one in flight before it starts.
+   */
+  private readonly writing = new Map<string, Promise<unknown>>();
+
+  private async write(job: JobRecord, final: boolean, maxWaitMs = this.finalWaitMs): Promise<void> {
+    const before = this.writing.get(job.id);
+    if (before && !final) return;
+    if (before) await before.catch(() => undefined);
+    const mine = this.writeNow(job, final, maxWaitMs);
+    this.writing.set(job.id, mine);
+    try {
+      await mine;
+    } finally {
+      if (this.writing.get(job.id) === mine) this.writing.delete(job.id);
+    }
+  }
+
+  private async writeNow(job: JobRecord, final: boolean, maxWaitMs: number): Promise<void> {
     const chat = job.reply?.chat;
     const sheet = job.reply?.sheet;
     // Take both turns before starting either write, so no write's rejection waits unobserved.
     const failures: unknown[] = [];
-    const chatTurn = chat ? await this.turn(`chat:${chat.space}`, final).catch((err: unknown) => (failures.push(err), false)) : false;
-    const sheetTurn = sheet ? await this.turn(`sheet:${sheet.spreadsheetId}`, final).catch((err: unknown) => (failures.push(err), false)) : false;
+    const chatTurn = chat ? await this.turn(`chat:${chat.space}`, final, maxWaitMs).catch((err: unknown) => (failures.push(err), false)) : false;
+    const sheetTurn = sheet ? await this.turn(`sheet:${sheet.spreadsheetId}`, final, maxWaitMs).catch((err: unknown) => (failures.push(err), false)) : false;
     const writes: Array<Promise<void>> = [];
     if (chat && chatTurn) writes.push(this.writeChat(job, chat));
     if (sheet && sheetTurn) writes.push(this.writeSheet(job, sheet));
@@ -102,13 +123,13 @@ export class WorkspaceReply implements ReplyPort {
 
   /**
    * A progress write takes the target's slot only when it is free now. A final write waits for
-   * its slot at most `finalWaitMs`: when the space is busier than that (many jobs ending in one
+   * its slot at most `finalWaitMs` (or what the caller allows): when the space is busier than that (many jobs ending in one
    * space at once), it fails retryably with the wait as Retry-After instead of holding the
    * delivery (and one of the queue's few dispatch slots) open — the outbox paces it.
    */
-  private async turn(key: string, final: boolean): Promise<boolean> {
+  private async turn(key: string, final: boolean, maxWaitMs: number): Promise<boolean> {
     if (final) {
-      await this.throttle.acquire(key, this.finalWaitMs);
+      await this.throttle.acquire(key, maxWaitMs);
       return true;
     }
     return this.throttle.tryAcquire(key);

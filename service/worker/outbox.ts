@@ -46,14 +46,14 @@ export type DeliveryResult =
  * Delivers `job`'s owed report. `force` ignores the backoff (a Cloud Tasks redelivery has waited
  * its own backoff already). Never throws for a reply failure: the result says what happened.
  */
-export async function deliverReport(deps: OutboxDeps, job: JobRecord, opts: { force?: boolean } = {}): Promise<DeliveryResult> {
+export async function deliverReport(deps: OutboxDeps, job: JobRecord, opts: { force?: boolean; maxWaitMs?: number } = {}): Promise<DeliveryResult> {
   const now = deps.now ?? (() => new Date());
   if (!reportOwed(job)) return { state: 'not_owed', job };
   if (!opts.force && !reportDue(job, now())) return { state: 'not_due', job };
   const generation = job.generation;
   let failure: ReplyFailure | undefined;
   try {
-    await deps.reply.finished(job);
+    await deps.reply.finished(job, opts.maxWaitMs !== undefined ? { maxWaitMs: opts.maxWaitMs } : {});
   } catch (err) {
     failure = err instanceof ReplyFailure ? err : new ReplyFailure({ permanent: false, code: 'reply_failed', message: err instanceof Error ? err.message : String(err), cause: err });
   }

@@ -15,7 +15,8 @@
  *   resuming after its last finished step; else the job fails as `abandoned` (retryable: the
  *   owner can Retry) and is reported.
  * - running with an expired lease and a cancel request → canceled at once (the owner's way out).
- * - terminal with a report owed and due → the outbox delivers it (outbox.ts).
+ * - terminal with a report owed and due → the outbox delivers it (outbox.ts), waiting up to
+ *   REPORT_WAIT_IN_SWEEP_MS for a busy space's turn (a delivery answering Cloud Tasks waits 2 s).
  *
  * A running job whose lease is live, and a job whose task still exists, are left alone: a
  * delivery will come and take over. Every decision is re-checked on the fresh record inside a
@@ -38,6 +39,8 @@ export const SWEEP_MIN_AGE_MS = 5_000;
 /** A queued job without a task name this old was left by a crashed enqueue. */
 export const QUEUED_GRACE_MS = 30_000;
 const PAGE_SIZE = 100;
+/** How long one owed report may wait for its target's turn within a sweep. */
+export const REPORT_WAIT_IN_SWEEP_MS = 15_000;
 /** Jobs examined at once (each may cost a task lookup and a write). */
 const PARALLEL = 8;
 
@@ -79,9 +82,15 @@ export class Reconciler {
     const summary: SweepSummary = { examined: 0, dispatched: 0, recovered: 0, abandoned: 0, canceled: 0, reported: 0, reportsFailed: 0, errors: 0, truncated: false };
     const updatedBefore = new Date(started - SWEEP_MIN_AGE_MS).toISOString();
     let updatedAfter: string | undefined;
-    for (;;) {
+    const overBudget = () => this.now().getTime() - started > budget;
+    pages: for (;;) {
       const page = await this.deps.store.listUnsettledJobs({ updatedBefore, limit: PAGE_SIZE, ...(updatedAfter ? { updatedAfter } : {}) });
       for (let i = 0; i < page.length; i += PARALLEL) {
+        // Checked per batch, not per page: a batch of reports may wait for a busy space's turn.
+        if (i > 0 && overBudget()) {
+          summary.truncated = true;
+          break pages;
+        }
         const decisions = await Promise.all(page.slice(i, i + PARALLEL).map((job) => this.examine(job)));
         for (const decision of decisions) {
           summary.examined++;
@@ -91,7 +100,7 @@ export class Reconciler {
       }
       if (page.length < PAGE_SIZE) break;
       updatedAfter = page[page.length - 1]!.updatedAt;
-      if (this.now().getTime() - started > budget) {
+      if (overBudget()) {
         summary.truncated = true;
         break;
       }
@@ -114,7 +123,9 @@ export class Reconciler {
     const now = this.now();
     if (TERMINAL_STATUSES.includes(job.status)) {
       if (!reportDue(job, now)) return 'none';
-      const result = await deliverReport(this.outbox(), job);
+      // A sweep holds no dispatch slot, so a report may wait its turn in a busy space for most of
+      // the sweep's budget: one pass drains a space's backlog at Chat's pace (~1 write/s).
+      const result = await deliverReport(this.outbox(), job, { maxWaitMs: REPORT_WAIT_IN_SWEEP_MS });
       return result.state === 'delivered' ? 'reported' : result.state === 'failed' ? 'reportsFailed' : 'none';
     }
     if (job.status === 'running' && leaseLive(job, now)) return 'none';

@@ -72,8 +72,12 @@ export class RecordingReply implements ReplyPort {
     this.calls.push({ type: 'progress', jobId: job.id, status: job.status, generation: job.generation, ...(job.progress ? { progress: job.progress } : {}) });
   }
 
-  async finished(job: JobRecord): Promise<void> {
+  /** The wait each `finished` call allowed for a busy target (undefined: the port's default). */
+  readonly finishedWaits: Array<number | undefined> = [];
+
+  async finished(job: JobRecord, opts: { maxWaitMs?: number } = {}): Promise<void> {
     this.finishedAttempts++;
+    this.finishedWaits.push(opts.maxWaitMs);
     if (this.refuseFinished) throw new ReplyFailure({ permanent: true, code: 'reply_target_gone', message: '404 Space spaces/gone not found (test)' });
     if (this.failFinished > 0) {
       this.failFinished--;
