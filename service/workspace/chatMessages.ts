@@ -5,8 +5,9 @@
  * first write creates it, a redelivered job's write updates the same message, never a second one.
  *
  * Chat allows about one write per second per space, shared by everything posting there; a job
- * that posts several messages (one card per portal order) waits out a 429 here a few times
- * (Retry-After, else a growing pause) before giving up to the queue's slower backoff.
+ * that posts (an announcement, one card per portal order) waits out 429s here (Retry-After, else
+ * a growing pause) for up to RATE_LIMIT_WAIT_BUDGET_MS before giving up to the queue's slower
+ * backoff.
  */
 import type { chat_v1 } from '@googleapis/chat';
 import { createHash } from 'node:crypto';
@@ -21,18 +22,32 @@ export function clientMessageId(...parts: string[]): string {
 
 export type ChatCard = chat_v1.Schema$CardWithId;
 
-const RATE_LIMIT_TRIES = 4;
+/**
+ * How long one message may wait out Chat's per-space limit in all. A busy team space (many jobs
+ * reporting and announcing at once) can stay at its limit for tens of seconds; giving up after a
+ * few seconds failed whole jobs (a project made, its announcement refused) and sent them through
+ * the queue's much slower retries. Bounded, and cut short by the run's signal.
+ */
+export const RATE_LIMIT_WAIT_BUDGET_MS = 30_000;
 
 export async function upsertChatMessage(
   chat: chat_v1.Chat,
-  opts: { space: string; messageId: string; text: string; cardsV2?: ChatCard[]; signal?: AbortSignal; viewer?: string },
+  opts: { space: string; messageId: string; text: string; cardsV2?: ChatCard[]; signal?: AbortSignal; viewer?: string; sleep?: (ms: number) => Promise<void> },
 ): Promise<{ name: string }> {
+  let waited = 0;
   for (let attempt = 1; ; attempt++) {
     try {
       return await writeOnce(chat, opts);
     } catch (err) {
-      if (!(err instanceof JobFailure) || err.code !== 'google_rate_limited' || attempt >= RATE_LIMIT_TRIES) throw err;
-      const waitMs = Math.min(10_000, (err.retryAfterSeconds ?? attempt) * 1000);
+      if (!(err instanceof JobFailure) || err.code !== 'google_rate_limited') throw err;
+      const waitMs = Math.min(10_000, (err.retryAfterSeconds ?? Math.min(attempt, 5)) * 1000);
+      if (waited + waitMs > RATE_LIMIT_WAIT_BUDGET_MS) throw err;
+      waited += waitMs;
+      opts.signal?.throwIfAborted();
+      if (opts.sleep) {
+        await opts.sleep(waitMs);
+        continue;
+      }
       await new Promise<void>((resolve, reject) => {
         const timer = setTimeout(resolve, waitMs);
         opts.signal?.addEventListener('abort', () => {
