@@ -142,6 +142,9 @@ function seededProjects(ws: WorkspaceView): SeedProject[] {
 export async function runChaos(opts: ChaosOptions): Promise<ChaosSummary> {
   const log = opts.log ?? (() => {});
   const started = Date.now();
+  // The commit under test: read before the stack builds the service, not when the summary is
+  // written (main may have moved on during a twenty-minute run).
+  const commit = commitOf();
   const signal = opts.signal ?? new AbortController().signal;
   // Every planned job waits on the signal for its arrival time.
   setMaxListeners(opts.jobs + 20, signal);
@@ -272,7 +275,7 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosSummary> {
       lost === 0;
     summary = {
       seed: opts.seed,
-      commit: commitOf(),
+      commit,
       startedAt: new Date(started).toISOString(),
       options: {
         jobs: opts.jobs,
