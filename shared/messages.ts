@@ -541,6 +541,11 @@ export const SUMMARY_TEXTS = {
 export const SHEET_TEXTS = {
   /** Ledger: a project tasuki has just created. */
   received: { ja: '受付', en: 'Received' },
+  /** Documents: the status of an estimate/invoice number, and its kind. */
+  documentIssued: { ja: '発行', en: 'Issued' },
+  documentVoid: { ja: '取消', en: 'Void' },
+  documentInvoice: { ja: '請求書', en: 'Invoice' },
+  documentEstimate: { ja: '見積書', en: 'Estimate' },
   /** Intake: an order that became a project. */
   projectCreated: { ja: '案件化', en: 'Project created' },
   /** Intake: an order a portal scrape brought in, not handled yet. */

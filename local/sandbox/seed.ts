@@ -180,10 +180,10 @@ function seedDrive(state: SandboxState): void {
   const documentRows: Cell[][] = [
     typed(DOCUMENTS.headers),
     ...SEED_LEDGER_ROWS.flatMap((r) => [
-      ...(r.estimate ? [{ number: r.estimate, type: '見積書 Estimate' }] : []),
-      ...(r.invoice ? [{ number: r.invoice, type: '請求書 Invoice' }] : []),
+      ...(r.estimate ? [{ number: r.estimate, type: '見積書' }] : []),
+      ...(r.invoice ? [{ number: r.invoice, type: '請求書' }] : []),
     ].map((d) => {
-      const row: Record<string, string | number> = { documentNumber: d.number, type: d.type, projectNumber: r.projectNumber, recipient: r.client, status: '発行 Issued', provider: 'tasuki 以前 Before tasuki' };
+      const row: Record<string, string | number> = { documentNumber: d.number, type: d.type, projectNumber: r.projectNumber, recipient: r.client, status: '発行', provider: 'tasuki 以前 Before tasuki' };
       return typed(DOCUMENTS.columns.map((c) => row[c.key]));
     })),
   ];

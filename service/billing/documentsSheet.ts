@@ -1,7 +1,8 @@
 /**
  * The Documents sheet (書類台帳, shared/sheetLayouts.ts DOCUMENTS) in the ledger spreadsheet: one
  * row per estimate/invoice number with the amounts and tax per rate, the registration number, the
- * link, and the status (発行 Issued / 取消 Void with the reason and the replacing number). Rows
+ * link, and the status (発行 / 取消 with the reason and the replacing number, in the office's sheet
+ * language, TASUKI_SHEET_LOCALE, like everything tasuki writes into shared sheets). Rows
  * are keyed by number, so a redelivered job updates its row instead of adding another.
  *
  * An office whose spreadsheet predates this sheet gets it added (at the right of its sheets, with
@@ -15,7 +16,6 @@ import { SheetTable, type Cell } from '../workspace/sheetTable.js';
 type Key = (typeof DOCUMENTS.columns)[number]['key'];
 export type DocumentRow = Partial<Record<Key, Cell>>;
 
-export const DOCUMENT_STATUS = { issued: '発行 Issued', void: '取消 Void' } as const;
 
 export async function ensureDocumentsSheet(sheets: sheets_v4.Sheets, spreadsheetId: string): Promise<void> {
   const meta = await callGoogle('sheets.spreadsheets.get', () => sheets.spreadsheets.get({ spreadsheetId, fields: 'sheets.properties.title' }));

@@ -38,9 +38,11 @@
 import { BillingDocumentInput, type BillingDocumentResult } from '../../shared/kinds/billingDocument.js';
 import { alreadyIssuedSummary, issuedSummary, reissuedSummary, taxSummary } from '../../shared/kinds/billingDocumentTexts.js';
 import { LEDGER } from '../../shared/sheetLayouts.js';
+import { SHEET_TEXTS } from '../../shared/messages.js';
+import type { Locale } from '../../shared/locale.js';
 import type { AccountingProvider, BillingDraft, IssuedDocument } from '../billing/accountingProvider.js';
 import { claimIssuance, currentEntry, readRegister, recordIssued, type Claim, type RegisterEntry } from '../billing/documentRegister.js';
-import { DOCUMENT_STATUS, upsertDocumentRows, type DocumentRow } from '../billing/documentsSheet.js';
+import { upsertDocumentRows, type DocumentRow } from '../billing/documentsSheet.js';
 import { requireDraftElements } from '../billing/qualifiedInvoice.js';
 import { formatJapaneseDate } from '../billing/japaneseDates.js';
 import { addDays, endOfNextMonth, isIsoDate, isoDateIn } from '../isoDates.js';
@@ -159,11 +161,16 @@ async function saveDraft(
 }
 
 /** The row of the Documents sheet for an issued document. */
+/** The Documents sheet's kind cell, in the office's sheet language. */
+function documentKind(type: 'invoice' | 'estimate', locale: Locale): string {
+  return (type === 'invoice' ? SHEET_TEXTS.documentInvoice : SHEET_TEXTS.documentEstimate)[locale];
+}
+
 function issuedRow(ctx: Ctx, draft: BillingDraft, issued: IssuedDocument, providerId: string): DocumentRow {
   const rate = (r: 10 | 8) => draft.totals.byRate.find((b) => b.rate === r);
   return {
     documentNumber: draft.documentNumber,
-    type: draft.type === 'invoice' ? '請求書 Invoice' : '見積書 Estimate',
+    type: documentKind(draft.type, ctx.config.sheetLocale),
     projectNumber: draft.projectNumber,
     recipient: draft.client.name,
     issueDate: draft.issueDate,
@@ -174,7 +181,7 @@ function issuedRow(ctx: Ctx, draft: BillingDraft, issued: IssuedDocument, provid
     tax8: rate(8)?.tax ?? '',
     total: draft.totals.total,
     registrationNumber: draft.type === 'invoice' ? draft.issuer.registrationNumber : '',
-    status: DOCUMENT_STATUS.issued,
+    status: SHEET_TEXTS.documentIssued[ctx.config.sheetLocale],
     link: issued.documentUrl,
     provider: providerId,
     jobId: ctx.job.id,
@@ -360,8 +367,8 @@ export function createBillingDocumentHandler(providerFor: ProviderFactory): JobH
       if (replaced) {
         rows.push({
           documentNumber: replaced.documentNumber,
-          ...(replaced.legacy ? { type: input.type === 'invoice' ? '請求書 Invoice' : '見積書 Estimate', projectNumber: input.projectNumber, recipient: project.client } : {}),
-          status: DOCUMENT_STATUS.void,
+          ...(replaced.legacy ? { type: documentKind(input.type, ctx.config.sheetLocale), projectNumber: input.projectNumber, recipient: project.client } : {}),
+          status: SHEET_TEXTS.documentVoid[ctx.config.sheetLocale],
           voidReason: claim.reason!,
           replacedBy: documentNumber,
         });
