@@ -121,7 +121,9 @@ async function run(ctx: Ctx): Promise<ScheduleSyncResult> {
     // sync runs: judged by the snapshot, that new event's row looks deleted and the sync would
     // cancel a new project's due date. Since a row is always written before its event, every
     // event listed here has its row in this later read; only rows really gone are cancelled.
-    const events = await listTaggedEvents(google.calendar, calendarId);
+    // The delivery's listing serves: it was taken before the read below, which is all the order
+    // above needs (events the rows steps inserted have their keys in `rows`).
+    const events = [...(await listed()).values()];
     const current = await table.readRows();
     const keys = new Set([...rows.map((r) => r.rowKey), ...current.map((r) => r.values.rowKey.trim()).filter(Boolean)]);
     let count = 0;

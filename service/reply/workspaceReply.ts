@@ -82,7 +82,7 @@ export class WorkspaceReply implements ReplyPort {
   }
 
   async finished(job: JobRecord, opts: { maxWaitMs?: number } = {}): Promise<void> {
-    await this.write(job, true, opts.maxWaitMs ?? this.finalWaitMs);
+    await this.write(job, true, opts.maxWaitMs);
   }
 
   /**

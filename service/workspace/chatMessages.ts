@@ -44,19 +44,19 @@ export async function upsertChatMessage(
       if (waited + waitMs > RATE_LIMIT_WAIT_BUDGET_MS) throw err;
       waited += waitMs;
       opts.signal?.throwIfAborted();
-      if (opts.sleep) {
-        await opts.sleep(waitMs);
-        continue;
-      }
-      await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(resolve, waitMs);
-        opts.signal?.addEventListener('abort', () => {
-          clearTimeout(timer);
-          reject(opts.signal!.reason);
-        }, { once: true });
-      });
+      await (opts.sleep ?? ((ms) => abortableSleep(ms, opts.signal)))(waitMs);
     }
   }
+}
+
+function abortableSleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    }, { once: true });
+  });
 }
 
 /**
