@@ -11,7 +11,7 @@ import { cardTrigger, hostAction, menuItem } from './guard.js';
 import { cancelJobAction, createProjectFromIntakeAction, refreshJobAction, retryJobAction } from './jobActions.js';
 import { confirmReissueAction, reissueFormAction } from './reissue.js';
 import { sheetsHomepageCard, sheetsSummarizeLedgerAction, sheetsSyncScheduleAction } from './sheets/homepage.js';
-import { buildMenu, generateInvoices, jobStatus, summarizeLedger, syncSchedule } from './sheets/menu.js';
+import { buildMenu, generateInvoices, jobStatus, reissueDocument, summarizeLedger, syncSchedule } from './sheets/menu.js';
 
 // Workspace add-on triggers (appsscript.json).
 export const onHomepage = cardTrigger('onHomepage', (e) => homepageCard(e));
@@ -62,5 +62,6 @@ export function onInstall(e: AddonEvent): void {
 }
 export const menuSyncSchedule = menuItem('menuSyncSchedule', syncSchedule);
 export const menuGenerateInvoices = menuItem('menuGenerateInvoices', generateInvoices);
+export const menuReissueDocument = menuItem('menuReissueDocument', reissueDocument);
 export const menuSummarizeLedger = menuItem('menuSummarizeLedger', summarizeLedger);
 export const menuJobStatus = menuItem('menuJobStatus', jobStatus);

@@ -13,11 +13,12 @@
  */
 import type { EnqueueRequest } from '../shared/api.js';
 import { ADDON_FUNCTIONS } from '../shared/addonFunctions.js';
-import type { CardV2 } from '../shared/cardV2.js';
+import { DOCUMENT_NUMBER } from '../shared/kinds/billingDocument.js';
 import { ProjectNumber } from '../shared/kinds/common.js';
 import { DOCUMENT_TYPE_NAMES } from '../shared/kinds/billingDocumentTexts.js';
 import type { Locale } from '../shared/locale.js';
-import { cardText } from '../shared/cards/jobCard.js';
+import type { CardV2 } from '../shared/cardV2.js';
+import { cardText, type Card } from '../shared/cards/jobCard.js';
 import { fromCardV2 } from './cards/jobCards.js';
 import { ack, replyTarget } from './chat/handlers.js';
 import { CHAT_ACTIONS } from './chat/cards.js';
@@ -30,19 +31,19 @@ import { enqueueJob, idempotencyKey, withTeamReply } from './serviceClient.js';
 
 export const REISSUE_REASON_FIELD = 'reissueReason';
 
-type Target = { type: 'estimate' | 'invoice'; projectNumber: string; documentNumber: string };
+export type ReissueTarget = { type: 'estimate' | 'invoice'; projectNumber: string; documentNumber: string };
 
-function targetOf(e: AddonEvent): Target {
+function targetOf(e: AddonEvent): ReissueTarget {
   const type = requiredParam(e, 'type');
   const projectNumber = requiredParam(e, 'projectNumber');
   const documentNumber = requiredParam(e, 'documentNumber');
-  if ((type !== 'estimate' && type !== 'invoice') || !ProjectNumber.safeParse(projectNumber).success || !/^[EI]-\d{4}-\d{3,}$/.test(documentNumber)) {
+  if ((type !== 'estimate' && type !== 'invoice') || !ProjectNumber.safeParse(projectNumber).success || !DOCUMENT_NUMBER.test(documentNumber)) {
     throw new UserFacingError('errMissingField', { field: 'parameters.type/projectNumber/documentNumber' });
   }
   return { type, projectNumber, documentNumber };
 }
 
-function params(target: Target) {
+function params(target: ReissueTarget) {
   return [
     { key: 'type', value: target.type },
     { key: 'projectNumber', value: target.projectNumber },
@@ -50,8 +51,22 @@ function params(target: Target) {
   ];
 }
 
+/**
+ * The reissue job for `target` with the confirmed reason, however it was asked for (a card's
+ * form, the Sheets menu, a typed /invoice … reissue): one key per replaced number, so the same
+ * reissue asked twice, or from two places, is one job.
+ */
+export function reissueRequest(target: ReissueTarget, reason: string, locale: Locale): EnqueueRequest {
+  return {
+    kind: 'billing.document',
+    input: { type: target.type, projectNumber: target.projectNumber, reissue: { reason: reason.slice(0, 200), replaces: target.documentNumber } },
+    locale,
+    idempotencyKey: idempotencyKey('reissue', target.type, target.projectNumber, target.documentNumber),
+  };
+}
+
 /** The form: what happens, the reason, the confirm button (and Close in a Chat dialog). */
-export function reissueForm(target: Target, locale: Locale, chat: boolean, problem?: string): CardV2 {
+export function reissueForm(target: ReissueTarget, locale: Locale, chat: boolean, problem?: string): CardV2 {
   const widgets: NonNullable<CardV2['sections']>[number]['widgets'] = [];
   if (problem) widgets.push({ textParagraph: { text: `⚠️ ${cardText(problem)}` } });
   widgets.push(
@@ -69,13 +84,22 @@ export function reissueForm(target: Target, locale: Locale, chat: boolean, probl
   return { header: { title: t(locale, 'reissueTitle', { number: target.documentNumber }) }, sections: [{ widgets }] };
 }
 
+/**
+ * The form as the Card v2 type of Google's client (what fromCardV2 reads): the same JSON. The
+ * compiler relates the two types only depending on the order it checks the files in (CardV2's
+ * onClick is a recursive z.lazy), so the conversion is said once, here.
+ */
+function asChatCard(card: CardV2): Card {
+  return card as unknown as Card;
+}
+
 /** Reissue… pressed: the form, as a Chat dialog or a card pushed in the side panel. */
 export function reissueFormAction(e: AddonEvent): unknown {
   const locale = localeOf(e);
   const target = targetOf(e);
   if (hostOf(e) === 'CHAT') return openDialog(reissueForm(target, locale, true));
   return CardService.newActionResponseBuilder()
-    .setNavigation(CardService.newNavigation().pushCard(fromCardV2(reissueForm(target, locale, false), `reissue-${target.documentNumber}`)))
+    .setNavigation(CardService.newNavigation().pushCard(fromCardV2(asChatCard(reissueForm(target, locale, false)), `reissue-${target.documentNumber}`)))
     .build();
 }
 
@@ -90,12 +114,7 @@ export function confirmReissueAction(e: AddonEvent): unknown {
     if (chat) return updateDialog(reissueForm(target, locale, true, t(locale, 'reissueReasonNeeded')));
     return CardService.newActionResponseBuilder().setNotification(CardService.newNotification().setText(t(locale, 'reissueReasonNeeded'))).build();
   }
-  const request: EnqueueRequest = {
-    kind: 'billing.document',
-    input: { type: target.type, projectNumber: target.projectNumber, reissue: { reason: reason.slice(0, 200), replaces: target.documentNumber } },
-    locale,
-    idempotencyKey: idempotencyKey('reissue', target.type, target.projectNumber, target.documentNumber),
-  };
+  const request = reissueRequest(target, reason, locale);
   if (chat) {
     const reply = replyTarget(chatPayload(e));
     // Closing the dialog by posting a message, as the /new dialog does.

@@ -191,6 +191,7 @@ export const FAILURE_TEXTS: Record<string, FailureText> = {
   portal_http_error: { text: { ja: 'ポータル「{portal}」がエラーを返しました。', en: 'The portal "{portal}" answered with an error.' }, remedy: 'admin' },
   portal_login_failed: { text: { ja: 'ポータル「{portal}」にログインできませんでした。', en: 'Could not log in to the portal "{portal}".' }, remedy: 'admin' },
   project_not_found: { fallback: { ja: '案件 {projectNumber} が台帳に見つかりません。', en: 'Project {projectNumber} is not in the ledger.' }, remedy: 'resend' },
+  sheet_header_missing: { fallback: { ja: 'シートに必要な列が見つかりませんでした。', en: 'A sheet lacks a column tasuki needs.' }, remedy: 'fixThenRetry' },
   no_recipient: { fallback: { ja: '送り先のメールアドレスがわかりません。', en: 'There is no e-mail address to send to.' }, remedy: 'fixThenRetry' },
 };
 
@@ -334,6 +335,16 @@ export const STEP_TEXTS: Record<string, Localized> = {
 };
 
 /**
+ * A sheet tasuki reads or writes lacks a column it needs: the add-on's Sheets menu says it in an
+ * alert, a job says it as its failure (code sheet_header_missing), both naming the sheet and the
+ * header exactly as row 1 must hold it.
+ */
+export const SHEET_HEADER_MISSING: Localized = {
+  ja: '「{sheet}」シートの1行目に見出し「{header}」の列がありません。列を消したり見出しを書き換えたりした場合は、見出しを「{header}」に戻してください（列の順番は自由です）。',
+  en: 'Row 1 of the "{sheet}" sheet has no "{header}" column. If the column was deleted or its heading changed, put the heading "{header}" back (the columns may be in any order).',
+};
+
+/**
  * The add-on's own words: the Gmail card, Chat commands and dialogs, the Sheets menu, and what
  * it says when something goes wrong. `{ref}` is a short job reference (shared/cards/jobDisplay.ts).
  */
@@ -470,6 +481,7 @@ export const ADDON_TEXTS = {
   menuGenerateInvoices: { ja: '選択行の請求書を作成', en: 'Generate invoices for selected rows' },
   menuSummarizeLedger: { ja: '台帳を集計', en: 'Summarize ledger' },
   menuJobStatus: { ja: 'ジョブの状態', en: 'Job status' },
+  menuReissueDocument: { ja: '選択行の書類を再発行…', en: 'Reissue the selected document…' },
   sheetsHomeHeader: { ja: 'tasuki (スプレッドシート)', en: 'tasuki for Sheets' },
   sheetsHomeHint: {
     ja: '拡張機能 ▸ tasuki のメニューから、選択行の請求書作成などができます。',
@@ -478,6 +490,21 @@ export const ADDON_TEXTS = {
   sheetsNotLedger: { ja: '請求書は「{sheet}」シートの行を選択して実行してください。', en: 'Select rows in the "{sheet}" sheet to generate invoices.' },
   sheetsNoProjectRows: { ja: '選択した行に案件番号がありません。', en: 'The selected rows have no project numbers.' },
   sheetsInvoicesQueued: { ja: '請求書 {count}件を受け付けました（ジョブ {refs}）', en: 'Queued {count, plural, one {# invoice} other {# invoices}} (jobs {refs})' },
+  sheetsReissueSelectRow: {
+    ja: '再発行は「{sheet}」シートで書類の行を1行だけ選択してから実行してください。',
+    en: 'To reissue, select one document row in the "{sheet}" sheet first.',
+  },
+  sheetsReissueNoNumber: {
+    ja: '{row}行目には見積書・請求書の番号（E-2026-001 や I-2026-001 の形）がありません。書類の行を選択してください。',
+    en: 'Row {row} has no estimate or invoice number (like E-2026-001 or I-2026-001). Select a document row.',
+  },
+  sheetsReissueNoProject: { ja: '{row}行目の案件番号を読み取れません（P-2026-001 の形）。', en: 'The project number in row {row} cannot be read (it should look like P-2026-001).' },
+  sheetsReissueVoid: { ja: '{number} はすでに取消済みです。', en: '{number} is already void.' },
+  sheetsReissueReplaced: {
+    ja: '{number} はすでに取消済みです。再発行後の番号は {replacedBy} です。その行を選択して再発行してください。',
+    en: '{number} is already void. It was replaced by {replacedBy}: select that row to reissue it.',
+  },
+  sheetsHeaderMissing: SHEET_HEADER_MISSING,
   sheetsRowSkipped: { ja: '{row}行目: {reason}', en: 'Row {row}: {reason}' },
   sheetsQueuedToast: { ja: '{kind}を受け付けました（ジョブ {ref}）', en: '{kind} queued (job {ref})' },
   sheetsColumnJob: { ja: 'ジョブ', en: 'Job' },

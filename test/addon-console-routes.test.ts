@@ -77,12 +77,23 @@ describe('console add-on routes', () => {
 
   it('offers and runs the Sheets menu', async () => {
     const menu = await request(app).get('/console/api/addon/sheets/menu').query({ user: 'emma@example.co.jp' }).expect(200);
-    assert.deepEqual(menu.body.items.map((i: AnyJson) => i.label), ['Sync schedule', 'Generate invoices for selected rows', 'Summarize ledger', 'Job status']);
+    assert.deepEqual(menu.body.items.map((i: AnyJson) => i.label), ['Sync schedule', 'Generate invoices for selected rows', 'Reissue the selected document…', 'Summarize ledger', 'Job status']);
     const run = await request(app)
       .post('/console/api/addon/sheets/menu')
       .send({ user: SATO, spreadsheetId: (SEED_IDS as AnyJson).ledgerSpreadsheet, sheetName: 'Ledger', selectedRows: [3], functionName: 'menuGenerateInvoices' })
       .expect(200);
     assert.match(run.body.response.ui[0].message, /^請求書 1件を受け付けました（ジョブ [0-9a-f]{8}）/);
+  });
+
+  it("runs a menu item's prompt: asked first (no answer), then run again with the person's answer", async () => {
+    // The seeded Documents sheet: row 3 is I-2026-001 of P-2026-001.
+    const item = { user: SATO, spreadsheetId: (SEED_IDS as AnyJson).ledgerSpreadsheet, sheetName: 'Documents', selectedRows: [3], functionName: 'menuReissueDocument' };
+    const asked = await request(app).post('/console/api/addon/sheets/menu').send(item).expect(200);
+    assert.deepEqual(asked.body.response.ui.map((u: AnyJson) => [u.type, u.title, u.answered]), [['prompt', 'I-2026-001 を再発行', 'CLOSE']]);
+    const answered = await request(app).post('/console/api/addon/sheets/menu').send({ ...item, promptAnswers: [{ button: 'OK', text: '宛名訂正' }] }).expect(200);
+    assert.deepEqual(answered.body.response.ui.map((u: AnyJson) => u.type), ['prompt', 'toast']);
+    assert.match(answered.body.response.ui[1].message, /を受け付けました（ジョブ [0-9a-f]{8}）$/);
+    await request(app).post('/console/api/addon/sheets/menu').send({ ...item, promptAnswers: [{ button: 'MAYBE' }] }).expect(400);
   });
 
   it('answers bad requests with a message naming the field', async () => {

@@ -9,7 +9,13 @@
  * - Sync schedule → schedule.sync for this spreadsheet's Schedule sheet (or the configured one).
  * - Generate invoices for selected rows → billing.document {invoice} per selected Ledger row,
  *   replying into that row's status cell; key = spreadsheet + row + project number.
+ * - Reissue the selected document… → on one row of the Documents sheet (書類台帳), the reissue form of
+ *   the document cards (addon/reissue.ts) as an Editor add-on can show it: a prompt with the same
+ *   title, consequence and required reason; OK enqueues the same job as the card's confirm (same
+ *   key, so the card and the menu reissuing one number make one job). Any other selection, a void
+ *   number or an empty reason is refused in an alert in the user's language.
  * - Summarize ledger → ledger.summarize.
+ * Cells are found by their row-1 header (selection.ts), so reordered columns are read right.
  * - Job status → a dialog with the user's recent jobs.
  * With the Script Property TASUKI_CHAT_SPACE set, the jobs also report in that Chat space.
  */
@@ -17,15 +23,22 @@ import type { EnqueueRequest } from '../../shared/api.js';
 import { ageText, jobTitle, progressLabel, shortRef, stateLine } from '../../shared/cards/jobDisplay.js';
 import { ProjectNumber } from '../../shared/kinds/common.js';
 import type { Locale } from '../../shared/locale.js';
-import { ADDON_TEXTS } from '../../shared/messages.js';
+import { ADDON_TEXTS, SHEET_TEXTS } from '../../shared/messages.js';
+import { documentTypeOf } from '../../shared/kinds/billingDocument.js';
+import { DOCUMENTS } from '../../shared/kinds/billingDocumentSheet.js';
+import { DOCUMENT_TYPE_NAMES } from '../../shared/kinds/billingDocumentTexts.js';
 import { LEDGER, SCHEDULE } from '../../shared/sheetLayouts.js';
 import { localeOf, type AddonEvent } from '../event.js';
 import { t, type TextKey } from '../i18n.js';
+import { UserFacingError } from '../errors.js';
+import { reissueRequest } from '../reissue.js';
 import { enqueueJob, idempotencyKey, listMyJobs, withTeamReply } from '../serviceClient.js';
+import { cellText, column, readSelection } from './selection.js';
 
 export const MENU_ITEMS: ReadonlyArray<{ label: TextKey; functionName: string }> = [
   { label: 'menuSyncSchedule', functionName: 'menuSyncSchedule' },
   { label: 'menuGenerateInvoices', functionName: 'menuGenerateInvoices' },
+  { label: 'menuReissueDocument', functionName: 'menuReissueDocument' },
   { label: 'menuSummarizeLedger', functionName: 'menuSummarizeLedger' },
   { label: 'menuJobStatus', functionName: 'menuJobStatus' },
 ];
@@ -65,20 +78,6 @@ export function syncSchedule(): void {
   toast(t(locale, result.created ? 'sheetsQueuedToast' : 'jobAlreadyQueued', { kind: jobTitle(result.job, locale), ref: shortRef(result.job.id) }));
 }
 
-/** Selected data rows (row number ≥ 2) of the active sheet with their values. */
-function selectedRows(sheet: GoogleAppsScript.Spreadsheet.Sheet): Array<{ row: number; values: unknown[] }> {
-  const ranges = sheet.getActiveRangeList()?.getRanges() ?? [];
-  const rows = new Map<number, unknown[]>();
-  for (const range of ranges) {
-    const first = range.getRow();
-    const values = sheet.getRange(first, 1, range.getNumRows(), LEDGER.columns.length).getValues();
-    values.forEach((v, i) => {
-      if (first + i >= 2) rows.set(first + i, v);
-    });
-  }
-  return [...rows.entries()].sort((a, b) => a[0] - b[0]).map(([row, values]) => ({ row, values }));
-}
-
 export function generateInvoices(): void {
   const locale = localeOf(undefined);
   const ss = SpreadsheetApp.getActiveSpreadsheet();
@@ -88,10 +87,12 @@ export function generateInvoices(): void {
     ui.alert(t(locale, 'sheetsNotLedger', { sheet: LEDGER.sheetName }));
     return;
   }
+  const selection = readSelection(sheet);
+  const projectColumn = column(selection, LEDGER.headers[LEDGER.index.projectNumber]!);
   const queued: string[] = [];
   const skipped: string[] = [];
-  for (const { row, values } of selectedRows(sheet)) {
-    const projectNumber = String(values[LEDGER.index.projectNumber] ?? '').trim();
+  for (const { row, values } of selection.rows) {
+    const projectNumber = cellText(values, projectColumn);
     if (!ProjectNumber.safeParse(projectNumber).success) {
       skipped.push(t(locale, 'sheetsRowSkipped', { row, reason: t(locale, 'sheetsNoProjectRows') }));
       continue;
@@ -110,6 +111,45 @@ export function generateInvoices(): void {
     return;
   }
   ui.alert([t(locale, 'sheetsInvoicesQueued', { count: queued.length, refs: queued.map(shortRef).join(', ') }), ...skipped].join('\n'));
+}
+
+/** Void in the Documents sheet, in either sheet language (shared/messages.ts SHEET_TEXTS.documentVoid). */
+const VOID = new Set([SHEET_TEXTS.documentVoid.ja, SHEET_TEXTS.documentVoid.en].map((v) => v.toLowerCase()));
+
+export function reissueDocument(): void {
+  const locale = localeOf(undefined);
+  const ui = SpreadsheetApp.getUi();
+  const sheet = SpreadsheetApp.getActiveSpreadsheet().getActiveSheet();
+  if (sheet.getName() !== DOCUMENTS.sheetName) throw new UserFacingError('sheetsReissueSelectRow', { sheet: DOCUMENTS.sheetName });
+  const selection = readSelection(sheet);
+  const picked = selection.rows[0];
+  if (!picked || selection.rows.length > 1) throw new UserFacingError('sheetsReissueSelectRow', { sheet: DOCUMENTS.sheetName });
+  const header = (key: keyof typeof DOCUMENTS.index) => column(selection, DOCUMENTS.headers[DOCUMENTS.index[key]]!);
+  const { row, values } = picked;
+  const documentNumber = cellText(values, header('documentNumber')).toUpperCase();
+  const type = documentTypeOf(documentNumber);
+  if (!type) throw new UserFacingError('sheetsReissueNoNumber', { row });
+  const projectNumber = cellText(values, header('projectNumber')).toUpperCase();
+  if (!ProjectNumber.safeParse(projectNumber).success) throw new UserFacingError('sheetsReissueNoProject', { row });
+  if (VOID.has(cellText(values, header('status')).toLowerCase())) {
+    const replacedBy = cellText(values, header('replacedBy'));
+    throw replacedBy ? new UserFacingError('sheetsReissueReplaced', { number: documentNumber, replacedBy }) : new UserFacingError('sheetsReissueVoid', { number: documentNumber });
+  }
+  const target = { type, projectNumber, documentNumber };
+  const explain = t(locale, 'reissueExplain', { number: documentNumber, document: DOCUMENT_TYPE_NAMES[type][locale] });
+  const answer = ui.prompt(
+    t(locale, 'reissueTitle', { number: documentNumber }),
+    `${explain}\n\n${t(locale, 'reissueReason')} — ${t(locale, 'reissueReasonHint')}`,
+    ui.ButtonSet.OK_CANCEL,
+  );
+  if (answer.getSelectedButton() !== ui.Button.OK) return;
+  const reason = answer.getResponseText().trim();
+  if (!reason) {
+    ui.alert(t(locale, 'reissueReasonNeeded'));
+    return;
+  }
+  const result = enqueueJob(withTeamReply(reissueRequest(target, reason, locale)));
+  toast(t(locale, result.created ? 'sheetsQueuedToast' : 'jobAlreadyQueued', { kind: jobTitle(result.job, locale), ref: shortRef(result.job.id) }));
 }
 
 export function summarizeLedger(): void {

@@ -1,19 +1,28 @@
 /**
  * SpreadsheetApp for the shim: enough for the Sheets menu — the active spreadsheet and sheet, the
  * user's selection (given by the caller as row numbers), cell values read through the sandbox's
- * Sheets REST API, and the UI (add-on menu, alert, toast, modal dialog) recorded as events the
- * console shows and tests check.
+ * Sheets REST API, and the UI (add-on menu, alert, toast, modal dialog, prompt) recorded as events
+ * the console shows and tests check.
+ *
+ * `Ui.prompt` blocks the script until the person answers, in Apps Script. Here the caller gives
+ * the answers up front (`promptAnswers`, consumed in order); a prompt with no answer left is
+ * recorded and answered as closed (Button.CLOSE), which is what the script sees when the person
+ * dismisses it. The console runs the item once, shows the recorded prompt, and runs it again with
+ * the person's answer (local/console/public/addonSlot.ts).
  */
 /// <reference types="google-apps-script" />
 import type { SubsetOf } from './cardService.js';
 import type { HtmlOutputShim } from './basicServices.js';
 
-export type SheetSelection = { spreadsheetId: string; sheetName: string; selectedRows: number[] };
+export type PromptButton = 'OK' | 'CANCEL' | 'YES' | 'NO' | 'CLOSE';
+export type PromptAnswer = { button: PromptButton; text?: string };
+export type SheetSelection = { spreadsheetId: string; sheetName: string; selectedRows: number[]; promptAnswers?: PromptAnswer[] };
 export type UiEvent =
   | { type: 'menu'; title: string; items: Array<{ label: string; functionName: string }> }
   | { type: 'alert'; title?: string; message: string }
   | { type: 'toast'; title?: string; message: string }
-  | { type: 'dialog'; title: string; html: string };
+  | { type: 'dialog'; title: string; html: string }
+  | { type: 'prompt'; title: string; message: string; buttons: string; answered: PromptButton; text: string };
 
 export type SheetsReader = {
   values(spreadsheetId: string, rangeA1: string): unknown[][];
@@ -76,6 +85,11 @@ export class SheetShim {
   getName(): string {
     return this.name;
   }
+  /** The last column with content; here the width of row 1 as the Sheets API returns it (trailing blanks trimmed). */
+  getLastColumn(): number {
+    const row1 = this.reader.values(this.spreadsheetId, `'${this.name.replace(/'/g, "''")}'!1:1`)[0] ?? [];
+    return row1.length;
+  }
   getRange(row: number, column: number, numRows = 1, numColumns = 1): RangeShim {
     return new RangeShim(this.reader, this.spreadsheetId, this.name, row, column, numRows, numColumns);
   }
@@ -132,7 +146,31 @@ export function createSpreadsheetApp(reader: SheetsReader, selection: () => Shee
     };
     return m;
   };
+  // Answers consumed so far, per call (each call brings its own selection object).
+  const used = new WeakMap<SheetSelection, number>();
+  const nextAnswer = (): PromptAnswer => {
+    const s = current();
+    const n = used.get(s) ?? 0;
+    used.set(s, n + 1);
+    return s.promptAnswers?.[n] ?? { button: 'CLOSE' };
+  };
   const uiObject = {
+    Button: { CLOSE: 'CLOSE', OK: 'OK', CANCEL: 'CANCEL', YES: 'YES', NO: 'NO' } as unknown as typeof GoogleAppsScript.Base.Button,
+    ButtonSet: { OK: 'OK', OK_CANCEL: 'OK_CANCEL', YES_NO: 'YES_NO', YES_NO_CANCEL: 'YES_NO_CANCEL' } as unknown as typeof GoogleAppsScript.Base.ButtonSet,
+    prompt: (titleOrPrompt: string, promptOrButtons?: unknown, buttons?: unknown) => {
+      const titled = typeof promptOrButtons === 'string';
+      const answer = nextAnswer();
+      const text = answer.text ?? '';
+      ui({
+        type: 'prompt',
+        title: titled ? String(titleOrPrompt) : '',
+        message: titled ? String(promptOrButtons) : String(titleOrPrompt),
+        buttons: String((titled ? buttons : promptOrButtons) ?? 'OK'),
+        answered: answer.button,
+        text,
+      });
+      return { getSelectedButton: () => answer.button as unknown as GoogleAppsScript.Base.Button, getResponseText: () => text };
+    },
     createAddonMenu: () => menu('tasuki'),
     createMenu: (title: string) => menu(title),
     alert: (titleOrPrompt: string, prompt?: unknown) => {

@@ -11,8 +11,8 @@
  *   POST /chat/message  { user, space, text, thread?, locale? }  `/cmd args` → onAppCommand
  *                        (appCommandId from addon/chat/commands.ts), anything else → onMessage
  *   GET  /sheets/menu   ?user&locale                                 → { items: [{label, functionName}] }
- *   POST /sheets/menu   { user, spreadsheetId, sheetName, selectedRows, functionName, locale? }
- *                        → { response: { ui: [alert|toast|dialog…] } }
+ *   POST /sheets/menu   { user, spreadsheetId, sheetName, selectedRows, functionName, locale?,
+ *                          promptAnswers?: [{ button, text }] }  → { response: { ui: [alert|toast|dialog|prompt…] } }
  *
  * The bundle is dist/addon/Code.js, built on first use when missing or older than the add-on's
  * sources (so the console always runs what addon/ says). The shim starts on the first request and stays up until close(). As a deployment would
@@ -91,6 +91,8 @@ const SheetsRun = z.object({
   selectedRows: z.array(z.number().int().min(1)).max(1000),
   functionName: z.string().regex(/^menu[A-Za-z]+$/, 'functionName must be one of the menu functions'),
   locale: LocaleTag,
+  /** Answers to the item's Ui.prompt calls, in order (the console asks, then runs the item again). */
+  promptAnswers: z.array(z.object({ button: z.enum(['OK', 'CANCEL', 'YES', 'NO', 'CLOSE']), text: z.string().max(1000).optional() })).max(5).optional(),
 });
 
 function parse<T>(schema: z.ZodType<T>, body: unknown): T {
@@ -250,7 +252,8 @@ export function createAddonRouter(opts: AddonRouterOptions): AddonRouter {
   });
 
   post('/sheets/menu', SheetsRun, async (body, locale) => {
-    const result = await (await addon()).menu.run(body.functionName, { spreadsheetId: body.spreadsheetId, sheetName: body.sheetName, selectedRows: body.selectedRows }, { user: body.user, locale, timeZone });
+    const sheet = { spreadsheetId: body.spreadsheetId, sheetName: body.sheetName, selectedRows: body.selectedRows, ...(body.promptAnswers ? { promptAnswers: body.promptAnswers } : {}) };
+    const result = await (await addon()).menu.run(body.functionName, sheet, { user: body.user, locale, timeZone });
     return { ui: result.ui };
   });
 

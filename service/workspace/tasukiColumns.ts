@@ -7,7 +7,7 @@
  *   lacks is written into the first empty cells to the right of the last non-empty header: the
  *   office's columns never move and are never written. This is the migration for sheets made
  *   before tasuki had its own columns; running it twice finds the headers the first run wrote.
- * - Headers are compared without case and with spaces collapsed, so "tasuki 状態  Tasuki Status"
+ * - Headers are compared as shared/sheetHeaders.ts says (without case, spaces collapsed), so "tasuki 状態  Tasuki Status"
  *   typed by hand still matches. Nothing else matches: the office's "ステータス Status" is never
  *   taken for tasuki's status column.
  * - Two writers migrating the same sheet at once write the same header into the same cell (both
@@ -18,6 +18,7 @@
  *   a spare empty column at the right, never a moved or overwritten one.
  */
 import type { sheets_v4 } from '@googleapis/sheets';
+import { headerIndex, normalizeHeader } from '../../shared/sheetHeaders.js';
 
 /** Letters of the columns, and the headers this call had to add (the migration, when not empty). */
 export type TasukiColumnLetters = { status: string; job?: string; added: string[] };
@@ -38,18 +39,16 @@ export function quoteSheet(name: string): string {
   return `'${name.replace(/'/g, "''")}'`;
 }
 
-const normalize = (header: unknown) => String(header ?? '').trim().replace(/\s+/g, ' ').toLowerCase();
-
 /**
  * Where each wanted header stands in `row1` (0-based), placing missing ones after the last
  * non-empty header. Pure, so the placement rule is tested without a sheet.
  */
 export function placeHeaders(row1: unknown[], wanted: string[]): { indexes: number[]; added: Array<{ index: number; header: string }> } {
-  const lastFilled = row1.reduce<number>((last, cell, i) => (normalize(cell) ? i : last), -1);
+  const lastFilled = row1.reduce<number>((last, cell, i) => (normalizeHeader(cell) ? i : last), -1);
   let next = lastFilled + 1;
   const added: Array<{ index: number; header: string }> = [];
   const indexes = wanted.map((header) => {
-    const found = row1.findIndex((cell) => normalize(cell) === normalize(header));
+    const found = headerIndex(row1, header);
     if (found >= 0) return found;
     const index = next++;
     added.push({ index, header });

@@ -6,6 +6,15 @@
 import * as z from '../zod.js';
 import { IsoDate, Link, ProjectNumber, Yen } from './common.js';
 
+/** An estimate's or invoice's number: E-2026-012, I-2026-010 (the letter says which). */
+export const DOCUMENT_NUMBER = /^[EI]-\d{4}-\d{3,}$/;
+
+/** The document type a number belongs to, or undefined for anything else. */
+export function documentTypeOf(number: string): 'estimate' | 'invoice' | undefined {
+  if (!DOCUMENT_NUMBER.test(number)) return undefined;
+  return number.startsWith('E') ? 'estimate' : 'invoice';
+}
+
 /** 10 = standard rate; 8 = reduced rate (軽減税率: food and drink, newspapers), printed with ※. */
 // A refine, not z.literal: the literal type alone adds ~0.8 KB to the add-on bundle.
 export const TaxRatePercent = z.number().check(z.refine((n) => n === 10 || n === 8, 'must be 10 or 8 (percent)')) as unknown as z.ZodMiniType<10 | 8>;
@@ -48,7 +57,7 @@ export const BillingDocumentInput = z.strictObject({
        * when the project's current document is already another one (someone reissued first),
        * nothing is voided and that document is shown.
        */
-      replaces: z.optional(z.string().check(z.regex(/^[EI]-\d{4}-\d{3,}$/, 'must be a document number like I-2026-010'))),
+      replaces: z.optional(z.string().check(z.regex(DOCUMENT_NUMBER, 'must be a document number like I-2026-010'))),
     }),
   ),
   /**
@@ -75,7 +84,7 @@ export type RateTotalView = { rate: 10 | 8; reduced: boolean; subtotal: number; 
  * against the schemas, and whose size budget is tight) carries no validator for every field.
  */
 const CheckedResult = z.looseObject({
-  documentNumber: z.string().check(z.regex(/^[EI]-\d{4}-\d{3,}$/)),
+  documentNumber: z.string().check(z.regex(DOCUMENT_NUMBER)),
   /**
    * issued: this job issued it; existing: the project already had it and nothing new was issued
    * (the ledger may hold a number from before tasuki, then only the number is known).

@@ -9,7 +9,11 @@
  *   popToRoot / endNavigation (closes the dialog), toast, new tab;
  * - Chat `{hostAppDataAction: {chatDataAction: {createMessageAction|updateMessageAction: {message}}}}`
  *   → handed to the Chat view to show;
- * - Sheets `{toast?, dialogHtml?, result?}` → toast and a sandboxed HTML dialog.
+ * - Sheets `{toast?, dialogHtml?, result?}` → toast and a sandboxed HTML dialog;
+ * - Sheets `{ui: [...]}` (what SpreadsheetApp.getUi() showed) → toasts, alerts, HTML dialogs, and
+ *   a prompt the script met with no answer yet (Ui.prompt blocks in Apps Script): shown with its
+ *   text field and buttons, and answered by running the menu item again with the answer
+ *   (hooks.onPromptAnswer; the shim replays answers in order, local/apps-script-shim).
  */
 import { api } from './api.js';
 import { renderCard, type CardActionEvent } from './cardRenderer.js';
@@ -31,6 +35,8 @@ export type ResponseHooks = {
   onChatMessage?: (message: any, mode: 'create' | 'update') => void;
   /** Called when the add-on ends the dialog navigation. */
   onCloseDialog?: () => void;
+  /** A Sheets menu item's prompt was answered: run the item again with this answer added. */
+  onPromptAnswer?: (answer: { button: 'OK' | 'CANCEL' | 'CLOSE'; text: string }) => void;
 };
 
 /** Posts a card action to the add-on backend and applies its response. */
@@ -88,18 +94,43 @@ export function applyAddonResponse(host: AddonHost, raw: any, hooks: ResponseHoo
     const url = action.link?.url ?? action.openLink?.url;
     if (url) window.open(String(url), '_blank', 'noopener');
   }
-  if (Array.isArray(response.ui)) applySheetsUi(response.ui);
+  if (Array.isArray(response.ui)) applySheetsUi(response.ui, hooks);
   if (response.toast) toast(String(response.toast));
   if (response.dialogHtml) openHtmlDialog('tasuki', String(response.dialogHtml));
 }
 
-/** What an Editor add-on showed through SpreadsheetApp.getUi(): toasts, alerts, HTML dialogs. */
-function applySheetsUi(events: any[]): void {
+/** What an Editor add-on showed through SpreadsheetApp.getUi(): toasts, alerts, HTML dialogs, prompts. */
+function applySheetsUi(events: any[], hooks: ResponseHooks): void {
   for (const ui of events) {
     if (ui?.type === 'toast') toast(ui.title ? `${ui.title} — ${ui.message}` : String(ui.message));
     else if (ui?.type === 'alert') openAlert(String(ui.title ?? 'tasuki'), String(ui.message ?? ''));
     else if (ui?.type === 'dialog') openHtmlDialog(String(ui.title ?? 'tasuki'), String(ui.html ?? ''));
+    // A prompt already answered (a replay) is not shown again; the first unanswered one is.
+    else if (ui?.type === 'prompt' && ui.answered === 'CLOSE' && hooks.onPromptAnswer) return openPrompt(ui, hooks.onPromptAnswer);
   }
+}
+
+/** Ui.prompt: the title, the text, one text field, and OK (+ Cancel for OK_CANCEL). */
+function openPrompt(ui: any, answer: NonNullable<ResponseHooks['onPromptAnswer']>): void {
+  let answered = false;
+  const modal = openModal({ title: String(ui.title || 'tasuki'), onClose: () => !answered && answer({ button: 'CLOSE', text: '' }) });
+  modal.root.querySelector('.modal')?.classList.add('prompt-dialog');
+  const input = h('input', { type: 'text', class: 'input prompt-input', 'aria-label': String(ui.title || 'tasuki') }) as HTMLInputElement;
+  modal.body.appendChild(h('p', { style: 'white-space:pre-wrap;margin:0 0 8px' }, String(ui.message ?? '')));
+  modal.body.appendChild(input);
+  modal.foot.hidden = false;
+  const done = (button: 'OK' | 'CANCEL') => {
+    answered = true;
+    const text = input.value;
+    modal.close();
+    answer({ button, text });
+  };
+  if (String(ui.buttons) === 'OK_CANCEL') modal.foot.appendChild(h('button', { class: 'btn', type: 'button', onclick: () => done('CANCEL') }, t('common.cancel')));
+  modal.foot.appendChild(h('button', { class: 'btn primary', type: 'button', onclick: () => done('OK') }, 'OK'));
+  input.addEventListener('keydown', (e) => {
+    if (e.key === 'Enter') done('OK');
+  });
+  input.focus();
 }
 
 function openAlert(title: string, message: string): void {

@@ -281,7 +281,7 @@ export class SheetsView implements View {
     return wrap;
   }
 
-  private async runMenu(book: Spreadsheet, sheet: Sheet | undefined, functionName: string): Promise<void> {
+  private async runMenu(book: Spreadsheet, sheet: Sheet | undefined, functionName: string, promptAnswers: Array<{ button: string; text: string }> = []): Promise<void> {
     try {
       const { response } = await api.post<{ response: unknown }>('/addon/sheets/menu', {
         user: currentUser().email,
@@ -290,8 +290,14 @@ export class SheetsView implements View {
         selectedRows: Array.from(this.selected).sort((a, b) => a - b),
         functionName,
         locale: lang(),
+        ...(promptAnswers.length ? { promptAnswers } : {}),
       });
-      applyAddonResponse('SHEETS', response, {});
+      applyAddonResponse('SHEETS', response, {
+        // Ui.prompt blocks the script in Apps Script; here the item runs again with the answer.
+        onPromptAnswer: (answer) => {
+          if (answer.button !== 'CLOSE') void this.runMenu(book, sheet, functionName, [...promptAnswers, answer]);
+        },
+      });
     } catch (err) {
       toast(`${t('addon.failed')}: ${errorText(err)}`, 'error');
     }

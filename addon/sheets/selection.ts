@@ -1,0 +1,40 @@
+/**
+ * The rows a person selected in the active sheet, read for a Sheets menu item, with their cells
+ * found by row-1 header (shared/sheetHeaders.ts), never by position: an office that reordered
+ * its columns or inserted its own still gets the right cell.
+ *
+ * Contract: `readSelection` returns the selected data rows (row ≥ 2, header excluded), in sheet
+ * order, each once however the selection was made (several ranges, overlapping ranges), with
+ * every cell up to the sheet's last column. `column` answers a header's index, or throws the
+ * catalogue's "row 1 has no such column" naming the sheet and the header, for the menu's alert.
+ */
+import { headerIndex } from '../../shared/sheetHeaders.js';
+import { UserFacingError } from '../errors.js';
+
+export type Selection = { sheetName: string; header: unknown[]; rows: Array<{ row: number; values: unknown[] }> };
+
+export function readSelection(sheet: GoogleAppsScript.Spreadsheet.Sheet): Selection {
+  const width = Math.max(1, sheet.getLastColumn());
+  const header = sheet.getRange(1, 1, 1, width).getValues()[0] ?? [];
+  const rows = new Map<number, unknown[]>();
+  for (const range of sheet.getActiveRangeList()?.getRanges() ?? []) {
+    const first = range.getRow();
+    const values = sheet.getRange(first, 1, range.getNumRows(), width).getValues();
+    values.forEach((v, i) => {
+      if (first + i >= 2) rows.set(first + i, v);
+    });
+  }
+  return { sheetName: sheet.getName(), header, rows: [...rows.entries()].sort((a, b) => a[0] - b[0]).map(([row, values]) => ({ row, values })) };
+}
+
+/** The 0-based index of `header`'s column in the selection's sheet. */
+export function column(selection: Selection, header: string): number {
+  const index = headerIndex(selection.header, header);
+  if (index < 0) throw new UserFacingError('sheetsHeaderMissing', { sheet: selection.sheetName, header });
+  return index;
+}
+
+/** A cell of a selected row as trimmed text. */
+export function cellText(values: unknown[], index: number): string {
+  return String(values[index] ?? '').trim();
+}
