@@ -5,13 +5,9 @@
  * type, projectNumber, documentNumber); it opens a form saying what will happen (the number
  * becomes void, a new one is issued, both stay on record) and asking for the reason: a dialog in
  * Chat, a pushed card in Gmail and Sheets. Its button (ADDON_FUNCTIONS.confirmReissue) enqueues
- * billing.document {reissue: {reason, replaces: documentNumber}}:
- * - the key reissue|type|project|number makes a double submit one job;
- * - `replaces` makes a second person's reissue of the same (by then replaced) number show the
- *   newer document instead of voiding it too (service/billing/documentRegister.ts).
+ * the reissue job of reissueRequest.ts (one job per replaced number, however often pressed).
  * An empty reason keeps the form open and says so.
  */
-import type { EnqueueRequest } from '../shared/api.js';
 import { ADDON_FUNCTIONS } from '../shared/addonFunctions.js';
 import { DOCUMENT_NUMBER } from '../shared/kinds/billingDocument.js';
 import { ProjectNumber } from '../shared/kinds/common.js';
@@ -27,11 +23,11 @@ import { UserFacingError } from './errors.js';
 import { chatPayload, formValue, hostOf, localeOf, requiredParam, type AddonEvent } from './event.js';
 import { queuedResponse } from './gmail/handlers.js';
 import { t } from './i18n.js';
-import { enqueueJob, idempotencyKey, withTeamReply } from './serviceClient.js';
+import { reissueRequest, type ReissueTarget } from './reissueRequest.js';
+import { enqueueJob, withTeamReply } from './serviceClient.js';
 
 export const REISSUE_REASON_FIELD = 'reissueReason';
 
-export type ReissueTarget = { type: 'estimate' | 'invoice'; projectNumber: string; documentNumber: string };
 
 function targetOf(e: AddonEvent): ReissueTarget {
   const type = requiredParam(e, 'type');
@@ -49,20 +45,6 @@ function params(target: ReissueTarget) {
     { key: 'projectNumber', value: target.projectNumber },
     { key: 'documentNumber', value: target.documentNumber },
   ];
-}
-
-/**
- * The reissue job for `target` with the confirmed reason, however it was asked for (a card's
- * form, the Sheets menu, a typed /invoice … reissue): one key per replaced number, so the same
- * reissue asked twice, or from two places, is one job.
- */
-export function reissueRequest(target: ReissueTarget, reason: string, locale: Locale): EnqueueRequest {
-  return {
-    kind: 'billing.document',
-    input: { type: target.type, projectNumber: target.projectNumber, reissue: { reason: reason.slice(0, 200), replaces: target.documentNumber } },
-    locale,
-    idempotencyKey: idempotencyKey('reissue', target.type, target.projectNumber, target.documentNumber),
-  };
 }
 
 /** The form: what happens, the reason, the confirm button (and Close in a Chat dialog). */

@@ -415,6 +415,22 @@ export const ADDON_TEXTS = {
   reissueReasonHint: { ja: '例: 金額訂正のため', en: 'e.g. amount corrected' },
   reissueConfirm: { ja: '再発行する', en: 'Reissue' },
   reissueReasonNeeded: { ja: '再発行の理由を入力してください。', en: 'Enter the reason for reissuing.' },
+  // A typed /invoice … reissue <reason> (addon/chat/typedReissue.ts)
+  reissueArgNumber: { ja: '<番号>', en: '<number>' },
+  reissueArgReason: { ja: '<理由>', en: '<reason>' },
+  errReissueWhich: {
+    ja: '{project} のどの{document}を取消にするかわかりません（あなたの最近のジョブにこの案件の{document}がありません）。番号を入れてください: {example}　番号は書類のカード、台帳、書類台帳にあります。',
+    en: 'Which {document} of {project} to void is not clear (none of your recent jobs issued or showed one). Add its number: {example} The number is on the document\'s card, in the Ledger and in the Documents sheet.',
+  },
+  errReissueBusy: {
+    ja: '{project} の{document}はジョブ {ref} でまだ作成中です。終わってから再発行してください。',
+    en: 'Job {ref} is still making the {document} of {project}. Reissue once it has ended.',
+  },
+  errReissueOtherType: { ja: '{number} は{document}の番号です。{command} で再発行してください。', en: '{number} is an {document} number; reissue it with {command}.' },
+  errReissueNoProject: {
+    ja: '{number} の案件がわかりません（あなたの最近のジョブにありません）。案件番号も入れてください: {example}',
+    en: 'The project of {number} is not known (none of your recent jobs has it). Add the project number: {example}',
+  },
   // Jobs
   jobQueued: { ja: 'ジョブを受け付けました: {kind}', en: 'Job queued: {kind}' },
   jobAlreadyQueued: { ja: '同じ依頼のジョブがすでにあります: {kind}', en: 'This request already has a job: {kind}' },

@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { CHAT_COMMANDS } from '../addon/chat/commands.js';
+import { job } from './support/storeConformance.js';
 import {
   addedToSpaceEvent,
   assertValidCards,
@@ -74,8 +75,6 @@ describe('Chat app', () => {
     const cases: Array<[string, string, string, unknown]> = [
       ['/invoice', 'P-2026-004', 'billing.document', { type: 'invoice', projectNumber: 'P-2026-004' }],
       ['/estimate', 'p-2026-005', 'billing.document', { type: 'estimate', projectNumber: 'P-2026-005' }],
-      ['/invoice', 'P-2026-004 reissue 金額訂正 のため', 'billing.document', { type: 'invoice', projectNumber: 'P-2026-004', reissue: { reason: '金額訂正 のため' } }],
-      ['/estimate', 'P-2026-005 再発行 仕様変更', 'billing.document', { type: 'estimate', projectNumber: 'P-2026-005', reissue: { reason: '仕様変更' } }],
       ['/scrape', 'Acme', 'portal.scrape', { portal: 'acme' }],
       ['/summary', '株式会社アクメ', 'ledger.summarize', { client: '株式会社アクメ' }],
       ['/summary', '', 'ledger.summarize', {}],
@@ -94,6 +93,78 @@ describe('Chat app', () => {
       assert.deepEqual(job?.reply, { chat: { space: SPACE, thread: event.chat.appCommandPayload.message.thread.name, ...privately } });
       assert.equal(job?.idempotencyKey?.startsWith('chat:spaces-AAAAtasukiTeam-messages-'), true);
     }
+  });
+
+  describe('a typed reissue names the document it replaces', () => {
+    let seq = 0;
+    /** A billing.document job of Sato's, as the store would hold it after it ran. */
+    const documentJob = async (input: Record<string, unknown>, over: Record<string, unknown> = {}) => {
+      seq++;
+      const at = new Date(Date.now() - 60_000 + seq * 1000).toISOString();
+      await env.spine.store.createJob(job(`j-${String(seq).padStart(4, '0')}feed0000000000000000000000aa`, { kind: 'billing.document', input, requestedBy: SATO, status: 'succeeded', createdAt: at, updatedAt: at, ...over }));
+    };
+    const issued = (documentNumber: string, extra: Record<string, unknown> = {}) => ({ result: { documentNumber, outcome: 'issued', summary: '', links: [], ...extra } });
+    const typed = async (command: string, args: string, locale = 'ja') => messageOf(await call('onAppCommand', slashCommandEvent(id(command), args, { locale }), locale));
+    const reissueJob = async (text: string) => (await env.spine.store.getJob(await jobIdIn(text)))!;
+
+    before(async () => {
+      // P-2026-021's invoice I-2026-030, then reissued by Sato as I-2026-031 (now current).
+      await documentJob({ type: 'invoice', projectNumber: 'P-2026-021' }, issued('I-2026-030'));
+      await documentJob({ type: 'invoice', projectNumber: 'P-2026-021', reissue: { reason: '宛名訂正', replaces: 'I-2026-030' } }, issued('I-2026-031', { voidedNumber: 'I-2026-030' }));
+      // A failed reissue afterwards changes nothing; an estimate of the same project is another type.
+      await documentJob({ type: 'invoice', projectNumber: 'P-2026-021', reissue: { reason: 'x' } }, { status: 'failed', error: { code: 'internal', message: 'x', retryable: false } });
+      await documentJob({ type: 'estimate', projectNumber: 'P-2026-021' }, issued('E-2026-021'));
+      // P-2026-024's invoice is still being made.
+      await documentJob({ type: 'invoice', projectNumber: 'P-2026-024' }, { status: 'running' });
+    });
+
+    it("the project's current document (the one this person last saw), or the number typed, is the one replaced", async () => {
+      const text: string = (await typed('/invoice', 'P-2026-021 reissue 金額訂正 のため')).text;
+      assert.match(text, /を受け付けました（ジョブ [0-9a-f]{8}）/, text);
+      const first = await reissueJob(text);
+      assert.deepEqual(first.input, { type: 'invoice', projectNumber: 'P-2026-021', reissue: { reason: '金額訂正 のため', replaces: 'I-2026-031' } });
+      assert.equal(first.reply?.chat?.space, SPACE);
+
+      // Naming the same number (alone, or after the project) is the same reissue: one job.
+      for (const args of ['I-2026-031 reissue 金額訂正 のため', 'p-2026-021 再発行 i-2026-031 金額訂正 のため']) {
+        const again: string = (await typed('/invoice', args)).text;
+        assert.match(again, /すでに受け付けています（ジョブ/, args);
+        assert.equal(await jobIdIn(again), first.id, args);
+      }
+      // An older number of the project is taken as typed (the service then shows the newer document instead of voiding it).
+      const older = await reissueJob((await typed('/invoice', 'I-2026-030 reissue 金額訂正')).text);
+      assert.deepEqual(older.input, { type: 'invoice', projectNumber: 'P-2026-021', reissue: { reason: '金額訂正', replaces: 'I-2026-030' } });
+      // A number none of Sato's jobs knows, with its project: as typed.
+      const other = await reissueJob((await typed('/invoice', 'P-2026-001 reissue I-2026-001 宛名訂正', 'en')).text);
+      assert.deepEqual(other.input, { type: 'invoice', projectNumber: 'P-2026-001', reissue: { reason: '宛名訂正', replaces: 'I-2026-001' } });
+      const estimate = await reissueJob((await typed('/estimate', 'P-2026-021 再発行 仕様変更')).text);
+      assert.deepEqual(estimate.input, { type: 'estimate', projectNumber: 'P-2026-021', reissue: { reason: '仕様変更', replaces: 'E-2026-021' } });
+    });
+
+    it("when it cannot tell which document, it refuses privately in the user's language and says what to type", async () => {
+      const refusal = async (command: string, args: string, locale = 'ja') => {
+        const message = await typed(command, args, locale);
+        assert.deepEqual(message.privateMessageViewer, VIEWER, args);
+        return message.text as string;
+      };
+      const before = (await env.spine.store.listJobs({ requestedBy: SATO, limit: 100 })).length;
+      assert.equal(
+        await refusal('/invoice', 'P-2026-023 reissue 金額訂正'),
+        '⚠️ P-2026-023 のどの請求書を取消にするかわかりません（あなたの最近のジョブにこの案件の請求書がありません）。番号を入れてください: `/invoice P-2026-023 reissue <番号> <理由>`　番号は書類のカード、台帳、書類台帳にあります。',
+      );
+      assert.equal(
+        await refusal('/estimate', 'P-2026-023 reissue wrong amount', 'en'),
+        "⚠️ Which estimate of P-2026-023 to void is not clear (none of your recent jobs issued or showed one). Add its number: `/estimate P-2026-023 reissue <number> <reason>` The number is on the document's card, in the Ledger and in the Documents sheet.",
+      );
+      assert.match(await refusal('/invoice', 'P-2026-024 reissue 金額訂正'), /^⚠️ P-2026-024 の請求書はジョブ 0005feed でまだ作成中です。終わってから再発行してください。$/);
+      assert.equal(await refusal('/invoice', 'P-2026-021 reissue E-2026-021 金額訂正'), '⚠️ E-2026-021 は見積書の番号です。/estimate で再発行してください。');
+      assert.equal(await refusal('/invoice', 'E-2026-021 reissue wrong', 'en'), '⚠️ E-2026-021 is an estimate number; reissue it with /estimate.');
+      assert.equal(
+        await refusal('/invoice', 'I-2026-099 reissue wrong amount', 'en'),
+        '⚠️ The project of I-2026-099 is not known (none of your recent jobs has it). Add the project number: `/invoice P-2026-013 reissue I-2026-099 <reason>`',
+      );
+      assert.equal((await env.spine.store.listJobs({ requestedBy: SATO, limit: 100 })).length, before, 'nothing enqueued');
+    });
   });
 
   it('a command with missing arguments answers with its usage and an example, privately', async () => {

@@ -12,6 +12,8 @@
  *   accepts it in; it cannot be added by an update). Job announcements stay public.
  * - Jobs are named by a short reference: the first 6–8 characters of the id (unique within the
  *   user's recent jobs) or a project number (the newest job about it); see `findJob`.
+ * - `/invoice … reissue <reason>` names the document it replaces (chat/typedReissue.ts) and
+ *   enqueues the same job as the card's Reissue… (reissueRequest.ts).
  * - Dialogs follow the event (`isDialogEvent` / `dialogEventType`), never the command number:
  *   /new configured without "opens a dialog" answers with a button that opens it.
  */
@@ -28,6 +30,8 @@ import { FORM, projectInputFromForm } from '../jobRequests.js';
 import { cancelJob, enqueueJob, getJob, idempotencyKey, listMyJobs, retryJob } from '../serviceClient.js';
 import { helpCard, jobListCard, newProjectDialog, openDialogButton } from './cards.js';
 import { commandById, usage, type ChatCommand } from './commands.js';
+import { parseTypedReissue } from './typedReissue.js';
+import { reissueRequest } from '../reissueRequest.js';
 import { closeDialog, createMessage, openDialog, textMessage, updateDialog, type ChatMessageBody, type ChatResponse } from './responses.js';
 
 const SPACE = /^spaces\/[A-Za-z0-9_-]+$/;
@@ -170,13 +174,19 @@ function runCommand(command: ChatCommand, args: string, e: AddonEvent): ChatResp
     }
     case '/invoice':
     case '/estimate': {
-      // "/invoice P-2026-014": issued once (again: shows it); "… reissue 金額訂正" (or 再発行): a new number, the old one void.
-      const [first = '', keyword, ...words] = args.split(/\s+/);
-      const projectNumber = first.toUpperCase();
-      const reason = words.join(' ');
+      // "/invoice P-2026-014": issued once (again: shows it). "… reissue 金額訂正" (or 再発行): a new
+      // number and the one it replaces void, that number named as a card's Reissue… names it.
       const type = command.name === '/invoice' ? 'invoice' : 'estimate';
-      if (!ProjectNumber.safeParse(projectNumber).success || (keyword && (!/^(reissue|再発行)$/i.test(keyword) || !reason))) return usageAnswer(e, command);
-      return startJob(e, command, { kind: 'billing.document', input: { type, projectNumber, ...(keyword ? { reissue: { reason } } : {}) } }, keyword ? [type, 'reissue'] : [type]);
+      const reissue = parseTypedReissue(type, command.name, args, locale);
+      if (reissue === 'usage') return usageAnswer(e, command);
+      if (reissue) {
+        const request = reissueRequest(reissue.target, reissue.reason, locale);
+        const reply = replyTarget(chatPayload(e));
+        return textMessage(ack(enqueueJob(reply ? { ...request, reply } : request), locale));
+      }
+      const projectNumber = firstWord(args).toUpperCase();
+      if (!ProjectNumber.safeParse(projectNumber).success) return usageAnswer(e, command);
+      return startJob(e, command, { kind: 'billing.document', input: { type, projectNumber } }, [type]);
     }
     case '/scrape': {
       const portal = firstWord(args).toLowerCase();

@@ -31,7 +31,7 @@ import { LEDGER, SCHEDULE } from '../../shared/sheetLayouts.js';
 import { localeOf, type AddonEvent } from '../event.js';
 import { t, type TextKey } from '../i18n.js';
 import { UserFacingError } from '../errors.js';
-import { reissueRequest } from '../reissue.js';
+import { reissueRequest } from '../reissueRequest.js';
 import { enqueueJob, idempotencyKey, listMyJobs, withTeamReply } from '../serviceClient.js';
 import { cellText, column, readSelection } from './selection.js';
 
