@@ -22,7 +22,7 @@
 import type { Logger } from '../../service/logger.js';
 import type { LocalIssuer } from '../issuer.js';
 import { exhausted, parseRetryAfterMs, retryDelayMs } from './backoff.js';
-import { describeResult, HttpAttempts, type AttemptResult } from './httpAttempt.js';
+import { describeResult, HttpAttempts, type AttemptResult, type RunningAttempt } from './httpAttempt.js';
 import { shortId } from './names.js';
 import { OidcTokens } from './oidcTokens.js';
 import { MinHeap } from './minHeap.js';
@@ -42,7 +42,8 @@ export type DispatcherOptions = {
 
 type QueueRuntime = { inFlight: number; bucket: TokenBucket; rate: number; burst: number; wakeAt: number };
 type WakeUp = { at: number; queue: string };
-type InFlight = { controller: AbortController; done: Promise<void> };
+/** An attempt under way; `aborted` once close() gave up on it (before or after its request left). */
+type InFlight = { aborted: boolean; request: RunningAttempt | undefined; done: Promise<void> };
 
 /** Headers the caller cannot set (computed by Cloud Tasks or reserved for Google). */
 const RESERVED = /^(host|content-length|user-agent|x-google-.*|x-appengine-.*|x-cloudtasks-.*)$/i;
@@ -187,31 +188,35 @@ export class Dispatcher {
     if (!started) return undefined;
     const rt = this.runtime(queue, now);
     rt.inFlight += 1;
-    const controller = new AbortController();
-    const done = this.attempt(queue, started, controller.signal)
+    const flight: InFlight = { aborted: false, request: undefined, done: Promise.resolve() };
+    flight.done = this.attempt(queue, started, flight)
       .catch((err: unknown) => this.o.logger.error({ err, task: task.name }, 'tasks-emulator: attempt bookkeeping failed'))
       .finally(() => {
         rt.inFlight -= 1;
         this.inFlight.delete(task.name);
         this.kick(queue.name);
       });
-    this.inFlight.set(task.name, { controller, done });
+    this.inFlight.set(task.name, flight);
     return started;
   }
 
-  private async attempt(queue: QueueRecord, task: TaskRecord, signal: AbortSignal): Promise<void> {
+  private async attempt(queue: QueueRecord, task: TaskRecord, flight: InFlight): Promise<void> {
     const { timeScale, logger } = this.o;
     let result: AttemptResult;
     try {
       const headers = await this.headers(queue, task);
-      result = await this.http.send({
-        url: task.http.url,
-        method: task.http.method,
-        headers,
-        body: task.http.body,
-        deadlineMs: task.dispatchDeadlineMs * timeScale,
-        signal,
-      });
+      if (flight.aborted) {
+        result = { kind: 'aborted' };
+      } else {
+        flight.request = this.http.send({
+          url: task.http.url,
+          method: task.http.method,
+          headers,
+          body: task.http.body,
+          deadlineMs: task.dispatchDeadlineMs * timeScale,
+        });
+        result = await flight.request.result;
+      }
     } catch (err) {
       result = { kind: 'error', message: err instanceof Error ? err.message : String(err) };
     }
@@ -289,7 +294,10 @@ export class Dispatcher {
     let graceTimer: NodeJS.Timeout | undefined;
     await Promise.race([all(), new Promise((r) => (graceTimer = setTimeout(r, graceMs)))]);
     clearTimeout(graceTimer);
-    for (const f of this.inFlight.values()) f.controller.abort();
+    for (const f of this.inFlight.values()) {
+      f.aborted = true;
+      f.request?.abort();
+    }
     await all();
     this.http.close();
   }

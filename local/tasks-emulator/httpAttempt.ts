@@ -3,9 +3,10 @@
  * and body) before the dispatch deadline, or it is aborted and reported as DEADLINE_EXCEEDED.
  * The response body is read and discarded; Cloud Tasks keeps only the status.
  * Redirects are not followed (Google may follow them); a 3xx counts as a failed attempt.
+ * Requests go out through Http1Client (kept-alive connections, see http1Client.ts).
  */
 import http from 'node:http';
-import https from 'node:https';
+import { Http1Client } from './http1Client.js';
 
 export type AttemptResult =
   | { kind: 'response'; status: number; retryAfter: string | undefined }
@@ -19,61 +20,37 @@ export type AttemptRequest = {
   headers: Record<string, string>;
   body: Buffer | null;
   deadlineMs: number;
-  /** Aborts the attempt from outside (emulator shutdown). */
-  signal: AbortSignal;
 };
 
-/** Keep-alive agents shared by all attempts: reusing connections keeps dispatch cheap. */
-export class HttpAttempts {
-  private readonly httpAgent = new http.Agent({ keepAlive: true, maxSockets: 256 });
-  private readonly httpsAgent = new https.Agent({ keepAlive: true, maxSockets: 256 });
+/** An attempt under way: its result, and a way to abort it from outside (emulator shutdown). */
+export type RunningAttempt = { result: Promise<AttemptResult>; abort(): void };
 
-  send(a: AttemptRequest): Promise<AttemptResult> {
-    if (a.signal.aborted) return Promise.resolve({ kind: 'aborted' });
-    return new Promise((resolve) => {
-      let settled = false;
-      let timer: NodeJS.Timeout | undefined;
-      const finish = (r: AttemptResult) => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        a.signal.removeEventListener('abort', onAbort);
-        resolve(r);
-      };
-      const target = new URL(a.url);
-      const isHttps = target.protocol === 'https:';
-      const headers: Record<string, string> = { ...a.headers };
-      if (a.body) headers['Content-Length'] = String(a.body.length);
-      const req = (isHttps ? https : http).request(target, {
-        method: a.method,
-        headers,
-        agent: isHttps ? this.httpsAgent : this.httpAgent,
-      });
-      timer = setTimeout(() => {
-        finish({ kind: 'deadline' });
-        req.destroy();
-      }, a.deadlineMs);
-      const onAbort = () => {
-        finish({ kind: 'aborted' });
-        req.destroy();
-      };
-      a.signal.addEventListener('abort', onAbort, { once: true });
-      req.on('error', (err) => finish({ kind: 'error', message: err.message }));
-      req.on('response', (res) => {
-        res.on('error', (err) => finish({ kind: 'error', message: err.message }));
-        res.on('end', () => {
-          const retryAfter = res.headers['retry-after'];
-          finish({ kind: 'response', status: res.statusCode ?? 0, retryAfter: Array.isArray(retryAfter) ? retryAfter[0] : retryAfter });
-        });
-        res.resume();
-      });
-      req.end(a.body ?? undefined);
+export class HttpAttempts {
+  private readonly client = new Http1Client(256);
+
+  send(a: AttemptRequest): RunningAttempt {
+    let finish!: (r: AttemptResult) => void;
+    const result = new Promise<AttemptResult>((resolve) => (finish = resolve));
+    let settled = false;
+    const settle = (r: AttemptResult) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      cancel();
+      finish(r);
+    };
+    const cancel = this.client.request(a, (err, res) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      finish(err ? { kind: 'error', message: err.message } : { kind: 'response', status: res!.status, retryAfter: res!.headers['retry-after'] });
     });
+    const timer = setTimeout(() => settle({ kind: 'deadline' }), a.deadlineMs);
+    return { result, abort: () => settle({ kind: 'aborted' }) };
   }
 
   close(): void {
-    this.httpAgent.destroy();
-    this.httpsAgent.destroy();
+    this.client.close();
   }
 }
 
