@@ -82,6 +82,14 @@ test('values.update: writes a row by job key; refuses writes outside the range a
   await assert.rejects(sheets.spreadsheets.values.update({ spreadsheetId: LEDGER_ID, range: 'Ledger!A5000', valueInputOption: 'RAW', requestBody: { values: [['a']] } }), /exceeds grid limits/);
 });
 
+test('a null value is skipped, the cell kept; an empty string empties it (as Google documents for ValueRange.values)', async () => {
+  const sheets = t.google.sheets;
+  await sheets.spreadsheets.values.update({ spreadsheetId: LEDGER_ID, range: 'Ledger!P4:R4', valueInputOption: 'RAW', requestBody: { values: [['keep', 'clear', 'x']] } });
+  await sheets.spreadsheets.values.update({ spreadsheetId: LEDGER_ID, range: 'Ledger!P4:R4', valueInputOption: 'RAW', requestBody: { values: [[null, '', 'y']] } });
+  const shown = await sheets.spreadsheets.values.get({ spreadsheetId: LEDGER_ID, range: 'Ledger!P4:R4' });
+  assert.deepEqual(shown.data.values, [['keep', '', 'y']]);
+});
+
 test("values.update past the grid's columns is refused as Sheets refuses it; appendDimension grows the grid", async () => {
   const sheets = t.google.sheets;
   const added = await sheets.spreadsheets.batchUpdate({ spreadsheetId: LEDGER_ID, requestBody: { requests: [{ addSheet: { properties: { title: 'Narrow', gridProperties: { columnCount: 3 } } } }] } });

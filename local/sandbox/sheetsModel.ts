@@ -182,7 +182,12 @@ export function readRange(r: GridRange, opt: RenderOption, major: 'ROWS' | 'COLU
   return values.length ? { range, values } : { range };
 }
 
-/** Writes a block of values at (r0, c0); grows columns if needed. Returns the written extent. */
+/**
+ * Writes a block of values at (r0, c0); grows columns if needed. Returns the written extent. A
+ * null value is skipped, the cell left as it is, as Google documents for ValueRange.values
+ * ("Null values will be skipped. To set a cell to an empty value, set the string value to an
+ * empty string.").
+ */
 export function writeBlock(sheet: StoredSheet, r0: number, c0: number, values: Array<Array<CellValue | null>>, parse: (v: CellValue | null) => Cell): { rows: number; cols: number; cells: number } {
   let cols = 0;
   let cells = 0;
@@ -192,6 +197,7 @@ export function writeBlock(sheet: StoredSheet, r0: number, c0: number, values: A
     while (sheet.rows.length <= r) sheet.rows.push([]);
     const row = sheet.rows[r]!;
     rowValues.forEach((value, j) => {
+      if (value === null) return;
       const c = c0 + j;
       while (row.length <= c) row.push(null);
       row[c] = parse(value);
