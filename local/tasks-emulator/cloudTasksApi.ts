@@ -4,7 +4,9 @@
  * existing queue or a task name that exists or was executed/deleted within the dedupe window,
  * FAILED_PRECONDITION for a queue name still held after deletion, INVALID_ARGUMENT for malformed
  * names, fields, filters and page tokens). Requests arrive as decoded proto objects; responses
- * are plain objects for the gRPC layer to encode. Transport concerns live in grpcServer.ts.
+ * are plain objects for the gRPC layer to encode. Transport concerns live in grpcServer.ts, which
+ * serves each RPC with the public method of the same name in lowerCamelCase (CreateTask →
+ * createTask): a public method named like an RPC is that RPC.
  */
 import type { Logger } from '../../service/logger.js';
 import { alreadyExists, failedPrecondition, invalidArgument, notFound } from './apiError.js';

@@ -11,13 +11,12 @@
  *
  * See README.md in this folder for what is supported and how it differs from Google.
  */
-import type { Server } from '@grpc/grpc-js';
 import type { Logger } from '../../service/logger.js';
 import { createLogger } from '../../service/logger.js';
 import type { LocalIssuer } from '../issuer.js';
 import { CloudTasksApi } from './cloudTasksApi.js';
 import { Dispatcher } from './dispatcher.js';
-import { startGrpcServer } from './grpcServer.js';
+import { startGrpcServer, type GrpcServer } from './grpcServer.js';
 import { StateStore } from './stateStore.js';
 
 export type TasksEmulatorOptions = {
@@ -70,10 +69,9 @@ export async function startTasksEmulator(opts: TasksEmulatorOptions): Promise<Ta
   store.sweep(Date.now());
   const dispatcher = new Dispatcher({ store, issuer: opts.issuer, logger, dedupeWindowMs, timeScale });
   const api = new CloudTasksApi({ store, dispatcher, logger, dedupeWindowMs, deletedQueueHoldMs: opts.deletedQueueHoldMs ?? 0 });
-  let server: Server;
-  let port: number;
+  let server: GrpcServer;
   try {
-    ({ server, port } = await startGrpcServer(api, (cb) => store.whenDurable(cb), host, opts.port ?? 0, logger));
+    server = await startGrpcServer(api, (cb) => store.whenDurable(cb), host, opts.port ?? 0, logger);
   } catch (err) {
     store.close();
     throw new Error(`tasks emulator: cannot listen on ${host}:${opts.port ?? 0}: ${err instanceof Error ? err.message : String(err)}`);
@@ -83,6 +81,7 @@ export async function startTasksEmulator(opts: TasksEmulatorOptions): Promise<Ta
   const sweeper = setInterval(() => store.sweep(Date.now()), SWEEP_INTERVAL_MS);
   sweeper.unref();
   dispatcher.kick(); // tasks left from the previous run
+  const { port } = server;
   const address = `${host.includes(':') ? `[${host}]` : host}:${port}`;
   logger.info({ address, dataDir: opts.dataDir }, 'tasks-emulator: listening');
 
@@ -94,16 +93,7 @@ export async function startTasksEmulator(opts: TasksEmulatorOptions): Promise<Ta
       closing ??= (async () => {
         clearInterval(sweeper);
         // Clients may keep channels open; give calls a moment, then cut them.
-        await new Promise<void>((resolve) => {
-          const force = setTimeout(() => {
-            server.forceShutdown();
-            resolve();
-          }, 1000);
-          server.tryShutdown(() => {
-            clearTimeout(force);
-            resolve();
-          });
-        });
+        await server.close(1000);
         await dispatcher.close(opts.closeGraceMs ?? 5000);
         store.close();
       })();
