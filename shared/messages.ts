@@ -251,6 +251,38 @@ export const RESULT_TEXTS = {
   attachmentProblem: { ja: '{name}: {reason}', en: '{name}: {reason}' },
 } satisfies Record<string, Localized>;
 
+/**
+ * The console's job drawer (local/console, the operator's view of one job): its section titles and
+ * the labels of every technical value it shows (the error code, the administrator's detail, step
+ * names, the input and result as recorded). The values themselves stay as the record holds them
+ * (codes, ids, JSON, the detail in English); the labels say in the viewer's language what they are.
+ */
+export const OPERATOR_TEXTS = {
+  overview: { ja: '概要', en: 'Overview' },
+  progress: JOB_TEXTS.progress,
+  error: { ja: 'エラー', en: 'Error' },
+  errorCode: { ja: 'エラーコード', en: 'Error code' },
+  errorDetail: { ja: '管理者向けの詳細（記録のまま・英語）', en: 'Details for the administrator (as recorded)' },
+  retryable: { ja: '再試行で解決する可能性あり', en: 'Retry may help' },
+  permanent: { ja: '再試行では解決しません', en: 'Retry will not help' },
+  links: { ja: 'リンク', en: 'Links' },
+  kind: { ja: 'ジョブの種類', en: 'Job kind' },
+  jobId: { ja: 'ジョブ番号', en: 'Job id' },
+  requestedBy: { ja: '依頼者', en: 'Requested by' },
+  attempts: { ja: '試行', en: 'Attempts' },
+  generation: { ja: '世代', en: 'Generation' },
+  created: { ja: '作成', en: 'Created' },
+  started: { ja: '開始', en: 'Started' },
+  finished: { ja: '終了', en: 'Finished' },
+  reply: { ja: '返信先', en: 'Replies to' },
+  cancelRequested: { ja: '中止を要求済み', en: 'Cancel requested' },
+  steps: { ja: '完了したステップ', en: 'Finished steps' },
+  stepName: { ja: '記録上の名前', en: 'recorded as' },
+  noSteps: { ja: 'まだステップはありません。', en: 'No steps finished yet.' },
+  input: { ja: '入力（記録のまま）', en: 'Input (as recorded)' },
+  result: { ja: '結果（記録のまま）', en: 'Result (as recorded)' },
+} satisfies Record<string, Localized>;
+
 /** Link buttons, by what the link opens. */
 export const LINK_TEXTS = {
   folder: { ja: 'フォルダを開く', en: 'Open folder' },

@@ -15,6 +15,7 @@ import assert from 'node:assert/strict';
 import { test, type TestContext } from 'node:test';
 import type { Locator, Page } from 'playwright-core';
 import { SEED_CLIENT_ROWS, SEED_LEDGER_ROWS } from '../../local/sandbox/seedData.js';
+import { OPERATOR_TEXTS } from '../../shared/messages.js';
 import { openPage, screenshot, withConsoleStack } from '../support/browser.js';
 
 const running = withConsoleStack('tasuki-week-');
@@ -266,6 +267,22 @@ async function walkTheWeek(t: TestContext, lang: Lang): Promise<void> {
   checkWords(shown, viewer, 'job drawer in the other language');
   if (viewer === 'ja') assert.match(shown, /ポータル「nosuchportal」は登録されていません/);
   else assert.match(shown, /The portal "nosuchportal" is not set up/);
+  // The operator's part: each technical value under a label from the catalogue in the viewer's
+  // language (the values stay as recorded: the code, and the detail in English).
+  const drawer = colleague.page.getByTestId('job-detail');
+  assert.equal(await drawer.getByTestId('job-error-code').innerText(), `${OPERATOR_TEXTS.errorCode[viewer]}: unknown_portal`);
+  const detail = await drawer.getByTestId('job-error-detail').innerText();
+  assert.ok(detail.startsWith(`${OPERATOR_TEXTS.errorDetail[viewer]}: `) && /nosuchportal/.test(detail), detail);
+  const labels = await drawer.locator('.section-title, dt, .code .label, .steps small').allInnerTexts();
+  assert.ok(labels.length >= 8, labels.join(' | '));
+  for (const label of labels) {
+    const words = label.replace(/[a-z]+(?:[.:_-][a-z0-9]+)+/g, ''); // a recorded step name (portal:fetch) is a value
+    if (viewer === 'ja') assert.match(words, JAPANESE, `an English label in the Japanese drawer: ${label}`);
+    else assert.doesNotMatch(words, JAPANESE, `a Japanese label in the English drawer: ${label}`);
+  }
+  for (const key of ['overview', 'error', 'errorCode', 'errorDetail', 'kind', 'jobId', 'requestedBy', 'input'] as const) {
+    assert.ok(labels.includes(OPERATOR_TEXTS[key][viewer]), `${key}: ${labels.join(' | ')}`);
+  }
   await screenshot(colleague.page, `week-${lang}-drawer-in-${viewer}`);
   assert.deepEqual(colleague.errors, []);
   await colleague.page.context().close();

@@ -7,7 +7,7 @@
 import { api } from '../api.js';
 import { ICONS, fill, h, icon, patchList, timeEl, absoluteTime } from '../dom.js';
 import { adviceText, failureText, progressLabel, resultLinks, retryOffered, stateLabel, type DisplayJob } from '../../../../shared/cards/jobDisplay.js';
-import { stepLabel } from '../../../../shared/messages.js';
+import { OPERATOR_TEXTS, stepLabel } from '../../../../shared/messages.js';
 import { kindDescription, kindLabel, lang, t, type WordKey } from '../i18n.js';
 import { linkProps, routeHref } from '../links.js';
 import { onLive } from '../live.js';
@@ -215,11 +215,25 @@ export class JobsView implements View {
   }
 }
 
-/** The detail drawer of one job; follows live updates while open. */
+/** The drawer's words, from the catalogue (shared/messages.ts OPERATOR_TEXTS), in the viewer's language. */
+function o(key: keyof typeof OPERATOR_TEXTS): string {
+  return OPERATOR_TEXTS[key][lang()];
+}
+
+/** A technical value with its label: the label in the viewer's language, the value as recorded. */
+function labelled(label: string, value: string, testid: string): HTMLElement {
+  return h('div', { class: 'code', style: 'margin-top:6px', 'data-testid': testid }, h('span', { class: 'label' }, label), ': ', h('span', { class: 'value' }, value));
+}
+
+/**
+ * The detail drawer of one job; follows live updates while open. Every label is the catalogue's
+ * in the viewer's language; the technical values (kind, id, code, detail, step names, JSON) are
+ * shown as recorded, each under its label.
+ */
 export function openJobDetail(id: string): void {
   let job = known.get(id);
   const drawer = openDrawer({
-    label: t('detail.overview'),
+    label: o('overview'),
     onClose: () => {
       jobListeners.delete(onJob);
       if (location.hash.includes(`id=${id}`)) history.replaceState(null, '', routeHref('jobs'));
@@ -250,36 +264,39 @@ export function openJobDetail(id: string): void {
     const links = resultLinks(j.result, lang()).map((l) => ({ title: l.label, url: l.url }));
     fill(
       drawer.body,
-      j.progress || j.status === 'running' || j.status === 'queued' ? [h('div', { class: 'section-title' }, t('jobs.col.progress')), progressEl(j, false)] : null,
+      j.progress || j.status === 'running' || j.status === 'queued' ? [h('div', { class: 'section-title' }, o('progress')), progressEl(j, false)] : null,
       j.error
         ? [
-            h('div', { class: 'section-title' }, t('detail.error')),
+            h('div', { class: 'section-title' }, o('error')),
             h(
               'div',
               { class: 'error-box', 'data-testid': 'job-error' },
               // What staff read, in the viewer's language; then, for the operator, the code and detail.
               h('div', null, failureText(j as DisplayJob, lang())),
               adviceText(j as DisplayJob, lang()) ? h('div', { style: 'margin-top:4px' }, adviceText(j as DisplayJob, lang())) : null,
-              h('div', { class: 'code', style: 'margin-top:6px' }, [j.error.code, j.error.detail].filter(Boolean).join(' · ')),
-              h('div', { style: 'margin-top:4px;font-size:12px' }, retryOffered(j) ? t('detail.retryable') : t('detail.permanent')),
+              labelled(o('errorCode'), j.error.code, 'job-error-code'),
+              j.error.detail ? labelled(o('errorDetail'), j.error.detail, 'job-error-detail') : null,
+              h('div', { style: 'margin-top:4px;font-size:12px' }, retryOffered(j) ? o('retryable') : o('permanent')),
             ),
           ]
         : null,
       links.length
-        ? [h('div', { class: 'section-title' }, t('detail.links')), h('div', { class: 'links' }, links.map((l) => h('a', linkProps(l.url), '↗ ', l.title)))]
+        ? [h('div', { class: 'section-title' }, o('links')), h('div', { class: 'links' }, links.map((l) => h('a', linkProps(l.url), '↗ ', l.title)))]
         : null,
-      h('div', { class: 'section-title' }, t('detail.overview')),
+      h('div', { class: 'section-title' }, o('overview')),
       h(
         'dl',
         { class: 'facts' },
-        fact(t('detail.requestedBy'), `${userName(j.requestedBy)} <${j.requestedBy}>`),
-        fact(t('jobs.col.attempts'), `${j.attempts} · ${t('detail.generation')} ${j.generation}`),
-        fact(t('detail.created'), absoluteTime(j.createdAt, lang())),
-        j.startedAt ? fact(t('detail.started'), absoluteTime(j.startedAt, lang())) : null,
-        j.finishedAt ? fact(t('detail.finished'), absoluteTime(j.finishedAt, lang())) : null,
+        fact(o('kind'), j.kind),
+        fact(o('jobId'), j.id),
+        fact(o('requestedBy'), `${userName(j.requestedBy)} <${j.requestedBy}>`),
+        fact(o('attempts'), `${j.attempts} · ${o('generation')} ${j.generation}`),
+        fact(o('created'), absoluteTime(j.createdAt, lang())),
+        j.startedAt ? fact(o('started'), absoluteTime(j.startedAt, lang())) : null,
+        j.finishedAt ? fact(o('finished'), absoluteTime(j.finishedAt, lang())) : null,
         j.reply
           ? [
-              h('dt', null, t('detail.reply')),
+              h('dt', null, o('reply')),
               h(
                 'dd',
                 null,
@@ -289,16 +306,16 @@ export function openJobDetail(id: string): void {
               ),
             ]
           : null,
-        j.cancelRequested && j.status !== 'canceled' ? fact(t('detail.cancelRequested'), '✓') : null,
+        j.cancelRequested && j.status !== 'canceled' ? fact(o('cancelRequested'), '✓') : null,
       ),
-      h('div', { class: 'section-title' }, t('detail.steps')),
+      h('div', { class: 'section-title' }, o('steps')),
       // The service's view already leaves out the worker's own $-steps (toJobView).
       j.steps.length
-        ? h('ul', { class: 'steps' }, j.steps.map((s) => h('li', null, stepLabel(s, lang()) || s, ' ', h('small', { class: 'muted mono' }, s))))
-        : h('p', { class: 'muted', style: 'margin:0' }, t('detail.noSteps')),
-      h('div', { class: 'section-title' }, t('detail.input')),
+        ? h('ul', { class: 'steps' }, j.steps.map((s) => h('li', null, stepLabel(s, lang()) || s, ' ', h('small', { class: 'muted' }, `${o('stepName')}: `, h('span', { class: 'mono' }, s)))))
+        : h('p', { class: 'muted', style: 'margin:0' }, o('noSteps')),
+      h('div', { class: 'section-title' }, o('input')),
       h('pre', { class: 'json' }, JSON.stringify(j.input, null, 2)),
-      j.result !== undefined ? [h('div', { class: 'section-title' }, t('detail.result')), h('pre', { class: 'json', 'data-testid': 'job-result' }, JSON.stringify(j.result, null, 2))] : null,
+      j.result !== undefined ? [h('div', { class: 'section-title' }, o('result')), h('pre', { class: 'json', 'data-testid': 'job-result' }, JSON.stringify(j.result, null, 2))] : null,
     );
     drawer.body.scrollTop = scroll;
     // The console is the operator's tool: Retry stays available; the error box says whether it can help.
