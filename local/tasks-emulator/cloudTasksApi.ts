@@ -14,7 +14,7 @@ import type { Dispatcher } from './dispatcher.js';
 import { checkLocationName, checkQueueName, checkTaskName, generateTaskId } from './names.js';
 import { applyUpdate, queueToMessage, settingsFromMessage, validateSettings, type QueueMessage, type QueueRecord, type QueueState } from './queueSettings.js';
 import type { StateStore } from './stateStore.js';
-import { newTaskFromMessage, taskToMessage, viewOf, type TaskMessage } from './taskRecord.js';
+import { newTaskFromMessage, NOT_YET_DISPATCHED, taskToMessage, viewOf, type TaskMessage } from './taskRecord.js';
 
 export type ApiOptions = {
   store: StateStore;
@@ -207,14 +207,7 @@ export class CloudTasksApi {
       queue: queue.name,
       ...fields,
       createTimeMs: now,
-      dispatchCount: 0,
-      responseCount: 0,
-      executionCount: 0,
-      firstAttempt: null,
-      lastAttempt: null,
-      previousResponse: null,
-      retryReason: null,
-      dispatching: false,
+      ...NOT_YET_DISPATCHED,
     });
     this.o.dispatcher.kick(queue.name);
     return taskToMessage(task, viewOf(req.responseView));

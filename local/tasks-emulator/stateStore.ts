@@ -10,8 +10,9 @@
  *
  * Cost per task is kept small (the dispatcher runs at hundreds of tasks a second):
  *  - Queues are cached in memory and live tasks indexed (taskIndex.ts), so finding due work and
- *    CreateTask's dedupe read no SQL; the file is the truth, the memory a mirror of it kept by
- *    every method here.
+ *    CreateTask's dedupe read no SQL, and live tasks' records are kept up to a memory budget
+ *    (taskRecordCache.ts), so a dispatch reads no row; the file is the truth, the memory a
+ *    mirror of it kept by every method here.
  *  - Writes are grouped (group commit): the first write opens a transaction that commits
  *    the commit window (20 ms) later, or at the end of the event-loop turn as soon as an RPC waits for
  *    it (whenDurable). An RPC answers only once its writes are committed, so an acknowledged
@@ -26,18 +27,23 @@ import { join } from 'node:path';
 import { openSqlite, statementCache } from '../../service/store/sqliteDatabase.js';
 import type { QueueRecord, QueueSettings, QueueState } from './queueSettings.js';
 import { TaskIndex, type DueEntry } from './taskIndex.js';
+import { TaskRecordCache } from './taskRecordCache.js';
 import type { AttemptRecord, HttpTarget, TaskRecord } from './taskRecord.js';
 
 export const DB_FILE = 'tasks-emulator.sqlite';
 
 /** How long the dispatcher's writes may wait to share a commit (nobody waits on them). */
 export const DEFAULT_COMMIT_WINDOW_MS = 20;
+/** Memory the records of live tasks may take (taskRecordCache.ts). */
+const RECORD_CACHE_BYTES = 32 * 1024 * 1024;
 
 export type StateStoreOptions = {
   /** Hears of a failed group commit (its writes are rolled back). */
   onCommitError?: (err: Error) => void;
   /** Default DEFAULT_COMMIT_WINDOW_MS. */
   commitWindowMs?: number;
+  /** Memory for live tasks' records (default 32 MB; 0 reads every dispatched task's row). */
+  recordCacheBytes?: number;
 };
 
 type TaskRow = {
@@ -83,6 +89,8 @@ export class StateStore {
   private readonly stmt: (sql: string) => Database.Statement;
   private readonly queues = new Map<string, QueueRecord>();
   private readonly index = new TaskIndex();
+  /** Live tasks' records for dispatch (up to a budget; the rest are read from the file). */
+  private readonly records: TaskRecordCache;
   /** A transaction is open, to be committed by commitTimer or commitNow. */
   private batching = false;
   private commitTimer: NodeJS.Timeout | undefined;
@@ -97,6 +105,7 @@ export class StateStore {
   private constructor(file: string, opts: StateStoreOptions) {
     this.onCommitError = opts.onCommitError ?? (() => {});
     this.commitWindowMs = opts.commitWindowMs ?? DEFAULT_COMMIT_WINDOW_MS;
+    this.records = new TaskRecordCache(opts.recordCacheBytes ?? RECORD_CACHE_BYTES);
     this.db = openSqlite(file, {
       schema: `
       CREATE TABLE IF NOT EXISTS queues (
@@ -125,6 +134,7 @@ export class StateStore {
   private load(): void {
     this.queues.clear();
     this.index.clear();
+    this.records.clear();
     for (const row of this.stmt('SELECT * FROM queues').all() as QueueRow[]) this.queues.set(row.name, queueFromRow(row));
     const tasks = this.stmt('SELECT name, queue, seq, schedule_ms, dispatching FROM tasks').all() as Array<Pick<TaskRow, 'name' | 'queue' | 'seq' | 'schedule_ms' | 'dispatching'>>;
     for (const t of tasks) this.index.put(t.queue, t.name, t.seq, t.schedule_ms, t.dispatching === 0);
@@ -235,6 +245,7 @@ export class StateStore {
     }, true);
     this.queues.delete(name);
     this.index.removeQueue(name);
+    this.records.deleteQueue(name);
   }
 
   /** Deletes every task of the queue (their names become tombstones); returns how many. */
@@ -247,6 +258,7 @@ export class StateStore {
     const q = this.queues.get(name);
     if (q) this.queues.set(name, { ...q, purgeTimeMs });
     this.index.removeQueue(name);
+    this.records.deleteQueue(name);
     return n;
   }
 
@@ -286,7 +298,9 @@ export class StateStore {
     );
     const seq = Number(info.lastInsertRowid);
     this.index.put(t.queue, t.name, seq, t.scheduleTimeMs, true);
-    return { ...t, seq };
+    const record = { ...t, seq };
+    this.records.put(record);
+    return record;
   }
 
   /**
@@ -300,12 +314,29 @@ export class StateStore {
       return this.stmt('DELETE FROM tasks WHERE name = ? AND seq = ?').run(name, seq).changes > 0;
     });
     if (gone) this.index.remove(name);
+    this.records.forget(name, seq);
     return gone;
   }
 
   /** Marks an attempt as dispatched. Returns the updated task, or undefined if it is gone. */
   startAttempt(name: string, seq: number, attempt: AttemptRecord): TaskRecord | undefined {
     const json = JSON.stringify(attempt);
+    const cached = this.records.get(name, seq);
+    if (cached) {
+      const started = this.write(
+        () =>
+          this.stmt(
+            `UPDATE tasks SET dispatching = 1, dispatch_count = dispatch_count + 1,
+               first_attempt = COALESCE(first_attempt, ?), last_attempt = ?
+             WHERE name = ? AND seq = ?`,
+          ).run(json, json, name, seq).changes > 0,
+      );
+      if (!started) return this.lost(name, seq);
+      const record: TaskRecord = { ...cached, dispatching: true, dispatchCount: cached.dispatchCount + 1, firstAttempt: cached.firstAttempt ?? { ...attempt }, lastAttempt: { ...attempt } };
+      this.records.put(record);
+      this.index.dispatched(name);
+      return record;
+    }
     const row = this.write(
       () =>
         this.stmt(
@@ -314,12 +345,18 @@ export class StateStore {
            WHERE name = ? AND seq = ? RETURNING *`,
         ).get(json, json, name, seq) as TaskRow | undefined,
     );
-    if (!row) {
-      this.index.forget(name, seq); // the mirror was wrong about it: never offer it again
-      return undefined;
-    }
+    if (!row) return this.lost(name, seq);
     this.index.dispatched(name);
-    return taskFromRow(row);
+    const record = taskFromRow(row);
+    this.records.put(record);
+    return record;
+  }
+
+  /** The mirror was wrong about the task (its row is gone): never offer it again. */
+  private lost(name: string, seq: number): undefined {
+    this.index.forget(name, seq);
+    this.records.forget(name, seq);
+    return undefined;
   }
 
   /** Records a failed attempt and the time of the next one. False if the task is gone. */
@@ -333,6 +370,9 @@ export class StateStore {
         ).run(u.scheduleTimeMs, u.responseCount, u.executionCount, JSON.stringify(u.lastAttempt), u.previousResponse, u.retryReason, name, seq).changes > 0,
     );
     if (updated) this.index.waitUntil(name, u.scheduleTimeMs);
+    const cached = this.records.get(name, seq);
+    if (cached && updated) this.records.put({ ...cached, ...u, dispatching: false });
+    else this.records.forget(name, seq);
     return updated;
   }
 

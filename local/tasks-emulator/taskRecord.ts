@@ -48,6 +48,18 @@ export type TaskRecord = {
   dispatching: boolean;
 };
 
+/** The attempt fields of a task that was never dispatched. */
+export const NOT_YET_DISPATCHED = {
+  dispatchCount: 0,
+  responseCount: 0,
+  executionCount: 0,
+  firstAttempt: null,
+  lastAttempt: null,
+  previousResponse: null,
+  retryReason: null,
+  dispatching: false,
+} as const satisfies Partial<TaskRecord>;
+
 export const DEFAULT_DISPATCH_DEADLINE_MS = 10 * 60_000;
 const MIN_DEADLINE_MS = 15_000;
 const MAX_DEADLINE_MS = 30 * 60_000;
