@@ -6,7 +6,8 @@
  *   GET  /v1/clients/match which client of the directory a sender is (routes/clients.ts), same token.
  *   POST /v1/uploads       an e-mail attachment's bytes for project.create (routes/uploads.ts), same
  *                          token; raw body up to 30 MiB, so it is routed before the JSON parser.
- *   POST /tasks/run        Cloud Tasks deliveries (routes/tasks.ts), OIDC token of the invoker.
+ *   POST /tasks/run        Cloud Tasks deliveries (routes/taskRun.ts, served before Express: the
+ *                          hottest route), OIDC token of the invoker.
  *   POST /tasks/sweep      the reconciler's sweep (Cloud Scheduler), OIDC token of the invoker.
  *   POST /preflight        the preflight (routes/preflight.ts): can the service reach and use every
  *                          configured resource? Invoker's OIDC token.
@@ -17,7 +18,8 @@
  * Bodies are JSON, at most 100 kB (tasks carry ids, never data), except /v1/uploads. Unknown routes and every
  * error answer `{error:{code,message}}`; stack traces stay in the logs.
  */
-import express, { type Express } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import express from 'express';
 import type { AppDeps } from './deps.js';
 import { chartsRouter } from './routes/charts.js';
 import { clientsRouter } from './routes/clients.js';
@@ -26,17 +28,20 @@ import { jobsRouter } from './routes/jobs.js';
 import { preflightRouter } from './routes/preflight.js';
 import { requestLog } from './routes/requestLog.js';
 import { schedulesRouter } from './routes/schedules.js';
+import { isTaskRun, taskRunRoute } from './routes/taskRun.js';
 import { tasksRouter } from './routes/tasks.js';
 import { uploadsRouter } from './routes/uploads.js';
 import { Worker } from './worker/worker.js';
 
 export const BODY_LIMIT = '100kb';
 
-export type TasukiApp = Express & { readonly worker: Worker };
+/** The service's request listener (for http.createServer or supertest) and its worker. */
+export type TasukiApp = ((req: IncomingMessage, res: ServerResponse) => void) & { readonly worker: Worker };
 
 export function createApp(deps: AppDeps): TasukiApp {
   const worker = new Worker(deps);
   const app = express();
+  const taskRun = taskRunRoute(deps, worker);
   app.disable('x-powered-by');
   app.set('etag', false);
   app.use(requestLog(deps.log, deps.config.project));
@@ -49,10 +54,14 @@ export function createApp(deps: AppDeps): TasukiApp {
   app.use(express.json({ limit: BODY_LIMIT }));
   app.use('/v1/jobs', jobsRouter(deps));
   app.use('/v1/clients', clientsRouter(deps));
-  app.use('/tasks', tasksRouter(deps, worker));
+  app.use('/tasks', tasksRouter(deps));
   app.use('/schedules', schedulesRouter(deps));
   app.use('/preflight', preflightRouter(deps));
   app.use(notFoundRoute);
   app.use(errorHandler(deps.log));
-  return Object.assign(app, { worker });
+  const listener = (req: IncomingMessage, res: ServerResponse): void => {
+    if (isTaskRun(req)) taskRun(req, res);
+    else app(req, res);
+  };
+  return Object.assign(listener, { worker });
 }

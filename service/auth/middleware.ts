@@ -3,8 +3,9 @@
  * - `requireUser`: /v1/jobs*, a Google ID token from the add-on (ScriptApp.getIdentityToken()):
  *   audience = the script's OAuth client id, verified e-mail in an allowed domain or list.
  *   Puts the caller's e-mail on `res.locals.user`.
- * - `requireInvoker`: /tasks/run, Cloud Tasks' OIDC token: audience = the service URL, e-mail =
- *   the invoker service account.
+ * - `requireInvoker`: /tasks/sweep, /schedules, /preflight: the invoker's OIDC token (Cloud Tasks,
+ *   Cloud Scheduler): audience = the service URL, e-mail = the invoker service account.
+ *   `invokerCheck` is the same check for /tasks/run, which is served outside Express (taskRun.ts).
  */
 import type { RequestHandler } from 'express';
 import type { Config } from '../config.js';
@@ -27,14 +28,21 @@ export function requireUser(config: Config, trust: TokenTrust): RequestHandler {
   };
 }
 
-export function requireInvoker(config: Config, trust: TokenTrust): RequestHandler {
+/** Checks an Authorization header for the invoker's OIDC token; throws an AuthFailure if not. */
+export function invokerCheck(config: Config, trust: TokenTrust): (authorization: string | undefined) => Promise<void> {
   const invoker = config.invokerServiceAccount.toLowerCase();
-  return async (req, _res, next) => {
-    const claims = await verifyBearer(req.get('authorization'), trust, config.serviceUrl);
-    const email = verifiedEmail(claims);
+  return async (authorization) => {
+    const email = verifiedEmail(await verifyBearer(authorization, trust, config.serviceUrl));
     if (email !== invoker) {
       throw new AuthFailure(403, 'wrong_service_account', `tasks must be signed by ${invoker}, not ${email}`);
     }
+  };
+}
+
+export function requireInvoker(config: Config, trust: TokenTrust): RequestHandler {
+  const check = invokerCheck(config, trust);
+  return async (req, _res, next) => {
+    await check(req.get('authorization'));
     next();
   };
 }

@@ -40,36 +40,39 @@ export const notFoundRoute: RequestHandler = (req, res) => {
 
 type BodyParserError = Error & { type?: string; status?: number; limit?: number };
 
+/** An error's answer: status, body and headers (the Express error handler and taskRun.ts send it). */
+export type ErrorAnswer = { status: number; body: ApiError['error']; headers?: Record<string, string> };
+
+/** How any thrown error is answered; an unexpected one is logged here with its stack. */
+export function errorAnswer(err: unknown, log: Logger, method: string | undefined, path: string): ErrorAnswer {
+  if (err instanceof HttpError) {
+    return { status: err.status, body: { code: err.code, message: err.message, ...(err.issues ? { issues: err.issues } : {}) }, ...(err.headers ? { headers: err.headers } : {}) };
+  }
+  if (err instanceof AuthFailure) {
+    const headers: Record<string, string> = {};
+    if (err.status === 401) headers['WWW-Authenticate'] = `Bearer error="invalid_token", error_description="${err.code}"`;
+    if (err.status === 503) headers['Retry-After'] = '5';
+    return { status: err.status, body: { code: err.code, message: err.message }, headers };
+  }
+  const parserError = err as BodyParserError;
+  if (parserError?.type === 'entity.parse.failed') return { status: 400, body: { code: 'invalid_json', message: 'the body is not valid JSON' } };
+  if (parserError?.type === 'entity.too.large') {
+    return { status: 413, body: { code: 'body_too_large', message: `the body is larger than the ${parserError.limit ?? ''} byte limit`.replace('  ', ' ') } };
+  }
+  if (typeof parserError?.status === 'number' && parserError.status >= 400 && parserError.status < 500) {
+    return { status: parserError.status, body: { code: 'bad_request', message: parserError.message } };
+  }
+  log.error({ err, method, path }, 'unhandled error');
+  return { status: 500, body: { code: 'internal', message: 'internal error; it has been logged' } };
+}
+
 export function errorHandler(log: Logger): ErrorRequestHandler {
   return (err: unknown, req, res, _next) => {
     if (res.headersSent) {
       res.end();
       return;
     }
-    if (err instanceof HttpError) {
-      sendError(res, err.status, { code: err.code, message: err.message, ...(err.issues ? { issues: err.issues } : {}) }, err.headers);
-      return;
-    }
-    if (err instanceof AuthFailure) {
-      if (err.status === 401) res.set('WWW-Authenticate', `Bearer error="invalid_token", error_description="${err.code}"`);
-      if (err.status === 503) res.set('Retry-After', '5');
-      sendError(res, err.status, { code: err.code, message: err.message });
-      return;
-    }
-    const parserError = err as BodyParserError;
-    if (parserError?.type === 'entity.parse.failed') {
-      sendError(res, 400, { code: 'invalid_json', message: 'the body is not valid JSON' });
-      return;
-    }
-    if (parserError?.type === 'entity.too.large') {
-      sendError(res, 413, { code: 'body_too_large', message: `the body is larger than the ${parserError.limit ?? ''} byte limit`.replace('  ', ' ') });
-      return;
-    }
-    if (typeof parserError?.status === 'number' && parserError.status >= 400 && parserError.status < 500) {
-      sendError(res, parserError.status, { code: 'bad_request', message: parserError.message });
-      return;
-    }
-    log.error({ err, method: req.method, path: req.path }, 'unhandled error');
-    sendError(res, 500, { code: 'internal', message: 'internal error; it has been logged' });
+    const answer = errorAnswer(err, log, req.method, req.path);
+    sendError(res, answer.status, answer.body, answer.headers);
   };
 }

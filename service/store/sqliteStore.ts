@@ -114,7 +114,7 @@ export class SqliteStore extends DocStore implements Store {
     checkVersion(expectedVersion, `job ${id}`);
     if (next?.id !== id) throw new StoreInputError(`store: updateJob(${id}) was given a record with id ${String(next?.id)}`);
     const { job: valid, json } = changedJobJson({ ...next, version: expectedVersion + 1 });
-    const info = this.stmt.casJob.run(valid.requestedBy, valid.status, valid.createdAt, valid.version, isUnsettled(valid) ? 1 : 0, valid.updatedAt, json, id, expectedVersion);
+    const info = this.stmt.casJob.run(valid.status, valid.version, isUnsettled(valid) ? 1 : 0, valid.updatedAt, json, id, expectedVersion, valid.requestedBy, valid.createdAt);
     return info.changes === 1 ? valid : null;
   }
 
@@ -221,8 +221,11 @@ function prepareStatements(db: Database.Database) {
       'INSERT INTO jobs (id, requested_by, status, created_at, version, unsettled, updated_at, record) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING',
     ),
     getJob: db.prepare<[string], JobRow>('SELECT id, record FROM jobs WHERE id = ?'),
+    // A job's requester and creation time never change, so an update leaves their columns (and
+    // the two indexes on them) alone, which halves its cost; a record that claims to change them
+    // matches no row, like a stale version.
     casJob: db.prepare(
-      'UPDATE jobs SET requested_by = ?, status = ?, created_at = ?, version = ?, unsettled = ?, updated_at = ?, record = ? WHERE id = ? AND version = ?',
+      'UPDATE jobs SET status = ?, version = ?, unsettled = ?, updated_at = ?, record = ? WHERE id = ? AND version = ? AND requested_by = ? AND created_at = ?',
     ),
     unsettled: db.prepare('SELECT id, record FROM jobs WHERE unsettled = 1 AND updated_at < ? ORDER BY updated_at ASC LIMIT ?'),
     unsettledAfter: db.prepare('SELECT id, record FROM jobs WHERE unsettled = 1 AND updated_at < ? AND updated_at > ? ORDER BY updated_at ASC LIMIT ?'),

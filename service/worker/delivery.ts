@@ -7,8 +7,8 @@
  * - holder: the lease holder of this one delivery, `chain@nonce`; the nonce lets an earlier
  *   delivery of the same chain that is somehow still running see that it lost the lease.
  */
-import { randomBytes } from 'node:crypto';
-import type { Request } from 'express';
+import { randomUUID } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
 
 export type Delivery = {
   taskName: string;
@@ -31,16 +31,23 @@ function count(value: string | undefined): number {
   return Number.isInteger(n) && n >= 0 ? n : 0;
 }
 
-export function deliveryFrom(req: Request): Delivery {
-  const taskName = req.get('x-cloudtasks-taskname') ?? 'unnamed-task';
-  const executionCount = count(req.get('x-cloudtasks-taskexecutioncount'));
+function header(headers: IncomingHttpHeaders, name: string): string | undefined {
+  const value = headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+export function deliveryFrom(headers: IncomingHttpHeaders): Delivery {
+  const taskName = header(headers, 'x-cloudtasks-taskname') ?? 'unnamed-task';
+  const executionCount = count(header(headers, 'x-cloudtasks-taskexecutioncount'));
   const chain = `${taskName}#${executionCount}`;
   return {
     taskName,
-    retryCount: count(req.get('x-cloudtasks-taskretrycount')),
+    retryCount: count(header(headers, 'x-cloudtasks-taskretrycount')),
     executionCount,
     chain,
-    holder: `${chain}@${randomBytes(4).toString('hex')}`,
+    // 32 random bits; randomUUID draws from a pooled entropy buffer (randomBytes(4) was a
+    // synchronous call into the CSPRNG on every delivery).
+    holder: `${chain}@${randomUUID().slice(0, 8)}`,
   };
 }
 
