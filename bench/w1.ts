@@ -22,6 +22,7 @@ import { SqliteStore } from '../service/store/sqliteStore.js';
 import type { JobRecord } from '../shared/job.js';
 import type { BenchCounts } from './benchService.js';
 import { startBenchStack, type BenchStack } from './benchStack.js';
+import { postJson } from './httpClient.js';
 import { cpuMs, percentile, round, rssMb, sleep } from './processes.js';
 import { W1_CALLS } from './w1Handler.js';
 
@@ -94,16 +95,10 @@ export class JobDriver {
   async enqueue(kind: string, input: unknown): Promise<{ id: string; sentAt: number; ms: number }> {
     const key = `bench-${process.pid}-${++this.n}`;
     const sentAt = Date.now();
-    const t0 = performance.now();
-    const res = await fetch(`${this.stack.serviceUrl}/v1/jobs`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${this.token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ kind, input, idempotencyKey: key }),
-    });
-    const body = (await res.json()) as { job?: { id: string }; error?: unknown };
-    const ms = performance.now() - t0;
+    const res = await postJson(`${this.stack.serviceUrl}/v1/jobs`, { authorization: `Bearer ${this.token}` }, { kind, input, idempotencyKey: key });
+    const body = res.body as { job?: { id: string }; error?: unknown };
     if (res.status !== 202 || !body.job) throw new Error(`POST /v1/jobs answered ${res.status}: ${JSON.stringify(body)}`);
-    return { id: body.job.id, sentAt, ms };
+    return { id: body.job.id, sentAt, ms: res.ms };
   }
 
   /** Waits until `n` more jobs than `baseline` succeeded (a failure stops the bench). */

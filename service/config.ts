@@ -56,7 +56,7 @@ export const VARIABLES = {
   GOOGLE_CLOUD_PROJECT: { doc: 'Google Cloud project id.', example: 'my-project', localDefault: 'tasuki-local' },
   TASUKI_TASKS_LOCATION: { doc: 'Cloud Tasks location.', example: 'asia-northeast1', localDefault: 'asia-northeast1' },
   TASUKI_TASKS_QUEUE: { doc: 'Cloud Tasks queue id.', example: 'tasuki-jobs', localDefault: 'tasuki-jobs', productionDefault: 'tasuki-jobs' },
-  TASUKI_TASKS_EMULATOR: { doc: 'host:port of the local Cloud Tasks emulator (gRPC).', example: '127.0.0.1:8123', localDefault: '127.0.0.1:8123', only: 'local' },
+  TASUKI_TASKS_EMULATOR: { doc: 'host:port of the local Cloud Tasks emulator (its REST mapping; gRPC on the same port).', example: '127.0.0.1:8123', localDefault: '127.0.0.1:8123', only: 'local' },
   TASUKI_QUEUE_MAX_ATTEMPTS: { doc: "The queue's retryConfig.maxAttempts, so the worker knows the final attempt.", example: '8', localDefault: '5', productionDefault: '8' },
   TASUKI_LEASE_SECONDS: { doc: 'How long a running job is held by one delivery without a sign of life; renewed every third of it while the handler runs, so a crashed holder is replaced within this time. Production refuses a value whose double exceeds the queue retry schedule.', example: '30', localDefault: '30', productionDefault: '30' },
   TASUKI_JOB_MAX_RECOVERIES: { doc: "How many new task generations the reconciler may create for one job whose task ended without the job ending (the job's own attempt budget, beside the queue's per-task attempts); then the job fails as abandoned and is reported.", example: '3', localDefault: '3', productionDefault: '3' },

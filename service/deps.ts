@@ -1,10 +1,10 @@
 /**
  * Builds what the app runs on (AppDeps) from the configuration, cheaply: start-up only opens the
  * job store and prepares token verification (the JWKS is fetched on the first token). The Cloud
- * Tasks client (google-gax), the Google API clients and the job handlers load on first use, and
- * `warm()` loads the queue client in the background once the server is ready, so a cold Cloud
- * Run instance answers /healthz about as fast as a bare Express app and the first enqueue still
- * does not pay for gax.
+ * Tasks transport and credentials, the Google API clients and the job handlers load on first use,
+ * and `warm()` loads the queue's in the background once the server is ready, so a cold Cloud Run
+ * instance answers /healthz about as fast as a bare Express app and the first enqueue still does
+ * not pay for them.
  */
 import type { JWTVerifyGetKey } from 'jose';
 import { loadJose, type TokenTrust } from './auth/tokenVerifier.js';

@@ -1,5 +1,6 @@
-// The JobQueue adapter on the real CloudTasksClient, end to end against the tasks emulator:
-// enqueue → an HTTP hit on <serviceUrl>/tasks/run with tasuki's body, headers and OIDC token.
+// The JobQueue adapter (Cloud Tasks' REST mapping), end to end against the tasks emulator, checked
+// through the official CloudTasksClient over gRPC on the same port: enqueue → an HTTP hit on
+// <serviceUrl>/tasks/run with tasuki's body, headers and OIDC token.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { grpc } from 'google-gax';
@@ -103,15 +104,22 @@ test('enqueue twice while pending: one task; notBefore and the dispatch deadline
   assert.equal(target.requests.filter((r) => r.body.includes('job-later')).length, 0);
 });
 
-test('production path: ensureQueue reports a missing queue clearly (client options override)', async () => {
+test('production path: ensureQueue reports a missing queue clearly, and sends the access token (endpoint override)', async () => {
   const prodLike: Config = { ...config, tasksEmulator: undefined, tasksQueue: 'not-created' };
-  const q = new CloudTasksQueue({
-    config: prodLike,
-    logger,
-    clientOptions: { servicePath: '127.0.0.1', port: h.emulator.port, sslCreds: grpc.credentials.createInsecure(), universeDomain: 'googleapis.com' },
-  });
+  let tokens = 0;
+  const q = new CloudTasksQueue({ config: prodLike, logger, endpoint: { baseUrl: `http://${h.emulator.address}`, token: async () => `token-${++tokens}` } });
   try {
     await assert.rejects(q.ensureQueue(), /queues\/not-created does not exist/);
+    assert.equal(tokens, 1);
+  } finally {
+    await q.close();
+  }
+});
+
+test('an unreachable endpoint is a clear, retryable-looking error naming it', async () => {
+  const q = new CloudTasksQueue({ config, logger, endpoint: { baseUrl: 'http://127.0.0.1:9', token: async () => undefined } });
+  try {
+    await assert.rejects(q.enqueue({ jobId: 'job-nowhere', generation: 1 }), /could not create the task for job job-nowhere.*could not be reached/);
   } finally {
     await q.close();
   }

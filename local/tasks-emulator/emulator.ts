@@ -1,7 +1,8 @@
 /**
- * The local Cloud Tasks emulator: a gRPC server speaking google.cloud.tasks.v2.CloudTasks (the
- * protos shipped with @google-cloud/tasks), so the unmodified CloudTasksClient works against it,
- * plus a dispatcher that delivers HTTP-target tasks like Cloud Tasks does. State lives in
+ * The local Cloud Tasks emulator: google.cloud.tasks.v2.CloudTasks over gRPC (the protos shipped
+ * with @google-cloud/tasks, so the unmodified CloudTasksClient works against it) and over its
+ * REST mapping (restServer.ts, what the service speaks), both on one port (listener.ts), plus a
+ * dispatcher that delivers HTTP-target tasks like Cloud Tasks does. State lives in
  * `<dataDir>/tasks-emulator.sqlite` and survives restarts; attempts interrupted by a shutdown
  * or crash are dispatched again on the next start.
  *
@@ -16,7 +17,9 @@ import { createLogger } from '../../service/logger.js';
 import type { LocalIssuer } from '../issuer.js';
 import { CloudTasksApi } from './cloudTasksApi.js';
 import { Dispatcher } from './dispatcher.js';
-import { startGrpcServer, type GrpcServer } from './grpcServer.js';
+import { createGrpcServer } from './grpcServer.js';
+import { listenGrpcAndRest, type DualListener } from './listener.js';
+import { restHandler } from './restServer.js';
 import { StateStore } from './stateStore.js';
 
 export type TasksEmulatorOptions = {
@@ -69,9 +72,10 @@ export async function startTasksEmulator(opts: TasksEmulatorOptions): Promise<Ta
   store.sweep(Date.now());
   const dispatcher = new Dispatcher({ store, issuer: opts.issuer, logger, dedupeWindowMs, timeScale });
   const api = new CloudTasksApi({ store, dispatcher, logger, dedupeWindowMs, deletedQueueHoldMs: opts.deletedQueueHoldMs ?? 0 });
-  let server: GrpcServer;
+  const whenDurable = (cb: (err?: Error) => void) => store.whenDurable(cb);
+  let listener: DualListener;
   try {
-    server = await startGrpcServer(api, (cb) => store.whenDurable(cb), host, opts.port ?? 0, logger);
+    listener = await listenGrpcAndRest(createGrpcServer(api, whenDurable, logger), restHandler(api, whenDurable, logger), host, opts.port ?? 0);
   } catch (err) {
     store.close();
     throw new Error(`tasks emulator: cannot listen on ${host}:${opts.port ?? 0}: ${err instanceof Error ? err.message : String(err)}`);
@@ -81,7 +85,7 @@ export async function startTasksEmulator(opts: TasksEmulatorOptions): Promise<Ta
   const sweeper = setInterval(() => store.sweep(Date.now()), SWEEP_INTERVAL_MS);
   sweeper.unref();
   dispatcher.kick(); // tasks left from the previous run
-  const { port } = server;
+  const { port } = listener;
   const address = `${host.includes(':') ? `[${host}]` : host}:${port}`;
   logger.info({ address, dataDir: opts.dataDir }, 'tasks-emulator: listening');
 
@@ -93,7 +97,7 @@ export async function startTasksEmulator(opts: TasksEmulatorOptions): Promise<Ta
       closing ??= (async () => {
         clearInterval(sweeper);
         // Clients may keep channels open; give calls a moment, then cut them.
-        await server.close(1000);
+        await listener.close(1000);
         await dispatcher.close(opts.closeGraceMs ?? 5000);
         store.close();
       })();

@@ -31,9 +31,10 @@ type Handler = (req: never) => unknown;
 export type WhenDurable = (cb: (err?: Error) => void) => void;
 
 export type GrpcServer = {
-  port: number;
-  /** Stops accepting connections, lets calls under way finish for up to `graceMs`, then cuts. */
-  close(graceMs: number): Promise<void>;
+  /** Not listening: listener.ts hands it the connections that open with the HTTP/2 preface. */
+  server: http2.Http2Server;
+  /** Closes its sessions, letting calls under way finish for up to `graceMs`, then cuts them. */
+  closeSessions(graceMs: number): Promise<void>;
 };
 
 /** grpc-js's default limit on a received message. */
@@ -49,7 +50,7 @@ const OK_TRAILERS = { 'grpc-status': String(status.OK), 'grpc-message': 'OK' };
 type Method = { name: string; fn: Handler; decode: (b: Buffer) => unknown; encode: (v: unknown) => Buffer };
 type Outcome = { ok: true; response: unknown } | { ok: false; code: number; details: string };
 
-export async function startGrpcServer(api: CloudTasksApi, whenDurable: WhenDurable, host: string, port: number, logger: Logger): Promise<GrpcServer> {
+export function createGrpcServer(api: CloudTasksApi, whenDurable: WhenDurable, logger: Logger): GrpcServer {
   // Each RPC is served by the CloudTasksApi method of the same name (CreateTask → createTask);
   // the ones it has no method for (the IAM RPCs) are left UNIMPLEMENTED.
   const methods = new Map<string, Method>();
@@ -158,25 +159,17 @@ export async function startGrpcServer(api: CloudTasksApi, whenDurable: WhenDurab
     s.on('close', () => sessions.delete(s));
   });
   server.on('stream', onStream);
-  const bound = await new Promise<number>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve((server.address() as { port: number }).port);
-    });
-  });
   server.on('error', (err) => logger.error({ err }, 'tasks-emulator: gRPC server error'));
 
   return {
-    port: bound,
-    async close(graceMs) {
-      const closed = new Promise<void>((r) => server.close(() => r()));
+    server,
+    async closeSessions(graceMs) {
+      const closed = Promise.all([...sessions].map((s) => new Promise<void>((r) => (s.closed ? r() : s.once('close', () => r())))));
       for (const s of sessions) s.close();
       let timer: NodeJS.Timeout | undefined;
       await Promise.race([closed, new Promise<void>((r) => (timer = setTimeout(r, graceMs)))]);
       clearTimeout(timer);
       for (const s of sessions) s.destroy();
-      await closed;
     },
   };
 }

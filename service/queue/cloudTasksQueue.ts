@@ -1,7 +1,7 @@
 /**
- * JobQueue on Cloud Tasks, through the official CloudTasksClient only: Google in production
- * (Application Default Credentials), the emulator in local/tasks-emulator when
- * config.tasksEmulator is set (same client, plain-text gRPC to host:port).
+ * JobQueue on Cloud Tasks v2, over its REST mapping (cloudTasksRest.ts): Google in production
+ * (cloudtasks.googleapis.com, an access token from Application Default Credentials), the local
+ * emulator (local/tasks-emulator, which serves the same mapping) when config.tasksEmulator is set.
  *
  * Each (jobId, generation) becomes one HTTP task: POST <serviceUrl>/tasks/run, body
  * {"jobId","generation"} (shared/api.ts TaskPayload) with Content-Type set explicitly (Cloud Tasks
@@ -10,28 +10,31 @@
  * enqueue of the same generation answers ALREADY_EXISTS → { created: false } and never runs the
  * job twice; hashed ids also spread load the way Google recommends for named tasks.
  *
- * Cold start: neither @google-cloud/tasks nor google-gax is imported until the first call.
+ * Cold start: google-auth-library is imported on the first call in production (warm() does it
+ * once the server listens).
  */
-import type { CloudTasksClient, protos } from '@google-cloud/tasks';
-import type { ClientOptions } from 'google-gax';
 import { TaskPayload } from '../../shared/api.js';
 import { queuePath, type Config } from '../config.js';
 import type { Logger } from '../logger.js';
+import { CloudTasksError, CloudTasksRest, type AccessToken } from './cloudTasksRest.js';
 import type { EnqueueTask, JobQueue } from './queue.js';
 import { taskIdFor } from './taskId.js';
 import { TASUKI_QUEUE_SETTINGS } from './queueSettings.js';
 
-/** The Queue resource tasuki expects, in the v2 API's shape. */
-export function tasukiQueueResource(config: Config): protos.google.cloud.tasks.v2.IQueue {
+export const CLOUD_TASKS_URL = 'https://cloudtasks.googleapis.com';
+const CLOUD_PLATFORM_SCOPE = 'https://www.googleapis.com/auth/cloud-platform';
+
+/** The Queue resource tasuki expects, as the v2 REST API's JSON. */
+export function tasukiQueueResource(config: Config): Record<string, unknown> {
   const s = TASUKI_QUEUE_SETTINGS;
   return {
     name: queuePath(config),
     retryConfig: {
       maxAttempts: config.queueMaxAttempts,
-      minBackoff: { seconds: s.minBackoffSeconds },
-      maxBackoff: { seconds: s.maxBackoffSeconds },
+      minBackoff: `${s.minBackoffSeconds}s`,
+      maxBackoff: `${s.maxBackoffSeconds}s`,
       maxDoublings: s.maxDoublings,
-      maxRetryDuration: { seconds: s.maxRetryDurationSeconds },
+      maxRetryDuration: `${s.maxRetryDurationSeconds}s`,
     },
     rateLimits: {
       maxConcurrentDispatches: s.maxConcurrentDispatches,
@@ -40,62 +43,42 @@ export function tasukiQueueResource(config: Config): protos.google.cloud.tasks.v
   };
 }
 
-// gRPC status codes, as numbers so that @grpc/grpc-js need not be loaded to compare them.
-const NOT_FOUND = 5;
-const ALREADY_EXISTS = 6;
-const PERMISSION_DENIED = 7;
-
-const codeOf = (err: unknown): number | undefined => (err as { code?: unknown })?.code as number | undefined;
+const statusOf = (err: unknown): string | undefined => (err instanceof CloudTasksError ? err.status : undefined);
 
 export type CloudTasksQueueOptions = {
   config: Config;
   logger: Logger;
-  /** Merged over the options this adapter picks (tests, or a custom endpoint). */
-  clientOptions?: ClientOptions;
+  /** Another endpoint and token source (tests: the production path against the emulator). */
+  endpoint?: { baseUrl: string; token: AccessToken };
 };
+
+/** Application Default Credentials' access token (google-auth-library caches and refreshes it). */
+function adcToken(): AccessToken {
+  let auth: Promise<{ getAccessToken(): Promise<string | null | undefined> }> | undefined;
+  return async () => {
+    auth ??= import('google-auth-library').then(({ GoogleAuth }) => new GoogleAuth({ scopes: [CLOUD_PLATFORM_SCOPE] }));
+    const token = await (await auth).getAccessToken();
+    if (!token) throw new CloudTasksError('UNAUTHENTICATED', 401, 'no access token from Application Default Credentials');
+    return token;
+  };
+}
 
 export class CloudTasksQueue implements JobQueue {
   private readonly config: Config;
   private readonly logger: Logger;
-  private readonly override: ClientOptions | undefined;
-  private clientPromise: Promise<CloudTasksClient> | undefined;
+  private readonly rest: CloudTasksRest;
 
   constructor(opts: CloudTasksQueueOptions) {
     this.config = opts.config;
     this.logger = opts.logger;
-    this.override = opts.clientOptions;
+    const local = opts.config.tasksEmulator;
+    const endpoint = opts.endpoint ?? (local ? { baseUrl: `http://${local}`, token: async () => undefined } : { baseUrl: CLOUD_TASKS_URL, token: adcToken() });
+    this.rest = new CloudTasksRest(endpoint);
   }
 
-  /** Loads the client library and builds the client now (off the first request's path). */
+  /** Loads the transport and, in production, the credentials now (off the first request's path). */
   async warm(): Promise<void> {
-    await this.client();
-  }
-
-  private client(): Promise<CloudTasksClient> {
-    this.clientPromise ??= this.createClient().catch((err: unknown) => {
-      this.clientPromise = undefined;
-      throw err;
-    });
-    return this.clientPromise;
-  }
-
-  private async createClient(): Promise<CloudTasksClient> {
-    const { CloudTasksClient } = await import('@google-cloud/tasks');
-    const { config } = this;
-    let options: ClientOptions = { projectId: config.project };
-    if (config.tasksEmulator) {
-      const { grpc } = await import('google-gax');
-      const at = config.tasksEmulator.lastIndexOf(':');
-      options = {
-        ...options,
-        servicePath: config.tasksEmulator.slice(0, at).replace(/^\[|\]$/g, ''),
-        port: Number(config.tasksEmulator.slice(at + 1)),
-        sslCreds: grpc.credentials.createInsecure(),
-        // Without a universe domain (or an auth client) the client probes the GCE metadata server.
-        universeDomain: 'googleapis.com',
-      };
-    }
-    return new CloudTasksClient({ ...options, ...this.override });
+    await this.rest.warm();
   }
 
   taskNameFor(jobId: string, generation: number): string {
@@ -107,27 +90,25 @@ export class CloudTasksQueue implements JobQueue {
     const payload = TaskPayload.parse({ jobId: task.jobId, generation: task.generation });
     const parent = queuePath(config);
     const name = this.taskNameFor(payload.jobId, payload.generation);
-    const request: protos.google.cloud.tasks.v2.ICreateTaskRequest = {
-      parent,
+    const body = {
       task: {
         name,
         httpRequest: {
           url: `${config.serviceUrl}/tasks/run`,
           httpMethod: 'POST',
           headers: { 'Content-Type': 'application/json' },
-          body: Buffer.from(JSON.stringify(payload)),
+          body: Buffer.from(JSON.stringify(payload)).toString('base64'),
           oidcToken: { serviceAccountEmail: config.invokerServiceAccount, audience: config.serviceUrl },
         },
-        dispatchDeadline: { seconds: config.dispatchDeadlineSeconds },
-        ...(task.notBefore ? { scheduleTime: toTimestamp(task.notBefore) } : {}),
+        dispatchDeadline: `${config.dispatchDeadlineSeconds}s`,
+        ...(task.notBefore ? { scheduleTime: task.notBefore.toISOString() } : {}),
       },
     };
-    const client = await this.client();
     try {
-      const [created] = await client.createTask(request);
+      const created = await this.rest.call<{ name?: string }>('POST', `/v2/${parent}/tasks`, body);
       return { taskName: created.name ?? name, created: true };
     } catch (err) {
-      if (codeOf(err) === ALREADY_EXISTS) {
+      if (statusOf(err) === 'ALREADY_EXISTS') {
         this.logger.debug({ jobId: payload.jobId, generation: payload.generation, task: name }, 'task already exists; not enqueued again');
         return { taskName: name, created: false };
       }
@@ -136,22 +117,20 @@ export class CloudTasksQueue implements JobQueue {
   }
 
   async cancel(taskName: string): Promise<void> {
-    const client = await this.client();
     try {
-      await client.deleteTask({ name: taskName });
+      await this.rest.call('DELETE', `/v2/${taskName}`);
     } catch (err) {
-      if (codeOf(err) === NOT_FOUND) return; // already ran, dropped or deleted
+      if (statusOf(err) === 'NOT_FOUND') return; // already ran, dropped or deleted
       throw new Error(`Cloud Tasks: could not delete task ${taskName}: ${messageOf(err)}`, { cause: err });
     }
   }
 
   async exists(taskName: string): Promise<boolean> {
-    const client = await this.client();
     try {
-      await client.getTask({ name: taskName });
+      await this.rest.call('GET', `/v2/${taskName}`);
       return true;
     } catch (err) {
-      if (codeOf(err) === NOT_FOUND) return false;
+      if (statusOf(err) === 'NOT_FOUND') return false;
       throw new Error(`Cloud Tasks: could not look up task ${taskName}: ${messageOf(err)}`, { cause: err });
     }
   }
@@ -159,25 +138,24 @@ export class CloudTasksQueue implements JobQueue {
   async ensureQueue(): Promise<void> {
     const { config } = this;
     const name = queuePath(config);
-    const client = await this.client();
     if (config.tasksEmulator) {
       try {
-        await client.createQueue({ parent: name.slice(0, name.lastIndexOf('/queues/')), queue: tasukiQueueResource(config) });
+        await this.rest.call('POST', `/v2/${name.slice(0, name.lastIndexOf('/queues/'))}/queues`, tasukiQueueResource(config));
         this.logger.info({ queue: name, emulator: config.tasksEmulator }, 'created the local Cloud Tasks queue');
       } catch (err) {
-        if (codeOf(err) === ALREADY_EXISTS) return;
+        if (statusOf(err) === 'ALREADY_EXISTS') return;
         throw new Error(`Cloud Tasks emulator at ${config.tasksEmulator}: could not create queue ${name}: ${messageOf(err)} (is the emulator running? npm run emulator)`, { cause: err });
       }
       return;
     }
     try {
-      const [queue] = await client.getQueue({ name });
+      const queue = await this.rest.call<{ state?: string }>('GET', `/v2/${name}`);
       if (queue.state && queue.state !== 'RUNNING') this.logger.warn({ queue: name, state: queue.state }, 'the Cloud Tasks queue is not running; jobs will wait until it is resumed');
     } catch (err) {
-      if (codeOf(err) === NOT_FOUND) {
+      if (statusOf(err) === 'NOT_FOUND') {
         throw new Error(`Cloud Tasks queue ${name} does not exist. Create it (npm run deploy does) or fix GOOGLE_CLOUD_PROJECT / TASUKI_TASKS_LOCATION / TASUKI_TASKS_QUEUE.`, { cause: err });
       }
-      if (codeOf(err) === PERMISSION_DENIED) {
+      if (statusOf(err) === 'PERMISSION_DENIED') {
         throw new Error(`Cloud Tasks queue ${name}: permission denied. The service's account needs roles/cloudtasks.enqueuer and roles/cloudtasks.viewer on it, and iam.serviceAccounts.actAs on ${config.invokerServiceAccount}.`, { cause: err });
       }
       throw new Error(`Cloud Tasks queue ${name} could not be checked: ${messageOf(err)}`, { cause: err });
@@ -185,26 +163,15 @@ export class CloudTasksQueue implements JobQueue {
   }
 
   async close(): Promise<void> {
-    const pending = this.clientPromise;
-    this.clientPromise = undefined;
-    if (!pending) return;
-    const client = await pending.catch(() => undefined);
-    await client?.close();
+    this.rest.close();
   }
 }
 
 /** Factory used by service/deps.ts (which imports this module lazily). */
-export function createCloudTasksQueue(config: Config, logger: Logger, clientOptions?: ClientOptions): CloudTasksQueue {
-  return new CloudTasksQueue({ config, logger, ...(clientOptions ? { clientOptions } : {}) });
-}
-
-function toTimestamp(d: Date): { seconds: number; nanos: number } {
-  const ms = d.getTime();
-  const seconds = Math.floor(ms / 1000);
-  return { seconds, nanos: (ms - seconds * 1000) * 1e6 };
+export function createCloudTasksQueue(config: Config, logger: Logger): CloudTasksQueue {
+  return new CloudTasksQueue({ config, logger });
 }
 
 function messageOf(err: unknown): string {
-  const e = err as { details?: unknown; message?: unknown };
-  return String(e?.details || e?.message || err);
+  return err instanceof Error ? err.message : String(err);
 }

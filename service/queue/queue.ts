@@ -1,6 +1,6 @@
 /**
  * Queue port: one Cloud Task per job attempt generation. The only implementation talks to Cloud
- * Tasks through the official CloudTasksClient: to Google in production, to the emulator in
+ * Tasks over its REST mapping (cloudTasksQueue.ts): to Google in production, to the emulator in
  * local/tasks-emulator locally (same client, different endpoint).
  *
  * Task names are derived from (job id, generation) and hashed, so enqueueing the same generation
