@@ -69,6 +69,27 @@ describe('Sheets add-on', () => {
     assert.equal(jobs[0]?.requestedBy, SATO);
   });
 
+  it('Generate invoices on an unchanged row names the same job; once the row changed (納品日 filled in) it is a new request', async () => {
+    const run = async () => {
+      const result = await env.addon.menu.run('menuGenerateInvoices', { spreadsheetId: LEDGER_ID, sheetName: LEDGER.sheetName, selectedRows: [12] });
+      const alert = result.ui.find((u) => u.type === 'alert') as AnyJson;
+      return /（ジョブ (.+)）$/.exec(alert.message.split('\n')[0])![1]!;
+    };
+    const first = await run();
+    assert.equal(await run(), first, 'a second click on the same row is the same job');
+    const token = (await postTokenGrant(env.sandbox.url, await signSandboxAssertion({ sandboxUrl: env.sandbox.url, issuer: env.spine.issuer, scopes: ['https://www.googleapis.com/auth/spreadsheets'] }))).accessToken;
+    const cell = `'${LEDGER.sheetName}'!${LEDGER.letter.deliveredAt}12`;
+    const put = await fetch(`${env.sandbox.url}/v4/spreadsheets/${LEDGER_ID}/values/${encodeURIComponent(cell)}?valueInputOption=USER_ENTERED`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ values: [['2026-12-02']] }),
+    });
+    assert.ok(put.ok, await put.text());
+    const second = await run();
+    assert.notEqual(second, first, 'the changed row is a new request');
+    assert.deepEqual((await jobByRef(second)).input, { type: 'invoice', projectNumber: 'P-2026-011' });
+  });
+
   it('Generate invoices outside the Ledger sheet says where to select', async () => {
     const run = await env.addon.menu.run('menuGenerateInvoices', { spreadsheetId: LEDGER_ID, sheetName: 'Summary', selectedRows: [2] }, { locale: 'en' });
     assert.deepEqual(run.ui, [{ type: 'alert', message: 'Select rows in the "Ledger" sheet to generate invoices.' }]);

@@ -164,6 +164,19 @@ test('sandbox views: chat messages in order, the ledger as values, a Doc as text
   assert.equal(missing.body.error.code, 'sandbox_error');
 });
 
+test('sheets: a cell typed in the console is written as Sheets takes typing (a date stays a date); bad input is refused naming the field', async () => {
+  const id = stack.config.ledgerSpreadsheetId;
+  const written = await postJson(`/sheets/${id}/cell`, { sheet: LEDGER.sheetName, row: 13, column: LEDGER.index.deliveredAt + 1, value: '2026-12-02' });
+  assert.equal(written.status, 200, JSON.stringify(written.body));
+  assert.equal(written.body.updatedRange, `${LEDGER.sheetName}!${LEDGER.letter.deliveredAt}13`);
+  const sheets = await getJson('/sheets');
+  const ledger = sheets.body.spreadsheets.find((s: { id: string }) => s.id === id);
+  assert.equal(ledger.sheets.find((s: { title: string }) => s.title === LEDGER.sheetName).values[12][LEDGER.index.deliveredAt], '2026-12-02');
+  const bad = await postJson(`/sheets/${id}/cell`, { sheet: LEDGER.sheetName, row: 0, column: 1, value: 'x' });
+  assert.equal(bad.status, 400);
+  assert.match(JSON.stringify(bad.body), /row and column must be whole numbers from 1/);
+});
+
 test('faults: knobs set through the console reach the sandbox, bad ones are refused naming the field, clear resets', async () => {
   const set = await postJson('/faults', { api: 'docs', latencyMs: 5, errorRates: { '503': 0.25 } });
   assert.equal(set.status, 200);

@@ -8,7 +8,9 @@
  * Items (each enqueues and says so with a toast or an alert; jobs write their statuses back):
  * - Sync schedule → schedule.sync for this spreadsheet's Schedule sheet (or the configured one).
  * - Generate invoices for selected rows → billing.document {invoice} per selected Ledger row,
- *   replying into that row's status cell; key = spreadsheet + row + project number.
+ *   replying into that row's status cell; key = spreadsheet + row + project number + the row's
+ *   content (selection.ts officeContent): after a refusal (no 納品日), filling the cell in and
+ *   running the item again issues the invoice instead of naming the refused job.
  * - Reissue the selected document… → on one row of the Documents sheet (書類台帳), the reissue form of
  *   the document cards (addon/reissue.ts) as an Editor add-on can show it: a prompt with the same
  *   title, consequence and required reason; OK enqueues the same job as the card's confirm (same
@@ -33,7 +35,7 @@ import { t, type TextKey } from '../i18n.js';
 import { UserFacingError } from '../errors.js';
 import { reissueRequest } from '../reissueRequest.js';
 import { enqueueJob, idempotencyKey, listMyJobs, withTeamReply } from '../serviceClient.js';
-import { cellText, column, readSelection } from './selection.js';
+import { cellText, column, officeContent, readSelection } from './selection.js';
 
 export const MENU_ITEMS: ReadonlyArray<{ label: TextKey; functionName: string }> = [
   { label: 'menuSyncSchedule', functionName: 'menuSyncSchedule' },
@@ -101,7 +103,9 @@ export function generateInvoices(): void {
       kind: 'billing.document',
       input: { type: 'invoice', projectNumber },
       reply: { sheet: { spreadsheetId: ss.getId(), sheetName: LEDGER.sheetName, row } },
-      idempotencyKey: idempotencyKey('sheets', ss.getId(), String(row), projectNumber, 'invoice'),
+      // The same row as it stands is the same request (a double click is one job); once someone
+      // changes the row (fills in 納品日 after a refusal), running the item again is a new one.
+      idempotencyKey: idempotencyKey('sheets', ss.getId(), String(row), projectNumber, 'invoice', officeContent(selection, values)),
       locale,
     };
     queued.push(enqueueJob(withTeamReply(request)).job.id);

@@ -116,6 +116,24 @@ export function sandboxViewsRouter(sandbox: SandboxClient, resources: SandboxRes
     route(async (req) => readSpreadsheet(String(req.params.id))),
   );
 
+  /**
+   * POST /sheets/:id/cell {sheet, row, column, value}: what a person types into one cell (Sheets'
+   * USER_ENTERED: 2026-12-01 becomes a date, 120,000 a number), written through the Sheets API as
+   * the runtime account (the sandbox has no per-person Sheets access). Row and column are 1-based.
+   */
+  router.post(
+    '/sheets/:id/cell',
+    express.json({ limit: '16kb' }),
+    route(async (req) => {
+      const { sheet, row, column, value } = (req.body ?? {}) as { sheet?: unknown; row?: unknown; column?: unknown; value?: unknown };
+      if (typeof sheet !== 'string' || !sheet) throw new ConsoleInputError('sheet (the sheet\'s title) is required');
+      if (!Number.isInteger(row) || (row as number) < 1 || !Number.isInteger(column) || (column as number) < 1) throw new ConsoleInputError('row and column must be whole numbers from 1');
+      if (typeof value !== 'string' || value.length > 5000) throw new ConsoleInputError('value must be text of at most 5000 characters');
+      const a1 = `${quoteSheet(sheet)}!${a1Column(column as number)}${row as number}`;
+      return sandbox.json(`/sheets/v4/spreadsheets/${enc(String(req.params.id))}/values/${enc(a1)}?valueInputOption=USER_ENTERED`, { method: 'PUT', body: { values: [[value]] } });
+    }),
+  );
+
   async function readSpreadsheet(id: string) {
     const ss = await sandbox.json<{ spreadsheetId: string; properties?: { title?: string }; sheets?: Array<{ properties?: { title?: string; sheetId?: number } }> }>(
       `/sheets/v4/spreadsheets/${enc(id)}`,
@@ -210,6 +228,13 @@ export function sandboxViewsRouter(sandbox: SandboxClient, resources: SandboxRes
   }
 
   return router;
+}
+
+/** A1 letters of a 1-based column (1 → A, 27 → AA). */
+function a1Column(n: number): string {
+  let s = '';
+  for (let x = n; x > 0; x = Math.floor((x - 1) / 26)) s = String.fromCharCode(65 + ((x - 1) % 26)) + s;
+  return s;
 }
 
 function quoteSheet(title: string): string {

@@ -9,7 +9,9 @@
 // screenshot (test-output/week-<locale>-<n>-<step>.png) to look at for mixed languages, raw keys
 // and raw errors; the text of each card is checked for the same here. The Schedule sheet's sync
 // and the project's invoice (refused until the ledger has its delivery date) run from the Sheets
-// menu (Extensions ▸ tasuki); invoices for several rows and the Japanese chart are walked in
+// menu (Extensions ▸ tasuki); once the office types the delivery dates into the Ledger, the menu
+// issues them (in English three at once, with consecutive numbers). Monday also reads the
+// inbox's other request mails and makes a second project. The Japanese chart is walked in
 // console.test.ts.
 import assert from 'node:assert/strict';
 import { test, type TestContext } from 'node:test';
@@ -125,6 +127,61 @@ async function openExtensions(page: Page): Promise<Locator> {
   }
 }
 
+/** Today in the office's time zone (the sandbox's clock is the real one): YYYY-MM-DD. */
+function officeToday(): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Tokyo', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
+}
+
+/**
+ * Monday's other request mails in this person's inbox: each card is read (one language, no raw
+ * text), never offers a past date as the due date, and shows where the values came from.
+ */
+const MONDAY_MAILS: Record<Lang, string[]> = {
+  ja: ['バレンタイン限定パッケージのご相談', '物件チラシ 1月号 制作依頼', '店頭POPの追加制作について'],
+  en: ['Brochure redesign for our 2027 tours'],
+};
+
+async function readMondayMails(w: Walk): Promise<void> {
+  const { page } = w;
+  await w.view('gmail');
+  for (const subject of MONDAY_MAILS[w.lang]) {
+    await page.getByTestId('mail-list').locator('.mail-item', { hasText: subject }).click();
+    const card = page.getByTestId('addon-sidebar').locator('.gcard', { hasText: subject }).first();
+    await card.getByRole('button', { name: T[w.lang].create }).waitFor({ timeout: 60_000 });
+    const text = await w.checkText(card, `Gmail card "${subject}"`);
+    const due = await card.locator('[data-form-name="due"]').inputValue();
+    assert.ok(due === '' || due >= officeToday(), `"${subject}": a past date offered as the due date: ${due}`);
+    // Where each value came from, or that the mail does not say (the card is never silent about it).
+    assert.match(text, w.lang === 'ja' ? /✓|メール中の表記|メールに記載なし|要確認|未入力/ : /✓|Found in the mail|Not in the mail|Check \(|Not filled in/, subject);
+    await w.snap('gmail-card-monday');
+  }
+}
+
+/** The grid's column letter of a header in row 1 of the open sheet. */
+async function columnOf(page: Page, header: string): Promise<string> {
+  const cells = page.getByTestId('sheet-grid').locator('tr[data-row="1"] td');
+  const texts = await cells.allInnerTexts();
+  const at = texts.findIndex((t) => t.trim() === header);
+  assert.ok(at >= 0, `no "${header}" in row 1: ${texts.join(' | ')}`);
+  return (await cells.nth(at).getAttribute('data-cell'))!.replace(/\d+$/, '');
+}
+
+/** The grid row of a project in the open Ledger. */
+async function ledgerRowOf(page: Page, projectNumber: string): Promise<number> {
+  const row = page.getByTestId('sheet-grid').locator('tr', { hasText: projectNumber }).first();
+  return Number(await row.getAttribute('data-row'));
+}
+
+/** Types `value` into a cell of the open sheet, as staff do (double-click, type, Enter), and waits for it to show. */
+async function typeIntoCell(page: Page, cell: string, value: string): Promise<void> {
+  const td = page.getByTestId('sheet-grid').locator(`td[data-cell="${cell}"]`);
+  await td.dblclick();
+  const input = td.locator('input');
+  await input.fill(value);
+  await input.press('Enter');
+  await page.getByTestId('sheet-grid').locator(`td[data-cell="${cell}"]`, { hasText: value }).waitFor({ timeout: 30_000 });
+}
+
 async function createProjectFromMail(w: Walk, subject: string): Promise<{ ref: string; projectNumber: string }> {
   const { page } = w;
   const sidebar = page.getByTestId('addon-sidebar');
@@ -183,8 +240,12 @@ async function walkTheWeek(t: TestContext, lang: Lang): Promise<void> {
   const othersBefore = await privateToOther();
   await page.locator('#user-switch').selectOption(me);
 
-  // Monday: a request mail becomes a project, once.
+  // Monday: a request mail becomes a project, once; the morning's other mails are read right, and
+  // one more becomes a project (the English one: a new client writing from a person's address).
   const project = await createProjectFromMail(w, lang === 'ja' ? '年末セール ポスター制作のお願い' : 'Spring menu illustrations');
+  await readMondayMails(w);
+  const secondProject = await createProjectFromMail(w, lang === 'ja' ? 'バレンタイン限定パッケージのご相談' : 'Brochure redesign for our 2027 tours');
+  assert.notEqual(secondProject.projectNumber, project.projectNumber);
 
   // Tuesday: the Schedule sheet's Extensions ▸ tasuki ▸ Sync schedule; the job reports in the team space.
   await page.goto(`${running.stack.consoleUrl}#/sheets?id=sheet-schedule&sheet=Schedule`);
@@ -244,6 +305,46 @@ async function walkTheWeek(t: TestContext, lang: Lang): Promise<void> {
   assert.match(invoiceText, lang === 'ja' ? /「納品日」を入力/ : /Fill in the "Delivered" date of P-\d{4}-\d{3}/);
   assert.equal(await invoiceCard.getByRole('button', { name: T[lang].retry }).count(), 0);
   await w.snap('chat-invoice-needs-date');
+
+  // Friday, continued: the office types the delivery dates into the Ledger and runs the menu again.
+  // In English, three rows at once (Emma's two new projects and Blue Harbor's holiday sleeve): three
+  // qualified invoices with consecutive numbers, each card in English with the registration number.
+  await page.goto(`${running.stack.consoleUrl}#/sheets?id=sheet-ledger&sheet=Ledger`);
+  await ledger.locator('tr[data-row="1"]').waitFor();
+  const delivered = await columnOf(page, '納品日 Delivered');
+  const invoiceProjects = lang === 'ja' ? [project.projectNumber] : [project.projectNumber, secondProject.projectNumber, 'P-2026-011'];
+  const invoiceRows: number[] = [];
+  for (const number of invoiceProjects) {
+    const row = await ledgerRowOf(page, number);
+    await typeIntoCell(page, `${delivered}${row}`, '2026-12-02');
+    invoiceRows.push(row);
+  }
+  await w.snap('sheets-delivered-typed');
+  for (const [i, row] of invoiceRows.entries()) {
+    await ledger.locator(`tr[data-row="${row}"] th`).click(i === 0 ? {} : { modifiers: ['Control'] });
+  }
+  await (await openExtensions(page)).filter({ hasText: lang === 'ja' ? '選択行の請求書を作成' : 'Generate invoices for selected rows' }).first().click();
+  const queuedAlert = page.locator('.modal', { hasText: lang === 'ja' ? /請求書 \d件を受け付けました/ : /Queued \d invoices?/ }).first();
+  await queuedAlert.waitFor({ timeout: 60_000 });
+  const queuedText = await queuedAlert.innerText();
+  checkWords(queuedText, lang, 'second invoice alert', w.data);
+  assert.match(queuedText, lang === 'ja' ? /請求書 1件を受け付けました/ : /Queued 3 invoices \(jobs [0-9a-f]{8}, [0-9a-f]{8}, [0-9a-f]{8}\)/);
+  const invoiceRefs = [...queuedText.matchAll(/\b([0-9a-f]{8})\b/g)].map((m) => m[1]!);
+  assert.equal(invoiceRefs.length, invoiceProjects.length, queuedText);
+  assert.ok(!invoiceRefs.includes(invoice), 'with the date filled in, the menu makes a new invoice job, not the refused one');
+  await queuedAlert.getByRole('button', { name: 'OK' }).click();
+  await w.view('chat');
+  const issuedNumbers: number[] = [];
+  for (const ref of invoiceRefs) {
+    const card = await w.jobMessage(ref, T[lang].done);
+    const cardText = await w.checkText(card, 'issued invoice card');
+    assert.match(cardText, /T9010401234567/, 'the registration number is on the card');
+    assert.match(cardText, lang === 'ja' ? /10%対象/ : /10%: ¥/);
+    issuedNumbers.push(Number(/I-\d{4}-(\d{3,})/.exec(cardText)![1]));
+  }
+  issuedNumbers.sort((a, b) => a - b);
+  assert.deepEqual(issuedNumbers, issuedNumbers.map((_, i) => issuedNumbers[0]! + i), `consecutive invoice numbers: ${issuedNumbers.join(', ')}`);
+  await w.snap('chat-invoices-issued');
 
   // Thursday: a job that cannot succeed says why, offers no Retry, and names the administrator.
   const scrape = await w.refIn(await w.chat('/scrape nosuchportal'));

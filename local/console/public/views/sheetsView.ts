@@ -2,8 +2,10 @@
  * Sheets: every sandbox spreadsheet (ledger, schedule…) with its sheets as grids: column letters,
  * row numbers, the header row pinned. Rows are selectable from their row numbers (click, Shift for
  * a range, Ctrl/⌘ to toggle; Space/Enter from the keyboard) and the toolbar's
- * **Extensions ▸ tasuki** menu runs the add-on's items on the selected rows. Cells written by
- * jobs (status write-back, new ledger rows) appear live and flash briefly.
+ * **Extensions ▸ tasuki** menu runs the add-on's items on the selected rows. A double-click on a
+ * cell edits it as a person types into Sheets (Enter saves, Escape cancels; POST
+ * /console/api/sheets/:id/cell). Cells written by jobs (status write-back, new ledger rows)
+ * appear live and flash briefly.
  */
 import { api } from '../api.js';
 import { applyAddonResponse } from '../addonSlot.js';
@@ -82,8 +84,8 @@ export class SheetsView implements View {
 
   private render(): void {
     const body = this.body!;
-    // Never pull the Extensions menu out from under the person using it; draw once it closes.
-    if (body.querySelector('.menu')) {
+    // Never pull the Extensions menu or a cell being typed into out from under the person; draw once it closes.
+    if (body.querySelector('.menu, .cell-input')) {
       this.pendingRender = true;
       return;
     }
@@ -168,11 +170,13 @@ export class SheetsView implements View {
           const v = row[c];
           const text = v === undefined || v === null ? '' : String(v);
           const local = /^https?:\/\//.test(text) ? consoleHrefFor(text) : null;
-          return h(
+          const td = h(
             'td',
-            { class: typeof v === 'number' || /^-?[\d,]+(\.\d+)?$/.test(text) ? 'numcell' : undefined, title: text.length > 30 ? text : undefined },
+            { class: typeof v === 'number' || /^-?[\d,]+(\.\d+)?$/.test(text) ? 'numcell' : undefined, title: text.length > 30 ? text : undefined, 'data-cell': `${letters[c]}${rowNumber}` },
             local ? h('a', { href: local }, text) : text,
           );
+          td.addEventListener('dblclick', () => this.editCell(book, sheet, td, rowNumber, c + 1, text));
+          return td;
         }),
       );
       if (rowNumber > 1) {
@@ -192,6 +196,36 @@ export class SheetsView implements View {
       { class: 'grid-wrap', 'data-testid': 'sheet-grid' },
       h('table', { class: 'grid', 'aria-label': `${book.title} — ${sheet.title}` }, h('thead', null, h('tr', null, h('th', null, ''), letters.map((l) => h('th', { scope: 'col' }, l)))), tbody),
     );
+  }
+
+  /** Types into one cell: an input in place of its text; Enter writes it, Escape or leaving it cancels. */
+  private editCell(book: Spreadsheet, sheet: Sheet, td: HTMLElement, row: number, column: number, text: string): void {
+    if (td.querySelector('input')) return;
+    const input = h('input', { class: 'cell-input', value: text, 'aria-label': `${td.dataset.cell}` }) as HTMLInputElement;
+    let done = false;
+    const finish = async (save: boolean) => {
+      if (done) return;
+      done = true;
+      const typed = input.value;
+      // The input leaves first, so the reload below may draw the grid again.
+      fill(td, save ? typed : text);
+      if (save && typed !== text) {
+        try {
+          await api.post(`/sheets/${encodeURIComponent(book.id)}/cell`, { sheet: sheet.title, row, column, value: typed });
+        } catch (err) {
+          toast(errorText(err), 'error');
+        }
+      }
+      void this.load();
+    };
+    input.addEventListener('keydown', (e) => {
+      if (e.key === 'Enter') void finish(true);
+      else if (e.key === 'Escape') void finish(false);
+    });
+    input.addEventListener('blur', () => void finish(false));
+    fill(td, input);
+    input.focus();
+    input.select();
   }
 
   private toggleRow(row: number, range: boolean, toggle: boolean): void {
