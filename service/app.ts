@@ -2,7 +2,9 @@
  * The Express application, without a port (server.ts listens; tests drive it with supertest).
  *
  *   GET  /healthz          liveness/readiness; touches nothing heavy.
- *   *    /v1/jobs*         the job API for the add-on (routes/jobs.ts), Google ID token.
+ *   POST /v1/jobs         the enqueue (routes/enqueueRoute.ts, served before Express: every job
+ *                          starts here), Google ID token.
+ *   *    /v1/jobs/*        the rest of the job API for the add-on (routes/jobs.ts), same token.
  *   GET  /v1/clients/match which client of the directory a sender is (routes/clients.ts), same token.
  *   POST /v1/uploads       an e-mail attachment's bytes for project.create (routes/uploads.ts), same
  *                          token; raw body up to 30 MiB, so it is routed before the JSON parser.
@@ -28,6 +30,7 @@ import { jobsRouter } from './routes/jobs.js';
 import { preflightRouter } from './routes/preflight.js';
 import { requestLog } from './routes/requestLog.js';
 import { schedulesRouter } from './routes/schedules.js';
+import { enqueueRoute, isEnqueue } from './routes/enqueueRoute.js';
 import { isTaskRun, taskRunRoute } from './routes/taskRun.js';
 import { tasksRouter } from './routes/tasks.js';
 import { uploadsRouter } from './routes/uploads.js';
@@ -42,6 +45,7 @@ export function createApp(deps: AppDeps): TasukiApp {
   const worker = new Worker(deps);
   const app = express();
   const taskRun = taskRunRoute(deps, worker);
+  const enqueue = enqueueRoute(deps);
   app.disable('x-powered-by');
   app.set('etag', false);
   app.use(requestLog(deps.log, deps.config.project));
@@ -61,6 +65,7 @@ export function createApp(deps: AppDeps): TasukiApp {
   app.use(errorHandler(deps.log));
   const listener = (req: IncomingMessage, res: ServerResponse): void => {
     if (isTaskRun(req)) taskRun(req, res);
+    else if (isEnqueue(req)) enqueue(req, res);
     else app(req, res);
   };
   return Object.assign(listener, { worker });

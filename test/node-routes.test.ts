@@ -1,6 +1,7 @@
-// POST /tasks/run is served on Node's own request and response, before Express (routes/taskRun.ts):
-// these check that it keeps every other route's contract — token first, JSON only, the same body
-// limit and error shape as the Express routes, and the same Cloud Logging request line.
+// POST /tasks/run and POST /v1/jobs are served on Node's own request and response, before Express
+// (routes/taskRun.ts, routes/enqueueRoute.ts, routes/nodeHttp.ts): these check that they keep every
+// other route's contract — token first, JSON only, the same body limit and error shape as the
+// Express routes, and the same Cloud Logging request line.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { PassThrough } from 'node:stream';
@@ -89,4 +90,39 @@ test('each delivery writes one Cloud Logging request line, with its trace', asyn
   assert.equal(line.message, 'POST /tasks/run 503');
   assert.equal(line.severity, 'ERROR');
   assert.equal(line['logging.googleapis.com/trace'], `projects/${s.config.project}/traces/0123456789abcdef0123456789abcdef`);
+});
+
+test('POST /v1/jobs: token before body, the same 400s as before, 413 over the limit, and one log line', async () => {
+  const user = `Bearer ${await s.userToken()}`;
+  const noToken = await request(s.url).post('/v1/jobs').set('content-type', 'application/json').send('{"kind":');
+  assert.equal(noToken.status, 401);
+  assert.equal(noToken.body.error.code, 'missing_token');
+  const broken = await request(s.url).post('/v1/jobs').set('authorization', user).set('content-type', 'application/json').send('{"kind":');
+  assert.equal(broken.status, 400);
+  assert.equal(broken.body.error.code, 'invalid_json');
+  for (const [type, body] of [['text/plain', 'hello'], ['application/json', '[1,2]'], ['application/json', '']] as const) {
+    const res = await request(s.url).post('/v1/jobs').set('authorization', user).set('content-type', type).send(body);
+    assert.equal(res.status, 400, `${type} ${body}`);
+    assert.equal(res.body.error.code, 'invalid_request');
+    assert.deepEqual(res.body.error.issues, [{ path: '(body)', message: 'expected a JSON object' }]);
+  }
+  const big = await request(s.url).post('/v1/jobs').set('authorization', user).send({ kind: 'system.echo', input: { message: 'x'.repeat(BODY_LIMIT_BYTES) } });
+  assert.equal(big.status, 413);
+  assert.equal(big.body.error.code, 'body_too_large');
+
+  const out = new PassThrough();
+  const lines: Array<Record<string, unknown>> = [];
+  out.on('data', (chunk: Buffer) => {
+    for (const line of chunk.toString('utf8').split('\n').filter(Boolean)) lines.push(JSON.parse(line) as Record<string, unknown>);
+  });
+  const app = createApp({ ...s.deps, log: createLogger({ level: 'info', destination: out }) });
+  const ok = await request(app).post('/v1/jobs').set('authorization', user).set('accept-language', 'en').send({ kind: 'system.echo', input: { message: 'node route' } });
+  assert.equal(ok.status, 202, JSON.stringify(ok.body));
+  assert.equal(ok.body.job.status, 'queued');
+  assert.equal(ok.body.created, true);
+  assert.match(JSON.stringify(ok.body.display.card), /Queued|Waiting|queued/i, 'the card in the language asked for');
+  await new Promise((r) => setImmediate(r));
+  const line = lines.find((l) => l.httpRequest !== undefined);
+  assert.equal(line?.message, 'POST /v1/jobs 202');
+  await s.waitForJob(ok.body.job.id, (j) => j.status === 'succeeded', 'the job enqueued through the node route');
 });

@@ -1,0 +1,96 @@
+/**
+ * POST /v1/jobs, the enqueue (the add-on's Google ID token; body shared/api.ts EnqueueRequest):
+ * validate, authorize its targets (replyAuthorization.ts), record (create-if-absent) and create
+ * the generation's task at once, answer 202 with the job and its card. The rest of the job API
+ * is routes/jobs.ts.
+ *
+ * Served on Node's own request and response (nodeHttp.ts), like /tasks/run, not through Express:
+ * every job starts here and the add-on waits for the answer, so its latency is the product's
+ * (issue 15's target: p50 ≤ 1.5 ms of our own work). The token is checked before the body is read.
+ *
+ * Record and task are made concurrently: the task name is derived from (id, generation), and the
+ * worker answers a task that arrives before its record with a retry. If the record could not be
+ * written, a task made by this request is withdrawn; if a new job's task could not be created,
+ * the job is recorded as failed (queue_unavailable) and the caller gets 503. With an idempotency
+ * key the id is the key's, so a resend's task is the first one's (ALREADY_EXISTS) or, for a job
+ * long finished, a delivery the worker ignores.
+ */
+import type { IncomingMessage } from 'node:http';
+import { EnqueueRequest } from '../../shared/api.js';
+import { toJobView } from '../../shared/job.js';
+import { JOB_KINDS } from '../../shared/jobKinds.js';
+import { localeFrom } from '../../shared/locale.js';
+import { userCheck } from '../auth/middleware.js';
+import type { AppDeps } from '../deps.js';
+import { mutateJob } from '../worker/jobMutation.js';
+import { createJobTask } from '../worker/taskDispatch.js';
+import { HttpError } from './httpErrors.js';
+import { jobDisplayOf } from './jobDisplayOf.js';
+import { jobDispatch, requeued } from './jobDispatch.js';
+import { newJobRecord } from './newJob.js';
+import { header, isRequest, nodeRoute, notJsonObject, readJson, type NodeHandler } from './nodeHttp.js';
+import { ReplyAuthorization } from './replyAuthorization.js';
+
+/** True for the requests enqueueRoute serves. */
+export function isEnqueue(req: IncomingMessage): boolean {
+  return isRequest(req, 'POST', '/v1/jobs') || isRequest(req, 'POST', '/v1/jobs/');
+}
+
+export function enqueueRoute(deps: AppDeps): NodeHandler {
+  const { store, queue, config, handlers } = deps;
+  const now = deps.now ?? (() => new Date());
+  const checkUser = userCheck(config, deps.trust);
+  const replyAuthorization = new ReplyAuthorization({ config, chat: async () => (await deps.google()).chat });
+  const { dispatch, queueFailed } = jobDispatch(deps);
+
+  return nodeRoute(deps.log, config.project, '/v1/jobs', async (req, log) => {
+    const user = await checkUser(req.headers.authorization);
+    const raw = await readJson(req);
+    if (raw === undefined || raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw notJsonObject();
+    const parsed = EnqueueRequest.safeParse(raw);
+    if (!parsed.success) throw HttpError.invalid(parsed.error);
+    const body = parsed.data;
+    if (!handlers.has(body.kind)) {
+      throw new HttpError(400, 'invalid_request', `kind ${body.kind} is not available on this service yet`, [{ path: 'kind', message: 'no handler for this kind' }]);
+    }
+    const acceptLanguage = header(req, 'accept-language');
+    const locale = body.locale ?? localeFrom(acceptLanguage);
+    // The worker writes with the service's own credentials: every place it will write for this
+    // user (Chat space, sheet, calendar) is authorized before anything is recorded.
+    await replyAuthorization.authorize(user, body, locale);
+    // Parse again with the kind's schema to store the input with its defaults applied.
+    const input: unknown = JOB_KINDS[body.kind].input.parse(body.input);
+    const record = newJobRecord({
+      kind: body.kind,
+      input,
+      requestedBy: user,
+      locale,
+      ...(body.reply ? { reply: body.reply } : {}),
+      ...(body.idempotencyKey ? { idempotencyKey: body.idempotencyKey } : {}),
+      at: now(),
+    });
+    const [recorded, enqueued] = await Promise.allSettled([store.createJob(record), createJobTask({ queue }, record)]);
+    if (recorded.status === 'rejected') {
+      if (enqueued.status === 'fulfilled' && enqueued.value.created) void queue.cancel(queue.taskNameFor(record.id, record.generation)).catch(() => undefined);
+      throw recorded.reason;
+    }
+    const { created, job } = recorded.value;
+    if (created) {
+      if (enqueued.status === 'rejected') await queueFailed(job, log, enqueued.reason);
+      return { status: 202, body: { job: toJobView(job), created, display: jobDisplayOf(job, acceptLanguage, config) } };
+    }
+    if (job.kind !== record.kind || JSON.stringify(job.input) !== JSON.stringify(record.input)) {
+      throw new HttpError(409, 'idempotency_key_reused', `idempotencyKey ${body.idempotencyKey} was already used for a different request (job ${job.id})`);
+    }
+    // A job recorded by an earlier request whose task creation failed gets its task now.
+    let current = job;
+    if (job.status === 'failed' && job.error?.code === 'queue_unavailable') {
+      current = (await mutateJob(store, job, (fresh) => (fresh.error?.code === 'queue_unavailable' ? requeued(fresh) : null), now)).job ?? job;
+    }
+    // A resend re-creates the task while the job waits (idempotent: the name is derived), unless
+    // this request's own task creation above already did it for this generation.
+    const alreadyQueued = current.generation === record.generation && enqueued.status === 'fulfilled';
+    if (current.status === 'queued' && !alreadyQueued) current = await dispatch(current, log);
+    return { status: 202, body: { job: toJobView(current), created, display: jobDisplayOf(current, acceptLanguage, config) } };
+  });
+}
