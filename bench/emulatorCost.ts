@@ -5,6 +5,11 @@
  * resumed against an HTTP target in this process that holds each request `holdMs` (an I/O-bound
  * job) with `concurrency` attempts in flight. Reported per task: CPU for CreateTask, and CPU from
  * resume until the last delivery was answered.
+ *
+ * Two rounds of `tasks` tasks in the same process: the first (the top-level figures, and `met`)
+ * starts right after the emulator did, so it includes V8 warming up — compiling the hot paths
+ * (on helper threads, see `threads`) and running them unoptimised meanwhile; `warm` is the same
+ * again at once, which is what a long-running emulator spends per task.
  */
 import { CloudTasksClient } from '@google-cloud/tasks';
 import { grpc } from 'google-gax';
@@ -20,10 +25,8 @@ const PARENT = 'projects/bench/locations/asia-northeast1';
 
 export type EmulatorCostOptions = { tasks?: number; concurrency?: number; holdMs?: number };
 
-export type EmulatorCost = {
-  tasks: number;
-  concurrency: number;
-  holdMs: number;
+/** One round: create `tasks` tasks on the paused queue, then resume and drain it. */
+export type EmulatorRound = {
   createCpuMsPerTask: number;
   dispatchCpuMsPerTask: number;
   totalCpuMsPerTask: number;
@@ -35,6 +38,14 @@ export type EmulatorCost = {
    * the process's other threads (V8's compiler and GC helpers, libuv's pool), user and system.
    */
   threads: { create: ThreadSplit; dispatch: ThreadSplit };
+};
+
+export type EmulatorCost = EmulatorRound & {
+  tasks: number;
+  concurrency: number;
+  holdMs: number;
+  /** The same round again in the same process, V8 warmed up. */
+  warm: EmulatorRound;
   target: string;
   met: boolean;
 };
@@ -75,13 +86,13 @@ export async function benchEmulatorCost(opts: EmulatorCostOptions = {}): Promise
   const holdMs = opts.holdMs ?? 600;
   const dataDir = mkdtempSync(join(tmpdir(), 'tasuki-bench-emulator-'));
   let answered = 0;
-  let allAnswered!: () => void;
-  const done = new Promise<void>((r) => (allAnswered = r));
+  let roundEnd = 0;
+  let allAnswered = () => {};
   const target = createServer((req, res) => {
     req.resume();
     setTimeout(() => {
       res.end('ok');
-      if (++answered === tasks) allAnswered();
+      if (++answered === roundEnd) allAnswered();
     }, holdMs);
   });
   await new Promise<void>((r) => target.listen(0, '127.0.0.1', r));
@@ -102,34 +113,45 @@ export async function benchEmulatorCost(opts: EmulatorCostOptions = {}): Promise
           dispatchDeadline: { seconds: 600 },
         },
       });
-    for (let i = 0; i < 20; i++) await create(-1 - i); // warm-up: channel, JIT, statements
+    for (let i = 0; i < 20; i++) await create(-1 - i); // warm-up: channel, statements
     await client.purgeQueue({ name: queue });
-    const c0 = cpuMs(emu.pid);
-    const th0 = threadCpuMs(emu.pid);
-    // Enqueued as a service under load would: many calls in flight at once.
-    for (let i = 0; i < tasks; i += 50) await Promise.all(Array.from({ length: Math.min(50, tasks - i) }, (_, k) => create(i + k)));
-    const c1 = cpuMs(emu.pid);
-    const th1 = threadCpuMs(emu.pid);
-    const t0 = performance.now();
-    await client.resumeQueue({ name: queue });
-    await done;
-    const drainSeconds = (performance.now() - t0) / 1000;
-    await new Promise((r) => setTimeout(r, 100)); // the last outcomes are recorded after the answers
-    const c2 = cpuMs(emu.pid);
-    const th2 = threadCpuMs(emu.pid);
-    const total = (c2 - c0) / tasks;
+
+    const measureRound = async (first: number): Promise<EmulatorRound> => {
+      roundEnd = answered + tasks;
+      const done = new Promise<void>((r) => (allAnswered = r));
+      const c0 = cpuMs(emu.pid);
+      const th0 = threadCpuMs(emu.pid);
+      // Enqueued as a service under load would: many calls in flight at once.
+      for (let i = 0; i < tasks; i += 50) await Promise.all(Array.from({ length: Math.min(50, tasks - i) }, (_, k) => create(first + i + k)));
+      const c1 = cpuMs(emu.pid);
+      const th1 = threadCpuMs(emu.pid);
+      const t0 = performance.now();
+      await client.resumeQueue({ name: queue });
+      await done;
+      const drainSeconds = (performance.now() - t0) / 1000;
+      await new Promise((r) => setTimeout(r, 100)); // the last outcomes are recorded after the answers
+      const c2 = cpuMs(emu.pid);
+      const th2 = threadCpuMs(emu.pid);
+      await client.pauseQueue({ name: queue });
+      return {
+        createCpuMsPerTask: round((c1 - c0) / tasks, 3),
+        dispatchCpuMsPerTask: round((c2 - c1) / tasks, 3),
+        totalCpuMsPerTask: round((c2 - c0) / tasks, 3),
+        drainSeconds: round(drainSeconds, 2),
+        efficiency: round(tasks / drainSeconds / (concurrency / (holdMs / 1000)), 3),
+        threads: { create: split(th0, th1, tasks), dispatch: split(th1, th2, tasks) },
+      };
+    };
+    const cold = await measureRound(0);
+    const warm = await measureRound(tasks);
     return {
       tasks,
       concurrency,
       holdMs,
-      createCpuMsPerTask: round((c1 - c0) / tasks, 3),
-      dispatchCpuMsPerTask: round((c2 - c1) / tasks, 3),
-      totalCpuMsPerTask: round(total, 3),
-      drainSeconds: round(drainSeconds, 2),
-      efficiency: round(tasks / drainSeconds / (concurrency / (holdMs / 1000)), 3),
-      threads: { create: split(th0, th1, tasks), dispatch: split(th1, th2, tasks) },
+      ...cold,
+      warm,
       target: 'emulator ≤ 0.5 ms CPU per task',
-      met: total <= 0.5,
+      met: cold.totalCpuMsPerTask <= 0.5,
     };
   } finally {
     await client.close();

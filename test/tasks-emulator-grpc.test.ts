@@ -40,7 +40,7 @@ function grpcError(code: number, details?: RegExp | string) {
   };
 }
 
-test('statuses and their details (non-ASCII included) arrive intact; unserved methods are UNIMPLEMENTED', async () => {
+test('statuses and their details (non-ASCII included) arrive intact; unserved methods are UNIMPLEMENTED', { timeout: 30_000 }, async () => {
   await assert.rejects(
     h.client.createQueue({ parent: PARENT, queue: { name: `${PARENT}/queues/bad_id` } }),
     grpcError(grpc.status.INVALID_ARGUMENT, `queue.name "${PARENT}/queues/bad_id": the queue id "bad_id" must be 1–100 letters, digits or hyphens`),
@@ -49,7 +49,7 @@ test('statuses and their details (non-ASCII included) arrive intact; unserved me
   await assert.rejects(h.client.getIamPolicy({ resource: `${PARENT}/queues/q` }), grpcError(grpc.status.UNIMPLEMENTED, /GetIamPolicy/));
 });
 
-test('compressed requests are read (gzip and deflate)', async () => {
+test('compressed requests are read (gzip and deflate)', { timeout: 30_000 }, async () => {
   for (const [algorithm, id] of [[1, 'deflated'], [2, 'gzipped']] as const) {
     const name = `${PARENT}/queues/${id}`;
     const queue = (await rawCall({ 'grpc.default_compression_algorithm': algorithm }, 'CreateQueue', { parent: PARENT, queue: { name } })) as { name: string };
@@ -59,7 +59,7 @@ test('compressed requests are read (gzip and deflate)', async () => {
   assert.ok(['deflated', 'gzipped'].every((id) => listed.some((q) => q.name === `${PARENT}/queues/${id}`)));
 });
 
-test('a request over 4 MB is RESOURCE_EXHAUSTED; calls at once on one connection are each answered', async () => {
+test('a request over 4 MB is RESOURCE_EXHAUSTED; calls at once on one connection are each answered', { timeout: 30_000 }, async () => {
   const queue = `${PARENT}/queues/many`;
   await h.client.createQueue({ parent: PARENT, queue: { name: queue } });
   await h.client.pauseQueue({ name: queue });
@@ -76,7 +76,7 @@ test('a request over 4 MB is RESOURCE_EXHAUSTED; calls at once on one connection
   assert.equal(tasks.length, 200);
 });
 
-test('close() ends the server while a client channel is still open', async () => {
+test('close() ends the server while a client channel is still open', { timeout: 30_000 }, async () => {
   const other = await startEmulator();
   try {
     await other.client.createQueue({ parent: PARENT, queue: { name: `${PARENT}/queues/q` } });

@@ -63,7 +63,7 @@ function send(c: Http1Client, r: Partial<Http1Request> & { url: string }): Promi
 
 const OK = 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok';
 
-test('writes the request as node:http would, and reuses the connection for the next one', async () => {
+test('writes the request as node:http would, and reuses the connection for the next one', { timeout: 10_000 }, async () => {
   const requests: string[] = [];
   const srv = await rawServer((conn, req) => {
     requests.push(req);
@@ -94,7 +94,7 @@ test('writes the request as node:http would, and reuses the connection for the n
   }
 });
 
-test('a chunked body split at every byte, with extensions and trailers; then the connection is reused', async () => {
+test('a chunked body split at every byte, with extensions and trailers; then the connection is reused', { timeout: 10_000 }, async () => {
   const chunked = 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n4;ext=1\r\nWiki\r\n6\r\npedia \r\nE\r\nin \r\n\r\nchunks.\r\n0\r\nX-Trailer: y\r\n\r\n';
   const srv = await rawServer((conn) => {
     let i = 0;
@@ -115,7 +115,7 @@ test('a chunked body split at every byte, with extensions and trailers; then the
   }
 });
 
-test('a body without a length ends when the server closes; informational responses are skipped', async () => {
+test('a body without a length ends when the server closes; informational responses are skipped', { timeout: 10_000 }, async () => {
   const srv = await rawServer((conn, req) => {
     if (req.startsWith('POST /close')) conn.socket.end('HTTP/1.1 500 Internal Server Error\r\nConnection: close\r\n\r\nsomething broke');
     else conn.socket.write(`HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 204 No Content\r\n\r\n`);
@@ -131,7 +131,7 @@ test('a body without a length ends when the server closes; informational respons
   }
 });
 
-test('failures: refused, hung up mid-response, malformed status, a header value node:http refuses', async () => {
+test('failures: refused, hung up mid-response, malformed status, a header value node:http refuses', { timeout: 10_000 }, async () => {
   const srv = await rawServer((conn, req) => {
     if (req.startsWith('POST /hangup')) conn.socket.end('HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nshort');
     else conn.socket.write('SMTP ready\r\n\r\n');
@@ -154,7 +154,7 @@ test('failures: refused, hung up mid-response, malformed status, a header value 
   }
 });
 
-test('at most maxSocketsPerOrigin connections; the rest wait their turn; cancel closes its connection and never calls back', async () => {
+test('at most maxSocketsPerOrigin connections; the rest wait their turn; cancel closes its connection and never calls back', { timeout: 10_000 }, async () => {
   const held: Conn[] = [];
   const srv = await rawServer((conn, req) => {
     if (req.startsWith('POST /hold')) held.push(conn);
@@ -189,7 +189,7 @@ test('at most maxSocketsPerOrigin connections; the rest wait their turn; cancel 
   }
 });
 
-test("an idle connection is closed a second before the server's keep-alive timeout", async () => {
+test("an idle connection is closed a second before the server's keep-alive timeout", { timeout: 10_000 }, async () => {
   const srv = await rawServer((conn) => conn.socket.write('HTTP/1.1 200 OK\r\nKeep-Alive: timeout=1\r\nContent-Length: 0\r\n\r\n'));
   try {
     const c = client();
@@ -201,5 +201,28 @@ test("an idle connection is closed a second before the server's keep-alive timeo
     assert.equal(srv.conns.length, 2);
   } finally {
     await srv.close();
+  }
+});
+
+test('a connection whose request was answered before it was all written is not reused', { timeout: 10_000 }, async () => {
+  const conns: net.Socket[] = [];
+  const server = net.createServer((socket) => {
+    conns.push(socket);
+    socket.on('error', () => {});
+    socket.once('data', () => {
+      socket.pause(); // reads no more of the body
+      socket.write('HTTP/1.1 413 Payload Too Large\r\nContent-Length: 0\r\n\r\n');
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const url = `http://127.0.0.1:${(server.address() as net.AddressInfo).port}/`;
+  try {
+    const c = client();
+    assert.equal((await send(c, { url, body: Buffer.alloc(16 * 1024 * 1024) })).status, 413);
+    assert.equal((await send(c, { url, body: Buffer.from('small') })).status, 413);
+    assert.equal(conns.length, 2);
+  } finally {
+    conns.forEach((s) => s.destroy());
+    await new Promise((r) => server.close(r));
   }
 });

@@ -212,10 +212,14 @@ class Conn {
     this.socket.write(ex.bytes);
   }
 
-  /** The exchange is over; `reusable` when the response ended cleanly and keep-alive holds. */
+  /**
+   * The exchange is over; `reusable` when the response ended cleanly and keep-alive holds. A
+   * server may answer before it read the whole request: then the rest of it is still being
+   * written, and the connection is not reused.
+   */
   done(reusable: boolean, idleMs: number): void {
     this.exchange = undefined;
-    if (reusable && this.usable()) this.origin.release(this, idleMs);
+    if (reusable && this.usable() && this.socket.writableLength === 0) this.origin.release(this, idleMs);
     else this.destroy();
   }
 
