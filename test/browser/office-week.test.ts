@@ -11,7 +11,8 @@
 // and the project's invoice (refused until the ledger has its delivery date) run from the Sheets
 // menu (Extensions ▸ tasuki); once the office types the delivery dates into the Ledger, the menu
 // issues them (in English three at once, with consecutive numbers). Monday also reads the
-// inbox's other request mails and makes a second project. The Japanese chart is walked in
+// inbox's other request mails and makes a second project; one invoice is then reissued from its
+// Documents row through the menu (the reason asked in a prompt). The Japanese chart is walked in
 // console.test.ts.
 import assert from 'node:assert/strict';
 import { test, type TestContext } from 'node:test';
@@ -335,16 +336,45 @@ async function walkTheWeek(t: TestContext, lang: Lang): Promise<void> {
   await queuedAlert.getByRole('button', { name: 'OK' }).click();
   await w.view('chat');
   const issuedNumbers: number[] = [];
+  const issuedDocs: string[] = [];
   for (const ref of invoiceRefs) {
     const card = await w.jobMessage(ref, T[lang].done);
     const cardText = await w.checkText(card, 'issued invoice card');
     assert.match(cardText, /T9010401234567/, 'the registration number is on the card');
     assert.match(cardText, lang === 'ja' ? /10%対象/ : /10%: ¥/);
-    issuedNumbers.push(Number(/I-\d{4}-(\d{3,})/.exec(cardText)![1]));
+    const issuedDoc = /I-\d{4}-(\d{3,})/.exec(cardText)!;
+    issuedDocs.push(issuedDoc[0]);
+    issuedNumbers.push(Number(issuedDoc[1]));
   }
   issuedNumbers.sort((a, b) => a - b);
   assert.deepEqual(issuedNumbers, issuedNumbers.map((_, i) => issuedNumbers[0]! + i), `consecutive invoice numbers: ${issuedNumbers.join(', ')}`);
   await w.snap('chat-invoices-issued');
+
+  // A wrong invoice is reissued from its row in the Documents sheet: Extensions ▸ tasuki ▸ Reissue
+  // the selected document… asks for the reason (the card's form as a prompt); the new number's card
+  // names the voided one.
+  const wrong = issuedDocs[0]!;
+  await page.goto(`${running.stack.consoleUrl}#/sheets?id=sheet-ledger&sheet=Documents`);
+  await page.getByRole('tab', { name: 'Documents' }).click();
+  const documents = page.getByTestId('sheet-grid');
+  await documents.locator('tr', { hasText: wrong }).first().locator('th').click();
+  await (await openExtensions(page)).filter({ hasText: lang === 'ja' ? '選択行の書類を再発行' : 'Reissue the selected document' }).first().click();
+  const prompt = page.locator('.modal.prompt-dialog');
+  await prompt.waitFor({ timeout: 60_000 });
+  const promptText = await prompt.innerText();
+  checkWords(promptText, lang, 'reissue prompt', w.data);
+  assert.match(promptText, lang === 'ja' ? new RegExp(`${wrong} を再発行[\\s\\S]*${wrong} を取消にして`) : new RegExp(`Reissue ${wrong}[\\s\\S]*${wrong} will be marked void`));
+  await prompt.locator('input').fill(lang === 'ja' ? '宛名訂正のため' : 'wrong addressee');
+  await w.snap('sheets-reissue-prompt');
+  await prompt.getByRole('button', { name: 'OK' }).click();
+  const reissueToast = page.locator('.toast', { hasText: /(?:ジョブ|job) [0-9a-f]{8}/ }).last();
+  await reissueToast.waitFor({ timeout: 60_000 });
+  const menuReissue = /(?:ジョブ|job) ([0-9a-f]{8})/.exec(await reissueToast.innerText())![1]!;
+  await w.view('chat');
+  const reissuedInvoice = await w.checkText(await w.jobMessage(menuReissue, T[lang].done), 'invoice reissued from the menu');
+  assert.match(reissuedInvoice, lang === 'ja' ? /無効にした番号/ : /Voided number/);
+  assert.ok(reissuedInvoice.includes(wrong), `the card names the voided ${wrong}:\n${reissuedInvoice}`);
+  await w.snap('chat-invoice-reissued-from-menu');
 
   // Thursday: a job that cannot succeed says why, offers no Retry, and names the administrator.
   const scrape = await w.refIn(await w.chat('/scrape nosuchportal'));
