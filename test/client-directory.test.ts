@@ -142,4 +142,17 @@ describe('the directory in the jobs (sandbox, real clients)', () => {
     const all = await env.run<LedgerSummarizeResult>(ledgerSummarize, (await env.newJob('ledger.summarize', {})).id);
     assert.equal(all.rows.filter((r) => r.client.startsWith('山田製菓')).every((r) => r.client === '山田製菓株式会社'), true);
   });
+  test("a Clients sheet the office laid out its own way (columns reordered, its own inserted, no notes) is read by header", async () => {
+    const id = env.config.ledgerSpreadsheetId;
+    const [header, ...rows] = (await env.google.sheets.spreadsheets.values.get({ spreadsheetId: id, range: `'${CLIENTS.sheetName}'` })).data.values ?? [];
+    const col = (key: keyof typeof CLIENTS.index) => header!.indexOf(CLIENTS.headers[CLIENTS.index[key]]!);
+    const laidOut = [[CLIENTS.headers[CLIENTS.index.domains], '担当 Owner', CLIENTS.headers[CLIENTS.index.aliases], CLIENTS.headers[CLIENTS.index.name]]];
+    for (const r of rows) laidOut.push([r[col('domains')] ?? '', 'Emma', r[col('aliases')] ?? '', r[col('name')] ?? '']);
+    await env.google.sheets.spreadsheets.values.clear({ spreadsheetId: id, range: `'${CLIENTS.sheetName}'` });
+    await env.google.sheets.spreadsheets.values.update({ spreadsheetId: id, range: `'${CLIENTS.sheetName}'!A1`, valueInputOption: 'RAW', requestBody: { values: laidOut } });
+    const directory = await readClientDirectory(env.google.sheets, id, env.config.allowedDomains);
+    // By the Clients sheet's alias (not the Ledger's spelling) and by its mail domain.
+    assert.equal(matchClient(directory, { name: 'BHC' }).client?.name, 'Blue Harbor Coffee');
+    assert.equal(matchClient(directory, { name: 'someone', email: 'a@yamada-seika.example' }).client?.name, '山田製菓株式会社');
+  });
 });

@@ -24,6 +24,7 @@
  */
 import type { sheets_v4 } from '@googleapis/sheets';
 import { CLIENTS, LEDGER } from '../../shared/sheetLayouts.js';
+import { JobFailure } from '../jobFailure.js';
 import { statusOf } from '../workspace/googleCall.js';
 import { SheetTable } from '../workspace/sheetTable.js';
 import { clientKey, mailDomain, PERSONAL_MAIL_DOMAINS } from './clientNames.js';
@@ -147,18 +148,18 @@ export async function readClientDirectory(sheets: sheets_v4.Sheets, ledgerSpread
   );
 }
 
-/** Rows of the Clients sheet, or none when the spreadsheet has no such sheet. */
+/**
+ * Rows of the Clients sheet, or none when the spreadsheet has no such sheet. Read by header like
+ * every sheet the office edits (SheetTable): a sheet missing the name, alias or domain header
+ * fails naming it (the notes column is the office's and may be left out).
+ */
 export async function readClientsSheet(sheets: sheets_v4.Sheets, spreadsheetId: string): Promise<Array<{ name: string; aliases: string; domains: string }>> {
   try {
-    const res = await sheets.spreadsheets.values.get({ spreadsheetId, range: `'${CLIENTS.sheetName}'!A2:${CLIENTS.lastLetter}` });
-    return (res.data.values ?? []).map((cells) => ({
-      name: String(cells[CLIENTS.index.name] ?? ''),
-      aliases: String(cells[CLIENTS.index.aliases] ?? ''),
-      domains: String(cells[CLIENTS.index.domains] ?? ''),
-    }));
+    const rows = await new SheetTable(sheets, spreadsheetId, CLIENTS, 'TASUKI_LEDGER_SPREADSHEET_ID').readRows(['name', 'aliases', 'domains']);
+    return rows.map(({ values }) => ({ name: values.name, aliases: values.aliases, domains: values.domains }));
   } catch (err) {
     // Google answers 400 "Unable to parse range" for a sheet that does not exist.
-    if (statusOf(err) === 400) return [];
+    if (err instanceof JobFailure && err.code === 'google_bad_request') return [];
     throw err;
   }
 }

@@ -11,8 +11,8 @@
  *   `sheet_header_missing`: the user reads the catalogue's sentence naming the sheet and the
  *   header (shared/messages.ts SHEET_HEADER_MISSING; Retry after fixing row 1), the job record and
  *   the log get the spreadsheet, its setting and what row 1 holds. A read needs every column of the
- *   layout except tasuki's own status pair (the reply port adds those, tasukiColumns.ts); a write
- *   needs the columns it writes.
+ *   layout except tasuki's own status pair (the reply port adds those, tasukiColumns.ts), unless
+ *   the caller names the columns it reads; a write needs the columns it writes.
  * - Cells of columns tasuki does not write (the office's own, and layout columns a record leaves
  *   out) are sent as null, which Google skips, so they are never overwritten, even inside a row
  *   tasuki writes whole (an append, a mirrored sheet's replaceAll).
@@ -133,9 +133,13 @@ export class SheetTable<K extends string> {
     return Math.max(0, ...at.values()) + 1;
   }
 
-  /** Every data row (from row 2), blank rows included so row numbers stay true. */
-  async readRows(): Promise<SheetRow<K>[]> {
-    const at = await this.columnsOf(this.readKeys());
+  /**
+   * Every data row (from row 2), blank rows included so row numbers stay true. `needed`: the
+   * columns the caller reads (default every layout column but tasuki's own); the others read as ''
+   * when their header is missing.
+   */
+  async readRows(needed: readonly K[] = this.readKeys()): Promise<SheetRow<K>[]> {
+    const at = await this.columnsOf(needed);
     const res = await callGoogle(`sheets.values.get ${this.layout.sheetName}`, () =>
       this.sheets.spreadsheets.values.get({ spreadsheetId: this.spreadsheetId, range: this.range(`A2:${columnLetter(SheetTable.width(at) - 1)}`) }),
     this.fixes());
