@@ -85,7 +85,7 @@ export class CloudTasksQueue implements JobQueue {
     return `${queuePath(this.config)}/tasks/${taskIdFor(jobId, generation)}`;
   }
 
-  async enqueue(task: EnqueueTask): Promise<{ taskName: string; created: boolean }> {
+  async enqueue(task: EnqueueTask, opts: { onSent?: () => void } = {}): Promise<{ taskName: string; created: boolean }> {
     const { config } = this;
     const payload = TaskPayload.parse({ jobId: task.jobId, generation: task.generation });
     const parent = queuePath(config);
@@ -105,7 +105,7 @@ export class CloudTasksQueue implements JobQueue {
       },
     };
     try {
-      const created = await this.rest.call<{ name?: string }>('POST', `/v2/${parent}/tasks`, body);
+      const created = await this.rest.call<{ name?: string }>('POST', `/v2/${parent}/tasks`, body, opts);
       return { taskName: created.name ?? name, created: true };
     } catch (err) {
       if (statusOf(err) === 'ALREADY_EXISTS') {

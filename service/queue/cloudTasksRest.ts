@@ -50,14 +50,17 @@ export class CloudTasksRest {
     this.base = new URL(opts.baseUrl);
   }
 
-  /** `path` starts with /v2/; `body` is sent as JSON. Resolves with the parsed answer. */
-  async call<T>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<T> {
+  /**
+   * `path` starts with /v2/; `body` is sent as JSON. Resolves with the parsed answer; `onSent`
+   * is called when the request has been written to the connection (again if it is resent).
+   */
+  async call<T>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, body?: unknown, opts: { onSent?: () => void } = {}): Promise<T> {
     const [transport, token] = await Promise.all([this.load(), this.opts.token()]);
     const payload = body === undefined ? undefined : JSON.stringify(body);
     const url = new URL(path, this.base);
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.once<T>(transport, method, url, payload, token);
+        return await this.once<T>(transport, method, url, payload, token, opts.onSent);
       } catch (err) {
         if (attempt === 1 && (err as { reusedSocket?: boolean }).reusedSocket) continue;
         if (err instanceof CloudTasksError) throw err;
@@ -84,7 +87,7 @@ export class CloudTasksRest {
     return this.transport;
   }
 
-  private once<T>(transport: Transport, method: string, url: URL, payload: string | undefined, token: string | undefined): Promise<T> {
+  private once<T>(transport: Transport, method: string, url: URL, payload: string | undefined, token: string | undefined, onSent?: () => void): Promise<T> {
     return new Promise((resolve, reject) => {
       const headers: Record<string, string | number> = { accept: 'application/json' };
       if (token) headers.authorization = `Bearer ${token}`;
@@ -115,6 +118,7 @@ export class CloudTasksRest {
       req.on('timeout', () => req.destroy(new Error(`no answer within ${this.opts.timeoutMs ?? 20_000} ms`)));
       // Node's advice for keep-alive: a reset on a reused socket means the server had closed it.
       req.on('error', (err: NodeJS.ErrnoException) => reject(Object.assign(err, { reusedSocket: req.reusedSocket && (err.code === 'ECONNRESET' || err.code === 'EPIPE') })));
+      if (onSent) req.once('finish', onSent);
       req.end(payload);
     });
   }

@@ -19,8 +19,12 @@ export interface JobQueue {
    * name, so enqueueing costs no second record write.
    */
   taskNameFor(jobId: string, generation: number): string;
-  /** Creates the task for this job generation. Idempotent per (jobId, generation). */
-  enqueue(task: EnqueueTask): Promise<{ taskName: string; created: boolean }>;
+  /**
+   * Creates the task for this job generation. Idempotent per (jobId, generation). `onSent` is
+   * called once the request has been handed to Cloud Tasks (written to the connection), before
+   * its answer: from then on the task exists unless Cloud Tasks refuses it.
+   */
+  enqueue(task: EnqueueTask, opts?: { onSent?: () => void }): Promise<{ taskName: string; created: boolean }>;
   /** Deletes a task that has not run yet; a task already gone is not an error. */
   cancel(taskName: string): Promise<void>;
   /**

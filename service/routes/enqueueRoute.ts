@@ -9,9 +9,15 @@
  * (issue 15's target: p50 ≤ 1.5 ms of our own work). The token is checked before the body is read.
  *
  * Record and task are made concurrently: the task name is derived from (id, generation), and the
- * worker answers a task that arrives before its record with a retry. If the record could not be
- * written, a task made by this request is withdrawn; if a new job's task could not be created,
- * the job is recorded as failed (queue_unavailable) and the caller gets 503. With an idempotency
+ * worker answers a task that arrives before its record with a retry. A new job is answered once
+ * its record is written and its task request has been handed to Cloud Tasks (written to the
+ * connection), without waiting for Cloud Tasks' answer: that wait is Cloud Tasks' work, not
+ * ours, and the request already sent creates the task even if this instance stops or is
+ * throttled right after answering. Cloud Tasks' answer is still handled when it comes: a refusal
+ * records the job as failed (queue_unavailable) and reports it like any failure; and if it never
+ * comes, the reconciler finds the job queued without a task and creates it (reconciler.ts).
+ * A refusal that comes before the answer (nothing reachable) is the caller's 503, as is a record
+ * that could not be written (a task made by this request is then withdrawn). With an idempotency
  * key the id is the key's, so a resend's task is the first one's (ALREADY_EXISTS) or, for a job
  * long finished, a delivery the worker ignores.
  */
@@ -41,7 +47,7 @@ export function enqueueRoute(deps: AppDeps): NodeHandler {
   const now = deps.now ?? (() => new Date());
   const checkUser = userCheck(config, deps.trust);
   const replyAuthorization = new ReplyAuthorization({ config, chat: async () => (await deps.google()).chat });
-  const { dispatch, queueFailed } = jobDispatch(deps);
+  const { dispatch, queueFailed, recordQueueFailure } = jobDispatch(deps);
 
   return nodeRoute(deps.log, config.project, '/v1/jobs', async (req, log) => {
     const user = await checkUser(req.headers.authorization);
@@ -69,16 +75,29 @@ export function enqueueRoute(deps: AppDeps): NodeHandler {
       ...(body.idempotencyKey ? { idempotencyKey: body.idempotencyKey } : {}),
       at: now(),
     });
-    const [recorded, enqueued] = await Promise.allSettled([store.createJob(record), createJobTask({ queue }, record)]);
+    let sent!: () => void;
+    const handedOver = new Promise<undefined>((resolve) => (sent = () => resolve(undefined)));
+    const task: Promise<PromiseSettledResult<{ created: boolean }>> = createJobTask({ queue }, record, { onSent: sent }).then(
+      (value) => ({ status: 'fulfilled', value }),
+      (reason: unknown) => ({ status: 'rejected', reason }),
+    );
+    const [recorded] = await Promise.allSettled([store.createJob(record)]);
     if (recorded.status === 'rejected') {
-      if (enqueued.status === 'fulfilled' && enqueued.value.created) void queue.cancel(queue.taskNameFor(record.id, record.generation)).catch(() => undefined);
+      void task.then((t) => (t.status === 'fulfilled' && t.value.created ? queue.cancel(queue.taskNameFor(record.id, record.generation)) : undefined)).catch(() => undefined);
       throw recorded.reason;
     }
     const { created, job } = recorded.value;
     if (created) {
-      if (enqueued.status === 'rejected') await queueFailed(job, log, enqueued.reason);
+      const early = await Promise.race([task, handedOver]);
+      if (early?.status === 'rejected') await queueFailed(job, log, early.reason);
+      if (!early) {
+        void task
+          .then((t) => (t.status === 'rejected' ? recordQueueFailure(job, log, t.reason) : undefined))
+          .catch((err: unknown) => log.error({ err, jobId: job.id }, 'could not record the queue failure'));
+      }
       return { status: 202, body: { job: toJobView(job), created, display: jobDisplayOf(job, acceptLanguage, config) } };
     }
+    const enqueued = await task;
     if (job.kind !== record.kind || JSON.stringify(job.input) !== JSON.stringify(record.input)) {
       throw new HttpError(409, 'idempotency_key_reused', `idempotencyKey ${body.idempotencyKey} was already used for a different request (job ${job.id})`);
     }

@@ -9,8 +9,11 @@
 import type { JobRecord } from '../../shared/job.js';
 import type { JobQueue } from '../queue/queue.js';
 
-/** Throws when the queue cannot be reached (the caller decides what the job becomes). */
-export async function createJobTask(deps: { queue: JobQueue }, job: Pick<JobRecord, 'id' | 'generation'>): Promise<{ created: boolean }> {
-  const { created } = await deps.queue.enqueue({ jobId: job.id, generation: job.generation });
+/**
+ * Throws when the queue cannot be reached (the caller decides what the job becomes). `onSent`:
+ * see JobQueue.enqueue.
+ */
+export async function createJobTask(deps: { queue: JobQueue }, job: Pick<JobRecord, 'id' | 'generation'>, opts: { onSent?: () => void } = {}): Promise<{ created: boolean }> {
+  const { created } = await deps.queue.enqueue({ jobId: job.id, generation: job.generation }, opts);
   return { created };
 }
