@@ -448,8 +448,13 @@ export const ADDON_TEXTS = {
   reissueConfirm: { ja: '再発行する', en: 'Reissue' },
   reissueReasonNeeded: { ja: '再発行の理由を入力してください。', en: 'Enter the reason for reissuing.' },
   // A typed /invoice … reissue <reason> (addon/chat/typedReissue.ts)
+  reissueKeyword: { ja: '再発行', en: 'reissue' },
   reissueArgNumber: { ja: '<番号>', en: '<number>' },
   reissueArgReason: { ja: '<理由>', en: '<reason>' },
+  chatReissueUsage: {
+    ja: '再発行の使い方: `{command} <案件番号> 再発行 <理由>`（今の番号を取消にします）、または番号を指定して `{command} <案件番号> 再発行 <番号> <理由>`。例: `{command} P-2026-013 再発行 金額訂正`',
+    en: 'To reissue: `{command} <project number> reissue <reason>` (voids the current number), or name it: `{command} <project number> reissue <number> <reason>`. Example: `{command} P-2026-013 reissue amount corrected`',
+  },
   errReissueWhich: {
     ja: '{project} のどの{document}を取消にするかわかりません（あなたの最近のジョブにこの案件の{document}がありません）。番号を入れてください: {example}　番号は書類のカード、台帳、書類台帳にあります。',
     en: 'Which {document} of {project} to void is not clear (none of your recent jobs issued or showed one). Add its number: {example} The number is on the document\'s card, in the Ledger and in the Documents sheet.',

@@ -150,7 +150,7 @@ describe('Chat app', () => {
       const before = (await env.spine.store.listJobs({ requestedBy: SATO, limit: 100 })).length;
       assert.equal(
         await refusal('/invoice', 'P-2026-023 reissue 金額訂正'),
-        '⚠️ P-2026-023 のどの請求書を取消にするかわかりません（あなたの最近のジョブにこの案件の請求書がありません）。番号を入れてください: `/invoice P-2026-023 reissue <番号> <理由>`　番号は書類のカード、台帳、書類台帳にあります。',
+        '⚠️ P-2026-023 のどの請求書を取消にするかわかりません（あなたの最近のジョブにこの案件の請求書がありません）。番号を入れてください: `/invoice P-2026-023 再発行 <番号> <理由>`　番号は書類のカード、台帳、書類台帳にあります。',
       );
       assert.equal(
         await refusal('/estimate', 'P-2026-023 reissue wrong amount', 'en'),
@@ -174,8 +174,14 @@ describe('Chat app', () => {
       assert.deepEqual(message.privateMessageViewer, VIEWER, name);
     }
     assert.equal(messageOf(await call('onAppCommand', slashCommandEvent(id('/invoice'), '2026-4'))).text, '使い方: `/invoice <案件番号>`　例: `/invoice P-2026-014`');
-    // A reissue needs its reason.
-    assert.match(messageOf(await call('onAppCommand', slashCommandEvent(id('/invoice'), 'P-2026-004 reissue'))).text, /^使い方: `\/invoice <案件番号>`/);
+    // A reissue needs its reason: the answer says how to type one, privately.
+    const reissue = messageOf(await call('onAppCommand', slashCommandEvent(id('/invoice'), 'P-2026-004 reissue')));
+    assert.match(reissue.text, /^再発行の使い方: `\/invoice <案件番号> 再発行 <理由>`/);
+    assert.deepEqual(reissue.privateMessageViewer, VIEWER);
+    const english = messageOf(await call('onAppCommand', slashCommandEvent(id('/estimate'), 'P-2026-004 reissue E-2026-004', { locale: 'en' }), 'en'));
+    assert.match(english.text, /^To reissue: `\/estimate <project number> reissue <reason>`/);
+    // Anything else after the project number is the command's usage.
+    assert.match(messageOf(await call('onAppCommand', slashCommandEvent(id('/invoice'), 'P-2026-004 please'))).text, /^使い方: `\/invoice <案件番号>`/);
   });
 
   it('/help lists every command with its argument and an example; `<…>` survives as text', async () => {

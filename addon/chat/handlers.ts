@@ -179,6 +179,7 @@ function runCommand(command: ChatCommand, args: string, e: AddonEvent): ChatResp
       const type = command.name === '/invoice' ? 'invoice' : 'estimate';
       const reissue = parseTypedReissue(type, command.name, args, locale);
       if (reissue === 'usage') return usageAnswer(e, command);
+      if (reissue === 'reissueUsage') return privateMessage(e, { text: t(locale, 'chatReissueUsage', { command: command.name }) });
       if (reissue) {
         const request = reissueRequest(reissue.target, reissue.reason, locale);
         const reply = replyTarget(chatPayload(e));

@@ -55,7 +55,7 @@ function documentJobs(type: DocType): Array<{ job: JobView; project: string; num
 
 /** `/invoice P-2026-013 reissue <番号> <理由>` in the person's words, for refusals. */
 function example(a: Args, project: string, number?: string): string {
-  return `\`${a.command} ${project} reissue ${number ?? t(a.locale, 'reissueArgNumber')} ${t(a.locale, 'reissueArgReason')}\``;
+  return `\`${a.command} ${project} ${t(a.locale, 'reissueKeyword')} ${number ?? t(a.locale, 'reissueArgNumber')} ${t(a.locale, 'reissueArgReason')}\``;
 }
 
 function currentNumber(a: Args, project: string): string {
@@ -87,10 +87,11 @@ function checkType(a: Args, number: string): void {
 
 /**
  * The reissue a typed command asks for, or undefined when it is not one (no `reissue` keyword).
- * A keyword without a reason, or a first word that is neither a project nor a document number,
- * is `'usage'`: the caller answers with the command's usage.
+ * A second word that is not the keyword is `'usage'` (the command's usage); the keyword without a
+ * reason, or before a word that is neither a project nor a document number, is `'reissueUsage'`
+ * (how to type a reissue).
  */
-export function parseTypedReissue(type: DocType, command: string, args: string, locale: Locale): { target: ReissueTarget; reason: string } | 'usage' | undefined {
+export function parseTypedReissue(type: DocType, command: string, args: string, locale: Locale): { target: ReissueTarget; reason: string } | 'usage' | 'reissueUsage' | undefined {
   const [first = '', keyword, ...rest] = args.trim().split(/\s+/);
   if (!keyword) return undefined;
   if (!KEYWORD.test(keyword)) return 'usage';
@@ -98,7 +99,7 @@ export function parseTypedReissue(type: DocType, command: string, args: string, 
   const head = first.toUpperCase();
   const typedNumber = rest[0] && DOCUMENT_NUMBER.test(rest[0].toUpperCase()) ? rest[0].toUpperCase() : undefined;
   const reason = (typedNumber ? rest.slice(1) : rest).join(' ').trim();
-  if (!reason) return 'usage';
+  if (!reason) return 'reissueUsage';
   if (ProjectNumber.safeParse(head).success) {
     if (typedNumber) checkType(a, typedNumber);
     return { target: { type, projectNumber: head, documentNumber: typedNumber ?? currentNumber(a, head) }, reason };
@@ -107,5 +108,5 @@ export function parseTypedReissue(type: DocType, command: string, args: string, 
     checkType(a, head);
     return { target: { type, projectNumber: projectOf(a, head), documentNumber: head }, reason };
   }
-  return 'usage';
+  return 'reissueUsage';
 }

@@ -277,7 +277,7 @@ async function walkTheWeek(t: TestContext, lang: Lang): Promise<void> {
   // Re-issuing needs a reason; without one the answer is the usage, privately.
   const usage = await w.chat(`/estimate ${project.projectNumber} ${lang === 'ja' ? '再発行' : 'reissue'}`);
   await usage.getByTestId('private-tag').waitFor();
-  assert.match(await w.checkText(usage, 'reissue without a reason'), lang === 'ja' ? /使い方/ : /Usage/);
+  assert.match(await w.checkText(usage, 'reissue without a reason'), lang === 'ja' ? /再発行の使い方/ : /To reissue/);
   const reissue = await w.refIn(await w.chat(`/estimate ${project.projectNumber} ${lang === 'ja' ? '再発行 金額訂正' : 'reissue amount corrected'}`));
   const reissued = await w.checkText(await w.jobMessage(reissue, T[lang].done), 'reissued estimate card');
   const numbers = [...reissued.matchAll(/E-\d{4}-\d{3}/g)].map((m) => m[0]);
