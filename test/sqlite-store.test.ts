@@ -13,7 +13,7 @@ import Database from 'better-sqlite3';
 import { loadConfig } from '../service/config.js';
 import { createStore, sqliteFile } from '../service/store/createStore.js';
 import { SqliteStore } from '../service/store/sqliteStore.js';
-import { storeConformance } from './support/storeConformance.js';
+import { job, storeConformance } from './support/storeConformance.js';
 
 const tempDirs: string[] = [];
 function tempFile(): string {
@@ -39,6 +39,22 @@ storeConformance({
       async dispose() {},
     };
   },
+});
+
+test('SqliteStore: an update leaves the requester and creation columns alone; a record claiming to change them is refused like a stale version', async () => {
+  const file = tempFile();
+  const store = new SqliteStore(file);
+  const created = (await store.createJob(job('j-immutable-1'))).job;
+  const running = await store.updateJob(created.id, created.version, { ...created, status: 'running' });
+  assert.equal(running?.status, 'running');
+  assert.equal(await store.updateJob(created.id, running!.version, { ...running!, requestedBy: 'someone-else@example.co.jp' }), null);
+  assert.equal(await store.updateJob(created.id, running!.version, { ...running!, createdAt: '2020-01-01T00:00:00.000Z' }), null);
+  // The indexed columns still agree with the record: the requester's list finds it, by status too.
+  assert.deepEqual((await store.listJobs({ requestedBy: created.requestedBy, status: 'running' })).map((j) => j.id), [created.id]);
+  const raw = new Database(file, { readonly: true });
+  assert.deepEqual(raw.prepare('SELECT requested_by, created_at, status FROM jobs WHERE id = ?').get(created.id), { requested_by: created.requestedBy, created_at: created.createdAt, status: 'running' });
+  raw.close();
+  await store.close();
 });
 
 test('SqliteStore: the file is in WAL mode and what one connection writes the next one reads', async () => {
