@@ -66,6 +66,21 @@ test('answered while Cloud Tasks still holds the request; a later refusal fails 
   }
 });
 
+test('no clear answer (a 503 after the request was sent) leaves the job queued for the reconciler, not failed', { timeout: 30_000 }, async () => {
+  const { app, queue } = appOn(stubUrl);
+  try {
+    const got = new Promise<Held>((r) => (waiting = r));
+    const res = await request(app).post('/v1/jobs').set('authorization', user).send({ kind: 'system.echo', input: { message: 'unclear' } });
+    assert.equal(res.status, 202);
+    (await got).answer(503, { error: { code: 503, status: 'UNAVAILABLE', message: 'The service is currently unavailable (test)' } });
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal((await s.store.getJob(res.body.job.id))?.status, 'queued');
+  } finally {
+    waiting = undefined;
+    await queue.close();
+  }
+});
+
 test('an accepted task leaves the job queued for its delivery', { timeout: 30_000 }, async () => {
   const { app, queue } = appOn(stubUrl);
   try {

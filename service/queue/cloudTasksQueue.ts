@@ -17,7 +17,7 @@ import { TaskPayload } from '../../shared/api.js';
 import { queuePath, type Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import { CloudTasksError, CloudTasksRest, type AccessToken } from './cloudTasksRest.js';
-import type { EnqueueTask, JobQueue } from './queue.js';
+import { EnqueueFailed, type EnqueueTask, type JobQueue } from './queue.js';
 import { taskIdFor } from './taskId.js';
 import { TASUKI_QUEUE_SETTINGS } from './queueSettings.js';
 
@@ -112,7 +112,8 @@ export class CloudTasksQueue implements JobQueue {
         this.logger.debug({ jobId: payload.jobId, generation: payload.generation, task: name }, 'task already exists; not enqueued again');
         return { taskName: name, created: false };
       }
-      throw new Error(`Cloud Tasks: could not create the task for job ${payload.jobId} generation ${payload.generation} in ${parent}: ${messageOf(err)}`, { cause: err });
+      const refused = err instanceof CloudTasksError && err.httpStatus >= 400 && err.httpStatus < 500 && err.httpStatus !== 429;
+      throw new EnqueueFailed(`Cloud Tasks: could not create the task for job ${payload.jobId} generation ${payload.generation} in ${parent}: ${messageOf(err)}`, refused, { cause: err });
     }
   }
 

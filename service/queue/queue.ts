@@ -6,6 +6,23 @@
  * Task names are derived from (job id, generation) and hashed, so enqueueing the same generation
  * twice answers ALREADY_EXISTS (reported as created: false) instead of running the job twice.
  */
+/**
+ * A task that could not be created. `definitive`: Cloud Tasks answered with a refusal (4xx other
+ * than 429), so the task does not exist; false when the outcome is unknown (no answer, a
+ * timeout, a reset connection, a 5xx or 429 answer): the task may exist, and the reconciler,
+ * which looks the task up before creating it, is the one to decide.
+ */
+export class EnqueueFailed extends Error {
+  constructor(
+    message: string,
+    readonly definitive: boolean,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'EnqueueFailed';
+  }
+}
+
 export type EnqueueTask = {
   jobId: string;
   generation: number;

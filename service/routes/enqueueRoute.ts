@@ -14,8 +14,9 @@
  * connection), without waiting for Cloud Tasks' answer: that wait is Cloud Tasks' work, not
  * ours, and the request already sent creates the task even if this instance stops or is
  * throttled right after answering. Cloud Tasks' answer is still handled when it comes: a refusal
- * records the job as failed (queue_unavailable) and reports it like any failure; and if it never
- * comes, the reconciler finds the job queued without a task and creates it (reconciler.ts).
+ * records the job as failed (queue_unavailable) and reports it like any failure; and if no clear
+ * answer comes (none, a timeout, a 5xx), the job stays queued and the reconciler looks its task
+ * up and creates it if it is missing (reconciler.ts).
  * A refusal that comes before the answer (nothing reachable) is the caller's 503, as is a record
  * that could not be written (a task made by this request is then withdrawn). With an idempotency
  * key the id is the key's, so a resend's task is the first one's (ALREADY_EXISTS) or, for a job
@@ -27,6 +28,7 @@ import { toJobView } from '../../shared/job.js';
 import { JOB_KINDS } from '../../shared/jobKinds.js';
 import { localeFrom } from '../../shared/locale.js';
 import { userCheck } from '../auth/middleware.js';
+import { EnqueueFailed } from '../queue/queue.js';
 import type { AppDeps } from '../deps.js';
 import { mutateJob } from '../worker/jobMutation.js';
 import { createJobTask } from '../worker/taskDispatch.js';
@@ -92,7 +94,17 @@ export function enqueueRoute(deps: AppDeps): NodeHandler {
       if (early?.status === 'rejected') await queueFailed(job, log, early.reason);
       if (!early) {
         void task
-          .then((t) => (t.status === 'rejected' ? recordQueueFailure(job, log, t.reason) : undefined))
+          .then((t) => {
+            if (t.status === 'fulfilled') return undefined;
+            // Sent, then no clear answer: the task may exist. The reconciler looks it up after
+            // QUEUED_GRACE_MS and creates it if it does not; failing the job here could fail a
+            // job whose task is about to run.
+            if (t.reason instanceof EnqueueFailed && !t.reason.definitive) {
+              log.warn({ err: t.reason, jobId: job.id }, 'task creation unconfirmed; the reconciler will check it');
+              return undefined;
+            }
+            return recordQueueFailure(job, log, t.reason);
+          })
           .catch((err: unknown) => log.error({ err, jobId: job.id }, 'could not record the queue failure'));
       }
       return { status: 202, body: { job: toJobView(job), created, display: jobDisplayOf(job, acceptLanguage, config) } };
