@@ -110,10 +110,13 @@ test('the bundle is built only from folders the image copies and loads only prod
       .filter((s) => !s.startsWith('node:') && !builtins.has(s))
       .map((s) => (s.startsWith('@') ? s.split('/').slice(0, 2).join('/') : s.split('/')[0]!)),
   );
-  // The lazily loaded adapters are there (Firestore, Cloud Tasks, SQLite, Google clients via createRequire).
-  for (const expected of ['@google-cloud/firestore', '@google-cloud/tasks', 'better-sqlite3', '@googleapis/chat', 'google-auth-library']) {
+  // The lazily loaded adapters are there (Firestore, SQLite, Google clients via createRequire, and
+  // google-auth-library, which the Cloud Tasks REST client takes its token from).
+  for (const expected of ['@google-cloud/firestore', 'better-sqlite3', '@googleapis/chat', 'google-auth-library']) {
     assert.ok(packages.has(expected), `the bundle should load ${expected} from node_modules; found ${[...packages].join(', ')}`);
   }
+  // Cloud Tasks goes over its REST mapping (service/queue/cloudTasksRest.ts): no gRPC client.
+  assert.ok(!packages.has('@google-cloud/tasks'), 'the service should not load @google-cloud/tasks');
   // Bundled, not external: nothing of Express, zod or pino is read from node_modules at start.
   for (const bundled of ['express', 'zod', 'pino']) assert.ok(!packages.has(bundled), `${bundled} should be inside the bundle`);
   const notProduction = [...packages].filter((name) => !(name in pkg.dependencies));
