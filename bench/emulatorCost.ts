@@ -6,10 +6,12 @@
  * job) with `concurrency` attempts in flight. Reported per task: CPU for CreateTask, and CPU from
  * resume until the last delivery was answered.
  *
- * Two rounds of `tasks` tasks in the same process: the first (the top-level figures, and `met`)
- * starts right after the emulator did, so it includes V8 warming up — compiling the hot paths
- * (on helper threads, see `threads`) and running them unoptimised meanwhile; `warm` is the same
- * again at once, which is what a long-running emulator spends per task.
+ * Three rounds of `tasks` tasks in the same process: the first (the top-level figures, and
+ * `met`) starts right after the emulator did, so it includes V8 warming up — compiling the hot
+ * paths (on helper threads, see `threads`) and running them unoptimised meanwhile; `warm` is the
+ * same again at once, which is what a long-running emulator spends per task; `rest` is a third
+ * round with the tasks created the way the service creates them, through Cloud Tasks' REST
+ * mapping with the service's own client (service/queue/cloudTasksRest.ts) and its request body.
  */
 import { CloudTasksClient } from '@google-cloud/tasks';
 import { grpc } from 'google-gax';
@@ -19,6 +21,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnEmulatorProcess } from '../local/tasks-emulator/emulatorProcess.js';
+import { CloudTasksRest } from '../service/queue/cloudTasksRest.js';
 import { cpuMs, round } from './processes.js';
 
 const PARENT = 'projects/bench/locations/asia-northeast1';
@@ -46,6 +49,8 @@ export type EmulatorCost = EmulatorRound & {
   holdMs: number;
   /** The same round again in the same process, V8 warmed up. */
   warm: EmulatorRound;
+  /** A third round, created over REST as the service does (service/queue/cloudTasksRest.ts). */
+  rest: EmulatorRound;
   target: string;
   met: boolean;
 };
@@ -116,7 +121,19 @@ export async function benchEmulatorCost(opts: EmulatorCostOptions = {}): Promise
     for (let i = 0; i < 20; i++) await create(-1 - i); // warm-up: channel, statements
     await client.purgeQueue({ name: queue });
 
-    const measureRound = async (first: number): Promise<EmulatorRound> => {
+    const rest = new CloudTasksRest({ baseUrl: `http://127.0.0.1:${emu.port}`, token: async () => undefined });
+    const createRest = (i: number) =>
+      rest.call('POST', `/v2/${queue}/tasks`, {
+        task: {
+          name: `${queue}/tasks/job-${i}-1`,
+          httpRequest: { url, httpMethod: 'POST', headers: { 'Content-Type': 'application/json' }, body: body.toString('base64'), oidcToken: { serviceAccountEmail: 'invoker@bench.iam.gserviceaccount.com', audience: url } },
+          dispatchDeadline: '600s',
+        },
+      });
+    await createRest(-100); // warm-up: connection
+    await rest.call('POST', `/v2/${queue}:purge`, {});
+
+    const measureRound = async (first: number, create: (i: number) => Promise<unknown>): Promise<EmulatorRound> => {
       roundEnd = answered + tasks;
       const done = new Promise<void>((r) => (allAnswered = r));
       const c0 = cpuMs(emu.pid);
@@ -142,14 +159,17 @@ export async function benchEmulatorCost(opts: EmulatorCostOptions = {}): Promise
         threads: { create: split(th0, th1, tasks), dispatch: split(th1, th2, tasks) },
       };
     };
-    const cold = await measureRound(0);
-    const warm = await measureRound(tasks);
+    const cold = await measureRound(0, create);
+    const warm = await measureRound(tasks, create);
+    const overRest = await measureRound(2 * tasks, createRest);
+    rest.close();
     return {
       tasks,
       concurrency,
       holdMs,
       ...cold,
       warm,
+      rest: overRest,
       target: 'emulator ≤ 0.5 ms CPU per task',
       met: cold.totalCpuMsPerTask <= 0.5,
     };
