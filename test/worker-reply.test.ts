@@ -199,6 +199,56 @@ describe('WorkspaceReply ordering', () => {
   });
 });
 
+describe('WorkspaceReply: a state the user must see', () => {
+  const at = '2026-12-03T00:00:00.000Z';
+  const base: JobRecord = {
+    id: 'j-retry0000000000000000000000000001', kind: 'system.echo', input: { message: 'x' }, status: 'running', requestedBy: 'sato@example.co.jp',
+    locale: 'en', generation: 1, attempts: 1, steps: {}, cancelRequested: false, createdAt: at, updatedAt: at, version: 1, reply: { chat: { space: 'spaces/R' } },
+  };
+  const retrying: JobRecord = { ...base, status: 'queued', error: { code: 'google_unavailable', message: 'Sheets answered 503', retryable: true } };
+
+  function recordingChat(delayMs = 0) {
+    const landed: string[] = [];
+    const chat = {
+      spaces: {
+        messages: {
+          patch: async (req: { requestBody: { text?: string } }) => {
+            await new Promise((r) => setTimeout(r, delayMs));
+            landed.push(/retry/i.test(req.requestBody.text ?? '') ? 'retrying' : 'running');
+            return { data: { name: 'spaces/R/messages/client-x' } };
+          },
+        },
+      },
+    };
+    return { chat, landed };
+  }
+
+  test('"will retry" written right after "running" waits for the space\'s turn instead of being skipped (Office week Thursday flake)', async () => {
+    const { chat, landed } = recordingChat();
+    const reply = new WorkspaceReply({ google: async () => ({ chat }) as never, log: createLogger({ level: 'silent' }), throttle: new WriteThrottle({ intervalMs: 300 }) });
+    await reply.progress(base);
+    await reply.progress(retrying);
+    assert.deepEqual(landed, ['running'], 'a plain progress write within the interval is skipped');
+    await reply.progress(retrying, { waitMs: 2000 });
+    assert.deepEqual(landed, ['running', 'retrying']);
+  });
+
+  test('it also waits for the job\'s write in flight, and gives up (skipped) past its wait', async () => {
+    const slow = recordingChat(150);
+    const reply = new WorkspaceReply({ google: async () => ({ chat: slow.chat }) as never, log: createLogger({ level: 'silent' }), throttle: new WriteThrottle({ intervalMs: 0 }) });
+    const first = reply.progress(base);
+    await reply.progress(retrying, { waitMs: 2000 });
+    await first;
+    assert.deepEqual(slow.landed, ['running', 'retrying']);
+    const stuck = recordingChat(400);
+    const reply2 = new WorkspaceReply({ google: async () => ({ chat: stuck.chat }) as never, log: createLogger({ level: 'silent' }), throttle: new WriteThrottle({ intervalMs: 0 }) });
+    const inFlight = reply2.progress(base);
+    await reply2.progress(retrying, { waitMs: 50 });
+    await inFlight;
+    assert.deepEqual(stuck.landed, ['running'], 'past its wait the write is skipped, not queued behind');
+  });
+});
+
 describe('WorkspaceReply on the Workspace sandbox (real Chat and Sheets REST, real clients)', () => {
   let dir: string;
   let sandbox: Sandbox;

@@ -10,7 +10,12 @@
 import type { JobRecord } from '../../shared/job.js';
 
 export interface ReplyPort {
-  progress(job: JobRecord): Promise<void>;
+  /**
+   * `waitMs`: a state the user must see (the card saying the job will be retried): instead of
+   * being skipped when the target's turn is not free or another write of the job is in flight,
+   * the write waits for both up to `waitMs` (then it is skipped, and the failure only logged).
+   */
+  progress(job: JobRecord, opts?: { waitMs?: number }): Promise<void>;
   /**
    * `maxWaitMs`: how long the write may wait for its turn in a busy target (Chat allows about one
    * write per second per space) before failing retryably. A delivery answering Cloud Tasks keeps

@@ -77,8 +77,9 @@ export class WorkspaceReply implements ReplyPort {
     this.sheetLocale = opts.sheetLocale;
   }
 
-  async progress(job: JobRecord): Promise<void> {
-    await this.write(job, false);
+  async progress(job: JobRecord, opts: { waitMs?: number } = {}): Promise<void> {
+    if (opts.waitMs === undefined) await this.write(job, false);
+    else await this.write(job, 'wait', opts.waitMs);
   }
 
   async finished(job: JobRecord, opts: { maxWaitMs?: number } = {}): Promise<void> {
@@ -89,14 +90,22 @@ export class WorkspaceReply implements ReplyPort {
    * One write at a time per job in this instance. A progress write is fire-and-forget at the start
    * of a run; under load its request can reach Chat after the final one and put "running" back on
    * a finished job's card for good. So a progress write while another write of the job is in
-   * flight is skipped, and a final write waits for the one in flight before it starts.
+   * flight is skipped, and a final write (or a progress that must be shown: `'wait'`) waits for
+   * the one in flight before it starts.
    */
   private readonly writing = new Map<string, Promise<unknown>>();
 
-  private async write(job: JobRecord, final: boolean, maxWaitMs = this.finalWaitMs): Promise<void> {
+  private async write(job: JobRecord, mode: boolean | 'wait', maxWaitMs = this.finalWaitMs): Promise<void> {
     const before = this.writing.get(job.id);
-    if (before && !final) return;
-    if (before) await before.catch(() => undefined);
+    if (before && mode === false) return;
+    if (before && mode === 'wait') {
+      let timer: NodeJS.Timeout | undefined;
+      const waited = await Promise.race([before.then(() => true, () => true), new Promise<boolean>((r) => (timer = setTimeout(() => r(false), maxWaitMs)))]);
+      clearTimeout(timer);
+      if (!waited) return; // still writing: this state is already out of date by the time it would land
+    } else if (before) await before.catch(() => undefined);
+    if (this.writing.get(job.id) && mode === 'wait') return;
+    const final = mode !== false;
     const mine = this.writeNow(job, final, maxWaitMs);
     this.writing.set(job.id, mine);
     try {
@@ -122,7 +131,8 @@ export class WorkspaceReply implements ReplyPort {
   }
 
   /**
-   * A progress write takes the target's slot only when it is free now. A final write waits for
+   * A progress write takes the target's slot only when it is free now. A final write (and a
+   * progress that must be shown) waits for
    * its slot at most `finalWaitMs` (or what the caller allows): when the space is busier than that (many jobs ending in one
    * space at once), it fails retryably with the wait as Retry-After instead of holding the
    * delivery (and one of the queue's few dispatch slots) open — the outbox paces it.

@@ -56,6 +56,9 @@ export type WorkerDeps = {
   cancelPollMs?: number;
 };
 
+/** How long the card saying "retrying" may wait for its turn in a busy space. */
+export const RETRY_CARD_WAIT_MS = 2000;
+
 export type TaskOutcome = { status: number; body: Record<string, unknown>; headers?: Record<string, string> };
 
 type RunResult =
@@ -267,8 +270,11 @@ export class Worker {
     const recorded = written.job;
     log.info({ status: recorded.status, code: recorded.error?.code, finalAttempt: final }, 'job run concluded');
     if (retryLater && outcome.kind === 'failed') {
+      // The card must say the job will be retried: the write waits its turn (up to
+      // RETRY_CARD_WAIT_MS) instead of being skipped, and Cloud Tasks is answered after it, so
+      // the next attempt's "running" cannot land first.
       if (hasReplyTarget(recorded)) {
-        this.deps.reply.progress(recorded).catch((err: unknown) => log.warn({ err }, 'progress reply failed'));
+        await this.deps.reply.progress(recorded, { waitMs: RETRY_CARD_WAIT_MS }).catch((err: unknown) => log.warn({ err }, 'could not show the retry on the card'));
       }
       const after = outcome.failure.retryAfterSeconds;
       const body = { jobId: recorded.id, status: recorded.status, error: recorded.error };
