@@ -224,6 +224,14 @@ test('Sheets: rows selected in the grid are handed to an Extensions ▸ tasuki m
   await page.goto(`${running.stack.consoleUrl}#/sheets`);
   const grid = page.getByTestId('sheet-grid');
   await grid.locator('tr[data-row="12"] th').click();
+  assert.equal(await page.getByTestId('selection-count').innerText(), '1 行を選択中');
+  // In English one row is "1 row selected", not "1 rows" (the language switch clears the selection).
+  await page.locator('button', { hasText: 'English' }).first().click();
+  await grid.locator('tr[data-row="12"] th').click();
+  assert.equal(await page.getByTestId('selection-count').innerText(), '1 row selected');
+  await grid.locator('tr[data-row="13"] th').click({ modifiers: ['Shift'] });
+  assert.equal(await page.getByTestId('selection-count').innerText(), '2 rows selected');
+  await grid.locator('tr[data-row="12"] th').click();
   await page.getByTestId('extensions-menu').click();
   const items = page.locator('.menu [role="menuitem"]');
   await items.first().waitFor({ timeout: 20_000 });

@@ -139,6 +139,7 @@ const WORDS = {
   'drive.noFiles': { ja: 'ドライブにファイルがありません。サンドボックスの初期データを確認してください（npm run reset）。', en: 'No files in Drive. Check the sandbox seed (npm run reset).' },
   'sheets.extensions': { ja: '拡張機能', en: 'Extensions' },
   'sheets.selected': { ja: '{n} 行を選択中', en: '{n} rows selected' },
+  'sheets.selectedOne': { ja: '1 行を選択中', en: '1 row selected' },
   'sheets.selectHint': { ja: '行番号をクリックして選択（Shift/Ctrl で複数）', en: 'Click row numbers to select (Shift/Ctrl for several)' },
   'sheets.empty': { ja: 'このシートは空です。', en: 'This sheet is empty.' },
   'sheets.none': { ja: 'スプレッドシートがありません。', en: 'No spreadsheets.' },

@@ -22,6 +22,13 @@ type Spreadsheet = { id: string; title: string; sheets: Sheet[]; error?: string 
 
 export class SheetsView implements View {
   readonly id = 'sheets';
+  /** "1 row selected" / "3 rows selected" / the hint when nothing is. */
+  private selectionText(): string {
+    const n = this.selected.size;
+    if (n === 0) return t('sheets.selectHint');
+    return n === 1 ? t('sheets.selectedOne') : t('sheets.selected', { n });
+  }
+
   private books: Spreadsheet[] = [];
   private bookId = '';
   private sheetTitle = '';
@@ -115,7 +122,7 @@ export class SheetsView implements View {
         { class: 'toolbar' },
         bookSelect,
         this.extensionsMenu(book, sheet),
-        h('span', { class: 'muted', 'data-testid': 'selection-count', 'aria-live': 'polite' }, this.selected.size ? t('sheets.selected', { n: this.selected.size }) : t('sheets.selectHint')),
+        h('span', { class: 'muted', 'data-testid': 'selection-count', 'aria-live': 'polite' }, this.selectionText()),
         h('div', { class: 'spacer' }),
         h('span', { class: 'chip' }, book.id),
       ),
@@ -248,7 +255,7 @@ export class SheetsView implements View {
       else tr.removeAttribute('aria-selected');
     }
     const count = this.body!.querySelector('[data-testid="selection-count"]');
-    if (count) count.textContent = this.selected.size ? t('sheets.selected', { n: this.selected.size }) : t('sheets.selectHint');
+    if (count) count.textContent = this.selectionText();
   }
 
   private extensionsMenu(book: Spreadsheet, sheet: Sheet | undefined): HTMLElement {
