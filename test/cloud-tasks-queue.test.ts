@@ -124,3 +124,23 @@ test('an unreachable endpoint is a clear, retryable-looking error naming it', as
     await q.close();
   }
 });
+
+test('production warm() loads the transport and the credentials library but opens no connection (no token fetched at start-up)', async () => {
+  const { Socket } = await import('node:net');
+  const prodLike: Config = { ...config, tasksEmulator: undefined };
+  const q = new CloudTasksQueue({ config: prodLike, logger });
+  const original = Socket.prototype.connect;
+  const attempts: unknown[] = [];
+  Socket.prototype.connect = function (this: InstanceType<typeof Socket>, ...args: unknown[]) {
+    attempts.push(args[0]);
+    return (original as (...a: unknown[]) => InstanceType<typeof Socket>).apply(this, args);
+  } as typeof original;
+  try {
+    await q.warm();
+    await new Promise((r) => setTimeout(r, 50));
+  } finally {
+    Socket.prototype.connect = original;
+    await q.close();
+  }
+  assert.deepEqual(attempts, [], 'warm() must not reach for the metadata server or Cloud Tasks');
+});

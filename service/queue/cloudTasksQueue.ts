@@ -52,14 +52,20 @@ export type CloudTasksQueueOptions = {
   endpoint?: { baseUrl: string; token: AccessToken };
 };
 
-/** Application Default Credentials' access token (google-auth-library caches and refreshes it). */
-function adcToken(): AccessToken {
+/**
+ * Application Default Credentials' access token (google-auth-library caches and refreshes it).
+ * `preload` only loads the library and builds the client, which reaches nothing.
+ */
+function adcToken(): { token: AccessToken; preload: () => Promise<void> } {
   let auth: Promise<{ getAccessToken(): Promise<string | null | undefined> }> | undefined;
-  return async () => {
-    auth ??= import('google-auth-library').then(({ GoogleAuth }) => new GoogleAuth({ scopes: [CLOUD_PLATFORM_SCOPE] }));
-    const token = await (await auth).getAccessToken();
-    if (!token) throw new CloudTasksError('UNAUTHENTICATED', 401, 'no access token from Application Default Credentials');
-    return token;
+  const client = () => (auth ??= import('google-auth-library').then(({ GoogleAuth }) => new GoogleAuth({ scopes: [CLOUD_PLATFORM_SCOPE] })));
+  return {
+    preload: async () => void (await client()),
+    token: async () => {
+      const token = await (await client()).getAccessToken();
+      if (!token) throw new CloudTasksError('UNAUTHENTICATED', 401, 'no access token from Application Default Credentials');
+      return token;
+    },
   };
 }
 
@@ -72,11 +78,11 @@ export class CloudTasksQueue implements JobQueue {
     this.config = opts.config;
     this.logger = opts.logger;
     const local = opts.config.tasksEmulator;
-    const endpoint = opts.endpoint ?? (local ? { baseUrl: `http://${local}`, token: async () => undefined } : { baseUrl: CLOUD_TASKS_URL, token: adcToken() });
+    const endpoint = opts.endpoint ?? (local ? { baseUrl: `http://${local}`, token: async () => undefined } : { baseUrl: CLOUD_TASKS_URL, ...adcToken() });
     this.rest = new CloudTasksRest(endpoint);
   }
 
-  /** Loads the transport and, in production, the credentials now (off the first request's path). */
+  /** Loads the transport and, in production, the credentials library now (off the first request's path; no token is fetched). */
   async warm(): Promise<void> {
     await this.rest.warm();
   }

@@ -36,6 +36,8 @@ export type CloudTasksRestOptions = {
   /** https://cloudtasks.googleapis.com, or http://host:port of the emulator. */
   baseUrl: string;
   token: AccessToken;
+  /** Loads the token source's code without fetching a token (warm()). */
+  preload?: () => Promise<void>;
   /** Per call (Google's client library uses 20 s for CreateTask). */
   timeoutMs?: number;
 };
@@ -69,9 +71,13 @@ export class CloudTasksRest {
     }
   }
 
-  /** Loads the transport and fetches a first token (so the first call does not). */
+  /**
+   * Loads the transport and whatever the token source needs (`preload`), so the first call does
+   * not. No token is fetched here: that would reach for the metadata server at start-up, before
+   * anything asked for Cloud Tasks.
+   */
   async warm(): Promise<void> {
-    await Promise.all([this.load(), this.opts.token()]);
+    await Promise.all([this.load(), this.opts.preload?.()]);
   }
 
   close(): void {
