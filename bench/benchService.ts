@@ -8,8 +8,6 @@
  * Nothing here is part of the product bundle (scripts/build-service.ts builds service/server.ts).
  */
 import { createServer } from 'node:http';
-import v8 from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { createApp } from '../service/app.js';
 import { loadConfig } from '../service/config.js';
 import { buildDeps } from '../service/deps.js';
@@ -41,16 +39,10 @@ const handlers = handlerRegistry(w1Url ? { ...HANDLER_LOADERS, 'system.echo': as
 const deps = await buildDeps(config, log, { store, queue, handlers });
 const app = createApp(deps);
 const server = createServer((req, res) => {
-  if (req.url === '/_bench/gc') {
-    v8.setFlagsFromString('--expose-gc');
-    (runInNewContext('gc') as () => void)();
-    res.end(JSON.stringify(process.memoryUsage()));
-    return;
-  }
   if (req.url === '/_bench/counts') {
     const cpu = process.cpuUsage();
     res.setHeader('content-type', 'application/json');
-    res.end(JSON.stringify({ ...counts, cpuMs: (cpu.user + cpu.system) / 1000, memory: process.memoryUsage() }));
+    res.end(JSON.stringify({ ...counts, cpuMs: (cpu.user + cpu.system) / 1000 }));
     return;
   }
   if (req.method === 'POST' && req.url === '/tasks/run') counts.deliveries += 1;

@@ -62,7 +62,7 @@ export async function startBenchStack(opts: { concurrency: number; w1Url?: strin
     // TASUKI_BENCH_CPU_PROF_DIR=<dir>: the service writes a V8 CPU profile there when it stops
     // (Node refuses --cpu-prof in NODE_OPTIONS, and the service is a child of the bench).
     const profDir = process.env.TASUKI_BENCH_CPU_PROF_DIR;
-    service = spawn(process.execPath, [...(process.env.TASUKI_BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []), ...(profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : []), built.entry], {
+    service = spawn(process.execPath, [...(profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : []), built.entry], {
       cwd: ROOT,
       env: { ...process.env, ...standIns.serviceEnv, ...(opts.w1Url ? { TASUKI_BENCH_W1_URL: opts.w1Url } : {}) },
       stdio: ['ignore', 'ignore', 'inherit'],

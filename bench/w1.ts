@@ -47,7 +47,9 @@ export type W1Result = {
   targets: Record<string, { target: string; met: boolean }>;
 };
 
-export type OperationsPerJob = { store: Record<string, { calls: number; ok: number }>; queue: Record<string, { calls: number; ok: number }>; deliveries: number; serviceCpuMs: number };
+/** Per job: calls and successes; `msPerCall`: the mean wall time of one call (where time goes). */
+type OperationUse = { calls: number; ok: number; msPerCall?: number };
+export type OperationsPerJob = { store: Record<string, OperationUse>; queue: Record<string, OperationUse>; deliveries: number; serviceCpuMs: number };
 
 /** An HTTP server answering every GET after `latencyMs` (keep-alive, like a Google API). */
 export async function startLatencyServer(latencyMs: number): Promise<{ url: string; server: Server }> {
@@ -65,7 +67,11 @@ export function perJob(before: BenchCounts, after: BenchCounts, jobs: number): O
   const diff = (a: BenchCounts['store'], b: BenchCounts['store']) =>
     Object.fromEntries(
       Object.entries(b)
-        .map(([k, v]) => [k, { calls: round((v.calls - (a[k]?.calls ?? 0)) / jobs, 3), ok: round((v.ok - (a[k]?.ok ?? 0)) / jobs, 3) }] as const)
+        .map(([k, v]) => {
+          const calls = v.calls - (a[k]?.calls ?? 0);
+          const use = { calls: round(calls / jobs, 3), ok: round((v.ok - (a[k]?.ok ?? 0)) / jobs, 3), msPerCall: round(calls ? (v.ms - (a[k]?.ms ?? 0)) / calls : 0, 3) };
+          return [k, use] as const;
+        })
         .filter(([, v]) => v.calls > 0),
     );
   return {

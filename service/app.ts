@@ -31,12 +31,12 @@ import { preflightRouter } from './routes/preflight.js';
 import { requestLog } from './routes/requestLog.js';
 import { schedulesRouter } from './routes/schedules.js';
 import { enqueueRoute, isEnqueue } from './routes/enqueueRoute.js';
+import { BODY_LIMIT_BYTES } from './routes/nodeHttp.js';
 import { isTaskRun, taskRunRoute } from './routes/taskRun.js';
 import { tasksRouter } from './routes/tasks.js';
 import { uploadsRouter } from './routes/uploads.js';
 import { Worker } from './worker/worker.js';
 
-export const BODY_LIMIT = '100kb';
 
 /** The service's request listener (for http.createServer or supertest) and its worker. */
 export type TasukiApp = ((req: IncomingMessage, res: ServerResponse) => void) & { readonly worker: Worker };
@@ -55,7 +55,7 @@ export function createApp(deps: AppDeps): TasukiApp {
   // Before the JSON body parser: Chat fetches these images without credentials or a body.
   app.use(chartsRouter(deps.store));
   app.use('/v1/uploads', uploadsRouter(deps));
-  app.use(express.json({ limit: BODY_LIMIT }));
+  app.use(express.json({ limit: BODY_LIMIT_BYTES }));
   app.use('/v1/jobs', jobsRouter(deps));
   app.use('/v1/clients', clientsRouter(deps));
   app.use('/tasks', tasksRouter(deps));

@@ -8,7 +8,7 @@ import { PassThrough } from 'node:stream';
 import request from 'supertest';
 import { createApp } from '../service/app.js';
 import { createLogger } from '../service/logger.js';
-import { BODY_LIMIT_BYTES } from '../service/routes/taskRun.js';
+import { BODY_LIMIT_BYTES } from '../service/routes/nodeHttp.js';
 import { startSpine, type Spine } from './support/spine.js';
 
 let s: Spine;

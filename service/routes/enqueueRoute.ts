@@ -83,12 +83,14 @@ export function enqueueRoute(deps: AppDeps): NodeHandler {
       (value) => ({ status: 'fulfilled', value }),
       (reason: unknown) => ({ status: 'rejected', reason }),
     );
-    const [recorded] = await Promise.allSettled([store.createJob(record)]);
-    if (recorded.status === 'rejected') {
+    let recorded: Awaited<ReturnType<typeof store.createJob>>;
+    try {
+      recorded = await store.createJob(record);
+    } catch (err) {
       void task.then((t) => (t.status === 'fulfilled' && t.value.created ? queue.cancel(queue.taskNameFor(record.id, record.generation)) : undefined)).catch(() => undefined);
-      throw recorded.reason;
+      throw err;
     }
-    const { created, job } = recorded.value;
+    const { created, job } = recorded;
     if (created) {
       const early = await Promise.race([task, handedOver]);
       if (early?.status === 'rejected') await queueFailed(job, log, early.reason);

@@ -9,7 +9,7 @@ import type { Logger } from '../logger.js';
 import { errorAnswer, HttpError } from './httpErrors.js';
 import { logRequest } from './requestLog.js';
 
-/** The same limit as the Express routes' JSON parser (app.ts BODY_LIMIT = 100 kB). */
+/** Every JSON body's limit, on these routes and on the Express routes' parser (app.ts). */
 export const BODY_LIMIT_BYTES = 100 * 1024;
 
 export type NodeHandler = (req: IncomingMessage, res: ServerResponse) => void;

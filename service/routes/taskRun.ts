@@ -15,9 +15,7 @@ import type { AppDeps } from '../deps.js';
 import { deliveryFrom } from '../worker/delivery.js';
 import type { Worker } from '../worker/worker.js';
 import { HttpError } from './httpErrors.js';
-import { isRequest, nodeRoute, readJson, type NodeHandler } from './nodeHttp.js';
-
-export { BODY_LIMIT_BYTES } from './nodeHttp.js';
+import { header, isRequest, nodeRoute, readJson, type NodeHandler } from './nodeHttp.js';
 
 /** True for the requests taskRunRoute serves. */
 export function isTaskRun(req: IncomingMessage): boolean {
@@ -30,7 +28,7 @@ export function taskRunRoute(deps: AppDeps, worker: Worker): NodeHandler {
     await checkInvoker(req.headers.authorization);
     const payload = TaskPayload.safeParse(await readJson(req));
     if (!payload.success) throw HttpError.invalid(payload.error, 'task payload');
-    const outcome = await worker.handle(payload.data, deliveryFrom(req.headers), log);
+    const outcome = await worker.handle(payload.data, deliveryFrom((name) => header(req, name)), log);
     return { status: outcome.status, body: outcome.body, ...(outcome.headers ? { headers: outcome.headers } : {}) };
   });
 }

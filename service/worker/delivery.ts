@@ -8,7 +8,6 @@
  *   delivery of the same chain that is somehow still running see that it lost the lease.
  */
 import { randomUUID } from 'node:crypto';
-import type { IncomingHttpHeaders } from 'node:http';
 
 export type Delivery = {
   taskName: string;
@@ -31,18 +30,14 @@ function count(value: string | undefined): number {
   return Number.isInteger(n) && n >= 0 ? n : 0;
 }
 
-function header(headers: IncomingHttpHeaders, name: string): string | undefined {
-  const value = headers[name];
-  return Array.isArray(value) ? value[0] : value;
-}
-
-export function deliveryFrom(headers: IncomingHttpHeaders): Delivery {
-  const taskName = header(headers, 'x-cloudtasks-taskname') ?? 'unnamed-task';
-  const executionCount = count(header(headers, 'x-cloudtasks-taskexecutioncount'));
+/** `header(name)`: the request's header of that (lower-case) name, if any. */
+export function deliveryFrom(header: (name: string) => string | undefined): Delivery {
+  const taskName = header('x-cloudtasks-taskname') ?? 'unnamed-task';
+  const executionCount = count(header('x-cloudtasks-taskexecutioncount'));
   const chain = `${taskName}#${executionCount}`;
   return {
     taskName,
-    retryCount: count(header(headers, 'x-cloudtasks-taskretrycount')),
+    retryCount: count(header('x-cloudtasks-taskretrycount')),
     executionCount,
     chain,
     // 32 random bits; randomUUID draws from a pooled entropy buffer (randomBytes(4) was a
